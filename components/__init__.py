@@ -1,0 +1,1 @@
+"""Streamlit rendering: the app shell, widgets, charts, maps and tables."""

@@ -1,0 +1,64 @@
+"""The app's handle on the store: one cached connection, the user's scope, cached query calls."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from data.scope import AccessScope
+from data.store import Store, StoreError, open_store
+
+log = logging.getLogger("warroom")
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    """One store per process, shared by all sessions (each thread gets its own cursor)."""
+    return open_store()
+
+
+def store_ready() -> bool:
+    try:
+        return bool(get_store().scalar("SELECT COUNT(*) FROM areas"))
+    except (StoreError, Exception):  # an absent or locked store is shown as "no data"
+        log.exception("store not available")
+        return False
+
+
+def current_scope() -> AccessScope:
+    """The signed-in user's scope; nothing at all when nobody is signed in (deny by default)."""
+    scope = st.session_state.get("scope")
+    return scope if isinstance(scope, AccessScope) else AccessScope.nothing()
+
+
+@st.cache_data(ttl=5, show_spinner=False)
+def data_version() -> tuple[Any, ...]:
+    """Changes whenever an import is committed or undone, so cached results are refreshed."""
+    row = get_store().rows(
+        "SELECT COUNT(*), COALESCE(MAX(batch_id), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'undone' THEN 1 ELSE 0 END), 0) FROM import_batches")
+    return tuple(row[0]) if row else ()
+
+
+@st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
+def _cached_call(fn_path: str, scope: AccessScope, version: tuple[Any, ...],
+                 args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    # The scope and the data version are part of the key: results never cross users' scopes.
+    module, _, name = fn_path.partition(":")
+    fn = getattr(importlib.import_module(module), name)
+    return fn(get_store(), scope, *args, **dict(kwargs))
+
+
+def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call a data-layer query ``fn(store, scope, *args)`` through the shared cache.
+
+    Arguments must be small hashable values (codes, years, names), never DataFrames.
+    """
+    path = f"{fn.__module__}:{fn.__qualname__}"
+    return _cached_call(path, current_scope(), data_version(), tuple(args),
+                        tuple(sorted(kwargs.items())))

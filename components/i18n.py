@@ -1,0 +1,46 @@
+"""Translated labels (Thai by default, English) read from locales/*.toml."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+import streamlit as st
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+
+
+@functools.cache
+def load_strings() -> dict[str, dict[str, str]]:
+    """All keys of all locale files; a key defined twice is an error."""
+    strings: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALES_DIR.glob("*.toml")):
+        with path.open("rb") as fh:
+            table = tomllib.load(fh)
+        for key, value in table.items():
+            if key in strings:
+                raise ValueError(f"locale key {key!r} is defined twice ({path.name})")
+            strings[key] = value
+    return strings
+
+
+def lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **kwargs: object) -> str:
+    """The label for ``key`` in the current language (the key itself if it is missing)."""
+    entry = load_strings().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang()) or entry.get(DEFAULT_LANGUAGE) or key
+    return text.format(**kwargs) if kwargs else text
+
+
+def name_col() -> str:
+    """Column holding area/indicator names in the current language."""
+    return "name_th" if lang() == "th" else "name_en"

@@ -1,0 +1,52 @@
+"""The page registry: one list drives the navigation, the AppTest smoke tests and the browser tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.i18n import t
+from data.scope import AccessScope
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+    default: bool = False
+    # Roles that may open the page; None means every signed-in user.
+    roles: frozenset[str] | None = None
+
+    @property
+    def route(self) -> str:
+        """URL path of the page: the default page is served at the root."""
+        return "" if self.default else self.url_path
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "app_pages/overview.py", "page_overview", ":material/dashboard:",
+             "overview", default=True),
+    PageSpec("sdg", "app_pages/sdg.py", "page_sdg", ":material/public:", "sdg"),
+    PageSpec("poverty", "app_pages/poverty.py", "page_poverty", ":material/family_home:",
+             "poverty"),
+    PageSpec("partners", "app_pages/partners.py", "page_partners", ":material/handshake:",
+             "partners"),
+    PageSpec("data", "app_pages/data.py", "page_data", ":material/database:", "data"),
+)
+
+
+def visible_pages(scope: AccessScope) -> list[PageSpec]:
+    return [p for p in PAGES if p.roles is None or scope.has_role(*p.roles)]
+
+
+def build_navigation(scope: AccessScope):
+    """``st.navigation`` over the pages this user may open."""
+    pages = [
+        st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=p.default)
+        for p in visible_pages(scope)
+    ]
+    return st.navigation(pages, position="top")

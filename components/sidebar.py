@@ -1,0 +1,121 @@
+"""The shared sidebar: language switch, area picker (region > province > district), year (BE)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import state
+from components.datasource import current_scope, fetch
+from components.i18n import lang, name_col, t
+from data import areas as area_registry
+from data.queries import load_areas, load_regions, load_years
+from domain.formatting import fmt_year
+
+
+def _area_from_widgets() -> str:
+    district = st.session_state.get("pick_district") or ""
+    province = st.session_state.get("pick_province") or ""
+    region = st.session_state.get("pick_region") or ""
+    return district or province or (f"R:{region}" if region else "")
+
+
+def _on_region() -> None:
+    st.session_state.pick_province = ""
+    st.session_state.pick_district = ""
+    st.session_state.area = _area_from_widgets()
+
+
+def _on_province() -> None:
+    st.session_state.pick_district = ""
+    st.session_state.area = _area_from_widgets()
+
+
+def _on_district() -> None:
+    st.session_state.area = _area_from_widgets()
+
+
+def _widgets_from_area(code: str) -> None:
+    """Point the pickers at ``code`` (from the URL or a click on a page)."""
+    region = province = district = ""
+    if code.startswith("R:"):
+        region = code[2:]
+    elif code:
+        province = code[:2]
+        region = area_registry.region_of(province, "nesdc")
+        district = code[:4] if len(code) >= 4 else ""
+    st.session_state.pick_region = region
+    st.session_state.pick_province = province
+    st.session_state.pick_district = district
+
+
+def visible_area(code: str) -> bool:
+    """Whether an area code exists in the registry and lies inside the user's scope."""
+    scope = current_scope()
+    if code.startswith("R:"):
+        return code[2:] in {r.code for r in area_registry.REGIONS_NESDC}
+    if len(code) not in (2, 4, 6, 8) or not code.isdigit():
+        return False
+    return scope.can_see_province(code[:2])
+
+
+def _labels(df, empty: str, language: str) -> dict[str, str]:
+    """Option labels with both names, so that typing Thai or English finds the area.
+
+    Labels are computed up front: a format function must not read session state later.
+    """
+    first, second = ("name_th", "name_en") if language == "th" else ("name_en", "name_th")
+    labels = {"": empty}
+    labels.update({c: f"{a} · {b}" for c, a, b in zip(df.code, df[first], df[second],
+                                                        strict=True)})
+    return labels
+
+
+def render_sidebar() -> None:
+    """Draw the sidebar and settle ``state.area()`` and ``state.year()`` for this run."""
+    with st.sidebar:
+        st.segmented_control(
+            t("language"), options=["th", "en"], key="lang", selection_mode="single",
+            format_func={"th": "ไทย", "en": "English"}.__getitem__,
+        )
+        if not st.session_state.get("lang"):
+            st.session_state.lang = "th"
+
+        code = state.initial_area(visible_area)
+        if not visible_area(code):
+            st.session_state.area = code = ""
+        if not st.session_state.get("_area_widgets_set"):
+            _widgets_from_area(code)
+            st.session_state._area_widgets_set = True
+
+        scope = current_scope()
+        language = lang()
+        regions = fetch(load_regions)
+        provinces = fetch(load_areas, "province")
+        region = st.session_state.get("pick_region") or ""
+        if scope.all_provinces:
+            region_labels = {"": t("all_regions")}
+            region_labels.update(dict(zip(regions.code, regions[name_col()], strict=True)))
+            st.selectbox(t("region"), list(region_labels), key="pick_region",
+                         on_change=_on_region, format_func=region_labels.__getitem__)
+        if region:
+            provinces = provinces[provinces.region_nesdc == region]
+        prov_labels = _labels(provinces, t("all_provinces"), language)
+        if st.session_state.get("pick_province") not in prov_labels:
+            st.session_state.pick_province = ""
+        st.selectbox(t("province"), list(prov_labels), key="pick_province",
+                     on_change=_on_province, format_func=prov_labels.__getitem__,
+                     help=t("area_search_help"))
+        province = st.session_state.get("pick_province") or ""
+        if province:
+            dist_labels = _labels(fetch(load_areas, "district", province), t("all_districts"),
+                                  language)
+            if st.session_state.get("pick_district") not in dist_labels:
+                st.session_state.pick_district = ""
+            st.selectbox(t("district"), list(dist_labels), key="pick_district",
+                         on_change=_on_district, format_func=dist_labels.__getitem__)
+        years = fetch(load_years)
+        state.initial_year(years)
+        if years:
+            year_labels = {y: fmt_year(y, language) for y in sorted(years, reverse=True)}
+            st.selectbox(t("year_be"), list(year_labels), key="year",
+                         format_func=year_labels.__getitem__)

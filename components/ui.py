@@ -1,0 +1,64 @@
+"""Small rendering helpers shared by pages: headers, KPI cards, tables, guarded sections."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from components.i18n import t
+
+log = logging.getLogger("warroom")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    value: str
+    delta: str | None = None
+    delta_color: str = "normal"
+    help: str | None = None
+
+
+def render_page_header(title: str, subtitle: str | None = None) -> None:
+    st.markdown(f"## {html.escape(title)}")
+    if subtitle:
+        st.caption(subtitle)
+
+
+def render_kpis(kpis: Sequence[Kpi]) -> None:
+    cols = st.columns(len(kpis))
+    for col, k in zip(cols, kpis, strict=True):
+        with col, st.container(border=True):
+            st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color, help=k.help)
+
+
+def render_table(df: pd.DataFrame, *, height: int | None = None, **kwargs: Any) -> None:
+    """A data table; cell text is rendered as text by the grid, never as HTML."""
+    st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", **kwargs)
+
+
+def guarded(fn: F) -> F:
+    """Render a section; an unexpected error shows a short message instead of a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - any failure becomes a message, never a traceback
+            log.exception("section %s failed", fn.__name__)
+            st.error(t("error_generic"))
+            return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def render_empty(message_key: str = "no_data") -> None:
+    st.info(t(message_key))

@@ -1,0 +1,1 @@
+"""One Data store: configuration, schema migrations, area registry, queries and demo data."""

@@ -1,0 +1,32 @@
+"""Where the One Data store and the data directory live, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The git-ignored directory holding the store, installed boundaries and logs."""
+    path = Path(os.environ.get("WARROOM_DATA_DIR", REPO_ROOT / "var"))
+    return path
+
+
+def database_url() -> str:
+    """Connection URL of the store: ``duckdb:///path`` (default) or ``postgresql://...``.
+
+    ``WARROOM_DB`` may also be a bare file path, read as a DuckDB file.
+    """
+    raw = os.environ.get("WARROOM_DB", "").strip()
+    if not raw:
+        return f"duckdb:///{data_dir() / 'warroom.duckdb'}"
+    if "://" not in raw:
+        return f"duckdb:///{Path(raw).resolve()}"
+    return raw
+
+
+def demo_mode() -> bool:
+    """Demo users are offered at login only when this is explicitly switched on."""
+    return os.environ.get("WARROOM_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,197 @@
+"""Read queries shared by several pages: area lists, store summary, headline KPIs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data.scope import AccessScope
+from data.store import Store
+
+_TABLES = ("areas", "regions", "sdg_goals", "sdg_indicators", "sdg_values", "poverty_indicators",
+           "households", "assistance_cases", "partners", "partner_activities", "activity_goals",
+           "import_batches")
+
+
+def summary(store: Store) -> dict[str, Any]:
+    """Row counts and coverage of the whole store (an operator's view, not scoped)."""
+    counts = {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in _TABLES}
+    levels = dict(store.rows("SELECT level, COUNT(*) FROM areas GROUP BY level ORDER BY level"))
+    years = [int(r[0]) for r in store.rows(
+        "SELECT DISTINCT survey_year FROM households ORDER BY 1")]
+    sdg_years = [int(r[0]) for r in store.rows("SELECT DISTINCT year FROM sdg_values ORDER BY 1")]
+    goals = [int(r[0]) for r in store.rows(
+        "SELECT DISTINCT i.goal FROM sdg_values v JOIN sdg_indicators i USING (indicator_code) "
+        "ORDER BY 1")]
+    sectors = [r[0] for r in store.rows(
+        "SELECT DISTINCT p.sector FROM partner_activities a JOIN partners p USING (partner_id) "
+        "ORDER BY 1")]
+    return {
+        "database": store.url if store.dialect == "postgresql" else store.path,
+        "schema_version": store.schema_version(),
+        "rows": counts,
+        "areas_per_level": {k: int(v) for k, v in levels.items()},
+        "provinces_with_households": int(store.scalar(
+            "SELECT COUNT(DISTINCT province_code) FROM households") or 0),
+        "household_years": years,
+        "sdg_years": sdg_years,
+        "sdg_goals_with_values": goals,
+        "partner_sectors_with_activities": sectors,
+    }
+
+
+def load_areas(store: Store, scope: AccessScope, level: str,
+               parent_code: str | None = None) -> pd.DataFrame:
+    """Areas of one level the user may see, optionally the children of one parent."""
+    where, params = scope.sql_filter("province_code")
+    sql = ("SELECT code, level, name_th, name_en, parent_code, province_code, region_nesdc, "
+           f"region_four FROM areas WHERE level = ? AND {where}")
+    args: list[Any] = [level, *params]
+    if parent_code:
+        sql += " AND parent_code = ?"
+        args.append(parent_code)
+    return store.query(sql + " ORDER BY code", args)
+
+
+def load_regions(store: Store, scope: AccessScope, scheme: str = "nesdc") -> pd.DataFrame:
+    """Regions are public reference data; the scope argument keeps the query convention."""
+    return store.query(
+        "SELECT code, name_th, name_en FROM regions WHERE scheme = ? ORDER BY sort_order", [scheme])
+
+
+def load_area(store: Store, code: str) -> dict[str, Any] | None:
+    df = store.query("SELECT * FROM areas WHERE code = ?", [code])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def load_years(store: Store, scope: AccessScope) -> list[int]:
+    """Years that have household or SDG data, oldest first."""
+    rows = store.rows(
+        "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM households "
+        "UNION SELECT year AS y FROM sdg_values) t ORDER BY y")
+    return [int(r[0]) for r in rows]
+
+
+def headline_by_area(store: Store, scope: AccessScope, year: int,
+                     area_code: str | None = None) -> dict[str, Any]:
+    """Headline counts for the Overview: households, target poor, cases, partner activities.
+
+    ``area_code`` narrows to a province, district, subdistrict or village (a prefix of the
+    village code); the scope filter always applies.
+    """
+    where, params = scope.sql_filter("province_code")
+    area_sql, area_args = "", []
+    if area_code:
+        area_sql = " AND village_code LIKE ?"
+        area_args = [area_code + "%"]
+    hh = store.rows(
+        "SELECT COUNT(*), COALESCE(SUM(members), 0), "
+        "COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN target_poor THEN 1 ELSE 0 END), 0) "
+        f"FROM households WHERE survey_year = ? AND {where}{area_sql}",
+        [year, *params, *area_args],
+    )[0]
+    prev = store.scalar(
+        "SELECT COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0) "
+        f"FROM households WHERE survey_year = ? AND {where}{area_sql}",
+        [year - 1, *params, *area_args],
+    )
+    cases = store.rows(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) "
+        f"FROM assistance_cases WHERE survey_year = ? AND {where}{area_sql}",
+        [year, *params, *area_args],
+    )[0]
+    act_area = " AND area_code LIKE ?" if area_code else ""
+    activities = store.scalar(
+        "SELECT COUNT(*) FROM partner_activities "
+        f"WHERE EXTRACT(year FROM started_on) = ? AND {where}{act_area}",
+        [year, *params, *area_args],
+    )
+    return {
+        "households": int(hh[0]), "people": int(hh[1]), "target_poor_people": int(hh[2]),
+        "target_poor_households": int(hh[3]),
+        "target_poor_people_prev": int(prev) if prev else None,
+        "cases": int(cases[0]), "cases_resolved": int(cases[1]),
+        "activities": int(activities or 0),
+    }
+
+
+def area_condition(area_code: str, column: str) -> tuple[str, list[Any]]:
+    """WHERE fragment selecting rows inside an area by a code column that starts with the area.
+
+    ``column`` holds a code at least as deep as the area (e.g. ``village_code``); a region
+    (``R:NE``) selects its provinces; the empty code selects everything.
+    """
+    from data.areas import REGIONS_NESDC
+
+    if not area_code:
+        return "TRUE", []
+    if area_code.startswith("R:"):
+        provinces = next((r.provinces for r in REGIONS_NESDC if r.code == area_code[2:]), ())
+        return f"substr({column}, 1, 2) = ANY(?)", [list(provinces)]
+    return f"{column} LIKE ?", [area_code + "%"]
+
+
+def sdg_values_by_area(store: Store, scope: AccessScope, area_code: str,
+                       year: int) -> pd.DataFrame:
+    """Every indicator's value for one area (or the national figure) in one year."""
+    code = area_code if area_code and not area_code.startswith("R:") else "TH"
+    if code != "TH" and not scope.can_see_province(code):
+        return pd.DataFrame()
+    return store.query(
+        "SELECT i.goal, i.indicator_code, i.un_code, i.name_th, i.name_en, i.unit, i.direction, "
+        "i.target_2030, v.value FROM sdg_indicators i LEFT JOIN sdg_values v "
+        "ON v.indicator_code = i.indicator_code AND v.area_code = ? AND v.year = ? "
+        "AND v.disaggregation = 'total' ORDER BY i.goal, i.indicator_code",
+        [code, year],
+    )
+
+
+def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
+                         year: int) -> pd.DataFrame:
+    """Households, people and target poor in each child area of ``area_code``."""
+    level = len(area_code) + 2 if area_code and not area_code.startswith("R:") else 2
+    level = min(level, 8)
+    where, params = scope.sql_filter("h.province_code")
+    cond, cond_params = area_condition(area_code, "h.village_code")
+    return store.query(
+        f"SELECT substr(h.village_code, 1, {int(level)}) AS code, a.name_th, a.name_en, "
+        "COUNT(*) AS households, SUM(h.members) AS people, "
+        "SUM(CASE WHEN h.target_poor THEN h.members ELSE 0 END) AS target_poor_people "
+        "FROM households h JOIN areas a ON a.code = substr(h.village_code, 1, "
+        f"{int(level)}) WHERE h.survey_year = ? AND {where} AND {cond} "
+        "GROUP BY 1, 2, 3 ORDER BY 1",
+        [year, *params, *cond_params],
+    )
+
+
+def activities_by_sector(store: Store, scope: AccessScope, area_code: str,
+                         year: int) -> pd.DataFrame:
+    where, params = scope.sql_filter("a.province_code")
+    cond, cond_params = area_condition(area_code, "a.area_code")
+    return store.query(
+        "SELECT p.sector, COUNT(*) AS activities, SUM(a.beneficiaries) AS beneficiaries, "
+        "SUM(a.budget) AS budget FROM partner_activities a JOIN partners p USING (partner_id) "
+        f"WHERE EXTRACT(year FROM a.started_on) = ? AND {where} AND {cond} "
+        "GROUP BY 1 ORDER BY 2 DESC",
+        [year, *params, *cond_params],
+    )
+
+
+def dataset_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
+    """Each dataset of the store: rows, areas, years (counts only; no restricted values)."""
+    specs = (
+        ("sdg_values", "area_code", "year"),
+        ("households", "village_code", "survey_year"),
+        ("assistance_cases", "village_code", "survey_year"),
+        ("partner_activities", "area_code", "EXTRACT(year FROM started_on)"),
+    )
+    rows = []
+    for table, area_col, year_col in specs:
+        r = store.rows(
+            f"SELECT COUNT(*), COUNT(DISTINCT {area_col}), MIN({year_col}), MAX({year_col}) "
+            f"FROM {table}")[0]
+        rows.append({"dataset": table, "rows": int(r[0]), "areas": int(r[1]),
+                     "first_year": r[2], "last_year": r[3]})
+    return pd.DataFrame(rows)

@@ -1,0 +1,66 @@
+"""The caller's access scope, passed to every query: which provinces, and household-level rights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ROLES = ("executive", "provincial", "analyst", "steward", "admin")
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """What one user may read. Deny by default: an empty scope sees nothing.
+
+    ``provinces`` is ``None`` for every province, otherwise the set of 2-digit codes whose
+    aggregates the user may see. ``household_provinces`` are the provinces whose household
+    records (masked) the user may list. The scope is hashable so that it can be part of every
+    cache key that holds restricted data.
+    """
+
+    user: str = ""
+    roles: frozenset[str] = field(default_factory=frozenset)
+    provinces: frozenset[str] | None = field(default_factory=frozenset)
+    household_provinces: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def nothing(cls, user: str = "") -> AccessScope:
+        return cls(user=user)
+
+    @classmethod
+    def everything(cls, user: str = "system", roles: frozenset[str] | None = None) -> AccessScope:
+        """For the command line and tests: all aggregates, no household lists."""
+        return cls(user=user, roles=roles or frozenset({"analyst"}), provinces=None)
+
+    @property
+    def all_provinces(self) -> bool:
+        return self.provinces is None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.provinces is not None and not self.provinces
+
+    def can_see_province(self, code: str | None) -> bool:
+        if not code:
+            return self.provinces is None
+        return self.provinces is None or code[:2] in self.provinces
+
+    def can_list_households(self, area_code: str | None) -> bool:
+        return bool(area_code) and area_code[:2] in self.household_provinces
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def sql_filter(self, column: str) -> tuple[str, list[Any]]:
+        """A WHERE fragment restricting a province-code column, with its bound parameter."""
+        if self.provinces is None:
+            return "TRUE", []
+        return f"{column} = ANY(?)", [sorted(self.provinces)]
+
+    def household_sql_filter(self, column: str) -> tuple[str, list[Any]]:
+        """A WHERE fragment for row-level household data (never wider than the aggregate scope)."""
+        return f"{column} = ANY(?)", [sorted(self.household_provinces)]
+
+    def cache_key(self) -> tuple[Any, ...]:
+        provinces = None if self.provinces is None else tuple(sorted(self.provinces))
+        return (provinces, tuple(sorted(self.household_provinces)))

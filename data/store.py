@@ -1,0 +1,262 @@
+"""Connection to the One Data store (DuckDB file or PostgreSQL server) and its schema migrations."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from data import config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(duckdb|postgresql))?\.sql$")
+
+Dialect = Literal["duckdb", "postgresql"]
+
+
+class StoreError(RuntimeError):
+    """A store operation failed; the message is safe to show to a user."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+
+def list_migrations(dialect: Dialect) -> list[Migration]:
+    """Migrations in version order; a ``NNN_x.<dialect>.sql`` file overrides ``NNN_x.sql``."""
+    found: dict[int, Migration] = {}
+    specific: set[int] = set()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise StoreError(f"badly named migration file: {path.name}")
+        version, name, only = int(m.group(1)), m.group(2), m.group(3)
+        if only and only != dialect:
+            continue
+        if only:
+            specific.add(version)
+        elif version in specific:
+            continue
+        if version in found and not only:
+            raise StoreError(f"two migrations share version {version:03d}")
+        found[version] = Migration(version, name, path)
+    return [found[v] for v in sorted(found)]
+
+
+def split_sql(script: str) -> list[str]:
+    """Statements of a migration script (split on ``;`` at line ends; no procedural SQL)."""
+    no_comments = "\n".join(
+        line for line in script.splitlines() if not line.strip().startswith("--")
+    )
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", no_comments) if s.strip()]
+
+
+class Store:
+    """One store, shared by all threads of a process; each thread gets its own cursor.
+
+    SQL is written once with ``?`` placeholders and runs on both DuckDB and PostgreSQL;
+    values are always bound, never formatted into the text.
+    """
+
+    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+        self.url = url or config.database_url()
+        self.read_only = read_only
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        if self.url.startswith("duckdb://"):
+            self.dialect: Dialect = "duckdb"
+            import duckdb
+
+            # duckdb:///relative/file, duckdb:////absolute/file, duckdb:///:memory:
+            path = self.url.removeprefix("duckdb:///") or ":memory:"
+            self.path = path
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._root = duckdb.connect(path, read_only=read_only)
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open the DuckDB store at {path}: {exc}") from exc
+        elif self.url.startswith(("postgresql://", "postgres://")):
+            self.dialect = "postgresql"
+            self.path = ""
+            self._root = None
+            self._pg_connections: list[Any] = []
+        else:
+            raise StoreError(f"unsupported database URL (use duckdb:/// or postgresql://): {self.url}")
+
+    # -- connections -------------------------------------------------------------------------
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self.dialect == "duckdb":
+                conn = self._root.cursor()
+            else:
+                import psycopg
+
+                conn = psycopg.connect(self.url, autocommit=True)
+                with self._lock:
+                    self._pg_connections.append(conn)
+            self._local.conn = conn
+        return conn
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "postgresql":
+            return sql.replace("%", "%%").replace("?", "%s")
+        return sql
+
+    def close(self) -> None:
+        if self.dialect == "duckdb":
+            self._root.close()
+        else:
+            with self._lock:
+                for conn in self._pg_connections:
+                    conn.close()
+                self._pg_connections.clear()
+        self._local = threading.local()
+
+    # -- queries -----------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a SELECT and return its rows as a DataFrame."""
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            return conn.execute(sql, list(params)).df()
+        with conn.cursor() as cur:
+            cur.execute(self._sql(sql), list(params))
+            cols = [d.name for d in cur.description] if cur.description else []
+            return pd.DataFrame(cur.fetchall(), columns=cols)
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            return conn.execute(sql, list(params)).fetchall()
+        with conn.cursor() as cur:
+            cur.execute(self._sql(sql), list(params))
+            return cur.fetchall() if cur.description else []
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            conn.execute(sql, list(params))
+        else:
+            with conn.cursor() as cur:
+                cur.execute(self._sql(sql), list(params))
+
+    def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            conn.executemany(sql, [list(p) for p in seq])
+        else:
+            with conn.cursor() as cur:
+                cur.executemany(self._sql(sql), [list(p) for p in seq])
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All statements inside are committed together or not at all."""
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield self
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        else:
+            with conn.transaction():
+                yield self
+
+    def insert_df(self, table: str, df: pd.DataFrame) -> int:
+        """Bulk-append a DataFrame whose columns are a subset of the table's columns."""
+        if df.empty:
+            return 0
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
+            raise StoreError(f"bad table name {table!r}")
+        cols = list(df.columns)
+        for c in cols:
+            if not re.fullmatch(r"[a-z_][a-z0-9_]*", c):
+                raise StoreError(f"bad column name {c!r}")
+        col_sql = ", ".join(cols)
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            name = f"_incoming_{threading.get_ident()}"
+            conn.register(name, df)
+            try:
+                conn.execute(f"INSERT INTO {table} ({col_sql}) SELECT {col_sql} FROM {name}")
+            finally:
+                conn.unregister(name)
+        else:
+            with conn.cursor() as cur, cur.copy(f"COPY {table} ({col_sql}) FROM STDIN") as copy:
+                for row in df.itertuples(index=False, name=None):
+                    copy.write_row([_pg_value(v) for v in row])
+        return len(df)
+
+    # -- schema ------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        try:
+            return int(self.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
+        except Exception:
+            return 0
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations not yet applied, each in its own transaction; return versions."""
+        self.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+            " applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+        done = {int(r[0]) for r in self.rows("SELECT version FROM schema_migrations")}
+        applied: list[int] = []
+        for mig in list_migrations(self.dialect):
+            if mig.version in done:
+                continue
+            statements = split_sql(mig.path.read_text(encoding="utf-8"))
+            with self.transaction():
+                for stmt in statements:
+                    self.execute(stmt)
+                self.execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    [mig.version, mig.name],
+                )
+            applied.append(mig.version)
+        return applied
+
+    def table_exists(self, table: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [table]
+            )
+        )
+
+
+def _pg_value(v: Any) -> Any:
+    if v is None:
+        return None
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def open_store(url: str | None = None, *, read_only: bool = False, migrate: bool = True) -> Store:
+    """Open the configured store and bring its schema up to date."""
+    store = Store(url, read_only=read_only)
+    if migrate and not read_only:
+        store.migrate()
+    return store

@@ -1,0 +1,1 @@
+"""Domain logic as plain functions (no Streamlit): formatting, SDG scoring, poverty measures."""

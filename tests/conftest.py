@@ -1,0 +1,63 @@
+"""Shared fixtures: a small demo store built once per test session, and the app environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.scope import AccessScope
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_GEO = REPO.parent / "shared" / "geo"
+TEST_SCALE = 0.004
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A demo DuckDB store at a small scale (all 77 provinces, every level populated)."""
+    from data.demo import build
+
+    path = tmp_path_factory.mktemp("store") / "demo.duckdb"
+    build(path, scale=TEST_SCALE, seed=7, log=lambda _msg: None)
+    return path
+
+
+@pytest.fixture()
+def store(demo_db):
+    """A read-only handle on the session's demo store."""
+    from data.store import Store
+
+    s = Store(f"duckdb:///{demo_db}", read_only=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def app_env(demo_db, monkeypatch):
+    """Environment for AppTest runs: the demo store, demo mode on, caches cleared."""
+    import streamlit as st
+
+    monkeypatch.setenv("WARROOM_DB", str(demo_db))
+    monkeypatch.setenv("WARROOM_DEMO", "1")
+    monkeypatch.chdir(REPO)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_db
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture()
+def everything() -> AccessScope:
+    return AccessScope.everything()
+
+
+def shared_geo() -> Path | None:
+    return SHARED_GEO if SHARED_GEO.is_dir() else None
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests start servers and Chromium: run them last so fast failures show first.
+    items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
+    del config

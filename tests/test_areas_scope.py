@@ -1,0 +1,57 @@
+"""Area registry (geothai + official regions) and the access scope."""
+
+from __future__ import annotations
+
+from data import areas
+from data.scope import AccessScope
+
+
+def test_registry_has_every_dopa_unit():
+    df = areas.registry_frame()
+    counts = df.level.value_counts().to_dict()
+    assert counts == {"province": 77, "district": 928, "subdistrict": 7436}
+    assert df.code.is_unique
+    # Every child's parent exists, one level up.
+    parents = set(df.code)
+    children = df[df.level != "province"]
+    assert children.parent_code.isin(parents).all()
+    assert (children.code.str.len() == children.parent_code.str.len() + 2).all()
+
+
+def test_both_region_schemes_cover_77_provinces_once():
+    for scheme in areas.REGION_SCHEMES.values():
+        codes = [p for r in scheme for p in r.provinces]
+        assert len(codes) == 77 and len(set(codes)) == 77
+    assert areas.region_of("94", "nesdc") == "SB"
+    assert areas.region_of("10", "four") == "BKK"
+    assert areas.region_of("40", "four") == "NE"
+    assert len(areas.REGIONS_NESDC) == 6
+
+
+def test_level_of():
+    assert areas.level_of("") == "country"
+    assert areas.level_of("R:NE") == "region"
+    assert [areas.level_of(c) for c in ("40", "4001", "400101", "40010101")] == [
+        "province", "district", "subdistrict", "village"]
+
+
+def test_scope_denies_by_default():
+    scope = AccessScope()
+    assert scope.is_empty
+    assert not scope.can_see_province("40")
+    assert not scope.can_list_households("40010101")
+    sql, params = scope.sql_filter("province_code")
+    assert sql == "province_code = ANY(?)" and params == [[]]
+
+
+def test_scope_provinces_and_household_rights():
+    scope = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"40"}),
+                        household_provinces=frozenset({"40"}))
+    assert scope.can_see_province("4001")
+    assert not scope.can_see_province("41")
+    assert scope.can_list_households("40010101")
+    assert not scope.can_list_households("41010101")
+    assert AccessScope.everything().sql_filter("x") == ("TRUE", [])
+    assert not AccessScope.everything().can_list_households("40010101")
+    # Different scopes give different cache keys.
+    assert scope.cache_key() != AccessScope.everything().cache_key()

@@ -1,0 +1,55 @@
+"""Browser tests: every page in headless Chromium, a deep link on a fresh server, screenshots."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.nav import PAGES
+from tests.browser_util import (
+    app_server,
+    assert_no_exception,
+    browser,
+    require_browser,
+    screenshot,
+    wait_rendered,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    require_browser()
+    with app_server(demo_db) as base:
+        yield base
+
+
+def test_deep_link_on_a_fresh_server_renders_inside_the_shell(demo_db):
+    """The first request a new server sees is a deep link: it must still get the shared layout."""
+    require_browser()
+    target = next(p for p in PAGES if not p.default)
+    with app_server(demo_db) as base, browser() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}/{target.url_path}?lang=en&area=40")
+        wait_rendered(page)
+        assert_no_exception(page)
+        # The shell's sidebar (area picker) and its own navigation are there.
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.locator('[data-testid="stSelectbox"]').count() >= 3
+        assert page.locator('[data-testid="stMain"]').get_by_text("Khon Kaen").count() >= 1
+        nav_links = page.locator('[data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"]')
+        assert nav_links.count() == len(PAGES)
+        assert "area=40" in page.url
+        screenshot(page, f"deeplink-{target.key}-en")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_every_page_in_the_browser(server, lang):
+    with browser() as ctx:
+        page = ctx.new_page()
+        for spec in PAGES:
+            page.goto(f"{server}/{spec.route}?lang={lang}")
+            wait_rendered(page)
+            assert_no_exception(page)
+            assert page.locator('[role="dialog"]').count() == 0, "a dialog (page not found?)"
+            screenshot(page, f"{spec.key}-{lang}")
