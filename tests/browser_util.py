@@ -92,12 +92,13 @@ def browser(width: int = 1920, height: int = 1080):
 
 
 def wait_rendered(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run finished: the app is mounted and the running widget is gone."""
+    """Wait until the script run finished: the page header is drawn and nothing is running."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=timeout_ms)
-    page.wait_for_timeout(500)
+    # Every page starts with components.ui.render_page_header (an h2 in the main area).
+    page.wait_for_selector('[data-testid="stMain"] h2', timeout=timeout_ms)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
-    page.wait_for_timeout(700)
+    page.wait_for_timeout(800)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
 
 
 def screenshot(page, name: str) -> Path:

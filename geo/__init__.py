@@ -1,0 +1,1 @@
+"""Boundaries of provinces, districts and subdistricts keyed by DOPA code, and map payloads."""
