@@ -1,0 +1,75 @@
+"""Timing and reporting helpers shared by every benchmark module (bench/bench_*.py)."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Timing:
+    median_ms: float
+    p95_ms: float
+    runs: int
+
+
+def measure(fn: Callable[[], Any], *, repeat: int = 7, warmup: int = 1) -> Timing:
+    """Median and p95 wall time of ``fn`` over ``repeat`` warm runs (after ``warmup`` runs)."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    return Timing(statistics.median(times), p95, len(times))
+
+
+@dataclass
+class Row:
+    """One line of the benchmark table; ``baseline_ms`` is the plain-pandas time of the same work."""
+
+    benchmark: str
+    case: str
+    backend: str
+    median_ms: float
+    baseline_ms: float | None = None
+    p95_ms: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline_ms or not self.median_ms:
+            return None
+        return self.baseline_ms / self.median_ms
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ratio"] = self.ratio
+        return d
+
+
+def format_table(rows: list[Row]) -> str:
+    head = ("benchmark", "case", "backend", "median ms", "p95 ms", "pandas ms", "x faster", "notes")
+    lines = []
+    for r in rows:
+        lines.append((
+            r.benchmark, r.case, r.backend, f"{r.median_ms:,.1f}",
+            "" if r.p95_ms is None else f"{r.p95_ms:,.1f}",
+            "" if r.baseline_ms is None else f"{r.baseline_ms:,.1f}",
+            "" if r.ratio is None else f"{r.ratio:,.1f}",
+            ", ".join(f"{k}={v}" for k, v in r.extra.items()),
+        ))
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=False)]
+    out = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    out.append("-+-".join("-" * w for w in widths))
+    out.extend(" | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
+               for line in lines)
+    return "\n".join(out)
