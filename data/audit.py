@@ -27,5 +27,5 @@ def record_event(store: Store, user: str, action: str, area: str | None = None,
 
 def load_audit_log(store: Store, limit: int = 1000) -> pd.DataFrame:
     return store.query(
-        "SELECT event_id, at, user_name, action, area_code, detail FROM audit_log "
+        "SELECT event_id, occurred_at, user_name, action, area_code, detail FROM audit_log "
         "ORDER BY event_id DESC LIMIT ?", [int(limit)])
