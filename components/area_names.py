@@ -5,7 +5,7 @@ from __future__ import annotations
 from components.datasource import get_store
 from components.i18n import lang, t
 from data import areas as area_registry
-from data.queries import load_area
+from data.queries import load_area, load_area_names
 
 
 def area_title(code: str) -> str:
@@ -20,3 +20,15 @@ def area_title(code: str) -> str:
     if row is None:
         return code
     return row["name_th"] if lang() == "th" else row["name_en"]
+
+
+def area_names(codes) -> dict[str, str]:
+    """Names of many areas at once (one cached query), in the current language."""
+    from components.datasource import fetch
+
+    unique = tuple(sorted({str(c) for c in codes if c}))
+    if not unique:
+        return {}
+    df = fetch(load_area_names, unique)
+    col = "name_th" if lang() == "th" else "name_en"
+    return dict(zip(df.code, df[col], strict=True))

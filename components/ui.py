@@ -19,6 +19,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
+class ExportMeta:
+    """What an exported chart, table or map says about itself (title, area, year, source)."""
+
+    title: str
+    area: str = ""
+    year: int | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Kpi:
     label: str
     value: str
@@ -40,9 +50,23 @@ def render_kpis(kpis: Sequence[Kpi]) -> None:
             st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color, help=k.help)
 
 
-def render_table(df: pd.DataFrame, *, height: int | None = None, **kwargs: Any) -> None:
-    """A data table; cell text is rendered as text by the grid, never as HTML."""
-    st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", **kwargs)
+def render_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
+                 meta: ExportMeta | None = None, **kwargs: Any) -> Any:
+    """A data table; cell text is rendered as text by the grid, never as HTML.
+
+    ``meta`` names the table for its CSV/XLSX exports (offered next to the table).
+    """
+    del meta  # exports are attached here by the export feature
+    return st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", key=key,
+                        **kwargs)
+
+
+def render_chart(fig: Any, *, key: str, meta: ExportMeta | None = None, **kwargs: Any) -> Any:
+    """A plotly figure, full width, without plotly's logo; ``kwargs`` go to ``st.plotly_chart``
+    (e.g. ``on_select="rerun"``). ``meta`` names the chart for its PNG/SVG/HTML exports."""
+    del meta  # exports are attached here by the export feature
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
+    return st.plotly_chart(fig, key=key, width="stretch", config=config, **kwargs)
 
 
 def guarded(fn: F) -> F:

@@ -65,6 +65,12 @@ def load_area(store: Store, code: str) -> dict[str, Any] | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def load_area_names(store: Store, scope: AccessScope, codes: tuple[str, ...]) -> pd.DataFrame:
+    """Thai and English names of the given areas (names are public reference data)."""
+    return store.query("SELECT code, name_th, name_en FROM areas WHERE code = ANY(?)",
+                       [list(codes)])
+
+
 def load_years(store: Store, scope: AccessScope) -> list[int]:
     """Years that have household or SDG data, oldest first."""
     rows = store.rows(
