@@ -125,3 +125,24 @@ AGENCIES_BY_DIMENSION: dict[str, tuple[str, ...]] = {
     "income": ("cdd", "doae", "doe"),
     "access": ("dsdw", "dla"),
 }
+
+# One Plan: agencies that own plan projects, project statuses (progress is reported monthly).
+PLAN_AGENCIES: dict[str, tuple[str, str]] = {
+    **AGENCIES,
+    "dopa": ("กรมการปกครอง", "Department of Provincial Administration"),
+    "drr": ("กรมทางหลวงชนบท", "Department of Rural Roads"),
+    "rid": ("กรมชลประทาน", "Royal Irrigation Department"),
+    "pao": ("องค์การบริหารส่วนจังหวัด", "Provincial Administrative Organisation"),
+}
+PLAN_STATUSES = ("not_started", "in_progress", "completed", "suspended")
+
+# Informal debt (urgent policy since 1 Dec 2566 BE): cases move registered > mediation > outcome.
+DEBT_STAGES = ("registered", "mediation", "settled", "referred", "closed")
+DEBT_OUTCOMES = ("settled", "referred", "closed")
+CREDITOR_TYPES: dict[str, tuple[str, str]] = {
+    "moneylender": ("นายทุนเงินกู้นอกระบบ", "Informal moneylender"),
+    "online_app": ("แอปเงินกู้ออนไลน์", "Online loan app"),
+    "acquaintance": ("ญาติหรือคนรู้จัก", "Relative or acquaintance"),
+    "shop_credit": ("ร้านค้าหรือเงินผ่อน", "Shop credit or instalments"),
+    "other": ("อื่น ๆ", "Other"),
+}

@@ -122,7 +122,7 @@ def _write_reference(ctx: DemoContext) -> None:
 
 
 def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    from data.demo import households, partners, sdg
+    from data.demo import households, partners, plans, sdg
 
     # Order matters: later components read what earlier ones wrote (e.g. pre-computed
     # aggregates come last).
@@ -130,6 +130,7 @@ def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("households", households.generate),
         ("sdg", sdg.generate),
         ("partners", partners.generate),
+        ("plans", plans.generate),
     ]
 
 

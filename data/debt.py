@@ -1,0 +1,113 @@
+"""Informal-debt case queries: stages, areas, months and the aggregate link to poverty data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data import catalogue
+from data.queries import area_condition
+from data.scope import AccessScope
+from data.store import Store
+
+
+def debt_child_length(area_code: str) -> int:
+    """Cases are registered at district centres: maps go down to districts, no further."""
+    if not area_code or area_code.startswith("R:"):
+        return 2
+    return 4
+
+
+def _scoped(scope: AccessScope, area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
+    where, params = scope.sql_filter(f"{prefix}province_code")
+    cond, cond_args = area_condition(area_code, f"{prefix}area_code")
+    return f"{where} AND {cond}", [*params, *cond_args]
+
+
+def load_debt_as_of(store: Store, scope: AccessScope) -> Any:
+    """The newest date in the case records: the data is "as of" this day."""
+    where, params = scope.sql_filter("province_code")
+    return store.scalar(
+        "SELECT MAX(CASE WHEN outcome_on IS NOT NULL AND outcome_on > registered_on "
+        f"THEN outcome_on ELSE registered_on END) FROM debt_cases WHERE {where}", params)
+
+
+def debt_stage_counts(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    """Cases and amounts per stage inside an area."""
+    sql, args = _scoped(scope, area_code)
+    return store.query(
+        "SELECT stage, COUNT(*) AS cases, SUM(debt_amount) AS debt_amount, "
+        "SUM(amount_reduced) AS amount_reduced, SUM(amount_refinanced) AS amount_refinanced "
+        f"FROM debt_cases WHERE {sql} GROUP BY stage ORDER BY stage", args)
+
+
+def load_debt_stage_dates(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    """Stage and stage dates of each case (no amounts, no household): input of days per stage;
+    aggregated on the server, never shown row by row."""
+    sql, args = _scoped(scope, area_code)
+    return store.query(
+        f"SELECT stage, registered_on, mediation_on, outcome_on FROM debt_cases WHERE {sql}",
+        args)
+
+
+def debt_by_child(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    """Cases, unresolved cases and amounts per child unit (provinces or districts)."""
+    length = debt_child_length(area_code)
+    sql, args = _scoped(scope, area_code)
+    return store.query(
+        "SELECT substr(area_code, 1, ?) AS code, COUNT(*) AS cases, "
+        "SUM(CASE WHEN stage IN ('registered', 'mediation') THEN 1 ELSE 0 END) AS unresolved, "
+        "SUM(CASE WHEN stage = 'settled' THEN 1 ELSE 0 END) AS settled, "
+        "SUM(debt_amount) AS debt_amount, SUM(amount_reduced) AS amount_reduced, "
+        "SUM(amount_refinanced) AS amount_refinanced "
+        f"FROM debt_cases WHERE {sql} GROUP BY 1 ORDER BY 1", [length, *args])
+
+
+def debt_by_month(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    """Cases registered and cases reaching an outcome, per calendar month."""
+    sql, args = _scoped(scope, area_code)
+    return store.query(
+        "SELECT y, m, SUM(registered) AS registered, SUM(settled) AS settled, "
+        "SUM(other_outcome) AS other_outcome FROM ("
+        "SELECT CAST(EXTRACT(year FROM registered_on) AS INTEGER) AS y, "
+        "CAST(EXTRACT(month FROM registered_on) AS INTEGER) AS m, 1 AS registered, "
+        "0 AS settled, 0 AS other_outcome "
+        f"FROM debt_cases WHERE {sql} UNION ALL "
+        "SELECT CAST(EXTRACT(year FROM outcome_on) AS INTEGER), "
+        "CAST(EXTRACT(month FROM outcome_on) AS INTEGER), 0, "
+        "CASE WHEN stage = 'settled' THEN 1 ELSE 0 END, "
+        "CASE WHEN stage = 'settled' THEN 0 ELSE 1 END "
+        f"FROM debt_cases WHERE outcome_on IS NOT NULL AND {sql}) t "
+        "GROUP BY y, m ORDER BY y, m", [*args, *args])
+
+
+def debt_by_creditor(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    sql, args = _scoped(scope, area_code)
+    return store.query(
+        "SELECT creditor_type, COUNT(*) AS cases, SUM(debt_amount) AS debt_amount "
+        f"FROM debt_cases WHERE {sql} GROUP BY 1 ORDER BY 2 DESC", args)
+
+
+def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dict[str, Any]:
+    """How many debtors' households appear in the basic-needs survey, and how poor they are.
+
+    Counts only (never a household): cases linked to a surveyed household in its latest survey
+    year, how many of those are target poor, and how many are deprived in each dimension.
+    """
+    sql, args = _scoped(scope, area_code, prefix="c.")
+    dims = catalogue.DIMENSION_CODES
+    dim_sql = ", ".join(
+        "SUM(CASE WHEN " + " OR ".join(
+            f"h.{i.column}" for i in catalogue.POVERTY_INDICATORS if i.dimension == d)
+        + f" THEN 1 ELSE 0 END) AS dim_{d}"
+        for d in dims)
+    row = store.query(
+        "SELECT COUNT(*) AS cases, COUNT(h.house_code) AS linked, "
+        "SUM(CASE WHEN h.target_poor THEN 1 ELSE 0 END) AS target_poor, "
+        "SUM(CASE WHEN h.welfare_card THEN 1 ELSE 0 END) AS welfare_card, "
+        f"{dim_sql} FROM debt_cases c LEFT JOIN households h ON h.house_code = c.house_code "
+        "AND h.survey_year = (SELECT MAX(survey_year) FROM households) "
+        f"WHERE {sql}", args)
+    rec = row.iloc[0].to_dict() if not row.empty else {}
+    return {k: (0 if pd.isna(v) else int(v)) for k, v in rec.items()}
