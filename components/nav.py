@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
              "poverty"),
     PageSpec("partners", "app_pages/partners.py", "page_partners", ":material/handshake:",
              "partners"),
+    PageSpec("plans", "app_pages/plans.py", "page_plans", ":material/assignment:", "plans"),
+    PageSpec("debt", "app_pages/debt.py", "page_debt", ":material/balance:", "debt"),
     PageSpec("data", "app_pages/data.py", "page_data", ":material/database:", "data"),
 )
 

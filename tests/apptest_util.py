@@ -21,10 +21,10 @@ def open_page(page: PageSpec | str, *, lang: str = "th", query: dict[str, str] |
     at.query_params["lang"] = lang
     for key, value in (session or {}).items():
         at.session_state[key] = value
-    at.run()
+    # Start on the page itself, as a deep link does, so its URL options are read on arrival.
     if not spec.default:
         at.switch_page(spec.path)
-        at.run()
+    at.run()
     return at
 
 
