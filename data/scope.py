@@ -51,6 +51,21 @@ class AccessScope:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    @property
+    def may_export(self) -> bool:
+        """Chart and table exports are an analyst's right (issue: roles)."""
+        return self.has_role("analyst") and not self.is_empty
+
+    @property
+    def may_import(self) -> bool:
+        """Imports and their undo belong to data stewards."""
+        return self.has_role("steward")
+
+    @property
+    def may_administer(self) -> bool:
+        """Users, roles and the audit log belong to administrators."""
+        return self.has_role("admin")
+
     def sql_filter(self, column: str) -> tuple[str, list[Any]]:
         """A WHERE fragment restricting a province-code column, with its bound parameter."""
         if self.provinces is None:
