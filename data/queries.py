@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from data.scope import AccessScope
-from data.store import Store
+from data.store import Store, redact_url
 
 _TABLES = ("areas", "regions", "sdg_goals", "sdg_indicators", "sdg_values", "poverty_indicators",
            "households", "assistance_cases", "partners", "partner_activities", "activity_goals",
@@ -28,7 +28,7 @@ def summary(store: Store) -> dict[str, Any]:
         "SELECT DISTINCT p.sector FROM partner_activities a JOIN partners p USING (partner_id) "
         "ORDER BY 1")]
     return {
-        "database": store.url if store.dialect == "postgresql" else store.path,
+        "database": redact_url(store.url) if store.dialect == "postgresql" else store.path,
         "schema_version": store.schema_version(),
         "rows": counts,
         "areas_per_level": {k: int(v) for k, v in levels.items()},
