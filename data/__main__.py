@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="do nothing when the store already exists")
     sub.add_parser("summary", help="print row counts and coverage as JSON")
     sub.add_parser("migrate", help="apply pending schema migrations")
+    from data import users_cli
+
+    users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
     args = parser.parse_args(argv)
 
     from data.store import StoreError
@@ -47,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             store = open_store(migrate=False)
             applied = store.migrate()
             print(json.dumps({"applied": applied, "schema_version": store.schema_version()}))
+        elif args.command == "users":
+            return users_cli.run(args)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
