@@ -247,6 +247,8 @@ def render_user_box() -> None:
     scope = current_scope()
     user = st.session_state.get(USER_KEY)
     label = user.label if isinstance(user, users.User) else scope.user
+    if isinstance(user, users.User) and user.demo:
+        label = t(f"access_{user.username.replace('-', '_')}")
     with st.sidebar, st.container(border=True):
         roles = ", ".join(t(f"access_role_{r}") for r in sorted(scope.roles)) or "-"
         st.markdown(f"**{_md_text(label)}**  \n{_md_text(roles)}")
