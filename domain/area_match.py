@@ -169,6 +169,12 @@ def abolished_codes(level: str) -> dict[str, tuple[str, ...]]:
     return {code: succ for code, _th, _en, succ in _abolished_by_level().get(level, ())}
 
 
+def current_codes(level: str, *, registry: pd.DataFrame | None = None) -> frozenset[str]:
+    """Current DOPA codes of a level (from ``registry``, by default the geothai list)."""
+    rows = (_default_registry_rows() if registry is None else _rows_by_level(registry))[level]
+    return frozenset(r[0] for r in rows)
+
+
 def _within(codes: list[str], parent: str | None) -> list[str]:
     if not parent:
         return codes
@@ -179,14 +185,20 @@ def _unique(found: list[str]) -> list[str]:
     return sorted(set(found))
 
 
+@lru_cache(maxsize=4)
+def _abolished_names(level: str) -> dict[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """Normalised Thai and English names of abolished areas -> (code, successors)."""
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for code, name_th, name_en, succ in _abolished_by_level().get(level, ()):
+        for key in {normalise_area_name(name_th), normalise_area_name(name_en)} - {""}:
+            index.setdefault(key, []).append((code, succ))
+    return {k: tuple(v) for k, v in index.items()}
+
+
 def _abolished_match(level: str, name: str, parent: str | None,
                      current: set[str]) -> AreaMatch | None:
-    hits = []
-    for code, name_th, name_en, succ in _abolished_by_level().get(level, ()):
-        if parent and not code.startswith(parent):
-            continue
-        if name in (normalise_area_name(name_th), normalise_area_name(name_en)):
-            hits.append((code, succ))
+    hits = [(code, succ) for code, succ in _abolished_names(level).get(name, ())
+            if not parent or code.startswith(parent)]
     if len(hits) != 1:
         return None
     return _abolished_result(hits[0][0], hits[0][1], current)
@@ -208,6 +220,11 @@ def _match_one(name_raw: object, level: str, parent: str | None, index: _Index,
         return AreaMatch(PROVINCE_ALIASES[name], "alias")
     found = _within(index.exact.get(name, []), parent)
     if len(found) == 1:
+        # Without a parent, the name may be an abolished area elsewhere rather than this one.
+        olds = () if parent else tuple(
+            code for code, succ in _abolished_names(level).get(name, ()) if found[0] not in succ)
+        if olds:
+            return AreaMatch(None, "ambiguous", (found[0], *olds))
         return AreaMatch(found[0], "exact")
     if len(found) > 1:
         return AreaMatch(None, "ambiguous", tuple(_unique(found)))
