@@ -48,6 +48,8 @@ CODE_FIELDS = {
     "subdistrict": ("adm3_pcode", "tam_code", "tb_code", "subdistrict_code", "t_code",
                     "tambon_code", "subdist_code"),
 }
+# COD-AB ships boundary lines (admbndl) and label points (admbndp) beside the areas (admbnda).
+NOT_AREA_LAYERS = re.compile(r"admbndl|admbndp|line|point|label|centroid", re.I)
 GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode", "id")
 # Column names that usually hold the Thai or English name of a level, best first.
 NAME_FIELDS = {
@@ -171,6 +173,8 @@ def _vector_files(folder: Path) -> list[Path]:
 
 def _pick_by_level(names: list[str], level: str) -> str | None:
     """The one name that mentions the level (adm2, district, ...), if exactly one does."""
+    areas = [n for n in names if not NOT_AREA_LAYERS.search(n)]
+    names = areas or names
     for word in LEVEL_WORDS[level]:
         hits = [n for n in names if re.search(rf"(?<![a-z0-9]){word}(?![a-z])", n.lower())]
         if len(hits) == 1:

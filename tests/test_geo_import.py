@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 
 import geopandas as gpd
 import pytest
@@ -222,3 +223,32 @@ def test_unknown_columns_are_explained(tmp_path):
     gdf.to_file(src)
     with pytest.raises(BoundaryImportError, match="ADM1_PCODE"):
         build_boundaries(src, "province")
+
+
+def test_zip_with_every_level_and_line_layers_picks_the_level(tmp_path):
+    folder = tmp_path / "all"
+    for name in ("tha_admbnda_adm0_rtsd_20220121", "tha_admbnda_adm1_rtsd_20220121",
+                 "tha_admbndl_adm1_rtsd_20220121", "tha_admbndp_admALL_rtsd_20220121"):
+        gdf = provinces()
+        if "adm0" in name:
+            gdf = gdf.iloc[:1].assign(ADM1_PCODE="TH")
+        write_shapefile(gdf, folder, name)
+    archive = tmp_path / "tha_adm_rtsd_20220121_SHP.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in folder.iterdir():
+            zf.write(part, arcname=f"shp/{part.name}")
+    report = import_boundaries(archive, "province")
+    assert report.matched == 3
+    with pytest.raises(BoundaryImportError, match="several files"):
+        import_boundaries(archive, "district")
+
+
+def test_geopackage_layer_per_level(tmp_path):
+    src = tmp_path / "tha.gpkg"
+    provinces().to_file(src, layer="tha_admbnda_adm1", driver="GPKG")
+    gpd.GeoDataFrame({"ADM2_PCODE": ["TH5001"]}, geometry=[box(98.95, 18.75, 99.0, 18.8)],
+                     crs=4326).to_file(src, layer="tha_admbnda_adm2", driver="GPKG")
+    assert import_boundaries(src, "district").layer == "tha_admbnda_adm2"
+    assert import_boundaries(src, "province", layer="tha_admbnda_adm1").matched == 3
+    with pytest.raises(BoundaryImportError, match="no layer"):
+        import_boundaries(src, "province", layer="nope")
