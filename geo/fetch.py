@@ -22,7 +22,7 @@ DATASET = "cod-ab-tha"
 TIMEOUT_S = 60
 # Formats we can import, best first: GeoJSON is plain text with no encoding trouble.
 FORMAT_RANK = {"geojson": 0, "gpkg": 1, "geopackage": 1, "shp": 2, "zipped shapefile": 2,
-               "shapefile": 2, "esri shapefile": 2}
+               "shapefile": 2, "esri shapefile": 2, "geodatabase": 3, "gdb": 3}
 LEVEL_HINTS = {
     "province": (r"adm1", r"admin ?1", r"province"),
     "district": (r"adm2", r"admin ?2", r"district"),

@@ -35,9 +35,9 @@ VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg")
 THAILAND_BOUNDS = (96.0, 4.5, 106.5, 21.5)
 ADM_NUMBER = {"province": 1, "district": 2, "subdistrict": 3}
 LEVEL_WORDS = {
-    "province": ("adm1", "province", "changwat", "prov"),
-    "district": ("adm2", "district", "amphoe", "amp"),
-    "subdistrict": ("adm3", "subdistrict", "tambon", "tam"),
+    "province": ("adm1", "admin1", "province", "changwat", "prov"),
+    "district": ("adm2", "admin2", "district", "amphoe", "amp"),
+    "subdistrict": ("adm3", "admin3", "subdistrict", "tambon", "tam"),
 }
 # Column names that usually hold the code of a level, best first (compared case-insensitively).
 CODE_FIELDS = {
@@ -53,13 +53,13 @@ NOT_AREA_LAYERS = re.compile(r"admbndl|admbndp|line|point|label|centroid", re.I)
 GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode", "id")
 # Column names that usually hold the Thai or English name of a level, best first.
 NAME_FIELDS = {
-    "province": ("adm1_th", "adm1_en", "pro_th", "pro_en", "prov_namt", "prov_name", "prov_nam_t",
+    "province": ("adm1_th", "adm1_en", "adm1_name1", "adm1_name", "pro_th", "pro_en", "prov_namt", "prov_name", "prov_nam_t",
                  "prov_nam_e", "province_th", "province_en", "province", "changwat", "p_name_t",
                  "p_name_e", "nl_name_1", "name_1"),
-    "district": ("adm2_th", "adm2_en", "amp_th", "amp_en", "amp_namt", "amp_name", "amp_nam_t",
+    "district": ("adm2_th", "adm2_en", "adm2_name1", "adm2_name", "amp_th", "amp_en", "amp_namt", "amp_name", "amp_nam_t",
                  "amp_nam_e", "district_th", "district_en", "district", "amphoe", "a_name_t",
                  "a_name_e", "nl_name_2", "name_2"),
-    "subdistrict": ("adm3_th", "adm3_en", "tam_th", "tam_en", "tam_namt", "tam_name",
+    "subdistrict": ("adm3_th", "adm3_en", "adm3_name1", "adm3_name", "tam_th", "tam_en", "tam_namt", "tam_name",
                     "tam_nam_t", "tam_nam_e", "subdistrict_th", "subdistrict_en", "subdistrict",
                     "tambon", "t_name_t", "t_name_e", "nl_name_3", "name_3"),
 }
@@ -167,8 +167,16 @@ def installed_meta(level: str) -> dict[str, object] | None:
 
 
 def _vector_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*")
-                  if p.suffix.lower() in VECTOR_SUFFIXES and not p.name.startswith("."))
+    """Vector files in a folder; a File Geodatabase (a ``.gdb`` folder) counts as one file."""
+    found = []
+    for p in sorted(folder.rglob("*")):
+        if p.name.startswith(".") or any(part.lower().endswith(".gdb") for part in
+                                         p.relative_to(folder).parts[:-1]):
+            continue
+        if (p.is_dir() and p.suffix.lower() == ".gdb") or (
+                p.is_file() and p.suffix.lower() in VECTOR_SUFFIXES):
+            found.append(p)
+    return found
 
 
 def _pick_by_level(names: list[str], level: str) -> str | None:
@@ -187,7 +195,9 @@ def resolve_source(path: Path, level: str, workdir: Path,
     """The vector file (unzipped into ``workdir`` if needed) and layer to read for a level."""
     if not path.exists():
         raise BoundaryImportError(f"file not found: {path}")
-    if path.is_dir():
+    if path.is_dir() and path.suffix.lower() == ".gdb":
+        candidates = [path]
+    elif path.is_dir():
         candidates = _vector_files(path)
     elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         try:
@@ -512,7 +522,8 @@ def sha256_of(path: Path) -> str:
 
 def _looks_like_cod_ab(gdf: gpd.GeoDataFrame) -> bool:
     cols = _columns(gdf)
-    return any(re.fullmatch(r"adm\d_pcode", c) for c in cols) and "validon" in cols
+    return (any(re.fullmatch(r"adm\d_pcode", c) for c in cols)
+            and any(re.fullmatch(r"valid_?on", c) for c in cols))
 
 
 def build_boundaries(

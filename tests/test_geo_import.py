@@ -252,3 +252,15 @@ def test_geopackage_layer_per_level(tmp_path):
     assert import_boundaries(src, "province", layer="tha_admbnda_adm1").matched == 3
     with pytest.raises(BoundaryImportError, match="no layer"):
         import_boundaries(src, "province", layer="nope")
+
+
+def test_zipped_file_geodatabase(tmp_path):
+    gdb = tmp_path / "tha_adm.gdb"
+    provinces().to_file(gdb, layer="tha_admbnda_adm1", driver="OpenFileGDB")
+    provinces().iloc[:1].to_file(gdb, layer="tha_admbndl_adm1", driver="OpenFileGDB")
+    archive = tmp_path / "tha_adm_gdb.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in gdb.iterdir():
+            zf.write(part, arcname=f"tha_adm.gdb/{part.name}")
+    assert import_boundaries(archive, "province").layer == "tha_admbnda_adm1"
+    assert import_boundaries(gdb, "province").matched == 3
