@@ -408,10 +408,63 @@ def match_rows(gdf: gpd.GeoDataFrame, level: str) -> tuple[list[AreaMatch], str,
         found = _parent_codes(gdf, upper, parents)
         if found is not None:
             parents = found
+    method = "name:"
+    placed, parent_level = _parents_from_installed(gdf, level)
+    if placed is not None:
+        before = parents or [None] * len(gdf)
+        combined = [_narrower(file_parent, spatial)
+                    for file_parent, spatial in zip(before, placed, strict=True)]
+        if combined != before:
+            matches, used = match_by_names(gdf, level, combined)
+            if parents is not None or any(not m.matched for m in matches):
+                # A unit drawn slightly differently can put its point in a neighbour: keep
+                # what the file's own parent columns (or no parent) found for those rows.
+                plain, _ = match_by_names(gdf, level, parents)
+                matches = [m if m.matched or not p.matched else p
+                           for m, p in zip(matches, plain, strict=True)]
+            method = f"name (within installed {parent_level} boundaries):"
+            columns = [gdf[c].tolist() for c in used]
+            labels = [" / ".join(str(v) for v in row) for row in zip(*columns, strict=True)]
+            return matches, method + ",".join(used), labels
     matches, used = match_by_names(gdf, level, parents)
     columns = [gdf[c].tolist() for c in used]
     labels = [" / ".join(str(v) for v in row) for row in zip(*columns, strict=True)]
-    return matches, "name:" + ",".join(used), labels
+    return matches, method + ",".join(used), labels
+
+
+def _narrower(file_parent: str | None, spatial: str | None) -> str | None:
+    """The file's parent code, or the spatial one where the file has none or a coarser one."""
+    if not file_parent:
+        return spatial
+    if spatial and len(spatial) > len(file_parent) and spatial.startswith(file_parent):
+        return spatial
+    return file_parent
+
+
+def _parents_from_installed(gdf: gpd.GeoDataFrame,
+                            level: str) -> tuple[list[str | None] | None, str | None]:
+    """Parent codes from where each unit lies in installed boundaries of a higher level.
+
+    Names such as ตำบลในเมือง repeat across the country: without a parent column, the district
+    (or province) a polygon lies in tells them apart. Uses the deepest level installed.
+    """
+    from geo.boundaries import load_boundaries
+
+    for upper in reversed(LEVELS[:LEVELS.index(level)]):
+        try:
+            parents = load_boundaries(upper)
+        except Exception:  # an unreadable installed file just means no help from it
+            parents = None
+        if parents is None or parents.empty:
+            continue
+        points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point().values,
+                                  crs=4326)
+        joined = gpd.sjoin(points, parents[["code", "geometry"]], how="left",
+                           predicate="within")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        codes = [c if isinstance(c, str) and c else None for c in joined["code"].tolist()]
+        return codes, upper
+    return None, None
 
 
 def _parent_codes(gdf: gpd.GeoDataFrame, level: str,

@@ -264,3 +264,19 @@ def test_zipped_file_geodatabase(tmp_path):
             zf.write(part, arcname=f"tha_adm.gdb/{part.name}")
     assert import_boundaries(archive, "province").layer == "tha_admbnda_adm1"
     assert import_boundaries(gdb, "province").matched == 3
+
+
+def test_names_placed_in_installed_parent_boundaries(tmp_path):
+    prov = tmp_path / "prov.geojson"
+    provinces().to_file(prov)
+    import_boundaries(prov, "province")
+    # จอมทอง is a district of Chiang Mai and a khet of Bangkok: the polygon tells which.
+    gdf = gpd.GeoDataFrame({"AMP_NAMT": ["จอมทอง", "จอมทอง", "เมือง"]},
+                           geometry=[box(98.9, 18.75, 98.95, 18.8),
+                                     box(100.5, 13.7, 100.55, 13.75),
+                                     box(101.75, 6.35, 101.8, 6.4)], crs=4326)
+    src = tmp_path / "amphoe.geojson"
+    gdf.to_file(src)
+    out, report, _ = build_boundaries(src, "district")
+    assert sorted(out["code"]) == ["1035", "5002", "9601"]
+    assert report.method.startswith("name (within installed province boundaries)")
