@@ -131,7 +131,14 @@ def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("sdg", sdg.generate),
         ("partners", partners.generate),
         ("plans", plans.generate),
+        ("rollup", _rollup),
     ]
+
+
+def _rollup(ctx: DemoContext) -> None:
+    from data.rollup import refresh_household_rollup
+
+    refresh_household_rollup(ctx.store)
 
 
 def build(path: str | Path, *, scale: float = 0.01, seed: int = 2561,
