@@ -28,7 +28,7 @@ from domain.area_match import (
     match_area_codes,
     match_area_names,
 )
-from geo.boundaries import LEVELS, installed_path
+from geo.boundaries import LEVELS, installed_path, meta_path
 
 VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg")
 # Roughly Thailand with a margin: a result outside it means a wrong or missing CRS.
@@ -71,6 +71,7 @@ COD_AB = {
     "attribution": ("Administrative boundaries: Royal Thai Survey Department, via UN OCHA / "
                     "Humanitarian Data Exchange (COD-AB Thailand), CC BY 3.0 IGO. Names from "
                     "the DOPA list (GeoThai data, CC BY 4.0)."),
+    "attribution_short": "Boundaries © RTSD, OCHA COD-AB (CC BY 3.0 IGO)",
 }
 
 
@@ -146,10 +147,6 @@ class ImportReport:
         listing("no polygon", [f"{c} {_area_name(c)}" for c in self.no_polygon])
         lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
-
-
-def meta_path(level: str) -> Path:
-    return installed_path(level).with_suffix(".meta.json")
 
 
 def installed_meta(level: str) -> dict[str, object] | None:
@@ -448,9 +445,11 @@ def _parents_from_installed(gdf: gpd.GeoDataFrame,
     Names such as ตำบลในเมือง repeat across the country: without a parent column, the district
     (or province) a polygon lies in tells them apart. Uses the deepest level installed.
     """
-    from geo.boundaries import load_boundaries
+    from geo.boundaries import is_builtin, load_boundaries
 
     for upper in reversed(LEVELS[:LEVELS.index(level)]):
+        if is_builtin(upper):  # generalised built-in provinces: too rough to place units
+            continue
         try:
             parents = load_boundaries(upper)
         except Exception:  # an unreadable installed file just means no help from it
@@ -637,6 +636,8 @@ def build_boundaries(
     out = dissolve_by_code(code_series, gdf.geometry[keep])
 
     current = current_codes(level)
+    if keep_abolished and abolished:
+        out["status"] = ["abolished" if c in abolished else "current" for c in out["code"]]
     have = set(out["code"])
     report.matched = len(have & current)
     report.no_polygon = sorted(current - have)
@@ -656,7 +657,11 @@ def _check_extent(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:
 
 
 def write_atomic(gdf: gpd.GeoDataFrame, target: Path) -> int:
-    """Write GeoJSON (RFC 7946) to a temporary file beside the target, then rename it."""
+    """Write GeoJSON (RFC 7946) to a temporary file beside the target, then rename it.
+
+    Columns: code and geometry, plus ``status`` ("current"/"abolished") when abolished units
+    were kept; map code skips the abolished ones.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".geojson",
                                     dir=target.parent)
@@ -664,7 +669,8 @@ def write_atomic(gdf: gpd.GeoDataFrame, target: Path) -> int:
     tmp = Path(tmp_name)
     try:
         tmp.unlink()  # GDAL's GeoJSON driver refuses to overwrite an existing file
-        pyogrio.write_dataframe(gdf[["code", "geometry"]], tmp, driver="GeoJSON",
+        columns = ["code", "status", "geometry"] if "status" in gdf else ["code", "geometry"]
+        pyogrio.write_dataframe(gdf[columns], tmp, driver="GeoJSON",
                                 layer_options={"RFC7946": "YES", "WRITE_NAME": "NO",
                                                "COORDINATE_PRECISION": 6})
         size = tmp.stat().st_size
@@ -711,7 +717,7 @@ def import_boundaries(
     if out.empty:
         raise BoundaryImportError(f"no feature of {path.name} matched a {level} code; nothing installed")
     defaults = COD_AB if cod_ab else {"source": path.name, "licence": "unknown",
-                                      "attribution": ""}
+                                      "attribution": "", "attribution_short": ""}
     target = installed_path(level)
     report.features_written = len(out)
     report.bytes_written = write_atomic(out, target)
@@ -721,6 +727,8 @@ def import_boundaries(
         "source": source or defaults["source"],
         "licence": licence or defaults["licence"],
         "attribution": attribution if attribution is not None else defaults["attribution"],
+        "attribution_short": (defaults["attribution_short"] if attribution is None
+                              or attribution == defaults["attribution"] else attribution),
         "file": path.name,
         "sha256": sha256_of(path) if path.is_file() else None,
         "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -736,11 +744,13 @@ def import_boundaries(
 
 def status() -> dict[str, object]:
     """Installed levels with feature counts, source, licence and payload bytes."""
+    from geo.boundaries import is_builtin
+
     levels: dict[str, object] = {}
     for level in LEVELS:
         path = installed_path(level)
         if not path.exists():
-            levels[level] = {"installed": False}
+            levels[level] = {"installed": False, "builtin": is_builtin(level)}
             continue
         meta = installed_meta(level) or {}
         try:

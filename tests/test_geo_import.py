@@ -163,6 +163,11 @@ def test_abolished_and_recoded_subdistricts(tmp_path):
     assert "530306 -> 530407" in text
     kept = import_boundaries(src, "subdistrict", keep_abolished=True)
     assert "104701" in _installed_codes("subdistrict") and kept.abolished[0]["kept"]
+    status = dict(gpd.read_file(installed_path("subdistrict"))[["code", "status"]].values)
+    assert status == {"100101": "current", "530407": "current", "104701": "abolished"}
+    from geo.boundaries import load_boundaries
+
+    assert sorted(load_boundaries("subdistrict")["code"]) == ["100101", "530407"]
 
 
 def _installed_codes(level: str) -> list[str]:
@@ -209,7 +214,7 @@ def test_cli_import_status_and_errors(tmp_path, capsys):
     prov = got["levels"]["province"]
     assert prov["features"] == 3 and prov["licence"] == "CC0"
     assert prov["bytes"] == installed_path("province").stat().st_size
-    assert got["levels"]["district"] == {"installed": False}
+    assert got["levels"]["district"] == {"installed": False, "builtin": False}
     assert status()["installed"] == ["province"]
     assert cli.main(["import", str(tmp_path / "nope.zip"), "--level", "district"]) == 2
     err = capsys.readouterr().err
