@@ -172,7 +172,7 @@ def render_best_worst(movers: pd.DataFrame, level: str, parent: str | None, year
     for col, best, key in ((c1, True, "ov_best_five"), (c2, False, "ov_worst_five")):
         with col:
             st.markdown(f"**{html.escape(t(key))}**")
-            render_table(_ranked(movers, best), height=220, key=f"ov_{key}",
+            render_table(_ranked(movers, best), height=213, key=f"ov_{key}",
                          meta=ExportMeta(t(key), area_title(parent or ""), year, SOURCE),
                          column_config=config)
 

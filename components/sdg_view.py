@@ -67,6 +67,7 @@ def goal_tiles_css(selected: int | None, prefix: str) -> str:
         rules.append(
             f".st-key-{prefix}{g} button {{ background: {colour}; color: white; border: 0; "
             f"font-weight: 700; font-size: 1.25rem; min-height: 3.1rem; width: 100%; {ring} }}"
+            f".st-key-{prefix}{g} button p {{ font-size: 1.35rem; font-weight: 700; }}"
             f".st-key-{prefix}{g} button:hover {{ opacity: 1; color: white; }}")
     return "<style>" + "\n".join(rules) + "</style>"
 
@@ -153,12 +154,13 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
                         area_title(_table_parent(area, level) or ""), year, spec.source),
         column_config={
             "rank": st.column_config.NumberColumn(t("sdg_rank"), format="%d", width="small"),
-            "area": st.column_config.TextColumn(t(level)),
-            "value": st.column_config.TextColumn(
-                f"{t('sdg_value')} ({unit_label(spec.unit)})"),
+            "area": st.column_config.TextColumn(t(level), width="medium"),
+            "value": st.column_config.TextColumn(t("sdg_value"), width="small",
+                                                 help=unit_label(spec.unit)),
             "score": st.column_config.ProgressColumn(t("sdg_score"), min_value=0,
-                                                     max_value=100, format="%.0f"),
-            "change": st.column_config.TextColumn(t("sdg_change"),
+                                                     max_value=100, format="%.0f",
+                                                     width="small"),
+            "change": st.column_config.TextColumn(t("sdg_change"), width="small",
                                                   help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), help=t("sdg_status_help")),
         })
@@ -306,7 +308,7 @@ def render_sdg_page() -> None:
     if ranking.empty:
         st.info(t("no_data"))
         return
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])
     with left:
         render_indicator_map(spec, ranking, shown_level, area, year)
     with right:
