@@ -168,25 +168,33 @@ def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
     ``h_<dim>`` (people poor and deprived in the dimension, as a ratio, if ``cdim_<dim>`` is
     present) and ``a_<dim>`` (the dimension's part of the intensity, so they add up to A).
     """
-    out = totals.copy()
-    pop = out["population"].astype(float)
-    poor = out["poor"].astype(float)
-    safe_pop = pop.where(pop > 0)
-    safe_poor = poor.where(poor > 0)
-    out["h"] = (poor / safe_pop).fillna(0.0)
-    out["a"] = (out["score_poor"].astype(float) / safe_poor).fillna(0.0)
-    out["mpi"] = out["h"] * out["a"]
+    n = len(totals)
+
+    def col(name: str) -> np.ndarray:
+        return totals[name].to_numpy(dtype=float) if n else np.zeros(0)
+
+    def ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        out = np.zeros_like(num)
+        np.divide(scale * num, den, out=out, where=den > EPS)
+        return out
+
+    pop, poor = col("population"), col("poor")
+    new: dict[str, np.ndarray] = {}
+    new["h"] = ratio(poor, pop)
+    new["a"] = ratio(col("score_poor"), poor)
+    new["mpi"] = new["h"] * new["a"]
     for dim in dict.fromkeys(weights.dimensions):
-        part = sum(w * out[f"cen_{c}"].astype(float)
-                   for c, w, d in zip(weights.columns, weights.values, weights.dimensions,
-                                      strict=True) if d == dim)
-        out[f"mpi_{dim}"] = (part / safe_pop).fillna(0.0)
-        out[f"contrib_{dim}"] = (100.0 * out[f"mpi_{dim}"] / out["mpi"].where(out["mpi"] > EPS)
-                                 ).fillna(0.0)
-        out[f"a_{dim}"] = (out[f"mpi_{dim}"] / out["h"].where(out["h"] > 0)).fillna(0.0)
-        if f"cdim_{dim}" in out:
-            out[f"h_{dim}"] = (out[f"cdim_{dim}"].astype(float) / safe_pop).fillna(0.0)
-    return out
+        part = np.zeros(n)
+        for c, w, d in zip(weights.columns, weights.values, weights.dimensions, strict=True):
+            if d == dim:
+                part = part + w * col(f"cen_{c}")
+        new[f"mpi_{dim}"] = ratio(part, pop)
+        new[f"contrib_{dim}"] = ratio(new[f"mpi_{dim}"], new["mpi"], 100.0)
+        new[f"a_{dim}"] = ratio(new[f"mpi_{dim}"], new["h"])
+        if f"cdim_{dim}" in totals:
+            new[f"h_{dim}"] = ratio(col(f"cdim_{dim}"), pop)
+    base = totals.drop(columns=[c for c in new if c in totals])
+    return pd.concat([base, pd.DataFrame(new, index=totals.index)], axis=1)
 
 
 def measure_column(measure: str, dimension: str | None) -> str:
