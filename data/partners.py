@@ -149,7 +149,7 @@ def load_need_indicators(store: Store, scope: AccessScope) -> pd.DataFrame:
     return store.query(
         "SELECT i.indicator_code, i.goal, i.name_th, i.name_en, i.unit, i.direction, i.levels "
         "FROM sdg_indicators i WHERE EXISTS (SELECT 1 FROM sdg_values v WHERE "
-        "v.indicator_code = i.indicator_code AND length(v.area_code) = 2) "
+        "v.indicator_code = i.indicator_code AND length(v.area_code) = 2 AND v.area_code <> 'TH') "
         "ORDER BY i.goal, i.indicator_code")
 
 
@@ -164,6 +164,7 @@ def sdg_indicator_by_child(store: Store, scope: AccessScope, area_code: str, yea
         "SELECT v.area_code AS code, v.value, v.year, i.direction FROM sdg_values v "
         "JOIN sdg_indicators i ON i.indicator_code = v.indicator_code "
         "WHERE v.indicator_code = ? AND v.disaggregation = 'total' AND length(v.area_code) = ? "
+        "AND v.area_code <> 'TH' "
         f"AND {where} AND {cond} AND v.year = (SELECT MAX(w.year) FROM sdg_values w "
         "WHERE w.indicator_code = v.indicator_code AND w.area_code = v.area_code "
         "AND w.disaggregation = 'total' AND w.year <= ?) ORDER BY 1",
