@@ -179,7 +179,9 @@ def _filters(area: str, year: int | None, span: tuple[dt.date, dt.date]) -> Acti
         picked_goals = _multi("pa_goal", list(goals), t("partners_goal"),
                               lambda g: f"{g}. {goals[g]}", cast=int, container=c3)
         picked_status = _multi("pa_status", list(catalogue.ACTIVITY_STATUSES),
-                               t("partners_status"), lambda s: t(f"partners_status_{s}"),
+                               t("partners_status"),
+                               {s: t(f"partners_status_{s}")
+                                for s in catalogue.ACTIVITY_STATUSES}.__getitem__,
                                container=c4)
     return ActivityFilter(area, start, end, picked_sectors, picked_goals, picked_status)
 
@@ -370,7 +372,7 @@ def build_network_figure(links: pd.DataFrame, flows: pd.DataFrame, top_n: int) -
         if kind == "o":
             return esc(t("partners_others", n=fmt_int(merged.get(node, 0)),
                          sector=sectors.get(key, key)), 40)
-        return esc(partner_label.get(int(key), key), 34)
+        return esc(partner_label.get(int(key), key), 48)
 
     def colour(node: str) -> str:
         kind, _, key = node.partition(":")
@@ -459,7 +461,7 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
     state.url_param("pa_act", "activities_per_10k", act_keys)
     c1, c2, c3 = st.columns([2, 3, 2])
     need_key = c1.selectbox(t("partners_need_measure"), need_keys, key="pa_need",
-                            format_func=lambda k: t(f"partners_need_{k}"))
+                            format_func={k: t(f"partners_need_{k}") for k in need_keys}.__getitem__)
     measure = need_measure(need_key)
     higher_is_worse = measure.higher_is_worse
     if measure.source == "sdg_indicator":
@@ -478,7 +480,7 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
         c2.selectbox(t("partners_need_goal"), list(goals), key="pa_need_goal",
                      format_func=lambda g: f"{g}. {goals[g]}")
     act_key = c3.selectbox(t("partners_activity_measure"), act_keys, key="pa_act",
-                           format_func=lambda k: t(f"partners_act_{k}"))
+                           format_func={k: t(f"partners_act_{k}") for k in act_keys}.__getitem__)
     with st.expander(t("partners_gap_how"), expanded=False):
         st.markdown(t(f"partners_need_{need_key}_help"))
         st.markdown(t(f"partners_act_{act_key}_help"))
@@ -620,7 +622,7 @@ def render_partners_page() -> None:
     render_partner_kpis(f)
     state.url_param("pa_view", "overview", VIEWS)
     st.segmented_control(t("partners_view"), VIEWS, key="pa_view",
-                         format_func=lambda v: t(f"partners_view_{v}"),
+                         format_func={v: t(f"partners_view_{v}") for v in VIEWS}.__getitem__,
                          label_visibility="collapsed")
     view = st.session_state.get("pa_view") or "overview"
     if view == "overview":
