@@ -112,7 +112,8 @@ class _AreaLayer(MacroElement):
     xhr.send(null);
     gj = JSON.parse(xhr.responseText);
   }
-  var W = window.warroom = {map: map, layers: {}, names: {}, style: null, selected: null};
+  var W = window.warroom = {map: map, layers: {}, order: [], names: {}, style: null,
+                            selected: null};
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
@@ -122,6 +123,7 @@ class _AreaLayer(MacroElement):
     style: function () { return {color: "#666", weight: 0.6, fillColor: "{{ this.no_data }}", fillOpacity: 0.9}; },
     onEachFeature: function (f, layer) {
       W.layers[f.properties.code] = layer;
+      W.order.push(f.properties.code);
       W.names[f.properties.code] = f.properties;
     }
   }).addTo(map);
