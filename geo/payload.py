@@ -45,7 +45,8 @@ class Payload:
     @property
     def filename(self) -> str:
         # No underscores: streamlit-folium rewrites "_xxx" tokens in map scripts.
-        return f"{self.level}-{self.parent_code or 'all'}-{self.digest}.json"
+        parent = self.parent_code.replace("R:", "region") or "all"
+        return f"{self.level}-{parent}-{self.digest}.json"
 
 
 def _names() -> dict[str, tuple[str, str]]:
@@ -81,12 +82,20 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
     if gdf is None:
         return None
     parent = parent_code or ""
-    if parent:
+    if parent.startswith("R:"):
+        # A region is a set of provinces (NESDC or four-region scheme), not a code prefix.
+        from data.areas import REGIONS_FOUR, REGIONS_NESDC
+
+        # The app's regions are NESDC's; Bangkok ("BKK") exists only in the four-region list.
+        region = next((r for r in (*REGIONS_NESDC, *REGIONS_FOUR) if r.code == parent[2:]), None)
+        provinces = set(region.provinces) if region else set()
+        gdf = gdf[gdf["code"].str[:2].isin(provinces)]
+    elif parent:
         gdf = gdf[gdf["code"].str.startswith(parent)]
     if gdf.empty:
         return None
     tolerance, decimals = (_LOCAL if parent else _NATIONAL)[level]
-    if boundaries.is_builtin(level) and not parent:
+    if boundaries.is_builtin(level):
         tolerance = 0.0  # already generalised by geo.build_builtin
     geoms = gdf.geometry.to_numpy()
     if tolerance:
