@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -130,14 +131,51 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
                    feature_bounds, digest)
 
 
+def _disk_path(key: tuple[str, str, str]) -> Path:
+    # The simplification settings are part of the key: changing them invalidates old files.
+    token = hashlib.sha256("|".join((*key, repr((_NATIONAL, _LOCAL)))).encode()).hexdigest()[:20]
+    return boundaries.boundaries_dir() / ".payload-cache" / f"{key[0]}-{token}.json"
+
+
+def _from_disk(key: tuple[str, str, str]) -> Payload | None:
+    path = _disk_path(key)
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        return Payload(d["level"], d["parent_code"], d["text"], tuple(d["codes"]),
+                       tuple(d["bounds"]), {k: tuple(v) for k, v in d["feature_bounds"].items()},
+                       d["digest"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _to_disk(key: tuple[str, str, str], pl: Payload) -> None:
+    path = _disk_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({
+            "level": pl.level, "parent_code": pl.parent_code, "text": pl.text,
+            "codes": list(pl.codes), "bounds": list(pl.bounds),
+            "feature_bounds": pl.feature_bounds, "digest": pl.digest}, ensure_ascii=False),
+            encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only data dir only costs a rebuild in the next process
+
+
 def get_payload(level: str, parent_code: str | None = None) -> Payload | None:
-    """Cached :func:`build_payload`; rebuilt only when the boundary file changes."""
+    """Cached :func:`build_payload`: in memory, then on disk (a restarted server does not
+    simplify again); rebuilt only when the boundary file changes."""
     key = (level, parent_code or "", boundaries.version(level))
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    payload = build_payload(level, parent_code)
+    payload = None if key[2] == "none" else _from_disk(key)
+    if payload is None:
+        payload = build_payload(level, parent_code)
+        if payload is not None and not boundaries.is_builtin(level):
+            _to_disk(key, payload)
     if payload is not None:
         with _LOCK:
             _CACHE[key] = payload
