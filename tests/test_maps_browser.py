@@ -192,3 +192,30 @@ def _index_of(frame, code: str) -> int:
     codes = frame.locator(".leaflet-container").evaluate(
         "el => window.warroom.order")
     return codes.index(code)
+
+
+def test_tile_grid_and_static_image_views(demo_db, tmp_path):
+    """The alternative views draw offline: 77 tiles, and the static map's polygons."""
+    require_browser()
+    _leaflet_or_skip()
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
+        blocked = _offline_context(ctx)
+        page = ctx.new_page()
+        page.goto(f"{base}/plans?lang=th")
+        wait_rendered(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("ตารางจังหวัด", exact=True).first.click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_exception(page)
+        chart = main.locator('[data-testid="stPlotlyChart"]').first
+        chart.locator("g.points path").nth(76).wait_for(state="attached", timeout=30_000)
+        screenshot(page, "maps-tilegrid-th")
+        main.get_by_text("ภาพนิ่ง", exact=True).first.click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_exception(page)
+        main.locator('[data-testid="stPlotlyChart"] g.trace.scatter').first.wait_for(
+            timeout=30_000)
+        screenshot(page, "maps-static-th")
+        assert blocked == []
