@@ -405,7 +405,7 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
         raise ValueError(f"unknown map level {level!r}")
     pl = payload.get_payload(level, parent_code)
     if pl is None:
-        st.info(t("map_no_boundaries", level=t(f"map_level_{level}")))
+        st.info(t("map_no_boundaries", level=t(f"map_level_{level}"), cmd_level=level))
         render_ranked(values, key=key, value_label=value_label, fmt=fmt,
                       higher_is_better=higher_is_better, meta=meta)
         return None
