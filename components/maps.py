@@ -410,6 +410,8 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
                       higher_is_better=higher_is_better, meta=meta)
         return None
     views = [v for v in VIEWS if v != "tiles" or (level == "province" and not parent_code)]
+    if st.session_state.get(f"{key}_view") not in (*views, None):
+        st.session_state[f"{key}_view"] = "map"  # e.g. tiles chosen, then drilled to districts
     # Labels are computed now: a format_func calling t() later would see another language.
     view_labels = {v: t(f"map_view_{v}") for v in views}
     class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}

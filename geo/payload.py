@@ -152,7 +152,7 @@ def _to_disk(key: tuple[str, str, str], pl: Payload) -> None:
     path = _disk_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps({
             "level": pl.level, "parent_code": pl.parent_code, "text": pl.text,
             "codes": list(pl.codes), "bounds": list(pl.bounds),
@@ -191,7 +191,7 @@ def publish(payload: Payload) -> str | None:
     try:
         if not path.exists():
             STATIC_DIR.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
             tmp.write_text(payload.text, encoding="utf-8")
             tmp.replace(path)
     except OSError:

@@ -78,3 +78,8 @@ def test_district_without_boundaries_shows_ranked_bars_and_how_to_install(empty_
     assert any("--level district" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 1
     assert not at.get("component_instance")
+
+
+def test_tiles_view_kept_in_state_falls_back_to_the_map_below_provinces(empty_data_dir):
+    at = _run("province", "R:NE", t_map_view="tiles")
+    assert at.session_state["t_map_view"] == "map"
