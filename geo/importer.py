@@ -737,9 +737,63 @@ def import_boundaries(
         "report": report.to_dict(),
     }
     _write_json_atomic(meta, meta_path(level))
+    lineage = record_lineage(meta)
+    if lineage:
+        report.warnings.append(lineage)
     if log:
         log(report.text())
     return report
+
+
+def record_lineage(meta: dict[str, object]) -> str | None:
+    """Add the import to ``boundary_imports`` in the store, if there is one.
+
+    The installed files are the record that matters; the store row is lineage for the data
+    page. With no store yet, or one another process holds open for writing, this is skipped
+    and the reason returned (None when recorded).
+    """
+    from data import config
+    from data.store import open_store
+
+    url = config.database_url()
+    if url.startswith("duckdb:///") and not Path(url.removeprefix("duckdb:///")).exists():
+        return None  # no store yet: nothing to record into, and no reason to create one
+    try:
+        store = open_store(url)
+    except Exception as exc:  # StoreError, or a driver's own error class
+        return f"lineage not recorded in the store: {exc}"
+    report = meta["report"]
+    assert isinstance(report, dict)
+    try:
+        with store.transaction():
+            next_id = int(store.scalar(
+                "SELECT COALESCE(MAX(import_id), 0) + 1 FROM boundary_imports") or 1)
+            store.execute(
+                "INSERT INTO boundary_imports (import_id, level, file_name, sha256, source, "
+                "licence, imported_at, imported_by, features_read, units_matched, "
+                "features_unmatched, abolished, no_polygon, bytes_written, report) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [next_id, meta["level"], meta["file"], meta["sha256"], meta["source"],
+                 meta["licence"],
+                 dt.datetime.fromisoformat(str(meta["imported_at"])).replace(tzinfo=None),
+                 _user(), report["features_read"], report["matched"],
+                 len(report["unmatched"]), len(report["abolished"]),
+                 len(report["no_polygon"]), report["bytes_written"],
+                 json.dumps(report, ensure_ascii=False)])
+    except Exception as exc:  # a failed lineage row never undoes an installed import
+        return f"lineage not recorded in the store: {exc}"
+    finally:
+        store.close()
+    return None
+
+
+def _user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "cli"
 
 
 def status() -> dict[str, object]:

@@ -285,3 +285,24 @@ def test_names_placed_in_installed_parent_boundaries(tmp_path):
     out, report, _ = build_boundaries(src, "district")
     assert sorted(out["code"]) == ["1035", "5002", "9601"]
     assert report.method.startswith("name (within installed province boundaries)")
+
+
+def test_lineage_recorded_in_an_existing_store(tmp_path, monkeypatch):
+    from data.store import open_store
+
+    src = tmp_path / "prov.geojson"
+    provinces().to_file(src)
+    db = tmp_path / "data" / "warroom.duckdb"
+    import_boundaries(src, "province")
+    assert not db.exists()  # no store: the import does not create one
+    open_store(f"duckdb:///{db}").close()
+    monkeypatch.setenv("WARROOM_DB", str(db))
+    report = import_boundaries(src, "province", licence="CC0")
+    assert report.warnings == []
+    store = open_store(f"duckdb:///{db}", read_only=True)
+    try:
+        rows = store.rows("SELECT level, file_name, licence, units_matched, no_polygon, "
+                          "features_read FROM boundary_imports")
+    finally:
+        store.close()
+    assert rows == [("province", "prov.geojson", "CC0", 3, 74, 3)]
