@@ -50,18 +50,21 @@ CODE_FIELDS = {
 }
 # COD-AB ships boundary lines (admbndl) and label points (admbndp) beside the areas (admbnda).
 NOT_AREA_LAYERS = re.compile(r"admbndl|admbndp|line|point|label|centroid", re.I)
-GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode", "id")
+# Not "id" or "fid": running numbers 10..96 would pass for province codes.
+GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode")
 # Column names that usually hold the Thai or English name of a level, best first.
 NAME_FIELDS = {
-    "province": ("adm1_th", "adm1_en", "adm1_name1", "adm1_name", "pro_th", "pro_en", "prov_namt", "prov_name", "prov_nam_t",
-                 "prov_nam_e", "province_th", "province_en", "province", "changwat", "p_name_t",
-                 "p_name_e", "nl_name_1", "name_1"),
-    "district": ("adm2_th", "adm2_en", "adm2_name1", "adm2_name", "amp_th", "amp_en", "amp_namt", "amp_name", "amp_nam_t",
-                 "amp_nam_e", "district_th", "district_en", "district", "amphoe", "a_name_t",
-                 "a_name_e", "nl_name_2", "name_2"),
-    "subdistrict": ("adm3_th", "adm3_en", "adm3_name1", "adm3_name", "tam_th", "tam_en", "tam_namt", "tam_name",
-                    "tam_nam_t", "tam_nam_e", "subdistrict_th", "subdistrict_en", "subdistrict",
-                    "tambon", "t_name_t", "t_name_e", "nl_name_3", "name_3"),
+    "province": ("adm1_th", "adm1_en", "adm1_name1", "adm1_name", "pro_th", "pro_en",
+                 "prov_namt", "prov_name", "prov_nam_t", "prov_nam_e", "province_th",
+                 "province_en", "province", "changwat", "p_name_t", "p_name_e", "nl_name_1",
+                 "name_1"),
+    "district": ("adm2_th", "adm2_en", "adm2_name1", "adm2_name", "amp_th", "amp_en",
+                 "amp_namt", "amp_name", "amp_nam_t", "amp_nam_e", "district_th", "district_en",
+                 "district", "amphoe", "a_name_t", "a_name_e", "nl_name_2", "name_2"),
+    "subdistrict": ("adm3_th", "adm3_en", "adm3_name1", "adm3_name", "tam_th", "tam_en",
+                    "tam_namt", "tam_name", "tam_nam_t", "tam_nam_e", "subdistrict_th",
+                    "subdistrict_en", "subdistrict", "tambon", "t_name_t", "t_name_e",
+                    "nl_name_3", "name_3"),
 }
 GENERIC_NAME_FIELDS = ("name_th", "name_en", "name", "namt", "name_t", "name_e", "th_name",
                        "en_name")
@@ -118,11 +121,13 @@ class ImportReport:
         lines = [
             f"{self.level}: {self.file}" + (f" (layer {self.layer})" if self.layer else ""),
             f"  read {self.features_read} features, CRS {self.crs}, encoding {self.encoding}"
-            + (" (mojibake detected, re-read as UTF-8)" if self.mojibake_repaired else ""),
-            f"  matched by {self.method}: {self.matched} units "
-            + ", ".join(f"{k} {v}" for k, v in sorted(self.matched_by.items())),
+            + (" (Thai read as Latin-1 detected and repaired)" if self.mojibake_repaired else ""),
+            f"  matched {self.matched} units by {self.method} (features: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(self.matched_by.items())) + ")",
             f"  unmatched features: {len(self.unmatched)}",
-            f"  abolished codes left out: {len(self.abolished)}",
+            f"  abolished codes: {len(self.abolished)}"
+            + (" (kept under the old code)" if any(a.get("kept") for a in self.abolished)
+               else " (left out)"),
             f"  recoded (abolished code with one successor): {len(self.recoded)}",
             f"  current units with no polygon: {len(self.no_polygon)}",
             f"  geometries repaired: {self.repaired_geometries}, empty dropped: "
@@ -345,10 +350,12 @@ def find_code_field(gdf: gpd.GeoDataFrame, level: str) -> str | None:
     for col in named:
         if _code_score(gdf[col], level, valid) >= 0.5:
             return col
-    scores = {col: _code_score(gdf[col], level, valid) for col in cols.values()
+    # Any other text column that is nearly all codes of the level (numbers are left out: they
+    # are more often running ids than codes).
+    scores = {col: _code_score(gdf[col], level, valid) for col in _text_columns(gdf)
               if col not in named}
     best = max(scores, key=lambda c: scores[c], default=None)
-    return best if best is not None and scores[best] >= 0.8 else None
+    return best if best is not None and scores[best] >= 0.9 else None
 
 
 def _name_candidates(gdf: gpd.GeoDataFrame, level: str) -> list[str]:

@@ -207,7 +207,7 @@ def test_cli_import_status_and_errors(tmp_path, capsys):
     provinces().to_file(src)
     assert cli.main(["import", str(src), "--level", "province", "--licence", "CC0"]) == 0
     out = capsys.readouterr().out
-    assert "matched by code:ADM1_PCODE: 3 units" in out and "no polygon" in out
+    assert "matched 3 units by code:ADM1_PCODE" in out and "no polygon" in out
     assert cli.main(["status"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert got["installed"] == ["province"]
@@ -306,3 +306,13 @@ def test_lineage_recorded_in_an_existing_store(tmp_path, monkeypatch):
     finally:
         store.close()
     assert rows == [("province", "prov.geojson", "CC0", 3, 74, 3)]
+
+
+def test_running_numbers_are_not_taken_for_codes(tmp_path):
+    gdf = provinces()[["ADM1_EN", "geometry"]].assign(OBJECTID=[50, 96, 10], id=[50, 96, 10])
+    src = tmp_path / "ids.gpkg"
+    gdf.to_file(src, driver="GPKG")
+    out, report, _ = build_boundaries(src, "province")
+    assert report.method == "name:ADM1_EN"
+    assert dict(zip(out["code"], out.geometry.centroid.x.round(2), strict=True)) == {
+        "10": 100.55, "50": 98.95, "96": 101.8}
