@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--replace", action="store_true",
                       help="empty the target's tables first when they hold data")
     copy.add_argument("--batch-rows", type=int, default=250_000)
+    from data import users_cli
+
+    users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
     args = parser.parse_args(argv)
 
     from data.store import StoreError
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 source.close()
             print(json.dumps({k: stats[k] for k in ("rows", "seconds", "rows_per_s")}))
+        elif args.command == "users":
+            return users_cli.run(args)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
