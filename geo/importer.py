@@ -657,6 +657,11 @@ def _check_extent(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:
         return
     minx, miny, maxx, maxy = gdf.total_bounds
     bx0, by0, bx1, by1 = THAILAND_BOUNDS
+    if maxx < bx0 or maxy < by0 or minx > bx1 or miny > by1:
+        raise BoundaryImportError(
+            f"the polygons lie outside Thailand ({minx:.2f}, {miny:.2f}, {maxx:.2f}, "
+            f"{maxy:.2f} in WGS 84): the file's coordinate system is wrong or missing; pass "
+            f"the right one with --crs (e.g. EPSG:32647 for UTM zone 47N)")
     if minx < bx0 or miny < by0 or maxx > bx1 or maxy > by1:
         report.warnings.append(
             f"boundaries reach outside Thailand ({minx:.2f}, {miny:.2f}, {maxx:.2f}, "

@@ -317,3 +317,13 @@ def test_running_numbers_are_not_taken_for_codes(tmp_path):
     centre_x = [round(g.centroid.x, 2) for g in out.geometry]
     assert dict(zip(out["code"], centre_x, strict=True)) == {
         "10": 100.55, "50": 98.95, "96": 101.8}
+
+
+def test_polygons_outside_thailand_are_refused(tmp_path):
+    # What a wrong CRS looks like after reprojection: the units land somewhere else entirely.
+    moved = provinces()
+    moved = moved.set_geometry(moved.geometry.translate(-90, 30))
+    src = tmp_path / "elsewhere.geojson"
+    moved.to_file(src)
+    with pytest.raises(BoundaryImportError, match="outside Thailand"):
+        build_boundaries(src, "province")
