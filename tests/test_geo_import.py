@@ -8,7 +8,7 @@ import zipfile
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from geo import __main__ as cli
 from geo.boundaries import installed_path
@@ -327,3 +327,16 @@ def test_polygons_outside_thailand_are_refused(tmp_path):
     moved.to_file(src)
     with pytest.raises(BoundaryImportError, match="outside Thailand"):
         build_boundaries(src, "province")
+
+
+def test_rounding_keeps_geometries_valid(tmp_path):
+    # A sliver 1e-8 degrees wide collapses when coordinates are rounded to 6 decimals.
+    sliver = Polygon([(98.9, 18.8), (99.0, 18.8), (99.0, 18.80000001), (98.9, 18.8)])
+    bent = Polygon([(100.5, 13.7), (100.6, 13.7), (100.6, 13.8), (100.55, 13.7000001),
+                    (100.5, 13.8), (100.5, 13.7)])
+    gdf = gpd.GeoDataFrame({"code": ["50", "10"]}, geometry=[sliver, bent], crs=4326)
+    src = tmp_path / "sliver.geojson"
+    gdf.to_file(src)
+    import_boundaries(src, "province")
+    installed = _installed()
+    assert installed.geometry.is_valid.all() and sorted(installed["code"]) == ["10", "50"]
