@@ -92,8 +92,8 @@ def romanisation_key(normalised: str) -> str:
     counts, so the folding may be rough.
     """
     s = re.sub(r"[^a-z]", "", normalised)
-    for old, new in (("sri", "si"), ("sr", "s"), ("tch", "ch"), ("dh", "th"), ("j", "ch"), ("ph", "p"),
-                     ("th", "t"), ("kh", "k"), ("ch", "c"), ("ue", "u"), ("eu", "u"),
+    for old, new in (("sri", "si"), ("sr", "s"), ("tch", "ch"), ("dh", "th"), ("j", "ch"),
+                     ("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "c"), ("ue", "u"), ("eu", "u"),
                      ("ua", "u"), ("ou", "u"), ("oo", "u"), ("orn", "on"), ("aew", "aeo"),
                      ("y", "i"), ("v", "w"), ("bh", "b"), ("gh", "g")):
         s = s.replace(old, new)

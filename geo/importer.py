@@ -217,8 +217,9 @@ def resolve_source(path: Path, level: str, workdir: Path,
         pick = _pick_by_level([c.name for c in candidates], level)
         if pick is None:
             names = ", ".join(c.name for c in candidates[:8])
-            raise BoundaryImportError(f"{path.name} holds several files ({names}); unzip it and pass "
-                               f"the one for the {level} level")
+            raise BoundaryImportError(
+                f"{path.name} holds several files ({names}); unzip it and pass "
+                f"the one for the {level} level")
         candidates = [c for c in candidates if c.name == pick]
     src = candidates[0]
     try:
@@ -227,13 +228,15 @@ def resolve_source(path: Path, level: str, workdir: Path,
         raise BoundaryImportError(f"cannot open {src.name}: {exc}") from exc
     if layer is not None:
         if layer not in layers:
-            raise BoundaryImportError(f"{src.name} has no layer {layer!r}; layers: {', '.join(layers)}")
+            raise BoundaryImportError(
+                f"{src.name} has no layer {layer!r}; layers: {', '.join(layers)}")
         return src, layer
     if len(layers) > 1:
         pick = _pick_by_level(layers, level)
         if pick is None:
-            raise BoundaryImportError(f"{src.name} has several layers ({', '.join(layers)}); "
-                               f"choose one with --layer")
+            raise BoundaryImportError(
+                f"{src.name} has several layers ({', '.join(layers)}); "
+                f"choose one with --layer")
         return src, pick
     return src, None
 
@@ -312,8 +315,9 @@ def read_vector(src: Path, layer: str | None, report: ImportReport,
             gdf = gdf.set_crs(4326)
             report.warnings.append("file has no CRS; coordinates look like WGS 84 lon/lat")
         else:
-            raise BoundaryImportError(f"{src.name} has no coordinate reference system (missing .prj) "
-                               f"and is not in lon/lat; pass --crs, e.g. --crs EPSG:32647")
+            raise BoundaryImportError(
+                f"{src.name} has no coordinate reference system (missing .prj) "
+                f"and is not in lon/lat; pass --crs, e.g. --crs EPSG:32647")
     elif crs:
         report.warnings.append(f"file declares {gdf.crs.to_string()}; --crs {crs} ignored")
     report.crs = gdf.crs.to_string()
@@ -393,8 +397,13 @@ def match_by_names(gdf: gpd.GeoDataFrame, level: str,
         if all(m.matched or m.reason == "abolished" for m in best) or len(used) == 2:
             break
     if best is None:
+        hint = ""
+        deepest = [lv for lv in LEVELS if find_code_field(gdf, lv) is not None]
+        if deepest and LEVELS.index(deepest[-1]) < LEVELS.index(level):
+            hint = f" (the file looks like {deepest[-1]} boundaries: use --level {deepest[-1]})"
         raise BoundaryImportError(f"found no column with DOPA codes or names of {level}s; expected "
-                           f"e.g. ADM{ADM_NUMBER[level]}_PCODE, code, or Thai/English names")
+                                  f"e.g. ADM{ADM_NUMBER[level]}_PCODE, code, or Thai/English "
+                                  f"names{hint}")
     return best, used
 
 
@@ -754,7 +763,8 @@ def import_boundaries(
     out, report, cod_ab = build_boundaries(path, level, layer=layer, crs=crs,
                                            keep_abolished=keep_abolished)
     if out.empty:
-        raise BoundaryImportError(f"no feature of {path.name} matched a {level} code; nothing installed")
+        raise BoundaryImportError(
+            f"no feature of {path.name} matched a {level} code; nothing installed")
     defaults = COD_AB if cod_ab else {"source": path.name, "licence": "unknown",
                                       "attribution": "", "attribution_short": ""}
     target = installed_path(level)
