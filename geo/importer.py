@@ -573,7 +573,7 @@ def _area_name(code: str) -> str:
     return _thai_names().get(code, "")
 
 
-def _abolished_names() -> dict[str, str]:
+def _abolished_thai_names() -> dict[str, str]:
     try:
         from geothai.abolished import abolished_areas
     except ImportError:
@@ -626,7 +626,7 @@ def build_boundaries(
 
     codes: list[str | None] = []
     abolished: dict[str, dict[str, object]] = {}
-    old_names = _abolished_names()
+    old_names = _abolished_thai_names()
     for match, label in zip(matches, labels, strict=True):
         if match.matched:
             report.matched_by[match.reason] = report.matched_by.get(match.reason, 0) + 1
