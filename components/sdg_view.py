@@ -48,10 +48,12 @@ def status_label(status: str | None) -> str:
     return f"{scoring.STATUS_ARROWS[status]} {t('sdg_status_' + status)}"
 
 
-def category_label(category: str | None) -> str:
+def category_label(category: str | None, short: bool = False) -> str:
+    """The category's name with its score range (``short``: the name only)."""
     if not isinstance(category, str):
         return t("no_data")
-    return t(f"sdg_cat_{category}")
+    text = t(f"sdg_cat_{category}")
+    return text.split(" (")[0] if short else text
 
 
 def year_tick(year: int) -> str:
