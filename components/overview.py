@@ -159,15 +159,13 @@ def _ranked(movers: pd.DataFrame, best: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "area": data.area_code.map(lambda c: names.get(c, c)),
         "index": data["index"].round(1),
-        "category": data.category.map(lambda c: category_label(c, short=True)),
     })
 
 
 @guarded
 def render_best_worst(movers: pd.DataFrame, level: str, parent: str | None, year: int) -> None:
     config = {"area": st.column_config.TextColumn(t(level)),
-              "index": st.column_config.NumberColumn(t("ov_sdg_index"), format="%.1f"),
-              "category": st.column_config.TextColumn(t("ov_category"))}
+              "index": st.column_config.NumberColumn(t("ov_sdg_index"), format="%.1f")}
     c1, c2 = st.columns(2)
     for col, best, key in ((c1, True, "ov_best_five"), (c2, False, "ov_worst_five")):
         with col:
