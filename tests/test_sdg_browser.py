@@ -34,6 +34,9 @@ def test_sdg_and_overview_pages_in_the_browser(demo_db):
              "/sdg?lang=th&area=50&sdg_goal=3&sdg_ind=g3_road_deaths&sdg_level=district"),
             ("overview-national-th", "/?lang=th"),
             ("overview-province-en", "/?lang=en&area=94"),
+            ("sdg-goal6-district-en",
+             "/sdg?lang=en&area=94&sdg_goal=6&sdg_ind=g6_safe_water&sdg_level=district"),
+            ("overview-district-th", "/?lang=th&area=5001"),
             ("overview-present-th", "/?lang=th&present=1"),
         ]
         for name, url in views:
