@@ -20,6 +20,13 @@ _CHILD_COLUMN = {0: "province_code", 2: "district_code", 4: "subdistrict_code",
                  6: "village_code", 8: "village_code"}
 _AREA_COLUMN = {2: "province_code", 4: "district_code", 6: "subdistrict_code",
                 8: "village_code"}
+_DEFAULT = pv.nested_weights()
+# The default weights are multiples of 1/60: scores become exact integers ("score units").
+SCORE_SCALE = pv.score_scale(_DEFAULT)
+_UNITS = tuple(round(w * SCORE_SCALE) for w in _DEFAULT.values)
+_ROLLUP_LEVELS = (("province", "province_code", None), ("district", "district_code",
+                                                        "province_code"),
+                  ("subdistrict", "subdistrict_code", "district_code"))
 HOUSEHOLD_COLUMNS = ("household", "members", "score", "poor", "target_poor", "deprived",
                      "cases", "status")
 
@@ -46,6 +53,9 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
             f"GROUP BY survey_year, province_code, district_code, subdistrict_code, "
             f"village_code, target_poor, {_FLAG_SQL} ORDER BY survey_year, village_code",
             params)
+        store.execute(f"DELETE FROM poverty_rollup WHERE {cond}", params)
+        for level, unit, parent in _ROLLUP_LEVELS:
+            _insert_rollup(store, level, unit, parent, cond, params)
         store.execute(
             "INSERT INTO poverty_case_counts (survey_year, province_code, district_code, "
             "subdistrict_code, village_code, dimension, agency, status, cases) "
@@ -58,7 +68,31 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
         "poverty_profiles": int(store.scalar("SELECT COUNT(*) FROM poverty_profiles") or 0),
         "poverty_case_counts": int(store.scalar("SELECT COUNT(*) FROM poverty_case_counts")
                                    or 0),
+        "poverty_rollup": int(store.scalar("SELECT COUNT(*) FROM poverty_rollup") or 0),
     }
+
+
+def _insert_rollup(store: Store, level: str, unit: str, parent: str | None, cond: str,
+                   params: list[Any]) -> None:
+    """One level of ``poverty_rollup`` from the profiles (default weights, integer scores)."""
+    units = " + ".join(f"CASE WHEN {c} THEN CAST(? AS INTEGER) ELSE 0 END" for c in _FLAGS)
+    dims = {d: [i.column for i in catalogue.POVERTY_INDICATORS if i.dimension == d]
+            for d in catalogue.DIMENSION_CODES}
+    sums = [f"SUM(CASE WHEN {c} THEN people ELSE 0 END)" for c in _FLAGS]
+    sums += [f"SUM(CASE WHEN {' OR '.join(cols)} THEN people ELSE 0 END)"
+             for cols in dims.values()]
+    flag_cols = ", ".join([f"p_{c}" for c in _FLAGS] + [f"p_any_{d}" for d in dims])
+    parent_sql = parent or "''"
+    group = f"survey_year, {unit}, {parent + ', ' if parent else ''}province_code, " \
+            "score_units, target_poor"
+    store.execute(
+        "INSERT INTO poverty_rollup (survey_year, unit_level, unit_code, parent_code, "
+        f"province_code, score_units, target_poor, households, people, {flag_cols}) "
+        f"SELECT survey_year, ?, {unit}, {parent_sql}, province_code, score_units, "
+        f"target_poor, SUM(households), SUM(people), {', '.join(sums)} "
+        f"FROM (SELECT p.*, ({units}) AS score_units FROM poverty_profiles p WHERE {cond}) s "
+        f"GROUP BY {group} ORDER BY survey_year, {unit}",
+        [level, *_UNITS, *params])
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -139,6 +173,71 @@ def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
     return store.query(sql, [*inner_params, *year_params, *params, *cond_params])
 
 
+def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] | None:
+    """Rows of ``poverty_rollup`` for an area: (WHERE, params, grouping column), or None
+    when the level is only in the village-grain profiles."""
+    if not area_code:
+        return "r.unit_level = 'province'", [], "r.survey_year" if by_year else "r.unit_code"
+    if area_code.startswith("R:"):
+        cond, params = area_filter(area_code, "r.")
+        return (f"r.unit_level = 'province' AND {cond}", params,
+                "r.survey_year" if by_year else "r.unit_code")
+    level = {2: "province", 4: "district", 6: "subdistrict"}.get(len(area_code))
+    if by_year:
+        return (None if level is None else
+                ("r.unit_level = ? AND r.unit_code = ?", [level, area_code], "r.survey_year"))
+    child = {2: "district", 4: "subdistrict"}.get(len(area_code))
+    if child is None:
+        return None
+    return "r.unit_level = ? AND r.parent_code = ?", [child, area_code], "r.unit_code"
+
+
+def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | None,
+                  k: float) -> pd.DataFrame | None:
+    """The same totals as ``_query_totals`` from the roll-up (default weights only)."""
+    found = _rollup_filter(area_code, by_year=year is None)
+    if found is None:
+        return None
+    cond, cond_params, group = found
+    where, params = scope.sql_filter("r.province_code")
+    year_sql, year_params = ("r.survey_year = ?", [year]) if year is not None else ("TRUE", [])
+
+    def total(expr: str, name: str) -> str:
+        return f"CAST(SUM({expr}) AS BIGINT) AS {name}"
+
+    parts = [
+        "code", total("households", "households"), total("people", "population"),
+        total("CASE WHEN target_poor THEN households ELSE 0 END", "target_poor_households"),
+        total("CASE WHEN target_poor THEN people ELSE 0 END", "target_poor_people"),
+        total("CASE WHEN poor THEN households ELSE 0 END", "poor_households"),
+        total("CASE WHEN poor THEN people ELSE 0 END", "poor"),
+        "CAST(SUM(CASE WHEN poor THEN people * score_units ELSE 0 END) AS DOUBLE PRECISION) "
+        "/ ? AS score_poor",
+    ]
+    parts += [total(f"CASE WHEN poor THEN p_{c} ELSE 0 END", f"cen_{c}") for c in _FLAGS]
+    parts += [total(f"p_{c}", f"raw_{c}") for c in _FLAGS]
+    for dim in catalogue.DIMENSION_CODES:
+        parts.append(total(f"p_any_{dim}", f"people_{dim}"))
+        parts.append(total(f"CASE WHEN poor THEN p_any_{dim} ELSE 0 END", f"cdim_{dim}"))
+    sql = (f"SELECT {', '.join(parts)} FROM (SELECT r.*, {group} AS code, "
+           "(r.score_units > 0 AND r.score_units >= ?) AS poor FROM poverty_rollup r "
+           f"WHERE {year_sql} AND {where} AND {cond}) t GROUP BY code ORDER BY code")
+    df = store.query(sql, [float(SCORE_SCALE), k * SCORE_SCALE - 1e-6, *year_params, *params,
+                           *cond_params])
+    return df
+
+
+def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: int | None,
+            k: float, weights: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    """Totals from the roll-up when the default weights allow it, else from the profiles."""
+    w = _weights(weights)
+    if w == _DEFAULT:
+        df = _query_rollup(store, scope, area_code, year, k)
+        if df is not None:
+            return df
+    return _query_totals(store, scope, area_code, group, year, k, w)
+
+
 def _names(store: Store, codes: list[str]) -> pd.DataFrame:
     return store.query("SELECT code, name_th, name_en FROM areas WHERE code = ANY(?)",
                        [list(codes)])
@@ -187,7 +286,7 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
                           and not scope.can_see_province(area_code)):
         return _empty_totals(w)
     group = _CHILD_COLUMN[0 if area_code.startswith("R:") else len(area_code)]
-    df = (_query_totals(store, scope, area_code, group, year, k, w))
+    df = _totals(store, scope, area_code, group, year, k, weights)
     if df.empty:
         return _empty_totals(w)
     if not area_code and grain != "province":
@@ -217,7 +316,7 @@ def poverty_trend(store: Store, scope: AccessScope, area_code: str,
     if scope.is_empty or (area_code and not area_code.startswith("R:")
                           and not scope.can_see_province(area_code)):
         return _empty_totals(w).assign(year=[])
-    df = (_query_totals(store, scope, area_code, "survey_year", None, k, w))
+    df = _totals(store, scope, area_code, "survey_year", None, k, weights)
     df = df.rename(columns={"code": "year"})
     return pv.measures_frame(df, w)
 
