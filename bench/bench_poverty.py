@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -206,7 +207,9 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
                     "extra": {"peak_rss_mb_store_only": round(rss_store),
                               "peak_rss_mb_with_pandas": round(rss_all),
                               "households_year": households, "profile_rows": profiles,
-                              "pandas_load_s": round(load_s, 1)}})
+                              "pandas_load_s": round(load_s, 1),
+                              "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
+                              "cpus": os.cpu_count()}})
         return out
     finally:
         if own:
