@@ -238,6 +238,9 @@ def render_children_table(area: str, year: int, children: pd.DataFrame, measure:
 def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
                                total: pd.Series) -> None:
     st.markdown(f"#### {t('poverty_breakdown_title')}")
+    if float(total.mpi) <= 0:
+        st.info(t("poverty_none_poor_at_k"))
+        return
     rows = pd.concat([total.to_frame().T.assign(label=area_title(area)),
                       children.assign(label=children[name_col()].fillna(children.code))],
                      ignore_index=True) if len(area) < 8 else \
@@ -250,9 +253,10 @@ def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
             x=values, y=rows.label, orientation="h", name=_dim_name(dim),
             marker_color=DIMENSION_COLOURS[dim],
             hovertemplate=f"{html.escape(_dim_name(dim))}: %{{x:.1f}}%<extra>%{{y}}</extra>"))
-    fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("poverty_contribution_axis"), range=[0, 100])
-    render_chart(_style(fig, min(900, max(260, 26 * len(rows) + 110))), key="pov_breakdown",
+    fig = _style(fig, min(900, max(260, 26 * len(rows) + 110)))
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    render_chart(fig, key="pov_breakdown",
                  meta=_meta("poverty_breakdown_title", area, year))
     st.caption(t("poverty_breakdown_caption"))
 

@@ -47,6 +47,7 @@ def test_walk_thailand_to_village_and_back(demo_db):
         page.goto(f"{base}/poverty?lang=en&year=2024")
         wait_rendered(page)
         assert_no_exception(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
         screenshot(page, "poverty-0-country-en")
         for depth, (code, name) in enumerate(chain, start=1):
             _go_down(page, name)
@@ -57,8 +58,8 @@ def test_walk_thailand_to_village_and_back(demo_db):
         # An executive (the demo session) never gets the household list.
         main = page.locator('[data-testid="stMain"]')
         assert main.get_by_text("entitled to this province").count() == 1
-        page.keyboard.press("End")
-        page.wait_for_timeout(500)
+        main.get_by_text("Assistance: identified").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
         screenshot(page, "poverty-5-village-bottom-en")
         # Back up by the breadcrumb: to the province, then to Thailand.
         main.get_by_role("button", name=chain[1][1], exact=True).click()
@@ -79,4 +80,7 @@ def test_poverty_page_in_thai(demo_db):
         wait_rendered(page)
         assert_no_exception(page)
         assert page.locator('[data-testid="stMain"]').get_by_text("ปัตตานี").count() >= 1
-        screenshot(page, "poverty-province-th")
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("แนวโน้มตามปีสำรวจ").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        screenshot(page, "poverty-province-th-charts")
