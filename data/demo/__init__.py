@@ -132,8 +132,15 @@ def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("sdg", sdg.generate),
         ("partners", partners.generate),
         ("plans", plans.generate),
+        ("rollup", _rollup),
         ("poverty_aggregates", lambda c: refresh_poverty_aggregates(c.store)),
     ]
+
+
+def _rollup(ctx: DemoContext) -> None:
+    from data.rollup import refresh_household_rollup
+
+    refresh_household_rollup(ctx.store)
 
 
 def build(path: str | Path, *, scale: float = 0.01, seed: int = 2561,
