@@ -151,12 +151,21 @@ def render_measure_kpis(total: pd.Series) -> None:
     ])
 
 
+def _child_level(area: str, children: pd.DataFrame) -> str:
+    """Level of the listed units (a user limited to some provinces gets provinces under
+    Thailand instead of regions)."""
+    if not area and not children.code.astype(str).str.startswith("R:").any():
+        return "province"
+    return child_level(area)
+
+
 def _go_down(children: pd.DataFrame, area: str) -> None:
     """Accessible way down (and the one tests drive): pick a child unit by name."""
     if len(area) == 8 or children.empty:
         return
     labels = dict(zip(children.code, children[name_col()].fillna(children.code), strict=True))
-    choice = st.selectbox(t("poverty_go_to", level=t(child_level(area))), list(labels),
+    choice = st.selectbox(t("poverty_go_to", level=t(_child_level(area, children))),
+                          list(labels),
                           index=None, key=f"pov_go_{area or 'TH'}",
                           format_func=labels.__getitem__, placeholder=t("poverty_go_to_hint"))
     if choice:
@@ -201,7 +210,8 @@ def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: s
 @guarded
 def render_children_table(area: str, year: int, children: pd.DataFrame, measure: str,
                           dim: str | None) -> None:
-    st.markdown(f"#### {t('poverty_children_title', level=t(child_level(area)))}")
+    level = t(_child_level(area, children))
+    st.markdown(f"#### {t('poverty_children_title', level=level)}")
     view = pd.DataFrame({
         "code": children.code, "name": children[name_col()].fillna(children.code),
         "households": children.households, "people": children.population,
@@ -332,7 +342,8 @@ def render_pipeline(area: str, year: int) -> None:
     by_status = cases.groupby("status").cases.sum().reindex(catalogue.CASE_STATUSES).fillna(0)
     total = float(by_status.sum()) or 1.0
     render_kpis([Kpi(t(f"poverty_status_{s}"), fmt_int(by_status[s], language),
-                     delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off")
+                     delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off",
+                     delta_arrow="off")
                  for s in catalogue.CASE_STATUSES])
     agencies = {k: (v[0] if language == "th" else v[1]) for k, v in catalogue.AGENCIES.items()}
     left, right = st.columns(2)

@@ -101,8 +101,8 @@ def test_pipeline_matches_cases(store, everything):
 
 def test_scope_restricts_aggregates(store):
     pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
-    regions = P.poverty_by_child(store, pattani, "", YEAR)
-    assert list(regions.code) == ["R:SB"]
+    assert list(P.poverty_by_child(store, pattani, "", YEAR).code) == ["94"]
+    assert list(P.poverty_by_child(store, pattani, "R:SB", YEAR).code) == ["94"]
     assert P.poverty_by_child(store, pattani, "50", YEAR).empty
     assert P.poverty_by_child(store, AccessScope.nothing(), "", YEAR).empty
     assert P.load_poverty_years(store, AccessScope.nothing()) == []
@@ -178,3 +178,11 @@ def test_rollup_equals_profiles(store, everything, k):
         assert list(fast.index) == list(slow.index), area
         pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False,
                                       check_exact=False, rtol=1e-9)
+
+
+def test_limited_user_gets_own_provinces_under_thailand(store):
+    two = AccessScope(user="p", roles=frozenset({"provincial"}),
+                      provinces=frozenset({"94", "40"}))
+    got = P.poverty_by_child(store, two, "", YEAR)
+    assert sorted(got.code) == ["40", "94"]
+    assert set(got.name_en) == {"Pattani", "Khon Kaen"}
