@@ -124,7 +124,7 @@ def area_filter(area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
 
 
 def _weights(weights: tuple[tuple[str, float], ...] | None) -> pv.Weights:
-    return pv.weights_from_key(weights)
+    return _DEFAULT if weights is None else pv.weights_from_key(weights)
 
 
 _DIMS = {d: [i.column for i in catalogue.POVERTY_INDICATORS if i.dimension == d]
