@@ -139,6 +139,24 @@ def households_by_child(store: Store, scope: AccessScope, area_code: str,
         [year, *params, *cond_params])
 
 
+def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,
+                           need_year: int | None) -> pd.DataFrame:
+    """Per child unit: activity aggregates under the filters (units without activity get 0)
+    joined to surveyed households and target poor of ``need_year``. Area-wide activities
+    recorded above the child level are left out (see ``activities_by_child``)."""
+    acts = activities_by_child(store, scope, f)
+    acts = acts[~acts.wide.astype(bool)].drop(columns="wide")
+    if need_year is None:
+        hh = pd.DataFrame(columns=["code", "households", "people", "target_poor_households",
+                                   "target_poor_people"])
+    else:
+        hh = households_by_child(store, scope, f.area, need_year)
+    frame = hh.merge(acts, on="code", how="outer")
+    for col in ("activities", "partners", "beneficiaries", "budget"):
+        frame[col] = frame[col].fillna(0)
+    return frame.sort_values("code").reset_index(drop=True)
+
+
 def load_household_years(store: Store, scope: AccessScope) -> list[int]:
     rows = store.rows("SELECT DISTINCT survey_year FROM households ORDER BY 1")
     return [int(r[0]) for r in rows]
