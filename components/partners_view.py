@@ -212,7 +212,8 @@ def render_time_chart(f: ActivityFilter) -> None:
         return
     language = lang()
     quarters = df[["year", "quarter"]].drop_duplicates().sort_values(["year", "quarter"])
-    labels = {(y, q): f"{fmt_year(int(y), language)} Q{int(q)}"
+    # Short quarter labels: the BE year in Thai, the CE year in English.
+    labels = {(y, q): f"{int(y) + (543 if language == 'th' else 0)} Q{int(q)}"
               for y, q in quarters.itertuples(index=False)}
     order = [labels[k] for k in quarters.itertuples(index=False, name=None)]
     in_period = {}
@@ -235,7 +236,7 @@ def render_time_chart(f: ActivityFilter) -> None:
                                 "opacity": [1.0 if in_period[v] else 0.35 for v in x]},
                      "hovertemplate": f"{names[sector]}<br>%{{x}}: %{{y}}<extra></extra>"})
     fig = _figure(data, {
-        "barmode": "stack",
+        "barmode": "stack", "legend": {"orientation": "h", "y": 1.12, "x": 0},
         "xaxis": {"categoryorder": "array", "categoryarray": order, "tickangle": -45,
                   "nticks": 14},
         "yaxis": {"title": {"text": t("partners_activities_started")}}})

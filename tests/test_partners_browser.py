@@ -27,7 +27,7 @@ def server(demo_db):
 
 
 def _wait_charts(page, n: int) -> None:
-    page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(n - 1).wait_for(timeout=30_000)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').nth(n - 1).wait_for(timeout=90_000)
     page.wait_for_timeout(500)
 
 
@@ -39,7 +39,7 @@ def test_partners_page_with_filters(server, lang):
         wait_rendered(page)
         assert_no_exception(page)
         main = page.locator('[data-testid="stMain"]')
-        main.locator('[data-testid="stMetric"]').nth(3).wait_for(timeout=30_000)
+        main.locator('[data-testid="stMetric"]').nth(3).wait_for(timeout=90_000)
         assert main.locator('[data-testid="stMetric"]').count() == 4
         # The filters from the link are applied in the widgets.
         chips = main.locator('[data-testid="stMultiSelect"]').first.inner_text()
