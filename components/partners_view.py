@@ -316,13 +316,14 @@ def render_activity_map(f: ActivityFilter, year: int | None) -> None:
         st.caption(t("partners_wide_note", n=fmt_int(n_wide)))
     if metric == "beneficiaries_per_1k":
         st.caption(t("partners_per_1k_caption"))
-    # The same numbers as a table, for areas the map cannot show and for reading exact values.
+    # The same numbers as a table, for reading exact values.
     table = values.assign(area=_names(values.code)).sort_values("value", ascending=False)
-    render_table(table[["area", "value"]], height=240, key="pa_map_table",
-                 meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE),
-                 column_config={"area": t("partners_col_area"),
-                                "value": st.column_config.NumberColumn(labels[metric],
-                                                                       format="localized")})
+    with st.expander(t("partners_map_table")):
+        render_table(table[["area", "value"]], height=240, key="pa_map_table",
+                     meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE),
+                     column_config={"area": t("partners_col_area"),
+                                    "value": st.column_config.NumberColumn(
+                                        labels[metric], format="localized")})
 
 
 @guarded
