@@ -454,6 +454,8 @@ def _need_values(key: str, f: ActivityFilter, year: int | None,
             "partners_need_source_indicator", year=fmt_year(int(df.year.max()), language))
     goal = int(st.session_state.get("pa_need_goal", 1))
     parent = f.area or None
+    if _LEVEL[length] not in getattr(sdg_data, "LEVELS", ()):
+        return pd.Series(dtype=float), t("partners_need_no_values")
     scores = fetch(sdg_data.goal_scores_by_area, _LEVEL[length], year or need_year, parent)
     scores = scores[scores.goal == goal]
     if f.area and not f.area.startswith("R:"):

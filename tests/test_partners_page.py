@@ -128,6 +128,19 @@ def test_gap_view_for_each_need_measure(app_env, need, area):
     assert len(table) >= (60 if not area else 10)
 
 
+@pytest.mark.parametrize("need", ["sdg_goal", "sdg_indicator"])
+def test_gap_view_below_sdg_levels_says_so(app_env, need):
+    from components import partners_view
+
+    if need not in partners_view._need_options():
+        pytest.skip("SDG goal scores are not installed (data.sdg)")
+    # A district's units are subdistricts: no SDG values there, a message instead of an error.
+    at = open_page("partners", lang="en", query={"pa_view": "gaps", "pa_need": need,
+                                                 "area": "9401"})
+    assert_clean(at)
+    assert any("no values" in i.value for i in at.info)
+
+
 def test_gap_choice_is_explained(app_env):
     at = open_page("partners", lang="th", query={"pa_view": "gaps", "pa_act": "partners"})
     assert_clean(at)
