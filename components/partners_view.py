@@ -40,6 +40,7 @@ from data.partners import (
     load_need_indicators,
     partner_goal_links,
     partner_kpis,
+    partners_for_area,
     sdg_indicator_by_child,
     top_partners,
 )
@@ -540,6 +541,40 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
                      "quadrant": t("partners_col_quadrant"),
                      "activities": st.column_config.NumberColumn(t("partners_activities")),
                  })
+    render_candidates(f, ranked)
+
+
+def render_candidates(f: ActivityFilter, ranked: pd.DataFrame) -> None:
+    """Who could be sent to one of the top gap areas: partners active nearby on the same goals."""
+    st.markdown(f"##### {t('partners_send_title')}")
+    top = ranked[ranked.gap > 0].head(10)
+    if top.empty:
+        st.info(t("partners_send_none"))
+        return
+    names = dict(zip(top.code, top.area, strict=True))
+    state.url_param("pa_gap_area", top.code.iloc[0], list(top.code))
+    code = st.selectbox(t("partners_send_area"), list(top.code), key="pa_gap_area",
+                        format_func=names.__getitem__)
+    df = fetch(partners_for_area, f, code, 10)
+    if df.empty:
+        st.info(t("no_data"))
+        return
+    sectors = _sector_names()
+    table = pd.DataFrame({
+        "partner": _partner_name(df), "sector": df.sector.map(sectors).fillna(df.sector),
+        "home": _names(df.home_province), "activities": df.activities,
+        "in_area": df.in_area, "areas": df.areas,
+    })
+    render_table(table, key="pa_send_table",
+                 meta=ExportMeta(t("partners_send_title"), names[code], None, SOURCE),
+                 column_config={
+                     "partner": t("partners_col_partner"), "sector": t("partners_sector"),
+                     "home": t("partners_col_home"),
+                     "activities": st.column_config.NumberColumn(t("partners_activities")),
+                     "in_area": st.column_config.NumberColumn(t("partners_col_in_area")),
+                     "areas": st.column_config.NumberColumn(t("partners_col_areas")),
+                 })
+    st.caption(t("partners_send_caption"))
 
 
 def render_gap_chart(f: ActivityFilter, ranked: pd.DataFrame, need_key: str,

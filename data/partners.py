@@ -203,6 +203,24 @@ def top_partners(store: Store, scope: AccessScope, f: ActivityFilter,
         [*args, int(limit)])
 
 
+def partners_for_area(store: Store, scope: AccessScope, f: ActivityFilter, area_code: str,
+                      limit: int = 10) -> pd.DataFrame:
+    """Partners who could be sent to ``area_code``: active under the filters (same goals,
+    sectors, period) in the page's area, those based in the same province first, then the
+    most active; ``in_area`` counts their activities already in ``area_code``."""
+    where, args = _where(scope, f)
+    return store.query(
+        "SELECT p.partner_id, p.name, p.name_en, p.sector, p.home_province, "
+        "COUNT(*) AS activities, COUNT(DISTINCT a.area_code) AS areas, "
+        "SUM(CASE WHEN a.area_code LIKE ? THEN 1 ELSE 0 END) AS in_area, "
+        "SUM(a.beneficiaries) AS beneficiaries "
+        f"{_FROM} WHERE {where} "
+        "GROUP BY p.partner_id, p.name, p.name_en, p.sector, p.home_province "
+        "ORDER BY CASE WHEN p.home_province = ? THEN 0 ELSE 1 END, activities DESC, "
+        "p.partner_id LIMIT ?",
+        [area_code + "%", *args, area_code[:2], int(limit)])
+
+
 def partner_goal_links(store: Store, scope: AccessScope, f: ActivityFilter) -> pd.DataFrame:
     """Activities per (sector, partner, goal): the flows of the network view."""
     where, args = _where(scope, f)

@@ -75,7 +75,8 @@ def test_hostile_partner_names_are_text(server):
                   "&pa_from=2018-01-01&pa_to=2024-12-31")
         wait_rendered(page)
         assert_no_exception(page)
-        page.wait_for_timeout(1000)
+        page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=90_000)
+        page.wait_for_timeout(2000)
         assert page.locator("img[onerror]").count() == 0
         assert page.locator("script:has-text('alert')").count() == 0
         assert not dialogs, dialogs

@@ -191,3 +191,21 @@ def test_provincial_user_sees_only_own_province(app_env, monkeypatch):
                     session={"scope": pattani})
     assert _metrics(mine) == _metrics(own)
     assert set(mine.dataframe[0].value.area) <= set(own.dataframe[0].value.area)
+
+
+def test_gap_view_suggests_partners_for_a_gap_area(app_env):
+    at = open_page("partners", lang="en", query={"pa_view": "gaps", "pa_from": "2018-01-01",
+                                                 "pa_to": "2024-12-31"})
+    assert_clean(at)
+    ranked = at.dataframe[0].value
+    first = at.session_state["pa_gap_area"]
+    assert len(first) == 2
+    candidates = at.dataframe[1].value
+    assert 0 < len(candidates) <= 10
+    assert {"partner", "in_area"} <= set(candidates.columns)
+    # Another gap area from the list: the choice goes to the URL.
+    other = at.selectbox(key="pa_gap_area").options[1]
+    at.selectbox(key="pa_gap_area").select_index(1).run()
+    assert_clean(at)
+    assert at.query_params["pa_gap_area"] != first
+    assert other in set(ranked.area)
