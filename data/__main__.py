@@ -1,4 +1,4 @@
-"""Command line of the One Data store: ``python -m data demo|summary|migrate``."""
+"""Command line of the One Data store: ``python -m data demo|summary|migrate|import``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,12 @@ def main(argv: list[str] | None = None) -> int:
                       help="do nothing when the store already exists")
     sub.add_parser("summary", help="print row counts and coverage as JSON")
     sub.add_parser("migrate", help="apply pending schema migrations")
+    from data.importer import cli as import_cli
+
+    import_cli.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_cli.run(args)
 
     from data.store import StoreError
 
