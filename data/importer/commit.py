@@ -284,3 +284,10 @@ def load_rejections(store: Store, scope: AccessScope, batch_id: int) -> pd.DataF
                       "WHERE batch_id = ? ORDER BY row_number", [int(batch_id)])
     records = [{"row": r[0], "reason": r[1], **json.loads(r[2])} for r in rows]
     return pd.DataFrame(records, columns=None if records else ["row", "reason"])
+
+
+def load_data_as_of(store: Store, scope: AccessScope) -> str | None:
+    """Date of the latest committed import (the 'data as of' stamp on exports)."""
+    del scope  # a date, not data
+    value = store.scalar("SELECT MAX(imported_at) FROM import_batches WHERE status = 'committed'")
+    return str(value)[:10] if value is not None else None
