@@ -207,17 +207,18 @@ def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") 
 # -- Streamlit buttons --------------------------------------------------------------------------
 def _recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
     """Build the file on click and record the export (who, what, area; never values)."""
+    from components import state
     from components.datasource import current_scope, get_store
     from data.audit import record_event
 
     user = current_scope().user
-    area = str(getattr(meta, "area", "") or "")
+    area = state.area()  # the selected area's code; the title names it in words
 
     def run() -> bytes:
         data = build()
         try:
             record_event(get_store(), user, "export", area or None,
-                         f"{what}: {meta.title}")
+                         f"{what}: {meta.title} ({getattr(meta, 'area', '')})")
         except Exception:  # noqa: BLE001 - the file is still handed over
             log.exception("export audit failed")
         return data
