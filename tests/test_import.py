@@ -354,8 +354,14 @@ def test_households(db):
                   "WHERE house_code = 'H1'")[0]
     assert row == (2024, "40", "4001", 42000.0, True, False, False)
     assert db.scalar("SELECT d_health_food FROM households WHERE house_code = 'H2'") is True
+    # The village rollup and the poverty aggregates follow the import and its undo.
+    assert db.rows("SELECT village_code, households, target_poor_households FROM "
+                   "household_rollup ORDER BY 1") == [("40010101", 1, 0), ("40010102", 1, 1)]
+    assert db.scalar("SELECT SUM(households) FROM poverty_profiles") == 2
     undo_batch(db, STEWARD, r.batch_id)
     assert db.scalar("SELECT COUNT(*) FROM households") == 0
+    assert db.scalar("SELECT COUNT(*) FROM household_rollup") == 0
+    assert db.scalar("SELECT COUNT(*) FROM poverty_profiles") == 0
 
 
 def test_partners_then_activities_with_goals_and_undo_order(db):

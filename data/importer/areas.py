@@ -12,6 +12,8 @@ import pandas as pd
 
 from data.importer.parsing import THAI_DIGITS
 from data.store import Store
+from domain.area_match import LEVELS as SHARED_LEVELS
+from domain.area_match import match_area_names as shared_match
 
 # Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
 _PREFIXES_TH = ("กิ่งอำเภอ", "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เขต", "หมู่บ้าน", "บ้าน",
@@ -159,6 +161,12 @@ class AreaMatcher:
             return None
         if level == "province" and key in _ALIASES:
             return _ALIASES[key]
+        if level in SHARED_LEVELS:
+            # The shared matcher first (tones, truncated DBF names, "เมือง", abolished codes);
+            # this module adds the looser romanisations and misspellings after it.
+            found = shared_match([raw], level, [parent or None])[0]
+            if found.code and found.code in self.codes:
+                return found.code
         self._build(level)
         scope = parent or "*"
         found = self._unique(self._index[level].get((scope, key)))

@@ -14,6 +14,8 @@ from data.importer.errors import ImportFailure
 from data.importer.pipeline import EXISTING_ID, GOALS, KEY, ImportPreview
 from data.importer.reading import ROW
 from data.importer.specs import SPECS, ImportSpec
+from data.poverty import refresh_poverty_aggregates
+from data.rollup import refresh_household_rollup
 from data.scope import AccessScope
 from data.store import Store
 
@@ -73,6 +75,9 @@ def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
                  preview.file_bytes, len(preview.areas), first, last])
             _write_rows(store, spec, preview, batch_id)
             _write_rejections(store, preview, batch_id)
+            if spec.kind == "households":
+                # Same transaction: the drill-down rollup never disagrees with households.
+                refresh_household_rollup(store, preview.years)
     except ImportFailure:
         raise
     except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
@@ -80,7 +85,7 @@ def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
         raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
     result = CommitResult(batch_id, len(preview.accepted), len(preview.replaced),
                           len(preview.rejected))
-    _after_change(store, spec, user, "import", batch_id,
+    _after_change(store, spec, user, "import", batch_id, preview.years,
                   f"{preview.kind} batch {batch_id}: {preview.file_name} "
                   f"sha256={preview.sha256[:16]} accepted={result.inserted} "
                   f"replaced={result.replaced} rejected={result.rejected}")
@@ -201,6 +206,9 @@ def undo_batch(store: Store, scope: AccessScope, batch_id: int) -> int:
     if later is not None:
         raise ImportFailure("undo_blocked", batch_id=batch_id, later=later)
     user = scope.user or "unknown"
+    span = store.rows("SELECT first_year, last_year FROM import_batches WHERE batch_id = ?",
+                      [batch_id])[0]
+    years = list(range(int(span[0]), int(span[1]) + 1)) if span[0] is not None else None
     try:
         with store.transaction():
             removed = int(store.scalar(f"SELECT COUNT(*) FROM {spec.table} WHERE batch_id = ?",
@@ -212,13 +220,15 @@ def undo_batch(store: Store, scope: AccessScope, batch_id: int) -> int:
             store.execute(f"DELETE FROM {spec.table} WHERE batch_id = ?", [batch_id])
             for table in (spec.table, *spec.children):
                 _restore(store, batch_id, table)
+            if kind == "households":
+                refresh_household_rollup(store, years)
             store.execute(
                 "UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? "
                 "WHERE batch_id = ?", [dt.datetime.now(), user, batch_id])
     except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
         log.exception("undo failed")
         raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
-    _after_change(store, spec, user, "import_undo", batch_id,
+    _after_change(store, spec, user, "import_undo", batch_id, years,
                   f"{kind} batch {batch_id} undone: {removed} rows removed")
     return removed
 
@@ -243,7 +253,7 @@ def _restore(store: Store, batch_id: int, table: str) -> None:
 
 
 def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_id: int,
-                  detail: str) -> None:
+                  years: list[int] | None, detail: str) -> None:
     from data.audit import record_event
 
     try:
@@ -251,18 +261,12 @@ def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_
     except Exception:  # noqa: BLE001 - the data change stands; the log says the audit failed
         log.exception("audit record failed for batch %s", batch_id)
     if spec.kind == "households":
-        refresh_household_aggregates(store)
-
-
-def refresh_household_aggregates(store: Store) -> None:
-    """Recompute the poverty aggregates after households changed (owned by data.poverty)."""
-    try:
-        from data import poverty  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    refresh = getattr(poverty, "refresh_poverty_aggregates", None)
-    if refresh is not None:
-        refresh(store)
+        # Its own transaction (readers see old or new aggregates); a failure leaves the
+        # committed batch in place and is logged, the next refresh repairs it.
+        try:
+            refresh_poverty_aggregates(store, years)
+        except Exception:  # noqa: BLE001
+            log.exception("poverty aggregates not refreshed after batch %s", batch_id)
 
 
 # -- reading batches ----------------------------------------------------------------------------
