@@ -89,6 +89,8 @@ def loose_key(key: str) -> str:
 
 def aggregate_kind(value: str) -> str | None:
     """'national', 'regional' or 'subtotal' when a row names a total rather than an area."""
+    if value.isdigit():  # a code: only 0/00 stand for the whole country
+        return "national" if value.strip("0") == "" else None
     key = normalise_area_name(value)
     if not key:
         return None

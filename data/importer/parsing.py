@@ -24,11 +24,28 @@ _THAI_MONTHS = {
 }
 
 
+def _clean_one(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return " ".join(str(v).translate(THAI_DIGITS).split())
+
+
 def clean_text(s: pd.Series) -> pd.Series:
-    """Trimmed text with Thai digits as Arabic digits and runs of whitespace as one space."""
-    s = s.astype("string").fillna("")
-    s = s.str.translate(THAI_DIGITS).str.replace(r"\s+", " ", regex=True).str.strip()
-    return s
+    """Trimmed text with Thai digits as Arabic digits and runs of whitespace as one space.
+
+    Work is done once per distinct value: import columns repeat a few values a lot.
+    """
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    cleaned = np.array([_clean_one(u) for u in uniques], dtype=object)
+    return pd.Series(cleaned[codes] if len(cleaned) else np.array([], dtype=object),
+                     index=s.index, dtype=object)
+
+
+def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
+    """Apply a parser (Series -> tuple of Series) to the distinct values only, then expand."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    parts = fn(pd.Series(uniques, dtype=object))
+    return tuple(p.take(codes).set_axis(s.index) for p in parts)
 
 
 def is_missing(s: pd.Series) -> pd.Series:

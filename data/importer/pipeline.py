@@ -216,6 +216,35 @@ def _choice_lookup(f: Field) -> dict[str, str]:
     return out
 
 
+def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, bad, missing) for the distinct cells of one column."""
+    text = parsing.clean_text(raw)
+    missing = parsing.is_missing(text)
+    if f.kind == "text":
+        values: pd.Series = text.where(~missing, None)
+        bad = pd.Series(False, index=text.index)
+    elif f.kind in ("int", "float"):
+        values, bad = parsing.parse_number(text)
+        if f.kind == "int":
+            bad = bad | (values.notna() & (values % 1 != 0))
+    elif f.kind == "year":
+        values, bad = parsing.parse_year(text)
+    elif f.kind == "date":
+        values, bad = parsing.parse_date(text)
+    elif f.kind == "bool":
+        values, bad = parsing.parse_bool(text)
+        missing = values.isna() & ~bad
+    elif f.kind == "choice":
+        lookup = _choice_lookup(f)
+        values = text.map(lambda v, lk=lookup: lk.get(header_key(v)) if v else None)
+        bad = values.isna() & ~missing
+    elif f.kind == "goals":
+        values, bad = parsing.parse_goals(text)
+    else:  # pragma: no cover - a spec error
+        raise ValueError(f.kind)
+    return values, bad.astype(bool), missing.astype(bool)
+
+
 def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows) -> pd.DataFrame:
     mapping: dict[str, str] = frame.attrs["mapping"]
     out = pd.DataFrame(index=frame.index)
@@ -226,33 +255,12 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows) -> pd.Data
         if col is None:
             out[f.name] = f.default
             continue
-        text = parsing.clean_text(frame[col])
-        missing = parsing.is_missing(text)
-        if f.kind == "text":
-            values: pd.Series = text.where(~missing, None)
-            bad = pd.Series(False, index=text.index)
-        elif f.kind in ("int", "float"):
-            values, bad = parsing.parse_number(text)
-            if f.kind == "int":
-                bad = bad | (values.notna() & (values % 1 != 0))
-        elif f.kind == "year":
-            values, bad = parsing.parse_year(text)
-        elif f.kind == "date":
-            values, bad = parsing.parse_date(text)
-        elif f.kind == "bool":
-            values, bad = parsing.parse_bool(text)
-            missing = values.isna() & ~bad
-        elif f.kind == "choice":
-            lookup = _choice_lookup(f)
-            values = text.map(lambda v, lk=lookup: lk.get(header_key(v)) if v else None)
-            bad = values.isna() & ~missing
-        elif f.kind == "goals":
-            values, bad = parsing.parse_goals(text)
-        else:  # pragma: no cover - a spec error
-            raise ValueError(f.kind)
+        values, bad, missing = parsing.by_unique(
+            frame[col], lambda u, f=f: _parse_unique(u, f))
         code = {"int": "number", "float": "number", "year": "year", "date": "date",
                 "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
-        rows.flag(bad, code, f"{f.en}: " + frame[col].astype(str))
+        if bad.any():
+            rows.flag(bad, code, f"{f.en}: " + frame[col].astype(str))
         if f.required and f.default is None:
             rows.flag(missing, "missing", f"{f.th} / {f.en}")
         if f.default is not None:

@@ -286,6 +286,6 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.
     # Blank lines and trailing empty rows are not records.
     cells = frame.drop(columns=[ROW])
     if len(cells.columns):
-        blank = (cells.astype(str).apply(lambda s: s.str.strip()) == "").all(axis=1)
+        blank = cells.eq("").all(axis=1)
         frame = frame[~blank]
     return frame.reset_index(drop=True)
