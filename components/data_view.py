@@ -227,13 +227,42 @@ def render_batches() -> None:
             key="importx_batch_rejected_dl")
 
 
+@guarded
+def render_brief() -> None:
+    from components import state
+    from components.area_names import area_title
+    from components.brief import build_province_brief
+    from data.audit import record_event
+
+    st.caption(t("importx_brief_hint"))
+    province = (state.area() or "")[:2]
+    year = state.year()
+    scope = current_scope()
+    if not (province.isdigit() and year and scope.can_see_province(province)):
+        st.info(t("importx_brief_pick"))
+        return
+    lg, user = lang(), scope.user
+
+    def build() -> bytes:
+        data = build_province_brief(get_store(), scope, province, int(year), lg)
+        record_event(get_store(), user, "brief", province, f"province brief {year}")
+        return data
+
+    shown = int(year) + 543 if lg == "th" else int(year)
+    st.download_button(t("importx_brief_button", name=area_title(province), year=shown),
+                       data=build, file_name=f"brief_{province}_{shown}_{lg}.html",
+                       mime="text/html", on_click="ignore", key="importx_brief_dl",
+                       icon=":material/print:", type="primary")
+
+
 def render_data_page() -> None:
     render_page_header(t("page_data"), t("data_subtitle"))
     message = st.session_state.get(_MESSAGE)
     if message and not current_scope().may_import:
         st.session_state.pop(_MESSAGE, None)
     tabs = st.tabs([t("importx_tab_catalogue"), t("importx_tab_import"),
-                    t("importx_tab_batches"), t("importx_tab_templates")])
+                    t("importx_tab_batches"), t("importx_tab_templates"),
+                    t("importx_tab_brief")])
     with tabs[0]:
         render_catalogue()
     with tabs[1]:
@@ -242,3 +271,5 @@ def render_data_page() -> None:
         render_batches()
     with tabs[3]:
         render_templates()
+    with tabs[4]:
+        render_brief()

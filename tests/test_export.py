@@ -119,3 +119,27 @@ def test_exports_only_for_analysts(app_env, roles, visible):
     labels = [str(b.proto.label) for b in at.get("download_button")]
     assert ("PNG" in labels and "CSV" in labels) is visible
     assert ("SVG" in labels and "HTML" in labels and "XLSX" in labels) is visible
+
+
+def test_province_brief_html(store):
+    from components.brief import build_province_brief
+
+    year = int(store.scalar("SELECT MAX(year) FROM sdg_values"))
+    page = build_province_brief(store, AccessScope.everything(), "40", year, "th").decode()
+    assert "<title>รายงานสรุปจังหวัด: ขอนแก่น" in page
+    assert "ความก้าวหน้า SDG" in page and "ความยากจนหลายมิติ" in page and "ภาคีเครือข่าย" in page
+    assert f"ปี {year + 543}" in page and "@page" in page
+    assert page.count("class='goal'") >= 17
+    en = build_province_brief(store, AccessScope.everything(), "94", year, "en").decode()
+    assert "Province brief: Pattani" in en and "SDGs without partner activity" in en
+    outsider = AccessScope(user="x", roles=frozenset({"provincial"}), provinces=frozenset({"10"}))
+    with pytest.raises(PermissionError):
+        build_province_brief(store, outsider, "40", year, "th")
+
+
+def test_brief_button_on_data_page(app_env):
+    scope = AccessScope(user="e", roles=frozenset({"executive"}), provinces=None)
+    at = open_page("data", lang="en", query={"area": "40"}, session={"scope": scope})
+    assert_clean(at)
+    labels = [str(b.proto.label) for b in at.get("download_button")]
+    assert any(lb.startswith("Download the brief of Khon Kaen") for lb in labels), labels
