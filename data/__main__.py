@@ -1,4 +1,4 @@
-"""Command line of the One Data store: ``python -m data demo|summary|migrate|copy``."""
+"""Command line of the One Data store: ``python -m data demo|summary|migrate|copy|import``."""
 
 from __future__ import annotations
 
@@ -33,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     from data import users_cli
 
     users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
+    from data.importer import cli as import_cli
+
+    import_cli.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_cli.run(args)
 
     from data.store import StoreError
 
