@@ -252,3 +252,42 @@ def test_no_demo_users_without_demo_mode_even_when_asked(app_env, monkeypatch):
     at = open_page("overview", role=None, lang="th")
     assert at.text_input(key="login_username")
     assert not [b for b in at.button if b.key and b.key.startswith("login_demo")]
+
+
+# -- identity provider (st.login / st.user) ------------------------------------------------
+OIDC_SECRETS = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback",
+                         "cookie_secret": "test-cookie-secret-test-cookie-secret",
+                         "client_id": "war-room", "client_secret": "x",
+                         "server_metadata_url": "https://idp.example/.well-known/openid-configuration"}}
+
+
+def _oidc_app(user: dict):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest_util import APP
+
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.secrets = OIDC_SECRETS
+    at.user = user
+    return at.run()
+
+
+def test_identity_provider_sign_in_maps_email_to_account(app_env):
+    _add_account("oidc.officer", "unused-password-1", email="Officer@Example.org",
+                 roles={"provincial"}, provinces={"40"})
+    signed_out = _oidc_app({"is_logged_in": False})
+    assert [b.label for b in signed_out.button if b.key == "login_oidc_default"] == [
+        "Sign in with organisation account"]
+    assert not signed_out.text_input  # no built-in form when a provider is configured
+    at = _oidc_app({"is_logged_in": True, "email": "officer@example.org", "name": "Officer"})
+    assert_clean(at)
+    assert at.session_state["scope"].household_provinces == {"40"}
+    assert _events(user="oidc.officer", action="login").detail.iloc[0] == "oidc"
+
+
+def test_identity_provider_user_without_account_sees_nothing(app_env):
+    at = _oidc_app({"is_logged_in": True, "email": "stranger@example.org", "name": "S"})
+    assert not at.metric and not at.dataframe
+    assert at.warning[0].value.startswith("Your account has no area assigned")
+    assert len(_events(user="stranger@example.org", action="login_denied")) >= 1
