@@ -19,7 +19,9 @@ T = TypeVar("T")
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
     """One store per process, shared by all sessions (each thread gets its own cursor)."""
-    return open_store()
+    from data import config
+
+    return open_store(read_only=config.read_only())
 
 
 def store_ready() -> bool:

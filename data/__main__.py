@@ -1,4 +1,4 @@
-"""Command line of the One Data store: ``python -m data demo|summary|migrate``."""
+"""Command line of the One Data store: ``python -m data demo|summary|migrate|copy``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,14 @@ def main(argv: list[str] | None = None) -> int:
                       help="do nothing when the store already exists")
     sub.add_parser("summary", help="print row counts and coverage as JSON")
     sub.add_parser("migrate", help="apply pending schema migrations")
+    copy = sub.add_parser("copy", help="copy a DuckDB store into PostgreSQL")
+    copy.add_argument("--to", required=True, metavar="URL",
+                      help="target, postgresql://user@host:port/db (schema: ?options=-csearch_path%%3Dname)")
+    copy.add_argument("--from", dest="source", default=None, metavar="PATH",
+                      help="DuckDB file (default: the configured store)")
+    copy.add_argument("--replace", action="store_true",
+                      help="empty the target's tables first when they hold data")
+    copy.add_argument("--batch-rows", type=int, default=250_000)
     from data import users_cli
 
     users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
@@ -54,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
             store = open_store(migrate=False)
             applied = store.migrate()
             print(json.dumps({"applied": applied, "schema_version": store.schema_version()}))
+        elif args.command == "copy":
+            from data.copy import copy_store
+            from data.store import Store
+
+            source = Store(f"duckdb:///{args.source or _duckdb_path()}", read_only=True)
+            try:
+                stats = copy_store(source, args.to, replace=args.replace,
+                                   batch_rows=args.batch_rows, log=lambda m: print(m, flush=True))
+            finally:
+                source.close()
+            print(json.dumps({k: stats[k] for k in ("rows", "seconds", "rows_per_s")}))
         elif args.command == "users":
             return users_cli.run(args)
     except StoreError as exc:

@@ -27,6 +27,15 @@ def database_url() -> str:
     return raw
 
 
+def read_only() -> bool:
+    """``WARROOM_READ_ONLY=1``: the app opens the store read-only and never migrates it.
+
+    Lets several app processes share one DuckDB file (DuckDB allows many read-only processes or
+    one writer), and keeps an analytics replica's connection from attempting writes.
+    """
+    return os.environ.get("WARROOM_READ_ONLY", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def demo_mode() -> bool:
     """Demo users are offered at login only when this is explicitly switched on."""
     return os.environ.get("WARROOM_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from data.scope import AccessScope
-from data.store import Store
+from data.store import Store, redact_url
 
 _TABLES = ("areas", "regions", "sdg_goals", "sdg_indicators", "sdg_values", "poverty_indicators",
            "households", "assistance_cases", "partners", "partner_activities", "activity_goals",
@@ -28,7 +28,7 @@ def summary(store: Store) -> dict[str, Any]:
         "SELECT DISTINCT p.sector FROM partner_activities a JOIN partners p USING (partner_id) "
         "ORDER BY 1")]
     return {
-        "database": store.url if store.dialect == "postgresql" else store.path,
+        "database": redact_url(store.url) if store.dialect == "postgresql" else store.path,
         "schema_version": store.schema_version(),
         "rows": counts,
         "areas_per_level": {k: int(v) for k, v in levels.items()},
@@ -91,16 +91,16 @@ def headline_by_area(store: Store, scope: AccessScope, year: int,
     if area_code:
         area_sql = " AND village_code LIKE ?"
         area_args = [area_code + "%"]
+    # Household counts come from the village rollup (data/rollup.py), not 13 million rows.
     hh = store.rows(
-        "SELECT COUNT(*), COALESCE(SUM(members), 0), "
-        "COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0), "
-        "COALESCE(SUM(CASE WHEN target_poor THEN 1 ELSE 0 END), 0) "
-        f"FROM households WHERE survey_year = ? AND {where}{area_sql}",
+        "SELECT COALESCE(SUM(households), 0), COALESCE(SUM(people), 0), "
+        "COALESCE(SUM(target_poor_people), 0), COALESCE(SUM(target_poor_households), 0) "
+        f"FROM household_rollup WHERE survey_year = ? AND {where}{area_sql}",
         [year, *params, *area_args],
     )[0]
     prev = store.scalar(
-        "SELECT COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0) "
-        f"FROM households WHERE survey_year = ? AND {where}{area_sql}",
+        "SELECT COALESCE(SUM(target_poor_people), 0) "
+        f"FROM household_rollup WHERE survey_year = ? AND {where}{area_sql}",
         [year - 1, *params, *area_args],
     )
     cases = store.rows(
@@ -161,13 +161,15 @@ def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
     level = min(level, 8)
     where, params = scope.sql_filter("h.province_code")
     cond, cond_params = area_condition(area_code, "h.village_code")
+    # Aggregate the village rollup first, then name the (few) children.
     return store.query(
-        f"SELECT substr(h.village_code, 1, {int(level)}) AS code, a.name_th, a.name_en, "
-        "COUNT(*) AS households, SUM(h.members) AS people, "
-        "SUM(CASE WHEN h.target_poor THEN h.members ELSE 0 END) AS target_poor_people "
-        "FROM households h JOIN areas a ON a.code = substr(h.village_code, 1, "
-        f"{int(level)}) WHERE h.survey_year = ? AND {where} AND {cond} "
-        "GROUP BY 1, 2, 3 ORDER BY 1",
+        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, t.target_poor_people "
+        f"FROM (SELECT substr(h.village_code, 1, {int(level)}) AS code, "
+        "CAST(SUM(h.households) AS BIGINT) AS households, "
+        "CAST(SUM(h.people) AS BIGINT) AS people, "
+        "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
+        f"FROM household_rollup h WHERE h.survey_year = ? AND {where} AND {cond} "
+        "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
         [year, *params, *cond_params],
     )
 

@@ -7,6 +7,13 @@ from pathlib import Path
 import pytest
 
 from data.scope import AccessScope
+from tests.backends import (  # noqa: F401  (fixtures over DuckDB and PostgreSQL)
+    any_empty_store,
+    any_store,
+    any_store_url,
+    pg_demo_url,
+    pg_server,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_GEO = REPO.parent / "shared" / "geo"
@@ -58,6 +65,11 @@ def shared_geo() -> Path | None:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Cases on the PostgreSQL backend carry the "postgres" marker (select with -m postgres).
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
     # Browser tests start servers and Chromium: run them last so fast failures show first.
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
     del config

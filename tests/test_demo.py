@@ -9,8 +9,8 @@ from data.demo.households import TARGET_POOR_SHARE
 from data.queries import summary
 
 
-def test_summary_covers_everything(store):
-    s = summary(store)
+def test_summary_covers_everything(any_store):
+    s = summary(any_store)
     assert s["areas_per_level"]["province"] == 77
     assert s["areas_per_level"]["district"] == 928
     assert s["areas_per_level"]["subdistrict"] == 7436
@@ -22,15 +22,15 @@ def test_summary_covers_everything(store):
     assert s["rows"]["partners"] >= 300
 
 
-def test_every_subdistrict_has_a_village_with_households(store):
-    missing = store.scalar(
+def test_every_subdistrict_has_a_village_with_households(any_store):
+    missing = any_store.scalar(
         "SELECT COUNT(*) FROM areas s WHERE s.level = 'subdistrict' AND NOT EXISTS "
         "(SELECT 1 FROM households h WHERE h.subdistrict_code = s.code)")
     assert missing == 0
 
 
-def test_target_poor_share_is_calibrated(store):
-    df = store.query(
+def test_target_poor_share_is_calibrated(any_store):
+    df = any_store.query(
         "SELECT survey_year, SUM(members) AS people, "
         "SUM(CASE WHEN target_poor THEN members ELSE 0 END) AS poor FROM households GROUP BY 1")
     for row in df.itertuples():
@@ -38,19 +38,19 @@ def test_target_poor_share_is_calibrated(store):
         assert abs(share - TARGET_POOR_SHARE[row.survey_year]) < 0.003, row
 
 
-def test_target_poor_means_at_least_one_deprivation(store):
+def test_target_poor_means_at_least_one_deprivation(any_store):
     any_flag = " OR ".join(DEPRIVATION_COLUMNS)
-    bad = store.scalar(f"SELECT COUNT(*) FROM households WHERE target_poor <> ({any_flag})")
+    bad = any_store.scalar(f"SELECT COUNT(*) FROM households WHERE target_poor <> ({any_flag})")
     assert bad == 0
 
 
-def test_pattani_is_poorest_and_northeast_poorer_than_central(store):
-    df = store.query(
+def test_pattani_is_poorest_and_northeast_poorer_than_central(any_store):
+    df = any_store.query(
         "SELECT h.province_code, a.region_nesdc, SUM(h.members) AS people, "
         "SUM(CASE WHEN h.target_poor THEN h.members ELSE 0 END) AS poor "
         "FROM households h JOIN areas a ON a.code = h.province_code "
         "WHERE h.survey_year = 2023 GROUP BY 1, 2")
-    poverty = store.query(
+    poverty = any_store.query(
         "SELECT area_code, value FROM sdg_values WHERE indicator_code = 'g1_income_poverty' "
         "AND year = 2023 AND length(area_code) = 2 ORDER BY value DESC LIMIT 1")
     assert poverty.area_code.iloc[0] == "94"

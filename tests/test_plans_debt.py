@@ -123,52 +123,52 @@ def test_small_counts_are_withheld():
     assert suppress_small(None) is None
 
 
-# -- queries on the demo store ------------------------------------------------------------
+# -- queries on the demo any_store ------------------------------------------------------------
 
 
-def test_plan_children_add_up_to_parent(store, everything):
-    fy = max(plans.load_fiscal_years(store, everything))
-    national = plans.plan_budget_by_child(store, everything, "", fy)
+def test_plan_children_add_up_to_parent(any_store, everything):
+    fy = max(plans.load_fiscal_years(any_store, everything))
+    national = plans.plan_budget_by_child(any_store, everything, "", fy)
     assert not national.wide.any() and len(national) == 77
-    province = plans.plan_budget_by_child(store, everything, "94", fy)
+    province = plans.plan_budget_by_child(any_store, everything, "94", fy)
     assert province.projects.sum() == national.set_index("code").projects["94"]
     assert province.budget_planned.sum() == pytest.approx(
         national.set_index("code").budget_planned["94"])
     assert set(province[province.wide].code) <= {"94"}
-    projects = plans.load_plan_projects(store, everything, "94", fy)
+    projects = plans.load_plan_projects(any_store, everything, "94", fy)
     assert len(projects) == province.projects.sum()
     assert projects.goals.notna().all()
 
 
-def test_plan_queries_respect_scope(store):
-    fy = max(plans.load_fiscal_years(store, AccessScope.everything()))
+def test_plan_queries_respect_scope(any_store):
+    fy = max(plans.load_fiscal_years(any_store, AccessScope.everything()))
     pattani = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
-    assert set(plans.load_plan_projects(store, pattani, "", fy).province_code) == {"94"}
-    assert plans.load_plan_projects(store, pattani, "50", fy).empty
-    assert plans.load_plan_projects(store, AccessScope.nothing(), "", fy).empty
-    assert plans.load_fiscal_years(store, AccessScope.nothing()) == []
+    assert set(plans.load_plan_projects(any_store, pattani, "", fy).province_code) == {"94"}
+    assert plans.load_plan_projects(any_store, pattani, "50", fy).empty
+    assert plans.load_plan_projects(any_store, AccessScope.nothing(), "", fy).empty
+    assert plans.load_fiscal_years(any_store, AccessScope.nothing()) == []
 
 
-def test_debt_children_and_link(store, everything):
-    national = debt.debt_by_child(store, everything, "")
-    stages = debt.debt_stage_counts(store, everything, "")
+def test_debt_children_and_link(any_store, everything):
+    national = debt.debt_by_child(any_store, everything, "")
+    stages = debt.debt_stage_counts(any_store, everything, "")
     assert national.cases.sum() == stages.cases.sum()
     assert national.unresolved.sum() == stages.set_index("stage").cases.reindex(
         ["registered", "mediation"]).fillna(0).sum()
-    province = debt.debt_by_child(store, everything, "94")
+    province = debt.debt_by_child(any_store, everything, "94")
     assert province.code.str.len().eq(4).all()
     assert province.cases.sum() == national.set_index("code").cases.get("94", 0)
-    months = debt.debt_by_month(store, everything, "")
+    months = debt.debt_by_month(any_store, everything, "")
     assert months.registered.sum() == stages.cases.sum()
-    link = debt.debt_household_link(store, everything, "")
+    link = debt.debt_household_link(any_store, everything, "")
     assert 0 < link["linked"] <= link["cases"] and link["target_poor"] <= link["linked"]
     assert set(link) >= {"dim_health", "dim_income"}
 
 
-def test_debt_queries_respect_scope(store):
+def test_debt_queries_respect_scope(any_store):
     chiang_mai = AccessScope(user="u", roles=frozenset({"provincial"}),
                              provinces=frozenset({"50"}))
-    assert set(debt.debt_by_child(store, chiang_mai, "").code) <= {"50"}
-    assert debt.debt_by_child(store, chiang_mai, "94").empty
-    assert debt.debt_household_link(store, AccessScope.nothing(), "")["cases"] == 0
-    assert debt.load_debt_stage_dates(store, AccessScope.nothing(), "").empty
+    assert set(debt.debt_by_child(any_store, chiang_mai, "").code) <= {"50"}
+    assert debt.debt_by_child(any_store, chiang_mai, "94").empty
+    assert debt.debt_household_link(any_store, AccessScope.nothing(), "")["cases"] == 0
+    assert debt.load_debt_stage_dates(any_store, AccessScope.nothing(), "").empty

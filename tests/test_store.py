@@ -1,26 +1,42 @@
-"""The store: migrations are versioned and idempotent, transactions are atomic, values bound."""
+"""The store on DuckDB and PostgreSQL: migrations, transactions, bound values, types, copy."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import pytest
 
-from data.store import Store, StoreError, list_migrations, open_store, split_sql
+from data.store import Store, StoreError, list_migrations, open_store, redact_url, split_sql
 
 
-def test_migrations_apply_once_and_record_versions(tmp_path):
-    s = open_store(f"duckdb:///{tmp_path / 'a.duckdb'}")
-    versions = [m.version for m in list_migrations("duckdb")]
+def test_migrations_apply_once_and_record_versions(any_store_url):
+    s = open_store(any_store_url)
+    versions = [m.version for m in list_migrations(s.dialect)]
     assert s.schema_version() == max(versions)
     assert s.migrate() == []  # nothing left to apply
     recorded = [r[0] for r in s.rows("SELECT version FROM schema_migrations ORDER BY 1")]
     assert recorded == versions
+    assert {"areas", "households", "sdg_values", "schema_migrations"} <= set(s.tables())
     s.close()
 
 
 def test_migration_versions_are_unique_and_ordered():
-    versions = [m.version for m in list_migrations("duckdb")]
-    assert versions == sorted(set(versions))
-    assert versions[0] == 1
+    for dialect in ("duckdb", "postgresql"):
+        versions = [m.version for m in list_migrations(dialect)]
+        assert versions == sorted(set(versions))
+        assert versions[0] == 1
+
+
+def test_both_backends_get_the_same_tables_and_columns(any_store_url, tmp_path):
+    """Every migration leaves PostgreSQL with the tables and columns DuckDB has."""
+    s = open_store(any_store_url)
+    ref = open_store(f"duckdb:///{tmp_path / 'ref.duckdb'}")
+    cols = ("SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY 1, 2")
+    assert s.rows(cols) == ref.rows(cols)
+    s.close()
+    ref.close()
 
 
 def test_split_sql_ignores_comments_and_blank_statements():
@@ -28,22 +44,66 @@ def test_split_sql_ignores_comments_and_blank_statements():
     assert split_sql(script) == ["CREATE TABLE a (x INTEGER)", "CREATE TABLE b (y INTEGER)"]
 
 
-def test_transaction_rolls_back_on_error(tmp_path):
-    s = open_store(f"duckdb:///{tmp_path / 'b.duckdb'}")
+def test_transaction_rolls_back_on_error(any_empty_store):
+    s = any_empty_store
     with pytest.raises(RuntimeError), s.transaction():
         s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["x", "A", "ก", "A", 1])
         raise RuntimeError("boom")
     assert s.scalar("SELECT COUNT(*) FROM regions") == 0
-    s.close()
+    with s.transaction():
+        s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["x", "A", "ก", "A", 1])
+    assert s.scalar("SELECT COUNT(*) FROM regions") == 1
 
 
-def test_values_are_bound_not_formatted(tmp_path):
-    s = open_store(f"duckdb:///{tmp_path / 'c.duckdb'}")
-    hostile = "x'); DROP TABLE areas; --"
+def test_values_are_bound_not_formatted(any_empty_store):
+    s = any_empty_store
+    hostile = "x'); DROP TABLE areas; -- 100% ?"
     s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", hostile, hostile, hostile, 1])
     assert s.scalar("SELECT name_en FROM regions WHERE code = ?", [hostile]) == hostile
+    assert s.scalar("SELECT COUNT(*) FROM regions WHERE code LIKE ?", ["x'); DROP%"]) == 1
     assert s.table_exists("areas")
-    s.close()
+    assert not s.table_exists("no_such_table")
+
+
+def test_insert_df_round_trips_types_alike(any_empty_store):
+    """Nulls, empty strings, quotes, dates and sums come back with DuckDB's dtypes."""
+    s = any_empty_store
+    df = pd.DataFrame({
+        "case_id": [1, 2, 3], "area_code": ["94010101", "", 'a "quoted", text'],
+        "province_code": ["94", "94", "50"],
+        "registered_on": pd.to_datetime(["2024-05-01", "2024-06-01", "2024-06-02"]),
+        "debt_amount": [1.5, 2.0, 1e9], "creditor_type": ["ก", "x", "y"],
+        "stage": ["registered", "settled", "mediation"],
+        "mediation_on": [pd.NaT, pd.Timestamp("2024-07-01"), pd.NaT],
+        "house_code": [None, "x", ""],
+    })
+    assert s.insert_df("debt_cases", df) == 3
+    got = s.query("SELECT case_id, area_code, registered_on, mediation_on, debt_amount, "
+                  "house_code, batch_id FROM debt_cases ORDER BY case_id")
+    assert got.area_code.tolist() == ["94010101", "", 'a "quoted", text']
+    assert got.house_code.isna().tolist() == [True, False, False]
+    assert got.house_code[2] == ""
+    assert got.registered_on.tolist() == df.registered_on.tolist()
+    assert str(got.registered_on.dtype).startswith("datetime64")
+    assert got.mediation_on.isna().tolist() == [True, False, True]
+    assert got.batch_id.isna().all()
+    sums = s.query("SELECT province_code, SUM(CAST(case_id AS BIGINT)) AS n, "
+                   "SUM(debt_amount) AS amount FROM debt_cases GROUP BY 1 ORDER BY 1")
+    assert sums.n.tolist() == [3, 3] and sums.amount.tolist() == [1e9, 3.5]
+    assert sums.n.dtype.kind in "if"  # a number, never Decimal objects
+    assert s.scalar("SELECT MAX(registered_on) FROM debt_cases") == dt.date(2024, 6, 2)
+
+
+def test_any_and_empty_lists(any_empty_store):
+    s = any_empty_store
+    s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "A", "a", "a", 1])
+    assert s.scalar("SELECT COUNT(*) FROM regions WHERE code = ANY(?)", [["A", "B"]]) == 1
+    assert s.scalar("SELECT COUNT(*) FROM regions WHERE code = ANY(?)", [[]]) == 0
+
+
+def test_read_only_store_refuses_writes(any_store):
+    with pytest.raises(Exception):  # noqa: B017 - each backend raises its own error class
+        any_store.execute("DELETE FROM regions")
 
 
 def test_unsupported_url_is_a_clear_error():
@@ -51,11 +111,24 @@ def test_unsupported_url_is_a_clear_error():
         Store("mysql://nowhere")
 
 
+def test_unreachable_postgresql_is_a_clear_error():
+    s = Store("postgresql://nobody:secret@127.0.0.1:1/none")
+    with pytest.raises(StoreError, match=r"cannot connect .*nobody:\*\*\*@"):
+        s.scalar("SELECT 1")
+
+
+def test_redact_url():
+    assert redact_url("postgresql://u:pw@h:5432/db") == "postgresql://u:***@h:5432/db"
+    assert redact_url("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
 def test_url_forms(tmp_path, monkeypatch):
     from data import config
 
     monkeypatch.setenv("WARROOM_DB", str(tmp_path / "rel.duckdb"))
     assert config.database_url() == f"duckdb:///{tmp_path / 'rel.duckdb'}"
+    monkeypatch.setenv("WARROOM_DB", "postgresql://u@h/db")
+    assert config.database_url() == "postgresql://u@h/db"
     monkeypatch.delenv("WARROOM_DB")
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path / "d"))
     assert config.database_url().endswith("/d/warroom.duckdb")

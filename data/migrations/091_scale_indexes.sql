@@ -1,0 +1,2 @@
+-- Indexes for the PostgreSQL server (091_scale_indexes.postgresql.sql). DuckDB needs none:
+-- it prunes row groups by their min/max, and households are stored in village order.

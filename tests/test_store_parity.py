@@ -1,0 +1,82 @@
+"""Every data-layer query gives the same answer on DuckDB and on PostgreSQL (same demo data)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import debt, plans, queries
+from data.scope import AccessScope
+from data.store import Store
+
+pytestmark = pytest.mark.postgres
+
+EVERYTHING = AccessScope.everything()
+PATTANI = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+
+CASES = [
+    (queries.load_areas, (EVERYTHING, "district", "94")),
+    (queries.load_areas, (PATTANI, "province")),
+    (queries.load_regions, (EVERYTHING,)),
+    (queries.load_years, (EVERYTHING,)),
+    (queries.headline_by_area, (EVERYTHING, 2023)),
+    (queries.headline_by_area, (EVERYTHING, 2023, "9401")),
+    (queries.headline_by_area, (PATTANI, 2022)),
+    (queries.sdg_values_by_area, (EVERYTHING, "94", 2022)),
+    (queries.sdg_values_by_area, (EVERYTHING, "", 2022)),
+    (queries.target_poor_by_child, (EVERYTHING, "", 2023)),
+    (queries.target_poor_by_child, (EVERYTHING, "R:NE", 2023)),
+    (queries.target_poor_by_child, (EVERYTHING, "9401", 2023)),
+    (queries.target_poor_by_child, (PATTANI, "50", 2023)),
+    (queries.activities_by_sector, (EVERYTHING, "", 2023)),
+    (queries.dataset_catalogue, (EVERYTHING,)),
+    (plans.load_fiscal_years, (EVERYTHING,)),
+    (plans.plan_budget_by_child, (EVERYTHING, "", 2024)),
+    (plans.plan_budget_by_goal, (EVERYTHING, "94", 2024)),
+    (plans.load_plan_projects, (PATTANI, "", 2024)),
+    (debt.debt_stage_counts, (EVERYTHING, "")),
+    (debt.debt_by_child, (EVERYTHING, "94")),
+    (debt.debt_by_month, (EVERYTHING, "")),
+    (debt.debt_by_creditor, (EVERYTHING, "")),
+    (debt.debt_household_link, (EVERYTHING, "")),
+    (debt.load_debt_stage_dates, (PATTANI, "94")),
+]
+
+
+@pytest.fixture(scope="module")
+def both(demo_db, pg_demo_url):
+    duck = Store(f"duckdb:///{demo_db}", read_only=True)
+    pg = Store(pg_demo_url, read_only=True)
+    yield duck, pg
+    duck.close()
+    pg.close()
+
+
+def _normalise(value):
+    if isinstance(value, pd.DataFrame):
+        df = value.reset_index(drop=True)
+        for col in df.columns:
+            if df[col].dtype.kind in "iuf":
+                df[col] = df[col].astype("float64").round(6)
+            elif df[col].dtype.kind == "M":
+                df[col] = df[col].astype("datetime64[us]")
+            elif df[col].dtype == object or str(df[col].dtype) in ("str", "string"):
+                df[col] = df[col].astype(object).where(df[col].notna(), None)
+        return df
+    return value
+
+
+@pytest.mark.parametrize(("fn", "args"), CASES,
+                         ids=[f"{fn.__name__}-{i}" for i, (fn, _a) in enumerate(CASES)])
+def test_same_result_on_both_backends(both, fn, args):
+    duck, pg = both
+    a, b = _normalise(fn(duck, *args)), _normalise(fn(pg, *args))
+    if isinstance(a, pd.DataFrame):
+        assert not a.empty or b.empty
+        pd.testing.assert_frame_equal(a, b, check_dtype=False, check_exact=False, rtol=1e-9)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert a[key] == pytest.approx(b[key]), key
+    else:
+        assert a == b
