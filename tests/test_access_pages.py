@@ -15,8 +15,8 @@ from tests.apptest_util import ROLE_USERS, assert_clean, open_page
 ADMIN = AccessScope(user="test-admin", roles=frozenset({"admin"}), provinces=None)
 ROLES = ("executive", "provincial", "analyst", "steward", "admin")
 # Column names that would betray household-level rows in a table.
-HOUSEHOLD_COLUMNS = re.compile(r"household_id|hh_id|national_id|citizen|head_name|member_name",
-                               re.I)
+HOUSEHOLD_COLUMNS = re.compile(
+    r"^household$|household_id|hh_id|national_id|citizen|head_name|member_name", re.I)
 
 
 def _store():
@@ -133,7 +133,6 @@ def test_household_view_helper_checks_and_records(app_env):
     assert at.session_state["allowed"] == [True, True, False]
     views = _events(user="demo-pattani", action="household_list_view", area="94010101")
     assert len(views) == 1  # the rerun of the same view is recorded once
-    assert len(_events(user="demo-pattani", action="household_list_denied", area="40")) >= 1
     at.session_state["scope"] = scope_for(demo_user("demo-executive"))
     at.run()
     assert at.session_state["allowed"] == [False, False, False]
@@ -291,3 +290,32 @@ def test_identity_provider_user_without_account_sees_nothing(app_env):
     assert not at.metric and not at.dataframe
     assert at.warning[0].value.startswith("Your account has no area assigned")
     assert len(_events(user="stranger@example.org", action="login_denied")) >= 1
+
+
+def _pattani_village() -> str:
+    return str(_store().scalar(
+        "SELECT village_code FROM households WHERE province_code = '94' AND target_poor "
+        "AND survey_year = 2024 GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1"))
+
+
+def _household_tables(at):
+    return [f for f in _frames(at) if any(HOUSEHOLD_COLUMNS.search(str(c)) for c in f.columns)]
+
+
+def test_household_list_only_for_its_province_and_on_record(app_env):
+    """Pattani's officer lists the village's households (recorded); nobody else does."""
+    village = _pattani_village()
+    query = {"area": village, "year": "2024"}
+    officer = open_page("poverty", user="demo-pattani", lang="en", query=query)
+    assert_clean(officer)
+    assert _household_tables(officer)
+    views = _events(user="demo-pattani", action="household_list_view", area=village)
+    assert list(views.detail) == ["poverty"]
+    for other in ("demo-khonkaen", "demo-executive", "demo-analyst", "demo-steward",
+                  "demo-admin"):
+        at = open_page("poverty", user=other, lang="en", query=query)
+        assert_clean(at)
+        assert not _household_tables(at), other
+        assert _events(user=other, action="household_list_view", area=village).empty
+    # Khon Kaen's officer following the link is not even in Pattani.
+    assert open_page("poverty", user="demo-khonkaen", query=query).session_state["area"] == ""
