@@ -128,3 +128,13 @@ def test_hostile_user_name_in_the_sidebar_and_admin_page(hostile_env):
     assert unsafe_renderings(at) == []
     box = next(m.value for m in at.markdown if "alert" in m.value)
     assert "&lt;img" in box and "\\$" in box
+
+
+def test_builtin_table_download_is_off():
+    """Tables leave the app only through its own audited, role-checked exports."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" /
+                            "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
