@@ -93,6 +93,7 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
     with conn.transaction(), conn.cursor() as cur:
         # Durability of this bulk load is the transaction's commit; skip the per-row flushes.
         cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SET LOCAL maintenance_work_mem = '512MB'")  # index rebuilds
         if replace:
             cur.execute(f"TRUNCATE {table}")
         rebuild = _drop_indexes(cur, table) if n >= _REBUILD_INDEXES_FROM else []
