@@ -1,4 +1,4 @@
-"""Overview page: headline figures for the selected area and year."""
+"""Overview page for executives: SDG index, 17-goal strip, index map, movers and headline KPIs."""
 
 from components import overview
 

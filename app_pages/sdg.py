@@ -1,4 +1,4 @@
-"""SDG progress page: indicator values for the selected area and year."""
+"""SDG progress page: goal and indicator maps, rankings, trends to 2030, two-area comparison."""
 
 from components import sdg_view
 

@@ -1,13 +1,51 @@
-"""Copies the files the app serves itself (Thai font, ...) from installed packages into static/."""
+"""Copies the files the app serves itself (Thai font, Leaflet) into static/vendor (no CDN at run time)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
+import os
 import shutil
 import sys
+import tarfile
+import urllib.request
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "vendor"
+# Downloaded npm tarballs are kept here so `make assets` works offline after the first run.
+CACHE = Path(os.environ.get("WARROOM_ASSET_CACHE", Path.home() / ".cache" / "warroom-assets"))
+
+
+@dataclass(frozen=True)
+class NpmAsset:
+    """Files taken from one pinned npm package, checked against the registry's integrity hash."""
+
+    name: str
+    version: str
+    integrity: str
+    files: dict[str, str]  # path inside the tarball -> path under static/vendor
+
+    @property
+    def url(self) -> str:
+        return f"https://registry.npmjs.org/{self.name}/-/{self.name}-{self.version}.tgz"
+
+
+LEAFLET = NpmAsset(
+    "leaflet", "1.9.4",
+    "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
+    {"package/dist/leaflet.js": "leaflet/leaflet.js",
+     "package/dist/leaflet.css": "leaflet/leaflet.css",
+     "package/dist/images/layers.png": "leaflet/images/layers.png",
+     "package/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
+     "package/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+     "package/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+     "package/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+     "package/LICENSE": "leaflet/LICENSE"})
+
+NPM_ASSETS = (LEAFLET,)
 
 
 def thai_font_path() -> Path:
@@ -19,12 +57,61 @@ def thai_font_path() -> Path:
     return Path(str(fonts[0]))
 
 
+def _integrity(blob: bytes) -> str:
+    return "sha512-" + base64.b64encode(hashlib.sha512(blob).digest()).decode()
+
+
+def fetch_npm(asset: NpmAsset) -> bytes:
+    """The package tarball from the cache or the npm registry, verified against its integrity."""
+    cached = CACHE / f"{asset.name}-{asset.version}.tgz"
+    if cached.exists() and _integrity(cached.read_bytes()) == asset.integrity:
+        return cached.read_bytes()
+    try:
+        with urllib.request.urlopen(asset.url, timeout=60) as r:  # noqa: S310 - pinned https URL
+            blob = r.read()
+    except OSError as exc:
+        raise SystemExit(f"cannot download {asset.url} ({exc}); copy the tarball to {cached} "
+                         "and run `make assets` again") from exc
+    if _integrity(blob) != asset.integrity:
+        raise SystemExit(f"{asset.url}: checksum mismatch, refusing to install it")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(blob)
+    return blob
+
+
+def install_npm(asset: NpmAsset) -> list[Path]:
+    stamp = STATIC / asset.name / ".version"
+    targets = [STATIC / rel for rel in asset.files.values()]
+    if stamp.exists() and stamp.read_text().strip() == asset.integrity and all(
+            p.exists() for p in targets):
+        return targets
+    blob = fetch_npm(asset)
+    written = []
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        for inside, rel in asset.files.items():
+            member = tar.extractfile(inside)
+            if member is None:
+                raise SystemExit(f"{asset.name}-{asset.version}: {inside} missing")
+            target = STATIC / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(member.read())
+            written.append(target)
+    stamp.write_text(asset.integrity + "\n")
+    return written
+
+
+def leaflet_ready() -> bool:
+    return all((STATIC / rel).exists() for rel in LEAFLET.files.values())
+
+
 def install_assets() -> list[Path]:
     STATIC.mkdir(parents=True, exist_ok=True)
     written = []
     target = STATIC / "NotoSansThai.ttf"
     shutil.copyfile(thai_font_path(), target)
     written.append(target)
+    for asset in NPM_ASSETS:
+        written.extend(install_npm(asset))
     return written
 
 

@@ -61,11 +61,13 @@ def render_debt_kpis(stages: pd.DataFrame) -> None:
         Kpi(t("debt_kpi_cases"), fmt_int(total)),
         Kpi(t("debt_kpi_amount"), fmt_baht(by.debt_amount.sum(), language)),
         Kpi(t("debt_kpi_settled"), fmt_int(settled),
-            delta=fmt_pct(100 * settled / total if total else None), delta_color="off"),
+            delta=fmt_pct(100 * settled / total if total else None),
+            delta_color="off", delta_arrow="off"),
         Kpi(t("debt_kpi_reduced"), fmt_baht(by.amount_reduced.sum(), language)),
         Kpi(t("debt_kpi_refinanced"), fmt_baht(by.amount_refinanced.sum(), language)),
         Kpi(t("debt_kpi_unresolved"), fmt_int(unresolved),
-            delta=fmt_pct(100 * unresolved / total if total else None), delta_color="off"),
+            delta=fmt_pct(100 * unresolved / total if total else None),
+            delta_color="off", delta_arrow="off"),
     ])
 
 
@@ -102,13 +104,15 @@ def render_funnel(area: str, stages: pd.DataFrame) -> None:
         texttemplate="%{value:,} (%{percentInitial:.0%})",
         hovertemplate="%{y}: %{x:,}<extra></extra>"))
     by = stages.set_index("stage").cases
-    for outcome in ("referred", "closed"):
-        n = int(by.get(outcome, 0))
-        if n:
-            fig.add_annotation(text=f"{t(f'debt_stage_{outcome}')}: {fmt_int(n)}",
-                               xref="paper", yref="paper", x=1, y=0.02 if outcome == "closed"
-                               else 0.12, showarrow=False, xanchor="right")
-    render_chart(_style(fig), key="debt_funnel", meta=_meta("debt_funnel_title", area))
+    # The other outcomes leave the funnel after mediation: named under it, not drawn over it.
+    others = [f"{t(f'debt_stage_{o}')}: {fmt_int(int(by.get(o, 0)))}"
+              for o in ("referred", "closed") if int(by.get(o, 0))]
+    fig = _style(fig)
+    if others:
+        fig.add_annotation(text=" · ".join(others), xref="paper", yref="paper", x=0.5, y=-0.04,
+                           xanchor="center", yanchor="top", showarrow=False)
+        fig.update_layout(margin={"b": 48})
+    render_chart(fig, key="debt_funnel", meta=_meta("debt_funnel_title", area))
 
 
 @guarded
@@ -191,7 +195,8 @@ def render_poverty_link(area: str) -> None:
     cases = link.get("cases", 0)
     render_kpis([
         Kpi(t("debt_link_linked"), shown(linked),
-            delta=fmt_pct(100 * linked / cases) if linked and cases else None, delta_color="off"),
+            delta=fmt_pct(100 * linked / cases) if linked and cases else None,
+            delta_color="off", delta_arrow="off"),
         Kpi(t("debt_link_target_poor"), shown(suppress_small(link.get("target_poor", 0)))),
         Kpi(t("debt_link_welfare"), shown(suppress_small(link.get("welfare_card", 0)))),
     ])

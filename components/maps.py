@@ -1,14 +1,391 @@
-"""Choropleth maps of areas keyed by DOPA code (interactive folium, with a fallback without boundaries)."""
+"""Choropleth maps of areas keyed by DOPA code: interactive Leaflet (offline), tile grid, static plotly."""
 
 from __future__ import annotations
 
+import html
+import json
+import math
+import os
+from collections.abc import Callable
 from typing import Any
 
+import folium
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
+from branca.element import MacroElement
+from jinja2 import Template
 
-from components.i18n import t
-from components.ui import ExportMeta
+from components import assets
+from components.i18n import lang, load_strings, t
+from components.ui import ExportMeta, render_chart
+from domain import map_classes
+from domain.formatting import fmt_num
+from geo import boundaries, payload, tilegrid
+
+CLASS_COUNT = 5
+VIEWS = ("map", "tiles", "image")
+# Basemap tiles are off unless an operator configures a (local or licensed) tile server.
+TILES_ENV = "WARROOM_TILES_URL"
+TILES_ATTRIBUTION_ENV = "WARROOM_TILES_ATTRIBUTION"
+NO_DATA = map_classes.NO_DATA_COLOUR
+
+
+# ----------------------------------------------------------------------------- classification
+
+def _tl(key: str, language: str) -> str:
+    """A label in an explicit language (figures built outside the current session's language)."""
+    entry = load_strings().get(key, {})
+    return entry.get(language) or entry.get("th") or key
+
+
+def _fmt(fmt: Callable[[float], str] | None, values: Any = None,
+         language: str = "th") -> Callable[[float], str]:
+    """The caller's formatter, else one number format for the whole series (same decimals)."""
+    if fmt is not None:
+        return fmt
+    arr = np.asarray([] if values is None else values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0 or np.all(arr == np.round(arr)):
+        digits = 0
+    else:
+        span = float(np.max(np.abs(arr)))
+        digits = 0 if span >= 1000 else 1 if span >= 10 else 2
+    return lambda v: fmt_num(v, digits, language)
+
+
+def classify(values: pd.DataFrame, *, method: str = "quantiles", scheme: str = "sequential",
+             higher_is_better: bool = True) -> tuple[dict[str, str], list[float], list[str]]:
+    """Colour of every code with a value, class upper bounds and class colours."""
+    frame = _clean_values(values)
+    breaks = map_classes.class_breaks(frame["value"].to_numpy(), CLASS_COUNT, method)
+    colours = map_classes.palette(len(breaks), scheme, higher_is_better)
+    idx = map_classes.assign_classes(frame["value"].to_numpy(), breaks)
+    fill = {code: colours[i] for code, i in zip(frame["code"], idx, strict=True) if i >= 0}
+    return fill, breaks, colours
+
+
+def _clean_values(values: pd.DataFrame) -> pd.DataFrame:
+    if values is None or len(values) == 0:
+        return pd.DataFrame({"code": pd.Series(dtype=str), "value": pd.Series(dtype=float)})
+    frame = pd.DataFrame({"code": values["code"].astype(str),
+                          "value": pd.to_numeric(values["value"], errors="coerce")})
+    frame = frame[np.isfinite(frame["value"].astype(float))]
+    return frame.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+
+def legend_items(breaks: list[float], colours: list[str], fmt: Callable[[float], str],
+                 lowest: float | None) -> list[tuple[str, str]]:
+    """(colour, label) per class, from the lowest value to the highest."""
+    items = []
+    lower = lowest
+    for upper, colour in zip(breaks, colours, strict=True):
+        if lower is None or lower == upper:
+            label = fmt(upper)
+        else:
+            label = f"{fmt(lower)} – {fmt(upper)}"
+        items.append((colour, label))
+        lower = upper
+    return items
+
+
+# ----------------------------------------------------------------------------- Leaflet (folium)
+
+def _static_prefix() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/" if base else "/"
+
+
+class _AreaLayer(MacroElement):
+    """The geometry layer: fetched from the app's static URL (cached by the browser) or inline."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var gj = {{ this.inline }};
+  if (!gj) {
+    // Synchronous on purpose: the layer must exist before streamlit-folium hooks clicks.
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", {{ this.url }}, false);
+    xhr.send(null);
+    gj = JSON.parse(xhr.responseText);
+  }
+  var W = window.warroom = {map: map, layers: {}, names: {}, style: null, selected: null};
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  W.layer = L.geoJSON(gj, {
+    style: function () { return {color: "#666", weight: 0.6, fillColor: "{{ this.no_data }}", fillOpacity: 0.9}; },
+    onEachFeature: function (f, layer) {
+      W.layers[f.properties.code] = layer;
+      W.names[f.properties.code] = f.properties;
+    }
+  }).addTo(map);
+  map.getContainer().style.background = "#f4f6f8";
+  W.fit = function () {
+    map.invalidateSize();
+    var sel = W.selected && W.layers[W.selected];
+    map.fitBounds(sel ? sel.getBounds() : W.layer.getBounds(),
+                  sel ? {padding: [30, 30], maxZoom: 11} : {padding: [4, 4]});
+  };
+  W.fit();
+  // The frame gets its final height after this script ran: fit again once it has.
+  setTimeout(W.fit, 150);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution({{ this.attribution }});
+  W.apply = function () {
+    var s = W.style;
+    if (!s) { return; }
+    Object.keys(W.layers).forEach(function (code) {
+      var layer = W.layers[code];
+      var fill = s.fill[code];
+      var sel = code === s.selected;
+      layer.setStyle({
+        fillColor: fill || "{{ this.no_data }}",
+        fillOpacity: fill ? 0.88 : 0.55,
+        color: sel ? "#000" : (fill ? "#555" : "#8a8a8a"),
+        weight: sel ? 3 : (fill ? 0.6 : 0.8),
+        dashArray: fill || sel ? null : "3 3"
+      });
+      if (sel) { layer.bringToFront(); }
+      var name = W.names[code][s.lang] || code;
+      var text = s.text[code];
+      layer.unbindTooltip();
+      layer.bindTooltip("<b>" + esc(name) + "</b><br>" + esc(s.label) + ": " +
+                        esc(text === undefined ? s.nodata : text), {sticky: true});
+    });
+    if (W.legend) { map.removeControl(W.legend); }
+    W.legend = L.control({position: "bottomright"});
+    W.legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "warroom-legend");
+      div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;" +
+        "font:12px/1.35 NotoSansThai,sans-serif;box-shadow:0 0 4px rgba(0,0,0,.3)";
+      var rows = ["<b>" + esc(s.label) + "</b>"];
+      s.legend.forEach(function (item) {
+        rows.push('<div><span style="display:inline-block;width:14px;height:10px;margin-right:5px;' +
+                  "background:" + esc(item[0]) + ';border:1px solid #777"></span>' + esc(item[1]) + "</div>");
+      });
+      if (s.nodata_count > 0) {
+        rows.push('<div><span style="display:inline-block;width:14px;height:10px;margin-right:5px;' +
+                  'background:{{ this.no_data }};border:1px dashed #777"></span>' +
+                  esc(s.nodata) + " (" + s.nodata_count + ")</div>");
+      }
+      div.innerHTML = rows.join("");
+      return div;
+    };
+    W.legend.addTo(map);
+    var changed = s.selected !== W.selected;
+    W.selected = s.selected;
+    if (changed && s.selected && W.layers[s.selected]) { W.fit(); }
+  };
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, url: str | None, inline: str | None, attribution: str) -> None:
+        super().__init__()
+        self._name = "AreaLayer"
+        self.url = json.dumps(url)
+        self.inline = inline if inline is not None else "null"
+        self.attribution = _js_string(attribution)
+        self.no_data = NO_DATA
+
+
+class _AreaStyle(MacroElement):
+    """Colours, tooltips texts and legend: the only part resent when a filter changes."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+if (window.warroom) { window.warroom.style = {{ this.style }}; window.warroom.apply(); }
+{% endmacro %}
+""")
+
+    def __init__(self, style: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "AreaStyle"
+        self.style = _js_string(style)
+
+
+def _js_string(value: Any) -> str:
+    """JSON for a script block; ``</`` is escaped so data can never close the script."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def _attribution(level: str, short: bool = True) -> str:
+    info = boundaries.boundary_info(level) or {}
+    return html.escape(str(info.get("attribution_short" if short else "attribution", "")))
+
+
+def style_for(values: pd.DataFrame, codes: tuple[str, ...], *, value_label: str,
+              fmt: Callable[[float], str] | None, selected: str | None, scheme: str,
+              higher_is_better: bool, method: str, language: str) -> dict[str, Any]:
+    """The per-filter part of a map: fill colour and value text per code, legend, selection."""
+    frame = _clean_values(values)
+    frame = frame[frame["code"].isin(codes)]
+    fill, breaks, colours = classify(frame, method=method, scheme=scheme,
+                                     higher_is_better=higher_is_better)
+    f = _fmt(fmt, frame["value"], language)
+    text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
+    lowest = float(frame["value"].min()) if len(frame) else None
+    return {"fill": fill, "text": text, "label": value_label, "lang": language,
+            "legend": legend_items(breaks, colours, f, lowest),
+            "nodata": _tl("map_no_data", language),
+            "nodata_count": len(set(codes) - set(fill)), "selected": selected or None}
+
+
+def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
+                   fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
+                   selected: str | None = None, scheme: str = "sequential",
+                   higher_is_better: bool = True, method: str = "quantiles",
+                   language: str = "th", embed: bool = False
+                   ) -> tuple[folium.Map, folium.FeatureGroup] | None:
+    """The folium map (geometry only) and a feature group carrying the colours; None if the
+    level has no boundaries. ``embed`` puts the geometry into the script instead of a URL."""
+    pl = payload.get_payload(level, parent_code)
+    if pl is None:
+        return None
+    url = None if embed else payload.publish(pl)
+    m = folium.Map(location=[(pl.bounds[1] + pl.bounds[3]) / 2, (pl.bounds[0] + pl.bounds[2]) / 2],
+                   zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25,
+                   prefer_canvas=False)
+    # Only the app's own copy of Leaflet: no jQuery/Bootstrap/CDN requests at all.
+    vendor = f"{_static_prefix()}app/static/vendor/leaflet"
+    m.default_js = [("leaflet", f"{vendor}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{vendor}/leaflet.css")]
+    tiles = os.environ.get(TILES_ENV, "").strip()
+    if tiles:
+        folium.TileLayer(tiles, attr=os.environ.get(TILES_ATTRIBUTION_ENV, tiles),
+                         name="basemap").add_to(m)
+    layer = _AreaLayer(None if url is None else _static_prefix() + url,
+                       pl.text if url is None else None, _attribution(level))
+    m.add_child(layer)
+    style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
+                      scheme=scheme, higher_is_better=higher_is_better, method=method,
+                      language=language)
+    group = folium.FeatureGroup(name="values", control=False)
+    group.add_child(_AreaStyle(style))
+    return m, group
+
+
+# ----------------------------------------------------------------------------- static (plotly)
+
+def _rings(geom: Any) -> list[np.ndarray]:
+    polys = getattr(geom, "geoms", [geom])
+    return [np.asarray(p.exterior.coords) for p in polys]
+
+
+def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
+                     fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
+                     selected: str | None = None, scheme: str = "sequential",
+                     higher_is_better: bool = True, method: str = "quantiles",
+                     language: str = "th", title: str | None = None) -> go.Figure | None:
+    """A plotly figure of the choropleth for export (cartesian lon/lat, no web requests)."""
+    pl = payload.get_payload(level, parent_code)
+    if pl is None:
+        return None
+    import shapely
+
+    gj = json.loads(pl.text)
+    frame = _clean_values(values)
+    fill, breaks, colours = classify(frame[frame["code"].isin(pl.codes)], method=method,
+                                     scheme=scheme, higher_is_better=higher_is_better)
+    f = _fmt(fmt, frame["value"], language)
+    lowest = float(frame["value"].min()) if len(frame) else None
+    labels = dict(legend_items(breaks, colours, f, lowest))
+    no_data = _tl("map_no_data", language)
+    by_colour: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    for feat in gj["features"]:
+        code = feat["properties"]["code"]
+        colour = fill.get(code, NO_DATA)
+        xs, ys = by_colour.setdefault(colour, ([], []))
+        for ring in _rings(shapely.geometry.shape(feat["geometry"])):
+            xs.extend(ring[:, 0].tolist() + [None])
+            ys.extend(ring[:, 1].tolist() + [None])
+    fig = go.Figure()
+    for colour in [*colours, NO_DATA]:
+        if colour not in by_colour:
+            continue
+        xs, ys = by_colour[colour]
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
+                                 line={"color": "#666", "width": 0.4}, hoverinfo="skip",
+                                 name=labels.get(colour, no_data)))
+    if selected and selected in pl.feature_bounds:
+        for ring in _rings(shapely.geometry.shape(next(
+                ft["geometry"] for ft in gj["features"] if ft["properties"]["code"] == selected))):
+            fig.add_trace(go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", showlegend=False,
+                                     line={"color": "#000", "width": 2.5}, hoverinfo="skip"))
+    # Points at unit centres carry the hover text (names and values).
+    names = {ft["properties"]["code"]: ft["properties"][language] for ft in gj["features"]}
+    cx = [(b[0] + b[2]) / 2 for b in pl.feature_bounds.values()]
+    cy = [(b[1] + b[3]) / 2 for b in pl.feature_bounds.values()]
+    text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
+    fig.add_trace(go.Scatter(
+        x=cx, y=cy, mode="markers", marker={"size": 4, "opacity": 0}, showlegend=False,
+        customdata=list(pl.feature_bounds),
+        hovertext=[f"{html.escape(names.get(c, c))}<br>{html.escape(value_label)}: "
+                   f"{html.escape(text.get(c, no_data))}"
+                   for c in pl.feature_bounds], hoverinfo="text"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x",
+                     scaleratio=1 / math.cos(math.radians((pl.bounds[1] + pl.bounds[3]) / 2)))
+    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
+                      plot_bgcolor="white", paper_bgcolor="white",
+                      title=title, legend={"title": {"text": value_label}, "x": 1, "y": 0,
+                                           "xanchor": "right", "yanchor": "bottom"},
+                      annotations=[{"text": _attribution(level, short=False), "showarrow": False,
+                                    "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+                                    "xanchor": "left", "yanchor": "bottom",
+                                    "font": {"size": 9, "color": "#555"}}])
+    return fig
+
+
+# ----------------------------------------------------------------------------- Streamlit
+
+def _names(codes: list[str]) -> list[str]:
+    names = payload.area_names()
+    i = 0 if lang() == "th" else 1
+    return [names.get(c, (c, c))[i] for c in codes]
+
+
+def render_ranked(values: pd.DataFrame, *, key: str, value_label: str,
+                  fmt: Callable[[float], str] | None, higher_is_better: bool,
+                  meta: ExportMeta | None, limit: int = 40) -> None:
+    """Ranked bars of the units when no map can be drawn."""
+    frame = _clean_values(values).sort_values("value", ascending=not higher_is_better)
+    if frame.empty:
+        st.info(t("no_data"))
+        return
+    shown = frame.head(limit).iloc[::-1]
+    f = _fmt(fmt, frame["value"], lang())
+    fig = go.Figure(go.Bar(x=shown["value"], y=_names(shown["code"].tolist()), orientation="h",
+                           marker_color="#3182bd", text=[f(v) for v in shown["value"]],
+                           textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(height=min(900, 24 * len(shown) + 80), xaxis_title=value_label,
+                      margin={"l": 10, "r": 10, "t": 30, "b": 40})
+    if len(frame) > limit:
+        st.caption(t("map_ranked_top", n=limit, total=len(frame)))
+    render_chart(fig, key=f"{key}_ranked", meta=meta)
+
+
+def _clicked(result: dict | None, key: str, token: str) -> str | None:
+    """The code clicked since the last run (streamlit-folium repeats its last value)."""
+    if not result:
+        return None
+    feature = result.get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("code")
+    count = result.get("last_object_clicked_count")
+    if not code:
+        return None
+    seen_key = f"_map_seen_{key}"
+    marker = f"{token}:{count}:{code}"
+    if st.session_state.get(seen_key) == marker:
+        return None
+    st.session_state[seen_key] = marker
+    return str(code)
 
 
 def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: str,
@@ -18,9 +395,59 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     """Draw ``values`` (columns ``code``, ``value``) on the ``level`` boundaries.
 
     Returns the code of the unit the user clicked, or None. Without installed boundaries for
-    the level, the map area says how to install them (the page's tables still carry the data).
+    the level, the map area says how to install them and shows ranked bars instead.
     """
-    del values, key, value_label, fmt, parent_code, selected, scheme, higher_is_better, meta
-    del height
-    st.info(t("map_no_boundaries", level=level))
-    return None
+    from streamlit_folium import st_folium
+
+    if level not in boundaries.LEVELS:
+        raise ValueError(f"unknown map level {level!r}")
+    pl = payload.get_payload(level, parent_code)
+    if pl is None:
+        st.info(t("map_no_boundaries", level=t(f"map_level_{level}")))
+        render_ranked(values, key=key, value_label=value_label, fmt=fmt,
+                      higher_is_better=higher_is_better, meta=meta)
+        return None
+    views = [v for v in VIEWS if v != "tiles" or (level == "province" and not parent_code)]
+    # Labels are computed now: a format_func calling t() later would see another language.
+    view_labels = {v: t(f"map_view_{v}") for v in views}
+    class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
+                                    format_func=view_labels.__getitem__, default="map",
+                                    label_visibility="collapsed") or "map"
+    with c2:
+        method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
+                              format_func=class_labels.__getitem__,
+                              label_visibility="collapsed")
+    language = lang()
+    common = {"level": level, "value_label": value_label, "fmt": fmt, "parent_code": parent_code,
+              "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
+              "method": method, "language": language}
+    if view == "tiles":
+        fig = tilegrid.build_tile_map(values, **{k: v for k, v in common.items()
+                                                 if k not in ("level", "parent_code")})
+        event = render_chart(fig, key=f"{key}_tiles", meta=meta, on_select="rerun",
+                             selection_mode="points")
+        points = (getattr(event, "selection", None) or {}).get("points") or []
+        codes = [p.get("customdata") for p in points if p.get("customdata")]
+        code = codes[0] if codes else None
+        if isinstance(code, list):
+            code = code[0]
+        return _clicked({"last_active_drawing": {"properties": {"code": code}},
+                         "last_object_clicked_count": 0}, f"{key}_tiles", "tiles") if code \
+            else None
+    if view == "image" or not assets.leaflet_ready():
+        if view != "image":
+            st.caption(t("map_assets_missing"))
+        fig = build_static_map(values, title=meta.title if meta else None, **common)
+        render_chart(fig, key=f"{key}_image", meta=meta)
+        return None
+    built = build_area_map(values, **common)
+    if built is None:  # boundaries vanished between the two calls
+        return None
+    m, group = built
+    result = st_folium(m, key=key, height=height, use_container_width=True,
+                       feature_group_to_add=group,
+                       returned_objects=["last_active_drawing", "last_object_clicked_count"])
+    return _clicked(result, key, pl.digest)

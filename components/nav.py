@@ -38,6 +38,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("plans", "app_pages/plans.py", "page_plans", ":material/assignment:", "plans"),
     PageSpec("debt", "app_pages/debt.py", "page_debt", ":material/balance:", "debt"),
     PageSpec("data", "app_pages/data.py", "page_data", ":material/database:", "data"),
+    PageSpec("admin", "app_pages/admin.py", "page_admin", ":material/admin_panel_settings:",
+             "admin", roles=frozenset({"admin"})),
 )
 
 
@@ -45,10 +47,10 @@ def visible_pages(scope: AccessScope) -> list[PageSpec]:
     return [p for p in PAGES if p.roles is None or scope.has_role(*p.roles)]
 
 
-def build_navigation(scope: AccessScope):
+def build_navigation(scope: AccessScope, position: str = "top"):
     """``st.navigation`` over the pages this user may open."""
     pages = [
         st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=p.default)
         for p in visible_pages(scope)
     ]
-    return st.navigation(pages, position="top")
+    return st.navigation(pages, position=position)

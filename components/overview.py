@@ -1,21 +1,92 @@
-"""Overview page rendering: headline KPI cards for the selected area and year."""
+"""Overview page rendering: SDG index, 17-goal strip, index map, best/worst, movers and KPIs."""
 
 from __future__ import annotations
 
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import state
-from components.area_names import area_title
+from components.area_names import area_names, area_title
+from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
 from components.datasource import fetch
 from components.i18n import lang, t
-from components.ui import Kpi, guarded, render_kpis, render_page_header
-from data.queries import headline_by_area
-from domain.formatting import fmt_int, fmt_pct, fmt_signed, fmt_year
+from components.maps import render_area_map
+from components.sdg_view import GOALS, category_label
+from components.ui import (
+    ExportMeta,
+    Kpi,
+    guarded,
+    render_chart,
+    render_kpis,
+    render_page_header,
+    render_table,
+)
+from data.overview import index_movers, overview_headline
+from data.sdg import NATIONAL, goal_scores_of_areas, load_sdg_years, sdg_index_by_area
+from domain import sdg as scoring
+from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
+
+SOURCE = "SDG Index (War Room)"
+
+_PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"], header { display: none !important; }
+html { font-size: 19px; }
+[data-testid="stMetricValue"] { font-size: 2.9rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
+.block-container { padding-top: 1rem !important; max-width: 100% !important; }
+</style>
+"""
+
+
+def _scope_of(area: str) -> tuple[str, str, str | None]:
+    """(focus code whose index is headlined, child level on the map, parent of the children)."""
+    if area and not area.startswith("R:"):
+        return area[:2], "district", area[:2]
+    if area.startswith("R:"):
+        return NATIONAL, "province", area
+    return NATIONAL, "province", None
+
+
+def _present_flag(raw: str) -> int | None:
+    return 1 if raw.lower() in ("1", "true", "yes") else None
+
+
+def _on_present_toggle() -> None:
+    # None keeps the flag out of the URL; 1 puts present=1 in it.
+    st.session_state.present = 1 if st.session_state.get("ov_present_toggle") else None
+
+
+def goal_strip_html(scores: dict[int, float], reference: dict[int, float] | None,
+                    language: str, reference_label: str) -> str:
+    """17 tiles in the official goal colours: number, score, and the reference score below."""
+    tiles = []
+    for g in GOALS:
+        score = scores.get(g)
+        value = fmt_num(score, 0) if score is not None and pd.notna(score) else "–"
+        ref = ""
+        if reference is not None:
+            r = reference.get(g)
+            ref_text = fmt_num(r, 0) if r is not None and pd.notna(r) else "–"
+            ref = (f'<div style="font-size:0.8rem;opacity:0.9">'
+                   f'{html.escape(reference_label)} {ref_text}</div>')
+        tiles.append(
+            f'<div title="{html.escape(goal_name(g, language))}" style="flex:1;min-width:0;'
+            f'background:{goal_colour(g)};color:white;border-radius:0.4rem;padding:0.3rem 0.2rem;'
+            f'text-align:center;line-height:1.15">'
+            f'<div style="font-size:0.85rem;font-weight:600">{g}</div>'
+            f'<div style="font-size:1.7rem;font-weight:700">{value}</div>{ref}</div>')
+    return ('<div style="display:flex;gap:0.3rem;margin:0.2rem 0 0.6rem">'
+            + "".join(tiles) + "</div>")
 
 
 @guarded
-def render_headline(area: str, year: int) -> None:
-    h = fetch(headline_by_area, year, area)
+def render_kpi_row(area: str, year: int) -> None:
+    h = fetch(overview_headline, year, area)
     change = None
     if h["target_poor_people_prev"]:
         change = h["target_poor_people"] - h["target_poor_people_prev"]
@@ -30,10 +101,157 @@ def render_headline(area: str, year: int) -> None:
     ])
 
 
+def index_hero_html(value: float | None, prev: float | None, national: float | None,
+                    title: str, national_label: str) -> str:
+    """The headline SDG index: big number, its category colour and label, change, national."""
+    cat = scoring.category(value)
+    colour = scoring.CATEGORY_COLOURS.get(cat or "", "#7F7F7F")
+    lines = [f'<div style="font-size:1rem;font-weight:600">{html.escape(title)}</div>',
+             f'<div style="font-size:3.2rem;font-weight:800;line-height:1.05">'
+             f'{fmt_num(value) if value is not None else "–"}</div>',
+             f'<div style="font-size:1rem">{html.escape(category_label(cat) if cat else t("ov_no_index"))}</div>']
+    if value is not None and prev is not None:
+        lines.append(f'<div style="font-size:0.95rem">{fmt_signed(value - prev)} '
+                     f'{html.escape(t("vs_previous_year"))}</div>')
+    if national is not None:
+        lines.append(f'<div style="font-size:0.95rem">{html.escape(national_label)}</div>')
+    return (f'<div style="background:{colour};color:white;border-radius:0.5rem;'
+            f'padding:0.5rem 0.8rem;text-align:center">' + "".join(lines) + "</div>")
+
+
+@guarded
+def render_goal_strip(focus: str, year: int) -> None:
+    codes = (focus, NATIONAL) if focus != NATIONAL else (NATIONAL,)
+    scores = fetch(goal_scores_of_areas, codes, year)
+    if scores.empty:
+        st.info(t("no_data"))
+        return
+    mine = scores[scores.area_code == focus].set_index("goal").score.to_dict()
+    ref = None
+    if focus != NATIONAL:
+        ref = scores[scores.area_code == NATIONAL].set_index("goal").score.to_dict()
+    title = area_title(focus if focus != NATIONAL else "")
+    st.markdown(f"**{html.escape(t('ov_goal_strip_title'))}** · {html.escape(title)}")
+    st.markdown(goal_strip_html(mine, ref, lang(), t("country")), unsafe_allow_html=True)
+
+
+@guarded
+def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area: str,
+                     year: int, district_goals: int = 0) -> None:
+    title = t("ov_map_title", level=t(level).lower())
+    st.markdown(f"**{html.escape(title)}**")
+    values = movers[["area_code", "index"]].rename(columns={"area_code": "code",
+                                                            "index": "value"})
+    clicked = render_area_map(
+        values, level=level, key=f"ov_map_{level}", value_label=t("ov_sdg_index"),
+        fmt=lambda v: fmt_num(v), parent_code=parent if level == "district" else None,
+        selected=area if area and not area.startswith("R:") else None,
+        meta=ExportMeta(title, area_title(parent or ""), year, SOURCE), height=470)
+    if clicked and clicked != area:
+        state.set_area(clicked)
+    if level == "district":
+        st.caption(t("ov_district_index_note", goals=district_goals or "–"))
+
+
+def _ranked(movers: pd.DataFrame, best: bool) -> pd.DataFrame:
+    data = movers.dropna(subset=["index"]).sort_values("index", ascending=not best).head(5)
+    names = area_names(data.area_code)
+    return pd.DataFrame({
+        "area": data.area_code.map(lambda c: names.get(c, c)),
+        "index": data["index"].round(1),
+        "category": data.category.map(category_label),
+    })
+
+
+@guarded
+def render_best_worst(movers: pd.DataFrame, level: str, parent: str | None, year: int) -> None:
+    config = {"area": st.column_config.TextColumn(t(level)),
+              "index": st.column_config.NumberColumn(t("ov_sdg_index"), format="%.1f"),
+              "category": st.column_config.TextColumn(t("ov_category"))}
+    c1, c2 = st.columns(2)
+    for col, best, key in ((c1, True, "ov_best_five"), (c2, False, "ov_worst_five")):
+        with col:
+            st.markdown(f"**{html.escape(t(key))}**")
+            render_table(_ranked(movers, best), height=213, key=f"ov_{key}",
+                         meta=ExportMeta(t(key), area_title(parent or ""), year, SOURCE),
+                         column_config=config)
+
+
+def build_movers_figure(movers: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """The five biggest gains and five biggest falls of the index since last year."""
+    data = movers.dropna(subset=["change"])
+    gains = data[data.change > 0].nlargest(5, "change")
+    falls = data[data.change < 0].nsmallest(5, "change")
+    both = pd.concat([falls, gains]).sort_values("change")
+    fig = go.Figure(go.Bar(
+        x=both.change, y=[names.get(c, c) for c in both.area_code], orientation="h",
+        marker_color=[GOOD if v > 0 else BAD for v in both.change],
+        text=[fmt_signed(v) for v in both.change], textposition="outside",
+        hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
+    fig.update_xaxes(title=t("ov_index_change"), zeroline=True, zerolinecolor="#666")
+    fig.update_yaxes(title=None)
+    return style_figure(fig, height=250, legend=False,
+                        margin={"l": 8, "r": 40, "t": 10, "b": 8})
+
+
+@guarded
+def render_movers(movers: pd.DataFrame, area: str, year: int) -> None:
+    st.markdown(f"**{html.escape(t('ov_movers_title'))}**")
+    if movers.change.dropna().empty:
+        st.info(t("no_data"))
+        return
+    names = area_names(movers.area_code)
+    render_chart(build_movers_figure(movers, names), key="ov_movers",
+                 meta=ExportMeta(t("ov_movers_title"), area_title(area), year, SOURCE))
+
+
 def render_overview_page() -> None:
     area, year = state.area(), state.year()
+    present = state.url_param("present", None, (None, 1), _present_flag)
+    if present:
+        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
     render_page_header(t("page_overview"), f"{area_title(area)} · {fmt_year(year, lang())}")
     if year is None:
         st.info(t("no_data"))
         return
-    render_headline(area, year)
+    focus, level, parent = _scope_of(area)
+    sdg_years = fetch(load_sdg_years)
+    if year in sdg_years:
+        nat = fetch(index_movers, "country", year)
+        national = nat["index"].iloc[0] if not nat.empty else None
+        if focus == NATIONAL:
+            mine = nat
+        else:
+            mine = fetch(index_movers, "province", year, focus)
+            mine = mine[mine.area_code == focus]
+        now = mine["index"].iloc[0] if not mine.empty else None
+        prev = mine["prev_index"].iloc[0] if not mine.empty else None
+        now = None if now is None or pd.isna(now) else float(now)
+        prev = None if prev is None or pd.isna(prev) else float(prev)
+        national = None if national is None or pd.isna(national) else float(national)
+    else:
+        now = prev = national = None
+    render_kpi_row(area, year)
+    if year not in sdg_years:
+        st.info(t("sdg_no_year", year=fmt_year(year, lang())))
+        return
+    hero, strip = st.columns([1, 6])
+    with hero:
+        nat_label = "" if focus == NATIONAL else t("ov_national_index", value=fmt_num(national))
+        st.markdown(index_hero_html(now, prev, None if focus == NATIONAL else national,
+                                    t("ov_sdg_index"), nat_label), unsafe_allow_html=True)
+    with strip:
+        render_goal_strip(focus, year)
+    movers = fetch(index_movers, level, year, parent)
+    district_goals = 0
+    if level == "district":
+        goals = fetch(sdg_index_by_area, "district", year, parent)
+        district_goals = int(goals.expected.max()) if not goals.empty else 0
+    left, right = st.columns([5, 4])
+    with left:
+        render_index_map(movers, level, parent, area, year, district_goals)
+    with right:
+        render_best_worst(movers, level, parent, year)
+        render_movers(movers, area, year)
+    st.toggle(t("ov_present"), value=bool(present), key="ov_present_toggle",
+              on_change=_on_present_toggle, help=t("ov_present_help"))

@@ -82,10 +82,12 @@ def render_plan_kpis(projects: pd.DataFrame) -> None:
         Kpi(t("plans_kpi_projects"), fmt_int(len(projects))),
         Kpi(t("plans_kpi_budget"), fmt_baht(planned, language)),
         Kpi(t("plans_kpi_spent"), fmt_baht(spent, language),
-            delta=fmt_pct(100 * spent / planned if planned else None), delta_color="off"),
+            delta=fmt_pct(100 * spent / planned if planned else None),
+            delta_color="off", delta_arrow="off"),
         Kpi(t("plans_kpi_progress"), fmt_pct(projects.progress_pct.mean())),
         Kpi(t("plans_kpi_attention"), fmt_int(attention),
-            delta=fmt_pct(100 * attention / len(projects)), delta_color="off",
+            delta=fmt_pct(100 * attention / len(projects)),
+            delta_color="off", delta_arrow="off",
             help=t("plans_kpi_attention_help")),
     ])
 

@@ -1,39 +1,434 @@
-"""Poverty page rendering: target poor by child area of the selected area."""
+"""Poverty drill-down rendering: breadcrumb, AF measures, map, children, charts, households."""
 
 from __future__ import annotations
 
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import state
 from components.area_names import area_title
-from components.datasource import fetch
+from components.datasource import current_scope, fetch
 from components.i18n import lang, name_col, t
-from components.ui import guarded, render_page_header, render_table
-from data.queries import target_poor_by_child
-from domain.formatting import fmt_year
+from components.maps import render_area_map
+from components.ui import (
+    ExportMeta,
+    Kpi,
+    guarded,
+    render_chart,
+    render_kpis,
+    render_page_header,
+    render_table,
+)
+from data import catalogue
+from data.areas import region_of
+from data.poverty import (
+    assistance_pipeline,
+    child_level,
+    load_poverty_years,
+    load_target_households,
+    poverty_area_totals,
+    poverty_by_child,
+    poverty_trend,
+)
+from domain import poverty as pv
+from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
+
+SOURCE = "จปฐ. / TPMap"
+DIMENSION_COLOURS = {"health": "#1B9E77", "living": "#D95F02", "education": "#7570B3",
+                     "income": "#E7298A", "access": "#66A61E"}
+STATUS_COLOURS = {"identified": "#FDB863", "in_progress": "#4393C3", "resolved": "#1B7837"}
+_MAP_LEVEL = {"": "province", "R": "province", 2: "district", 4: "subdistrict"}
+
+
+# -- view options --------------------------------------------------------------------------
+def _options() -> tuple[str, str | None, str]:
+    """Measure, dimension (None: all) and cut-off k, mirrored in the URL."""
+    state.url_param("pov_measure", "mpi", pv.MEASURES)
+    state.url_param("pov_dim", "all", ("all", *catalogue.DIMENSION_CODES))
+    state.url_param("pov_k", "1/3", pv.K_CHOICES)
+    labels = {m: t(f"poverty_measure_{m}") for m in pv.MEASURES}
+    dims = {"all": t("poverty_dim_all")} | {
+        d: (th if lang() == "th" else en) for d, th, en in catalogue.DIMENSIONS}
+    c1, c2, c3 = st.columns([3, 2, 3])
+    with c1:
+        measure = st.segmented_control(t("poverty_measure"), pv.MEASURES, key="pov_measure",
+                                       format_func=labels.__getitem__) or "mpi"
+    with c2:
+        dim = st.selectbox(t("poverty_dimension"), list(dims), key="pov_dim",
+                           format_func=dims.__getitem__)
+    with c3:
+        k = st.select_slider(t("poverty_k"), pv.K_CHOICES, key="pov_k",
+                             help=t("poverty_k_help"))
+    return measure, (None if dim == "all" else dim), k
+
+
+def _dim_name(dim: str) -> str:
+    return next((th if lang() == "th" else en) for d, th, en in catalogue.DIMENSIONS if d == dim)
+
+
+def _indicator_names() -> dict[str, str]:
+    return {i.code: (i.name_th if lang() == "th" else i.name_en)
+            for i in catalogue.POVERTY_INDICATORS}
+
+
+def _measure_label(measure: str, dim: str | None) -> str:
+    label = t(f"poverty_measure_{measure}")
+    return f"{label} · {_dim_name(dim)}" if dim else label
+
+
+def _measure_display(df: pd.DataFrame, measure: str, dim: str | None) -> pd.Series:
+    """The selected measure in display units (percent for H and A, index for MPI)."""
+    values = df[pv.measure_column(measure, dim)].astype(float)
+    return values * 100.0 if measure in ("h", "a") else values
+
+
+def _fmt(measure: str):
+    language = lang()
+    if measure in ("h", "a"):
+        return lambda v: fmt_pct(v, 1, language)
+    if measure == "mpi":
+        return lambda v: fmt_num(v, 3, language)
+    return lambda v: fmt_int(v, language)
+
+
+def _style(fig: go.Figure, height: int = 340) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8},
+                      font={"family": "Noto Sans Thai, sans-serif", "size": 14},
+                      legend={"orientation": "h", "y": -0.18})
+    return fig
+
+
+def _meta(key: str, area: str, year: int | None) -> ExportMeta:
+    return ExportMeta(t(key), area_title(area), year, SOURCE)
+
+
+# -- breadcrumb ----------------------------------------------------------------------------
+def breadcrumb_codes(area: str) -> list[str]:
+    """Thailand > region > province > district > subdistrict > village codes down to ``area``."""
+    chain = [""]
+    if not area:
+        return chain
+    if area.startswith("R:"):
+        return [*chain, area]
+    chain.append(f"R:{region_of(area[:2])}")
+    chain += [area[:n] for n in (2, 4, 6, 8) if len(area) >= n]
+    return chain
 
 
 @guarded
-def render_children(area: str, year: int) -> None:
-    df = fetch(target_poor_by_child, area, year)
-    if df.empty:
+def render_breadcrumb(area: str) -> None:
+    chain = breadcrumb_codes(area)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        for i, code in enumerate(chain):
+            label = area_title(code)
+            if i:
+                st.markdown("›")
+            if code == area:
+                st.markdown(f"**{html.escape(label)}**")
+            elif st.button(label, key=f"pov_crumb_{i}", type="tertiary"):
+                state.set_area(code)
+
+
+# -- sections ------------------------------------------------------------------------------
+@guarded
+def render_measure_kpis(total: pd.Series) -> None:
+    language = lang()
+    render_kpis([
+        Kpi(t("poverty_measure_h"), fmt_pct(100 * total.h, 2, language),
+            help=t("poverty_h_help")),
+        Kpi(t("poverty_measure_a"), fmt_pct(100 * total.a, 1, language),
+            help=t("poverty_a_help")),
+        Kpi(t("poverty_measure_mpi"), fmt_num(total.mpi, 4, language),
+            help=t("poverty_mpi_help")),
+        Kpi(t("poverty_poor_people"), fmt_int(total.poor, language),
+            help=t("poverty_poor_people_help")),
+        Kpi(t("kpi_target_poor"), fmt_int(total.target_poor_people, language),
+            help=t("poverty_target_help")),
+        Kpi(t("kpi_target_poor_households"), fmt_int(total.target_poor_households, language)),
+    ])
+
+
+def _go_down(children: pd.DataFrame, area: str) -> None:
+    """Accessible way down (and the one tests drive): pick a child unit by name."""
+    if len(area) == 8 or children.empty:
+        return
+    labels = dict(zip(children.code, children[name_col()].fillna(children.code), strict=True))
+    choice = st.selectbox(t("poverty_go_to", level=t(child_level(area))), list(labels),
+                          index=None, key=f"pov_go_{area or 'TH'}",
+                          format_func=labels.__getitem__, placeholder=t("poverty_go_to_hint"))
+    if choice:
+        state.set_area(choice)
+
+
+@guarded
+def render_children_map(area: str, year: int, measure: str, dim: str | None,
+                        k: float) -> None:
+    level_key = "" if not area else ("R" if area.startswith("R:") else len(area))
+    label = _measure_label(measure, dim)
+    if level_key not in _MAP_LEVEL:
+        return
+    # Under the whole country the map shows provinces (regions have no boundaries of their own).
+    grain = "province" if not area else None
+    df = fetch(poverty_by_child, area, year, k, None, grain)
+    values = pd.DataFrame({"code": df.code, "value": _measure_display(df, measure, dim)})
+    clicked = render_area_map(
+        values, level=_MAP_LEVEL[level_key], key=f"pov_map_{level_key}", value_label=label,
+        fmt=_fmt(measure), parent_code=area if area and not area.startswith("R:") else None,
+        higher_is_better=False, meta=_meta("poverty_map_title", area, year), height=480)
+    if clicked and clicked != area:
+        state.set_area(clicked)
+
+
+@guarded
+def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: str,
+                        dim: str | None) -> None:
+    """Villages have no boundaries: the subdistrict's villages as ranked bars instead."""
+    st.markdown(f"#### {t('poverty_villages_title')}")
+    data = children.assign(value=_measure_display(children, measure, dim)).sort_values("value")
+    fmt = _fmt(measure)
+    fig = go.Figure(go.Bar(
+        x=data.value, y=data[name_col()].fillna(data.code), orientation="h",
+        marker_color="#B2182B", text=[fmt(v) for v in data.value], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_xaxes(title=_measure_label(measure, dim))
+    render_chart(_style(fig, min(900, max(300, 26 * len(data) + 80))), key="pov_villages",
+                 meta=_meta("poverty_villages_title", area, year))
+
+
+@guarded
+def render_children_table(area: str, year: int, children: pd.DataFrame, measure: str,
+                          dim: str | None) -> None:
+    st.markdown(f"#### {t('poverty_children_title', level=t(child_level(area)))}")
+    view = pd.DataFrame({
+        "code": children.code, "name": children[name_col()].fillna(children.code),
+        "households": children.households, "people": children.population,
+        "target_poor": children.target_poor_people, "poor": children.poor,
+        "h": 100 * children.h, "a": 100 * children.a, "mpi": children.mpi,
+        "selected": _measure_display(children, measure, dim),
+    })
+    number = st.column_config.NumberColumn
+    event = render_table(
+        view, key=f"pov_children_{area or 'TH'}", height=min(560, 38 + 35 * len(view)),
+        meta=_meta("poverty_children_title_plain", area, year),
+        on_select="rerun", selection_mode="single-row",
+        column_config={
+            "code": t("pov_code"), "name": t("area"),
+            "households": number(t("kpi_households"), format="localized"),
+            "people": number(t("kpi_people"), format="localized"),
+            "target_poor": number(t("kpi_target_poor"), format="localized"),
+            "poor": number(t("poverty_poor_people"), format="localized"),
+            "h": number(t("poverty_measure_h"), format="%.2f%%"),
+            "a": number(t("poverty_measure_a"), format="%.1f%%"),
+            "mpi": number(t("poverty_measure_mpi"), format="%.4f"),
+            "selected": number(_measure_label(measure, dim),
+                               format="localized" if measure == "count" else "%.3f"),
+        })
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    if rows and len(area) < 8:
+        code = str(view.code.iloc[rows[0]])
+        if code != area:
+            state.set_area(code)
+    _go_down(children, area)
+
+
+@guarded
+def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
+                               total: pd.Series) -> None:
+    st.markdown(f"#### {t('poverty_breakdown_title')}")
+    rows = pd.concat([total.to_frame().T.assign(label=area_title(area)),
+                      children.assign(label=children[name_col()].fillna(children.code))],
+                     ignore_index=True) if len(area) < 8 else \
+        total.to_frame().T.assign(label=area_title(area))
+    rows = rows.iloc[::-1]
+    fig = go.Figure()
+    for dim in catalogue.DIMENSION_CODES:
+        values = rows[f"contrib_{dim}"].astype(float)
+        fig.add_trace(go.Bar(
+            x=values, y=rows.label, orientation="h", name=_dim_name(dim),
+            marker_color=DIMENSION_COLOURS[dim],
+            hovertemplate=f"{html.escape(_dim_name(dim))}: %{{x:.1f}}%<extra>%{{y}}</extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=t("poverty_contribution_axis"), range=[0, 100])
+    render_chart(_style(fig, min(900, max(260, 26 * len(rows) + 110))), key="pov_breakdown",
+                 meta=_meta("poverty_breakdown_title", area, year))
+    st.caption(t("poverty_breakdown_caption"))
+
+
+@guarded
+def render_indicator_bars(area: str, year: int, total: pd.Series, dim: str | None) -> None:
+    st.markdown(f"#### {t('poverty_indicators_title')}")
+    names = _indicator_names()
+    inds = [i for i in catalogue.POVERTY_INDICATORS if dim is None or i.dimension == dim]
+    pop = float(total.population) or 1.0
+    labels = [names[i.code] for i in inds]
+    censored = [100.0 * float(total[f"cen_{i.column}"]) / pop for i in inds]
+    raw = [100.0 * float(total[f"raw_{i.column}"]) / pop for i in inds]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=labels, x=raw, orientation="h", name=t("poverty_uncensored"),
+                         marker_color="#D0D0D0",
+                         hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=censored, orientation="h", name=t("poverty_censored"),
+                         marker_color=[DIMENSION_COLOURS[i.dimension] for i in inds],
+                         hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("poverty_share_people"), ticksuffix="%")
+    render_chart(_style(fig, max(280, 30 * len(inds) + 90)), key="pov_indicators",
+                 meta=_meta("poverty_indicators_title", area, year))
+    st.caption(t("poverty_indicators_caption"))
+
+
+@guarded
+def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
+    """TPMap counts of people deprived per dimension: overlapping, so never given a total."""
+    st.markdown(f"#### {t('poverty_dim_people_title')}")
+    dims = list(catalogue.DIMENSION_CODES)
+    values = [int(total[f"people_{d}"]) for d in dims]
+    fig = go.Figure(go.Bar(
+        x=[_dim_name(d) for d in dims], y=values,
+        marker_color=[DIMENSION_COLOURS[d] for d in dims],
+        text=[fmt_int(v, lang()) for v in values], textposition="outside",
+        hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(title=t("kpi_people"))
+    render_chart(_style(fig, 320), key="pov_dim_people",
+                 meta=_meta("poverty_dim_people_title", area, year))
+    st.caption(t("poverty_dim_people_caption"))
+
+
+@guarded
+def render_trend(area: str, measure: str, dim: str | None, k: float) -> None:
+    st.markdown(f"#### {t('poverty_trend_title')}")
+    trend = fetch(poverty_trend, area, k)
+    if trend.empty:
         st.info(t("no_data"))
         return
-    df = df.assign(share=100.0 * df.target_poor_people / df.people)
-    view = df.rename(columns={name_col(): "name"})[
-        ["code", "name", "households", "people", "target_poor_people", "share"]]
-    render_table(view, column_config={
-        "code": t("pov_code"), "name": t("area"),
-        "households": st.column_config.NumberColumn(t("kpi_households"), format="localized"),
-        "people": st.column_config.NumberColumn(t("kpi_people"), format="localized"),
-        "target_poor_people": st.column_config.NumberColumn(t("kpi_target_poor"),
-                                                            format="localized"),
-        "share": st.column_config.NumberColumn(t("pov_share"), format="%.2f%%"),
-    })
+    values = _measure_display(trend, measure, dim)
+    fmt = _fmt(measure)
+    years = [fmt_year(int(y), lang()) for y in trend.year]
+    fig = go.Figure(go.Scatter(
+        x=years, y=values, mode="lines+markers+text", line={"color": "#B2182B", "width": 3},
+        text=[fmt(v) for v in values], textposition="top center",
+        hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(title=_measure_label(measure, dim), rangemode="tozero")
+    fig.update_xaxes(type="category", title=t("year_be"))
+    render_chart(_style(fig, 320), key="pov_trend", meta=_meta("poverty_trend_title", area, None))
 
 
+@guarded
+def render_pipeline(area: str, year: int) -> None:
+    st.markdown(f"#### {t('poverty_pipeline_title')}")
+    cases = fetch(assistance_pipeline, area, year)
+    if cases.empty:
+        st.info(t("no_data"))
+        return
+    language = lang()
+    by_status = cases.groupby("status").cases.sum().reindex(catalogue.CASE_STATUSES).fillna(0)
+    total = float(by_status.sum()) or 1.0
+    render_kpis([Kpi(t(f"poverty_status_{s}"), fmt_int(by_status[s], language),
+                     delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off")
+                 for s in catalogue.CASE_STATUSES])
+    agencies = {k: (v[0] if language == "th" else v[1]) for k, v in catalogue.AGENCIES.items()}
+    left, right = st.columns(2)
+    for col, field, names, key in (
+            (left, "agency", agencies, "pov_pipeline_agency"),
+            (right, "dimension", {d: _dim_name(d) for d in catalogue.DIMENSION_CODES},
+             "pov_pipeline_dimension")):
+        table = cases.pivot_table(index=field, columns="status", values="cases", aggfunc="sum",
+                                  fill_value=0).reindex(columns=list(catalogue.CASE_STATUSES),
+                                                        fill_value=0)
+        table = table.assign(_n=table.sum(axis=1)).sort_values("_n").drop(columns="_n")
+        fig = go.Figure()
+        for status in catalogue.CASE_STATUSES:
+            fig.add_trace(go.Bar(
+                y=[names.get(i, i) for i in table.index], x=table[status], orientation="h",
+                name=t(f"poverty_status_{status}"), marker_color=STATUS_COLOURS[status],
+                hovertemplate="%{y}: %{x:,}<extra></extra>"))
+        fig.update_layout(barmode="stack", title=t(f"poverty_pipeline_by_{field}"))
+        with col:
+            render_chart(_style(fig, max(300, 34 * len(table) + 120)), key=key,
+                         meta=_meta("poverty_pipeline_title", area, year))
+
+
+@guarded
+def render_households(area: str, year: int, k: float) -> None:
+    """The village's target households, only for users entitled to this province's records."""
+    st.markdown(f"#### {t('poverty_households_title')}")
+    if not current_scope().can_list_households(area):
+        st.info(t("poverty_households_not_entitled"))
+        return
+    df = fetch(load_target_households, area, year, k)
+    if df.empty:
+        st.info(t("poverty_households_none"))
+        return
+    names = _indicator_names()
+    view = df.assign(
+        score=100 * df.score,
+        deprived=df.deprived.map(lambda s: ", ".join(names.get(c, c) for c in s.split(",") if c)),
+        status=df.status.map(lambda s: t(f"poverty_status_{s}")))
+    number = st.column_config.NumberColumn
+    render_table(view, key="pov_households", height=min(600, 38 + 35 * len(view)),
+                 meta=_meta("poverty_households_title", area, year),
+                 column_config={
+                     "household": t("poverty_col_household"),
+                     "members": number(t("poverty_col_members"), format="%d"),
+                     "score": number(t("poverty_col_score"), format="%.1f%%"),
+                     "poor": st.column_config.CheckboxColumn(t("poverty_col_poor")),
+                     "target_poor": st.column_config.CheckboxColumn(t("kpi_target_poor")),
+                     "deprived": st.column_config.TextColumn(t("poverty_col_deprived"),
+                                                            width="large"),
+                     "cases": number(t("poverty_col_cases"), format="%d"),
+                     "status": t("poverty_col_status"),
+                 })
+    st.caption(t("poverty_households_caption"))
+
+
+# -- page ----------------------------------------------------------------------------------
 def render_poverty_page() -> None:
-    area, year = state.area(), state.year()
-    render_page_header(t("page_poverty"), f"{area_title(area)} · {fmt_year(year, lang())}")
-    if year is not None:
-        render_children(area, year)
+    area = state.area()
+    language = lang()
+    years = fetch(load_poverty_years)
+    year = state.year()
+    subtitle = area_title(area) + (f" · {fmt_year(year, language)}" if year else "")
+    render_page_header(t("page_poverty"), subtitle)
+    render_breadcrumb(area)
+    if not years:
+        st.info(t("no_data"))
+        return
+    if year not in years:
+        st.info(t("poverty_no_survey", years=", ".join(fmt_year(y, language) for y in years)))
+        return
+    measure, dim, k_text = _options()
+    k = pv.parse_k(k_text)
+    children = fetch(poverty_by_child, area, year, k)
+    if children.empty:
+        st.info(t("no_data"))
+        return
+    total = poverty_area_totals(children)
+    render_measure_kpis(total)
+    st.caption(t("poverty_af_caption", k=k_text))
+
+    if len(area) < 8:
+        left, right = st.columns([5, 6])
+        with left:
+            if len(area) == 6:
+                render_village_bars(area, year, children, measure, dim)
+            else:
+                render_children_map(area, year, measure, dim, k)
+        with right:
+            render_children_table(area, year, children, measure, dim)
+    left, right = st.columns(2)
+    with left:
+        render_dimension_breakdown(area, year, children, total)
+    with right:
+        render_indicator_bars(area, year, total, dim)
+    left, right = st.columns(2)
+    with left:
+        render_dimension_counts(area, year, total)
+    with right:
+        render_trend(area, measure, dim, k)
+    render_pipeline(area, year)
+    if len(area) == 8:
+        render_households(area, year, k)

@@ -1,11 +1,11 @@
-"""The shared layout every page runs inside: style, sign-in scope, sidebar, navigation, URL."""
+"""The shared layout every page runs inside: style, sign-in, sidebar, navigation, URL."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import sidebar, state
-from components.datasource import current_scope, store_ready
+from components import auth, sidebar, state
+from components.datasource import store_ready
 from components.i18n import t
 from components.nav import build_navigation
 from data.config import demo_mode
@@ -20,28 +20,27 @@ _CSS = """
 """
 
 
-def _ensure_scope() -> None:
-    # Until sign-in exists every session is a read-only executive view of all provinces.
-    if "scope" not in st.session_state and demo_mode():
-        st.session_state.scope = AccessScope(
-            user="demo", roles=frozenset({"executive"}), provinces=None)
-
-
 def run() -> None:
     state.begin_run()
     st.markdown(_CSS, unsafe_allow_html=True)
-    _ensure_scope()
-    scope = current_scope()
-    nav = build_navigation(scope)
     if not store_ready():
+        build_navigation(AccessScope.nothing())
         st.warning(t("no_store"))
         state.sync_url()
         return
+    scope = auth.ensure_signed_in()
+    if scope is None:
+        # The sign-in screen is drawn; the URL is left as opened so a deep link survives it.
+        build_navigation(AccessScope.nothing(), position="hidden")
+        return
+    nav = build_navigation(scope)
     if scope.is_empty:
         st.warning(t("no_access"))
+        auth.render_user_box()
         state.sync_url()
         return
     sidebar.render_sidebar()
+    auth.render_user_box()
     if demo_mode():
         st.sidebar.caption(t("demo_data_notice"))
     nav.run()

@@ -35,6 +35,8 @@ class Kpi:
     delta: str | None = None
     delta_color: str = "normal"
     help: str | None = None
+    # "off" for deltas that are shares of the value, not changes over time.
+    delta_arrow: str = "auto"
 
 
 def render_page_header(title: str, subtitle: str | None = None) -> None:
@@ -47,7 +49,8 @@ def render_kpis(kpis: Sequence[Kpi]) -> None:
     cols = st.columns(len(kpis))
     for col, k in zip(cols, kpis, strict=True):
         with col, st.container(border=True):
-            st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color, help=k.help)
+            st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color, help=k.help,
+                      delta_arrow=k.delta_arrow)
 
 
 def render_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,

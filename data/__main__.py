@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from data import config
 
@@ -29,18 +30,19 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--replace", action="store_true",
                       help="empty the target's tables first when they hold data")
     copy.add_argument("--batch-rows", type=int, default=250_000)
+    from data import users_cli
+
+    users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
     args = parser.parse_args(argv)
 
     from data.store import StoreError
 
     try:
         if args.command == "demo":
-            from pathlib import Path
-
             from data.demo import build
 
             path = args.path or _duckdb_path()
-            if args.if_missing and Path(path).exists():
+            if args.if_missing and _has_areas(Path(path)):
                 print(f"demo store already present at {path}")
                 return 0
             build(path, scale=args.scale, seed=args.seed)
@@ -48,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
             from data.queries import summary
             from data.store import open_store
 
+            url = config.database_url()
+            if url.startswith("duckdb:///") and not _has_areas(_duckdb_file(url)):
+                # Opening would create an empty store that `make run` then mistakes for a built one.
+                raise StoreError(f"no store with data at {_duckdb_file(url)}; build one with "
+                                 "`python -m data demo` or import files")
             print(json.dumps(summary(open_store()), indent=2, ensure_ascii=False))
         elif args.command == "migrate":
             from data.store import open_store
@@ -66,10 +73,29 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 source.close()
             print(json.dumps({k: stats[k] for k in ("rows", "seconds", "rows_per_s")}))
+        elif args.command == "users":
+            return users_cli.run(args)
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def _duckdb_file(url: str) -> Path:
+    return Path(url.removeprefix("duckdb:///"))
+
+
+def _has_areas(path: Path) -> bool:
+    """True when ``path`` is a DuckDB store whose area registry is filled."""
+    if not path.exists():
+        return False
+    import duckdb
+
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return bool(con.execute("SELECT COUNT(*) FROM areas").fetchone()[0])
+    except duckdb.Error:
+        return False
 
 
 def _duckdb_path() -> str:

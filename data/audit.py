@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from data.scope import AccessScope
 from data.store import Store
 
 _lock = threading.Lock()
@@ -29,3 +31,48 @@ def load_audit_log(store: Store, limit: int = 1000) -> pd.DataFrame:
     return store.query(
         "SELECT event_id, occurred_at, user_name, action, area_code, detail FROM audit_log "
         "ORDER BY event_id DESC LIMIT ?", [int(limit)])
+
+
+def load_audit_events(store: Store, scope: AccessScope, *, user: str = "", action: str = "",
+                      area: str = "", since: date | None = None, until: date | None = None,
+                      limit: int = 5000) -> pd.DataFrame:
+    """The audit log filtered for the administrator's viewer (newest first).
+
+    Only an administrator's scope may read it; ``area`` matches the code and its children.
+    """
+    if not scope.may_administer:
+        raise PermissionError("the audit log is for administrators")
+    where, params = ["TRUE"], []
+    if user:
+        where.append("LOWER(user_name) LIKE ?")
+        params.append(f"%{user.strip().lower()}%")
+    if action:
+        where.append("action = ?")
+        params.append(action)
+    if area:
+        where.append("area_code LIKE ?")
+        params.append(f"{area}%")
+    if since:
+        where.append("occurred_at >= ?")
+        params.append(datetime.combine(since, time.min))
+    if until:
+        where.append("occurred_at < ?")
+        params.append(datetime.combine(until + timedelta(days=1), time.min))
+    return store.query(
+        "SELECT event_id, occurred_at, user_name, action, area_code, detail FROM audit_log "
+        f"WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
+
+
+def load_audit_actions(store: Store, scope: AccessScope) -> list[str]:
+    if not scope.may_administer:
+        raise PermissionError("the audit log is for administrators")
+    return [r[0] for r in store.rows("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
+
+def count_recent_failures(store: Store, user: str, minutes: int) -> int:
+    """Failed sign-ins for ``user`` in the last ``minutes`` (to slow down password guessing)."""
+    # The window is computed by the database, on the same clock that stamped the events.
+    return int(store.scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND user_name = ? "
+        "AND occurred_at >= CAST(CURRENT_TIMESTAMP AS TIMESTAMP) "
+        "- CAST(? AS INTEGER) * INTERVAL '1 minute'", [user or "anonymous", int(minutes)]) or 0)

@@ -107,8 +107,9 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
                 if batch is None:
                     break
                 pending = pool.submit(_next_batch, reader)
+                before = copied
                 copied += copy_arrow(conn, table, cols, batch)
-                if n >= 5 * batch_rows and copied % (10 * batch_rows) < batch_rows:
+                if copied // 5_000_000 > before // 5_000_000:
                     log(f"  {table}: {copied:,} / {n:,}")
         for statement in rebuild:
             cur.execute(statement)

@@ -47,7 +47,10 @@ def free_port() -> int:
 def app_server(db: Path, extra_env: dict[str, str] | None = None):
     """A fresh ``streamlit run app.py`` on 127.0.0.1; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "WARROOM_DB": str(db), "WARROOM_DEMO": "1", **(extra_env or {})}
+    # Every page load signs in the demo executive unless extra_env names another demo user
+    # in WARROOM_AUTOLOGIN ("" shows the sign-in screen).
+    env = {**os.environ, "WARROOM_DB": str(db), "WARROOM_DEMO": "1",
+           "WARROOM_AUTOLOGIN": "demo-executive", **(extra_env or {})}
     log = (REPO / "artifacts")
     log.mkdir(exist_ok=True)
     out = open(log / f"server-{port}.log", "wb")  # noqa: SIM115 - closed below

@@ -39,7 +39,7 @@ def test_deep_link_on_a_fresh_server_renders_inside_the_shell(demo_db):
         sidebar.locator('[data-testid="stSelectbox"]').nth(2).wait_for(timeout=30_000)
         assert page.locator('[data-testid="stMain"]').get_by_text("Khon Kaen").count() >= 1
         nav_links = page.locator('[data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"]')
-        assert nav_links.count() == len(PAGES)
+        assert nav_links.count() == len([p for p in PAGES if p.roles is None])
         assert "area=40" in page.url
         screenshot(page, f"deeplink-{target.key}-en")
 
@@ -48,7 +48,7 @@ def test_deep_link_on_a_fresh_server_renders_inside_the_shell(demo_db):
 def test_every_page_in_the_browser(server, lang):
     with browser() as ctx:
         page = ctx.new_page()
-        for spec in PAGES:
+        for spec in (p for p in PAGES if p.roles is None):
             page.goto(f"{server}/{spec.route}?lang={lang}")
             wait_rendered(page)
             assert_no_exception(page)

@@ -132,3 +132,23 @@ def test_url_forms(tmp_path, monkeypatch):
     monkeypatch.delenv("WARROOM_DB")
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path / "d"))
     assert config.database_url().endswith("/d/warroom.duckdb")
+
+
+def test_summary_of_a_missing_store_says_so_and_creates_nothing(tmp_path, monkeypatch, capsys):
+    from data.__main__ import main
+
+    target = tmp_path / "absent.duckdb"
+    monkeypatch.setenv("WARROOM_DB", str(target))
+    assert main(["summary"]) == 2
+    assert "python -m data demo" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_an_empty_store_does_not_count_as_built(tmp_path, demo_db):
+    from data.__main__ import _has_areas
+    from data.store import open_store
+
+    empty = tmp_path / "empty.duckdb"
+    open_store(f"duckdb:///{empty}").close()
+    assert not _has_areas(empty)
+    assert _has_areas(demo_db)

@@ -123,6 +123,7 @@ def _write_reference(ctx: DemoContext) -> None:
 
 def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
     from data.demo import households, partners, plans, sdg
+    from data.poverty import refresh_poverty_aggregates
 
     # Order matters: later components read what earlier ones wrote (e.g. pre-computed
     # aggregates come last).
@@ -132,6 +133,7 @@ def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("partners", partners.generate),
         ("plans", plans.generate),
         ("rollup", _rollup),
+        ("poverty_aggregates", lambda c: refresh_poverty_aggregates(c.store)),
     ]
 
 

@@ -71,6 +71,16 @@ _SECTOR_GOALS = {
     "media": [1, 1, 2, 3, 2, 1, 1, 1, 1, 2, 1, 2, 3, 1, 1, 4, 2],
     "people": [5, 4, 2, 1, 2, 3, 1, 4, 0, 2, 2, 2, 1, 1, 2, 1, 1],
 }
+# Appended after the generated partners (so no other partner's random draws change).
+HOSTILE_PROVINCE = "10"
+_HOSTILE_NAMES = (
+    ("people", HOSTILE_PROVINCE, "กลุ่มอาสา <img src=x onerror=alert(1)>",
+     "Volunteers <img src=x onerror=alert(1)>"),
+    ("civil_society", HOSTILE_PROVINCE, "มูลนิธิ ${alert(1)} **ตัวหนา**",
+     "${alert(1)} **Bold** Foundation"),
+    ("private", HOSTILE_PROVINCE, "บริษัท <script>alert('x')</script> & ลูก จำกัด",
+     "<script>alert('x')</script> & Sons Co."),
+)
 _TITLES = {
     1: ("ส่งเสริมอาชีพครัวเรือนยากจนเป้าหมาย", "Livelihoods for target poor households"),
     2: ("ธนาคารอาหารชุมชนและโภชนาการเด็ก", "Community food bank and child nutrition"),
@@ -109,6 +119,11 @@ def generate(ctx: DemoContext) -> None:
                     "name_en": en.format(p=p.name_en, w=w_en),
                 })
                 pid += 1
+    # Partner-written names are free text: a few hostile ones prove the app shows them as text.
+    for sector, home, th, en in _HOSTILE_NAMES:
+        partners.append({"partner_id": pid, "sector": sector, "home_province": home,
+                         "name": th, "name_en": en})
+        pid += 1
     pdf = pd.DataFrame(partners).drop_duplicates(["name", "home_province"])
     ctx.store.insert_df("partners", pdf)
 

@@ -161,13 +161,21 @@ SPECS: tuple[IndicatorSpec, ...] = (
 _DEEP_SOUTH_VIOLENCE = {"94": 5.0, "95": 4.0, "96": 5.5}
 
 
+def _decimals(spec: IndicatorSpec) -> int:
+    """Decimals to show: a Gini needs 3, large counts and yields none, the rest one."""
+    if spec.upper <= 1:
+        return 3
+    return 0 if spec.upper >= 500 else 1
+
+
 def catalogue_frame() -> pd.DataFrame:
     return pd.DataFrame([
         {"indicator_code": s.code, "goal": s.goal, "un_code": s.un_code, "name_th": s.name_th,
          "name_en": s.name_en, "unit": s.unit, "direction": s.direction,
          "lower_bound": float(s.lower), "upper_bound": float(s.upper),
          "target_2030": float(s.target), "source": s.source,
-         "levels": "province,district" if s.district else "province"}
+         "levels": "province,district" if s.district else "province",
+         "in_index": True, "decimals": _decimals(s)}
         for s in SPECS
     ])
 

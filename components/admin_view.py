@@ -1,0 +1,180 @@
+"""Administration page rendering: accounts, roles, provinces, passwords, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components.auth import record_action
+from components.datasource import current_scope, fetch, get_store
+from components.i18n import lang, t
+from components.ui import guarded, render_page_header, render_table
+from data import users
+from data.audit import load_audit_actions, load_audit_events
+from data.queries import load_areas
+from data.scope import ROLES
+from domain.safe_text import csv_safe
+
+AUDIT_LIMIT = 5000
+_MESSAGE = "_admin_message"
+
+
+def _role_label(role: str) -> str:
+    return t(f"access_role_{role}")
+
+
+def _province_labels() -> dict[str, str]:
+    df = fetch(load_areas, "province")
+    col = "name_th" if lang() == "th" else "name_en"
+    return {c: f"{c} · {n}" for c, n in zip(df.code, df[col], strict=True)}
+
+
+def _run(action, *args, **kwargs) -> None:
+    """Apply one change; a refused change (bad input) shows its reason, never a traceback."""
+    try:
+        action(get_store(), *args, actor=current_scope().user, **kwargs)
+        st.session_state[_MESSAGE] = ("success", t("access_saved"))
+    except ValueError as exc:
+        st.session_state[_MESSAGE] = ("error", str(exc))
+
+
+def _on_add() -> None:
+    s = st.session_state
+    _run(users.add_user, s.adm_new_username, display_name=s.adm_new_name,
+         email=s.adm_new_email or None, password=s.adm_new_password or None,
+         roles=set(s.adm_new_roles), provinces=set(s.adm_new_provinces))
+    s.adm_new_password = ""
+
+
+def _on_save(username: str) -> None:
+    s = st.session_state
+    _run(users.set_profile, username, display_name=s.adm_edit_name,
+         email=s.adm_edit_email or None)
+    if s[_MESSAGE][0] == "success":
+        _run(users.set_assignments, username, roles=set(s.adm_edit_roles),
+             provinces=set(s.adm_edit_provinces))
+
+
+def _on_password(username: str) -> None:
+    _run(users.set_password, username, st.session_state.adm_edit_password)
+    st.session_state.adm_edit_password = ""
+
+
+def _on_disable(username: str, disabled: bool) -> None:
+    _run(users.set_disabled, username, disabled)
+
+
+def _on_pick() -> None:
+    # Load the picked account into the edit widgets.
+    user = users.load_user(get_store(), st.session_state.adm_pick)
+    if user is None:
+        return
+    st.session_state.adm_edit_name = user.display_name
+    st.session_state.adm_edit_email = user.email or ""
+    st.session_state.adm_edit_roles = sorted(user.roles)
+    st.session_state.adm_edit_provinces = sorted(user.provinces)
+
+
+@guarded
+def render_users() -> None:
+    frame = users.load_users(get_store())
+    if frame.empty:
+        st.info(t("access_no_users"))
+    else:
+        view = frame.assign(roles=frame.roles.map(
+            lambda r: ", ".join(_role_label(x) for x in r.split(", ") if x)))
+        render_table(view, key="adm_users", column_config={
+            "username": t("access_col_username"), "display_name": t("access_col_display_name"),
+            "email": t("access_col_email"), "roles": t("access_col_roles"),
+            "provinces": t("access_col_provinces"),
+            "disabled": st.column_config.CheckboxColumn(t("access_col_disabled")),
+            "created_at": st.column_config.DatetimeColumn(t("access_col_created"),
+                                                          format="YYYY-MM-DD HH:mm"),
+            "created_by": None,
+        })
+    provinces = _province_labels()
+    left, right = st.columns(2)
+    with left, st.form("adm_add_form", border=True, clear_on_submit=False):
+        st.markdown(f"#### {t('access_add_user')}")
+        st.text_input(t("access_col_username"), key="adm_new_username")
+        st.text_input(t("access_col_display_name"), key="adm_new_name")
+        st.text_input(t("access_col_email"), key="adm_new_email")
+        st.multiselect(t("access_col_roles"), list(ROLES), key="adm_new_roles",
+                       format_func=_role_label)
+        st.multiselect(t("access_col_provinces"), list(provinces), key="adm_new_provinces",
+                       format_func=provinces.__getitem__)
+        st.text_input(t("access_new_password"), key="adm_new_password", type="password")
+        st.form_submit_button(t("access_create"), on_click=_on_add, type="primary")
+    if frame.empty:
+        return
+    with right, st.container(border=True):
+        st.markdown(f"#### {t('access_edit_user')}")
+        names = list(frame.username)
+        if st.session_state.get("adm_pick") not in names:
+            st.session_state.adm_pick = names[0]
+            _on_pick()
+        st.selectbox(t("access_pick_user"), names, key="adm_pick", on_change=_on_pick)
+        picked = st.session_state.adm_pick
+        with st.form("adm_edit_form", border=False):
+            st.text_input(t("access_col_display_name"), key="adm_edit_name")
+            st.text_input(t("access_col_email"), key="adm_edit_email")
+            st.multiselect(t("access_col_roles"), list(ROLES), key="adm_edit_roles",
+                           format_func=_role_label)
+            st.multiselect(t("access_col_provinces"), list(provinces), key="adm_edit_provinces",
+                           format_func=provinces.__getitem__)
+            st.form_submit_button(t("access_save"), on_click=_on_save, args=(picked,))
+        with st.form("adm_password_form", border=False):
+            st.text_input(t("access_new_password"), key="adm_edit_password", type="password")
+            st.form_submit_button(t("access_reset_password"), on_click=_on_password,
+                                  args=(picked,))
+        disabled = bool(frame.set_index("username").loc[picked, "disabled"])
+        st.button(t("access_enable") if disabled else t("access_disable"), key="adm_disable",
+                  on_click=_on_disable, args=(picked, not disabled))
+
+
+@guarded
+def render_audit_log() -> None:
+    scope, store = current_scope(), get_store()
+    c1, c2, c3, c4, c5 = st.columns(5)
+    user = c1.text_input(t("access_filter_user"), key="adm_f_user")
+    actions = [""] + load_audit_actions(store, scope)
+    action = c2.selectbox(t("access_filter_action"), actions, key="adm_f_action",
+                          format_func=lambda a: a or t("access_all_actions"))
+    area = c3.text_input(t("access_filter_area"), key="adm_f_area").strip()
+    since = c4.date_input(t("access_filter_since"), value=None, key="adm_f_since")
+    until = c5.date_input(t("access_filter_until"), value=None, key="adm_f_until")
+    events = load_audit_events(store, scope, user=user, action=action or "",
+                               area=area if area.replace(":", "").isalnum() else "",
+                               since=since, until=until, limit=AUDIT_LIMIT)
+    st.caption(t("access_audit_count", n=len(events), limit=AUDIT_LIMIT))
+    render_table(events, key="adm_audit", height=480, column_config={
+        "event_id": "#",
+        "occurred_at": st.column_config.DatetimeColumn(t("access_col_when"),
+                                                       format="YYYY-MM-DD HH:mm:ss"),
+        "user_name": t("access_col_user"), "action": t("access_col_action"),
+        "area_code": t("access_col_area"), "detail": t("access_col_detail"),
+    })
+    filters = f"user={user} action={action} area={area} since={since} until={until}"
+    st.download_button(
+        t("access_download_csv"), data=csv_safe(events).to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
+        key="adm_audit_csv", icon=":material/download:",
+        on_click=record_action, args=("audit_export", area or None, filters))
+
+
+def render_admin_page() -> None:
+    render_page_header(t("page_admin"), t("access_admin_subtitle"))
+    if not current_scope().may_administer:
+        # The navigation already hides the page; this guards a direct call.
+        st.warning(t("access_admin_only"))
+        return
+    message = st.session_state.pop(_MESSAGE, None)
+    if message:
+        (st.success if message[0] == "success" else st.error)(message[1])
+    users_tab, audit_tab = st.tabs([t("access_tab_users"), t("access_tab_audit")])
+    with users_tab:
+        render_users()
+    with audit_tab:
+        render_audit_log()
+

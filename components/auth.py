@@ -1,0 +1,276 @@
+"""Sign-in (identity provider, built-in form, demo users), sign-out, idle timeout, access audit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import streamlit as st
+
+from components.datasource import current_scope, get_store
+from components.i18n import t
+from data import users
+from data.audit import count_recent_failures, record_event
+from data.config import demo_mode
+from data.scope import AccessScope
+
+log = logging.getLogger("warroom")
+
+# Session keys: the scope every query reads, the account behind it, the last activity.
+SCOPE_KEY = "scope"
+USER_KEY = "auth_user"
+LAST_SEEN_KEY = "_auth_last_seen"
+_NOTICE_KEY = "_auth_notice"
+_LAST_HH_KEY = "_auth_last_household_view"
+# Session keys kept across a sign-out (the next user keeps the language and the URL's view).
+_KEEP_ON_SIGN_OUT = ("lang",)
+MAX_FAILURES, FAILURE_WINDOW_MINUTES = 5, 15
+
+
+def idle_minutes() -> float:
+    """Minutes without any interaction after which a session is signed out (default 30)."""
+    try:
+        return max(1.0, float(os.environ.get("WARROOM_IDLE_MINUTES", "30")))
+    except ValueError:
+        return 30.0
+
+
+def oidc_configured() -> bool:
+    """Whether an identity provider is configured in ``.streamlit/secrets.toml`` ([auth])."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except Exception:  # noqa: BLE001 - an unreadable secrets file means no identity provider
+        log.exception("secrets.toml could not be read")
+        return False
+
+
+def _oidc_providers() -> list[str | None]:
+    """Named providers ([auth.<name>] sections), or the single unnamed one."""
+    section = st.secrets["auth"]
+    named = [k for k, v in section.items() if hasattr(v, "items") and "client_id" in v]
+    return named or [None]
+
+
+def record_action(action: str, area: str | None = None, detail: str | None = None,
+                  user: str | None = None) -> None:
+    """Put an action of the signed-in user on the audit log (never personal data values).
+
+    Other features call this for exports, imports and undo. A failure to write is logged but
+    does not break the page.
+    """
+    try:
+        record_event(get_store(), user if user is not None else current_scope().user, action,
+                     area, detail)
+    except Exception:  # noqa: BLE001 - the page keeps working; the server log has the error
+        log.exception("audit event %s could not be recorded", action)
+
+
+def record_household_view(area: str, detail: str = "household_list") -> bool:
+    """Check and record a view of household-level data for ``area``; call before rendering it.
+
+    Returns False (and records the refusal) when the user may not list households there.
+    Repeated reruns of the same view are recorded once.
+    """
+    scope = current_scope()
+    if not scope.can_list_households(area):
+        record_action("household_list_denied", area, detail)
+        return False
+    if st.session_state.get(_LAST_HH_KEY) != (area, detail):
+        st.session_state[_LAST_HH_KEY] = (area, detail)
+        record_action("household_list_view", area, detail)
+    return True
+
+
+# -- signing in and out ---------------------------------------------------------------------
+def sign_in(user: users.User, method: str) -> AccessScope:
+    """Start a signed-in session for ``user`` and record it."""
+    scope = users.scope_for(user)
+    st.session_state[SCOPE_KEY] = scope
+    st.session_state[USER_KEY] = user
+    st.session_state[LAST_SEEN_KEY] = time.time()
+    st.session_state.pop(_NOTICE_KEY, None)
+    detail = method if not scope.is_empty else f"{method}; no assignment"
+    record_action("login", None, detail, user=user.username)
+    return scope
+
+
+def sign_out(reason: str = "logout") -> None:
+    """End the session's sign-in; everything but the language is forgotten."""
+    user = current_scope().user
+    if user:
+        record_action("logout", None, reason, user=user)
+    oidc = oidc_configured() and bool(st.user.is_logged_in)
+    for key in list(st.session_state.keys()):
+        if key not in _KEEP_ON_SIGN_OUT:
+            del st.session_state[key]
+    if reason == "idle":
+        st.session_state[_NOTICE_KEY] = "access_idle_signed_out"
+    if oidc:
+        # Also drops the identity cookie, so the provider's sign-in is not reused silently.
+        st.logout()
+
+
+def _expired() -> bool:
+    last = st.session_state.get(LAST_SEEN_KEY)
+    return last is not None and time.time() - float(last) > idle_minutes() * 60
+
+
+def _refresh(user: users.User) -> AccessScope | None:
+    """Re-read a stored account, so that a disabled account or new roles apply at once."""
+    if user.demo:
+        return users.scope_for(user)
+    fresh = users.load_user(get_store(), user.username)
+    if fresh is None or fresh.disabled:
+        return None
+    fresh = users.User(**{**fresh.__dict__, "email": user.email})
+    st.session_state[USER_KEY] = fresh
+    return users.scope_for(fresh)
+
+
+def ensure_signed_in() -> AccessScope | None:
+    """The scope of the signed-in user, or None after drawing the sign-in screen.
+
+    A scope put in the session by the server (tests do this) counts as signed in.
+    """
+    scope = st.session_state.get(SCOPE_KEY)
+    if isinstance(scope, AccessScope):
+        if _expired():
+            sign_out("idle")
+            return _sign_in_screen()
+        user = st.session_state.get(USER_KEY)
+        if isinstance(user, users.User):
+            fresh = _refresh(user)
+            if fresh is None:
+                sign_out("disabled")
+                return _sign_in_screen()
+            if fresh != scope:
+                st.session_state[SCOPE_KEY] = scope = fresh
+        st.session_state[LAST_SEEN_KEY] = time.time()
+        return scope
+    return _sign_in_screen()
+
+
+def _autologin() -> AccessScope | None:
+    """Demo mode only: ``WARROOM_AUTOLOGIN=<demo user>`` signs that demo user in (tests)."""
+    name = os.environ.get("WARROOM_AUTOLOGIN", "").strip()
+    user = users.demo_user(name) if name and demo_mode() else None
+    return sign_in(user, "demo auto") if user else None
+
+
+def _oidc_sign_in() -> AccessScope | None:
+    """Map the identity provider's user to an account by email; unknown emails get nothing."""
+    if not st.user.is_logged_in:
+        return None
+    email = str(st.user.get("email") or "").strip().lower()
+    user = users.load_user_by_email(get_store(), email) if email else None
+    if user is None or user.disabled:
+        # A valid identity without an enabled account: signed in, but the scope is empty.
+        name = email or "unknown"
+        record_action("login_denied", None, "identity provider: no enabled account", user=name)
+        st.session_state[SCOPE_KEY] = AccessScope.nothing(name)
+        st.session_state[LAST_SEEN_KEY] = time.time()
+        return st.session_state[SCOPE_KEY]
+    return sign_in(users.User(**{**user.__dict__, "email": email}), "oidc")
+
+
+def _on_password_submit() -> None:
+    name = users.normalise_username(st.session_state.get("login_username", ""))
+    password = st.session_state.get("login_password", "")
+    st.session_state.login_password = ""
+    store = get_store()
+    known = users.load_user(store, name) is not None if name else False
+    # Unknown names are recorded as such: a password typed into the name field stays private.
+    who = name if known else "unknown"
+    if known and count_recent_failures(store, name, FAILURE_WINDOW_MINUTES) >= MAX_FAILURES:
+        record_action("login_failed", None, "locked: too many failures", user=who)
+        st.session_state[_NOTICE_KEY] = "access_locked"
+        return
+    user = users.authenticate(store, name, password) if name and password else None
+    if user is None:
+        record_action("login_failed", None, "password" if known else "unknown user", user=who)
+        st.session_state[_NOTICE_KEY] = "access_wrong_password"
+        return
+    sign_in(user, "password")
+
+
+def _on_demo(username: str) -> None:
+    user = users.demo_user(username)
+    if user is not None and demo_mode():
+        sign_in(user, "demo")
+
+
+def _sign_in_screen() -> AccessScope | None:
+    scope = _autologin()
+    if scope is None and oidc_configured():
+        scope = _oidc_sign_in()
+    if scope is not None:
+        return scope
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.markdown(f"## {t('app_title')}")
+        st.caption(t("app_subtitle"))
+        st.segmented_control(t("language"), options=["th", "en"], key="lang",
+                             format_func={"th": "ไทย", "en": "English"}.__getitem__)
+        notice = st.session_state.get(_NOTICE_KEY)
+        if notice == "access_idle_signed_out":
+            st.info(t(notice, minutes=int(idle_minutes())))
+        elif notice:
+            st.error(t(notice))
+        if oidc_configured():
+            for provider in _oidc_providers():
+                label = t("access_sign_in_with", provider=provider or t("access_provider"))
+                if st.button(label, key=f"login_oidc_{provider or 'default'}", type="primary"):
+                    st.login(provider) if provider else st.login()
+        else:
+            with st.form("login_form", border=True):
+                st.markdown(f"#### {t('access_sign_in')}")
+                st.text_input(t("access_username"), key="login_username",
+                              autocomplete="username")
+                st.text_input(t("access_password"), key="login_password", type="password",
+                              autocomplete="current-password")
+                st.form_submit_button(t("access_sign_in"), type="primary",
+                                      on_click=_on_password_submit)
+        if demo_mode():
+            with st.container(border=True):
+                st.markdown(f"#### {t('access_demo_users')}")
+                st.warning(t("access_demo_warning"))
+                for user in users.DEMO_USERS:
+                    st.button(t(f"access_{user.username.replace('-', '_')}"),
+                              key=f"login_{user.username}", on_click=_on_demo,
+                              args=(user.username,), width="stretch")
+    return None
+
+
+def render_user_box() -> None:
+    """Who is signed in, with which rights, and the sign-out button (in the sidebar)."""
+    scope = current_scope()
+    user = st.session_state.get(USER_KEY)
+    label = user.label if isinstance(user, users.User) else scope.user
+    if isinstance(user, users.User) and user.demo:
+        label = t(f"access_{user.username.replace('-', '_')}")
+    with st.sidebar, st.container(border=True):
+        roles = ", ".join(t(f"access_role_{r}") for r in sorted(scope.roles)) or "-"
+        st.markdown(f"**{_md_text(label)}**  \n{_md_text(roles)}")
+        if scope.household_provinces:
+            st.caption(t("access_household_rights",
+                         provinces=", ".join(sorted(scope.household_provinces))))
+        if isinstance(user, users.User) and user.demo:
+            st.caption(t("access_demo_account"))
+        st.button(t("access_sign_out"), key="auth_sign_out", on_click=sign_out,
+                  icon=":material/logout:")
+        _idle_watch()
+
+
+@st.fragment(run_every=60)
+def _idle_watch() -> None:
+    # An unattended screen is cleared after the idle time even without any interaction.
+    if _expired():
+        st.rerun(scope="app")
+
+
+def _md_text(text: str) -> str:
+    """Text safe inside markdown: no HTML, no markdown syntax from the data."""
+    from domain.safe_text import md_text
+
+    return md_text(text)

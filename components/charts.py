@@ -1,0 +1,65 @@
+"""Shared plotly styling: the app's Thai font, readable sizes, tight margins, SDG goal colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from data.catalogue import GOAL_COLOURS, SDG_GOALS
+
+# The app serves Noto Sans Thai itself (components.assets); the fallbacks cover exports made
+# where only Debian's Thai fonts are installed.
+FONT_FAMILY = "NotoSansThai, Noto Sans Thai, Sarabun, Loma, sans-serif"
+FONT_SIZE = 15
+TITLE_SIZE = 18
+TEXT_COLOUR = "#1f2933"
+GRID_COLOUR = "#e4e7eb"
+# Colours of good / bad / neutral change and of reference lines (target, national).
+GOOD = "#1B7837"
+BAD = "#B2182B"
+NEUTRAL = "#7F7F7F"
+TARGET = "#19486A"
+
+# st.plotly_chart config (components.ui.render_chart passes its own; this is for other callers).
+PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False,
+                                 "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d"]}
+
+
+def goal_colour(goal: int) -> str:
+    """The official UN colour of SDG ``goal`` (1-17); grey for anything else."""
+    return GOAL_COLOURS.get(int(goal), NEUTRAL)
+
+
+def goal_name(goal: int, lang: str) -> str:
+    for g, th, en, _ in SDG_GOALS:
+        if g == int(goal):
+            return th if lang == "th" else en
+    return str(goal)
+
+
+def style_figure(fig: go.Figure, *, height: int | None = None, legend: bool | None = None,
+                 font_size: int = FONT_SIZE, margin: dict[str, int] | None = None) -> go.Figure:
+    """Apply the War Room look to ``fig`` in place and return it.
+
+    Thai font, sizes readable on a meeting-room screen, white background, light grid, legend
+    below the plot (horizontal), small margins. ``legend`` None keeps plotly's choice.
+    """
+    layout: dict[str, Any] = {
+        "font": {"family": FONT_FAMILY, "size": font_size, "color": TEXT_COLOUR},
+        "title": {"font": {"size": TITLE_SIZE}},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": font_size}},
+        "margin": margin or {"l": 8, "r": 8, "t": 40, "b": 8},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        "separators": ".,",
+    }
+    if height is not None:
+        layout["height"] = height
+    if legend is not None:
+        layout["showlegend"] = legend
+    fig.update_layout(**layout)
+    fig.update_xaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR, automargin=True)
+    fig.update_yaxes(gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR, automargin=True)
+    return fig

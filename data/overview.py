@@ -1,0 +1,59 @@
+"""Overview queries: headline counts of any area (regions included) and SDG index movers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data.queries import area_condition
+from data.scope import AccessScope
+from data.sdg import sdg_index_by_area
+from data.store import Store
+
+
+def overview_headline(store: Store, scope: AccessScope, year: int,
+                      area_code: str = "") -> dict[str, Any]:
+    """Households surveyed, target poor (this and last year), assistance cases and resolved,
+    partner activities started in ``year``, inside ``area_code`` ("" = all the user may see)."""
+    where, params = scope.sql_filter("province_code")
+    cond, cond_args = area_condition(area_code, "village_code")
+    hh = store.rows(
+        "SELECT survey_year, COUNT(*), COALESCE(SUM(members), 0), "
+        "COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0) "
+        f"FROM households WHERE survey_year = ANY(?) AND {where} AND {cond} "
+        "GROUP BY survey_year",
+        [[year - 1, year], *params, *cond_args])
+    by_year = {int(r[0]): r[1:] for r in hh}
+    cur = by_year.get(year, (0, 0, 0))
+    prev = by_year.get(year - 1)
+    cases = store.rows(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) "
+        f"FROM assistance_cases WHERE survey_year = ? AND {where} AND {cond}",
+        [year, *params, *cond_args])[0]
+    act_cond, act_args = area_condition(area_code, "area_code")
+    activities = store.scalar(
+        "SELECT COUNT(*) FROM partner_activities "
+        f"WHERE EXTRACT(year FROM started_on) = ? AND {where} AND {act_cond}",
+        [year, *params, *act_args])
+    return {
+        "households": int(cur[0]), "people": int(cur[1]), "target_poor_people": int(cur[2]),
+        "target_poor_people_prev": int(prev[2]) if prev else None,
+        "cases": int(cases[0]), "cases_resolved": int(cases[1]),
+        "activities": int(activities or 0),
+    }
+
+
+def index_movers(store: Store, scope: AccessScope, level: str, year: int,
+                 parent_code: str | None = None) -> pd.DataFrame:
+    """SDG index of every area of ``level`` this year and last year, and the change.
+
+    Columns area_code, index, category, prev_index, change (NaN where a year has no index).
+    """
+    now = sdg_index_by_area(store, scope, level, year, parent_code)
+    before = sdg_index_by_area(store, scope, level, year - 1, parent_code)
+    out = now[["area_code", "index", "category"]].merge(
+        before[["area_code", "index"]].rename(columns={"index": "prev_index"}),
+        on="area_code", how="left")
+    out["change"] = out["index"] - out["prev_index"]
+    return out

@@ -1,0 +1,196 @@
+"""SDG queries: the indicator catalogue, values by level, and goal/index scores of every area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data.scope import AccessScope
+from data.store import Store
+from domain import sdg as scoring
+
+LEVELS = ("province", "district")
+NATIONAL = "TH"  # area code of the national figures in sdg_values
+
+_CATALOGUE_COLUMNS = ("indicator_code, goal, un_code, name_th, name_en, unit, direction, "
+                      "lower_bound, upper_bound, target_2030, source, levels, in_index, "
+                      "decimals, base_year")
+
+
+def load_sdg_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
+    """Every indicator with its metadata, by goal (the catalogue is public reference data)."""
+    del scope
+    df = store.query(f"SELECT {_CATALOGUE_COLUMNS} FROM sdg_indicators "
+                     "ORDER BY goal, indicator_code")
+    df["in_index"] = df.in_index.fillna(True).astype(bool)
+    df["decimals"] = df.decimals.fillna(1).astype(int)
+    return df
+
+
+def load_sdg_years(store: Store, scope: AccessScope) -> list[int]:
+    """Years with SDG values, oldest first."""
+    del scope
+    return [int(r[0]) for r in store.rows("SELECT DISTINCT year FROM sdg_values ORDER BY 1")]
+
+
+def _area_filter(scope: AccessScope, level: str,
+                 parent_code: str | None) -> tuple[str, list[Any]]:
+    """JOIN + WHERE over ``areas a`` for the areas of ``level`` inside ``parent_code``."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    where, params = scope.sql_filter("a.province_code")
+    sql = f"JOIN areas a ON a.code = v.area_code WHERE a.level = ? AND {where}"
+    args: list[Any] = [level, *params]
+    if parent_code and parent_code.startswith("R:"):
+        sql += " AND a.region_nesdc = ?"
+        args.append(parent_code[2:])
+    elif parent_code:
+        sql += " AND a.province_code = ?"
+        args.append(parent_code[:2])
+    return sql, args
+
+
+def sdg_values_by_level(store: Store, scope: AccessScope, level: str, years: tuple[int, ...],
+                        parent_code: str | None = None,
+                        indicator_code: str | None = None) -> pd.DataFrame:
+    """Values (total, not disaggregated) of the areas of ``level`` in ``years``.
+
+    Columns area_code, indicator_code, year, value. ``parent_code`` narrows to a region
+    (``R:XX``) or a province (its first two digits); the user's scope always applies.
+    """
+    join, args = _area_filter(scope, level, parent_code)
+    sql = ("SELECT v.area_code, v.indicator_code, v.year, v.value FROM sdg_values v "
+           f"{join} AND v.disaggregation = 'total' AND v.year = ANY(?)")
+    args.append([int(y) for y in years])
+    if indicator_code:
+        sql += " AND v.indicator_code = ?"
+        args.append(indicator_code)
+    return store.query(sql, args)
+
+
+def national_values(store: Store, scope: AccessScope, years: tuple[int, ...],
+                    indicator_code: str | None = None) -> pd.DataFrame:
+    """National figures (public statistics, visible to every user): same columns."""
+    del scope
+    sql = ("SELECT area_code, indicator_code, year, value FROM sdg_values "
+           "WHERE area_code = ? AND disaggregation = 'total' AND year = ANY(?)")
+    args: list[Any] = [NATIONAL, [int(y) for y in years]]
+    if indicator_code:
+        sql += " AND indicator_code = ?"
+        args.append(indicator_code)
+    return store.query(sql, args)
+
+
+def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
+                        parent_code: str | None = None) -> pd.DataFrame:
+    """Goal scores of every area of ``level`` (or of the nation, ``level="country"``) in ``year``.
+
+    One query for all areas, scored in vectorised pandas. Columns area_code, goal, score
+    (NaN = no data under the missing-data rule), indicators, expected, share.
+    """
+    catalogue = load_sdg_catalogue(store, scope)
+    if level == "country":
+        values = national_values(store, scope, (year,))
+    else:
+        values = sdg_values_by_level(store, scope, level, (year,), parent_code)
+    if values.empty:
+        return pd.DataFrame(columns=["area_code", "goal", "score", "indicators", "expected",
+                                     "share"])
+    scored = scoring.indicator_scores(values, catalogue)
+    return scoring.goal_scores(scored, catalogue, "province" if level == "country" else level)
+
+
+def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
+                      parent_code: str | None = None) -> pd.DataFrame:
+    """SDG index of every area of ``level`` (or the nation) in ``year``: area_code, index,
+    goals, expected, category (index NaN = no data)."""
+    return scoring.sdg_index(goal_scores_by_area(store, scope, level, year, parent_code))
+
+
+def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, level: str,
+                      year: int, parent_code: str | None = None) -> pd.DataFrame:
+    """One indicator for every area of ``level`` in ``year``: value, score, rank, change since
+    the previous year, progress status since the base year.
+
+    Columns area_code, value, prev_value, change, score, rank, base_year, base_value, status.
+    An area without a value in ``year`` is kept with NaN (shown as "no data", unranked).
+    """
+    cat = load_sdg_catalogue(store, scope)
+    spec = cat[cat.indicator_code == indicator_code]
+    if spec.empty:
+        return pd.DataFrame()
+    spec = spec.iloc[0]
+    years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
+    values = sdg_values_by_level(store, scope, level, years, parent_code, indicator_code)
+    return _ranking(values, spec, year)
+
+
+def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
+    base_min = None if pd.isna(spec.base_year) else int(spec.base_year)
+    wide = values.pivot_table(index="area_code", columns="year", values="value")
+    out = pd.DataFrame(index=wide.index)
+    out["value"] = wide.get(year)
+    out["prev_value"] = wide.get(year - 1)
+    out["change"] = out.value - out.prev_value
+    hist = values[values.year < year]
+    if base_min is not None:
+        hist = hist[hist.year >= base_min]
+    first = hist.sort_values("year").groupby("area_code").first()
+    out["base_year"] = first.year.reindex(out.index)
+    out["base_value"] = first.value.reindex(out.index)
+    out["year"] = year
+    out["score"] = scoring.normalise(out.value.to_numpy(), spec.lower_bound, spec.upper_bound,
+                                     spec.direction)
+    out["rank"] = scoring.rank_desc(out.score)
+    target = None if pd.isna(spec.target_2030) else float(spec.target_2030)
+    out["status"] = scoring.progress_statuses(out, int(spec.direction), target)
+    out = out.reset_index().sort_values(["rank", "area_code"], na_position="last")
+    return out.drop(columns=["year"]).reset_index(drop=True)
+
+
+def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,
+                         year: int) -> pd.DataFrame:
+    """The national figure of one indicator in the same shape as :func:`indicator_ranking`."""
+    cat = load_sdg_catalogue(store, scope)
+    spec = cat[cat.indicator_code == indicator_code]
+    if spec.empty:
+        return pd.DataFrame()
+    years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
+    values = national_values(store, scope, years, indicator_code)
+    return _ranking(values, spec.iloc[0], year)
+
+
+def indicator_series(store: Store, scope: AccessScope, indicator_code: str,
+                     area_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Every year of one indicator for a few areas (``TH`` = national): area_code, year, value.
+
+    Areas outside the user's scope are dropped (the national figure is public)."""
+    codes = [c for c in area_codes if c == NATIONAL or scope.can_see_province(c)]
+    if not codes:
+        return pd.DataFrame(columns=["area_code", "year", "value"])
+    return store.query(
+        "SELECT area_code, year, value FROM sdg_values WHERE indicator_code = ? "
+        "AND disaggregation = 'total' AND area_code = ANY(?) ORDER BY area_code, year",
+        [indicator_code, codes])
+
+
+def goal_scores_of_areas(store: Store, scope: AccessScope, area_codes: tuple[str, ...],
+                         year: int) -> pd.DataFrame:
+    """Goal scores of a few named areas (province, district or ``TH``) in ``year``.
+
+    Each area is scored against the indicators that apply at its own level."""
+    frames = []
+    for code in area_codes:
+        if code == NATIONAL:
+            level, parent = "country", None
+        elif len(code) in (2, 4) and code.isdigit() and scope.can_see_province(code):
+            level, parent = ("province" if len(code) == 2 else "district"), code[:2]
+        else:
+            continue
+        g = goal_scores_by_area(store, scope, level, year, parent)
+        frames.append(g[g.area_code == code])
+    if not frames:
+        return pd.DataFrame(columns=["area_code", "goal", "score", "indicators", "expected",
+                                     "share"])
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,247 @@
+"""Alkire-Foster multidimensional poverty measures and TPMap-style counts (plain functions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from data.catalogue import DIMENSION_CODES, POVERTY_INDICATORS, PovertyIndicator
+
+DEFAULT_K = Fraction(1, 3)
+# Scores are sums of fractional weights: compare with a tolerance so that a household whose
+# score equals k exactly (1/3 = 1/5 + 2/15 in floating point) counts as poor.
+EPS = 1e-9
+# Cut-offs offered in the UI (exact fractions, so "exactly at k" is well defined).
+K_CHOICES: tuple[str, ...] = ("0", "1/10", "1/5", "1/4", "1/3", "2/5", "1/2", "3/5", "2/3",
+                              "3/4", "4/5", "1")
+MEASURES = ("mpi", "h", "a", "count")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Indicator weights summing to 1, by deprivation column, in catalogue order."""
+
+    columns: tuple[str, ...]
+    values: tuple[float, ...]
+    dimensions: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(zip(self.columns, self.values, strict=True))
+
+    def array(self) -> np.ndarray:
+        return np.array(self.values, dtype=float)
+
+    def key(self) -> tuple[tuple[str, float], ...]:
+        """A small hashable form (for caches and query arguments)."""
+        return tuple(zip(self.columns, self.values, strict=True))
+
+
+def nested_weights(dimension_weights: Mapping[str, float] | None = None,
+                   indicators: Sequence[PovertyIndicator] = POVERTY_INDICATORS,
+                   indicator_weights: Mapping[str, float] | None = None) -> Weights:
+    """Weights equal across dimensions and nested equally within each (the AF default).
+
+    ``dimension_weights`` (relative, any positive scale) changes a dimension's share;
+    ``indicator_weights`` (relative, by indicator code) changes the split inside a dimension.
+    The result always sums to 1. Dimensions without indicators are ignored.
+    """
+    dims = [d for d in DIMENSION_CODES if any(i.dimension == d for i in indicators)]
+    dw = {d: float((dimension_weights or {}).get(d, 1.0)) for d in dims}
+    if any(v < 0 for v in dw.values()) or sum(dw.values()) <= 0:
+        raise ValueError("dimension weights must be non-negative and not all zero")
+    total_d = sum(dw.values())
+    values = []
+    for ind in indicators:
+        members = [i for i in indicators if i.dimension == ind.dimension]
+        iw = {i.code: float((indicator_weights or {}).get(i.code, 1.0)) for i in members}
+        if any(v < 0 for v in iw.values()) or sum(iw.values()) <= 0:
+            raise ValueError(f"indicator weights of {ind.dimension} must be non-negative")
+        values.append(dw[ind.dimension] / total_d * iw[ind.code] / sum(iw.values()))
+    return Weights(tuple(i.column for i in indicators), tuple(values),
+                   tuple(i.dimension for i in indicators))
+
+
+def weights_from_key(key: tuple[tuple[str, float], ...] | None) -> Weights:
+    """Rebuild weights from ``Weights.key()`` (None: the default nested weights)."""
+    if not key:
+        return nested_weights()
+    by_col = {i.column: i for i in POVERTY_INDICATORS}
+    cols = tuple(c for c, _ in key)
+    unknown = [c for c in cols if c not in by_col]
+    if unknown:
+        raise ValueError(f"unknown deprivation columns: {unknown}")
+    return Weights(cols, tuple(float(v) for _, v in key), tuple(by_col[c].dimension for c in cols))
+
+
+def parse_k(value: str | float | Fraction) -> float:
+    """A cut-off from ``"1/3"``, ``0.5`` or a Fraction; must lie in [0, 1]."""
+    try:
+        k = float(Fraction(str(value))) if not isinstance(value, float) else value
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"not a poverty cut-off: {value!r}") from exc
+    if not 0.0 <= k <= 1.0:
+        raise ValueError(f"the cut-off k must be between 0 and 1, not {value!r}")
+    return k
+
+
+def deprivation_scores(flags: pd.DataFrame | np.ndarray, weights: Weights) -> np.ndarray:
+    """Each household's weighted deprivation score c_i (0..1)."""
+    matrix = flags[list(weights.columns)].to_numpy() if isinstance(flags, pd.DataFrame) else flags
+    return np.asarray(matrix, dtype=float) @ weights.array()
+
+
+def identify_poor(scores: np.ndarray, k: float) -> np.ndarray:
+    """AF identification: poor when c_i >= k. A household deprived in nothing is never poor,
+    so k = 0 is the union approach (any deprivation) and k = 1 the intersection approach."""
+    scores = np.asarray(scores, dtype=float)
+    return (scores > EPS) & (scores >= k - EPS)
+
+
+@dataclass(frozen=True)
+class AFResult:
+    """Alkire-Foster measures of one population (weighted by people unless told otherwise)."""
+
+    population: float
+    poor: float
+    h: float
+    a: float
+    mpi: float
+    censored: dict[str, float]  # indicator column -> censored headcount ratio
+    uncensored: dict[str, float]  # indicator column -> raw headcount ratio
+    contribution: dict[str, float]  # dimension -> % of MPI (sums to 100 when MPI > 0)
+    dimension_mpi: dict[str, float]  # dimension -> its absolute part of the MPI
+
+
+def af_measures(households: pd.DataFrame, k: float = float(DEFAULT_K),
+                weights: Weights | None = None, people: str | None = "members") -> AFResult:
+    """H, A, MPI, censored headcounts and dimension contributions over household rows.
+
+    Each household is identified as poor from its own deprivations; ``people`` names the
+    column counted per household (members: every member shares the household's status);
+    ``None`` counts households.
+    """
+    weights = weights or nested_weights()
+    n = np.ones(len(households)) if people is None else households[people].to_numpy(float)
+    flags = households[list(weights.columns)].to_numpy(dtype=float)
+    scores = flags @ weights.array()
+    poor = identify_poor(scores, k)
+    totals = {
+        "population": float(n.sum()),
+        "poor": float(n[poor].sum()),
+        "score_poor": float((n * scores)[poor].sum()),
+    }
+    for j, col in enumerate(weights.columns):
+        totals[f"cen_{col}"] = float((n * flags[:, j])[poor].sum())
+        totals[f"raw_{col}"] = float((n * flags[:, j]).sum())
+    return measures_from_totals(totals, weights)
+
+
+def measures_from_totals(totals: Mapping[str, float], weights: Weights) -> AFResult:
+    """AF measures from additive totals (population, poor, score_poor, cen_<col>, raw_<col>).
+
+    The totals add up across areas, so the same function serves a household table, one
+    pre-aggregated area, or a sum of child areas.
+    """
+    pop = float(totals["population"])
+    poor = float(totals["poor"])
+    h = poor / pop if pop else 0.0
+    a = float(totals["score_poor"]) / poor if poor else 0.0
+    mpi = h * a
+    censored = {c: (float(totals[f"cen_{c}"]) / pop if pop else 0.0) for c in weights.columns}
+    uncensored = {c: (float(totals.get(f"raw_{c}", 0.0)) / pop if pop else 0.0)
+                  for c in weights.columns}
+    dim_mpi = {d: 0.0 for d in dict.fromkeys(weights.dimensions)}
+    for col, w, dim in zip(weights.columns, weights.values, weights.dimensions, strict=True):
+        dim_mpi[dim] += w * censored[col]
+    contribution = {d: (100.0 * v / mpi if mpi > EPS else 0.0) for d, v in dim_mpi.items()}
+    return AFResult(pop, poor, h, a, mpi, censored, uncensored, contribution, dim_mpi)
+
+
+def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
+    """Vectorised ``measures_from_totals`` over rows of totals (one row per area or year).
+
+    Adds ``h``, ``a``, ``mpi``, ``mpi_<dim>`` (absolute part), ``contrib_<dim>`` (%),
+    ``h_<dim>`` (people poor and deprived in the dimension, as a ratio, if ``cdim_<dim>`` is
+    present) and ``a_<dim>`` (the dimension's part of the intensity, so they add up to A).
+    """
+    n = len(totals)
+
+    def col(name: str) -> np.ndarray:
+        return totals[name].to_numpy(dtype=float) if n else np.zeros(0)
+
+    def ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
+        out = np.zeros_like(num)
+        np.divide(scale * num, den, out=out, where=den > EPS)
+        return out
+
+    pop, poor = col("population"), col("poor")
+    new: dict[str, np.ndarray] = {}
+    new["h"] = ratio(poor, pop)
+    new["a"] = ratio(col("score_poor"), poor)
+    new["mpi"] = new["h"] * new["a"]
+    for dim in dict.fromkeys(weights.dimensions):
+        part = np.zeros(n)
+        for c, w, d in zip(weights.columns, weights.values, weights.dimensions, strict=True):
+            if d == dim:
+                part = part + w * col(f"cen_{c}")
+        new[f"mpi_{dim}"] = ratio(part, pop)
+        new[f"contrib_{dim}"] = ratio(new[f"mpi_{dim}"], new["mpi"], 100.0)
+        new[f"a_{dim}"] = ratio(new[f"mpi_{dim}"], new["h"])
+        if f"cdim_{dim}" in totals:
+            new[f"h_{dim}"] = ratio(col(f"cdim_{dim}"), pop)
+    base = totals.drop(columns=[c for c in new if c in totals])
+    return pd.concat([base, pd.DataFrame(new, index=totals.index)], axis=1)
+
+
+def measure_column(measure: str, dimension: str | None) -> str:
+    """The column of ``measures_frame`` (plus TPMap counts) shown for a measure and dimension.
+
+    With a dimension: MPI -> the dimension's part of the MPI, H -> share of people poor and
+    deprived in it, A -> its part of the intensity, count -> people deprived in it (TPMap).
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    if dimension and dimension not in DIMENSION_CODES:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    if measure == "count":
+        return f"people_{dimension}" if dimension else "target_poor_people"
+    return f"{measure}_{dimension}" if dimension else measure
+
+
+def mask_house_code(code: str) -> str:
+    """A household ID safe to show: the village part and the last two digits only."""
+    code = str(code)
+    if len(code) <= 4:
+        return "•" * len(code)
+    keep_head = min(8, len(code) - 4)
+    return code[:keep_head] + "-" + "•" * (len(code) - keep_head - 2) + code[-2:]
+
+
+def case_status(statuses: Sequence[str]) -> str:
+    """One household's assistance status from its cases: the least advanced one decides."""
+    if not statuses:
+        return "none"
+    for status in ("identified", "in_progress"):
+        if status in statuses:
+            return status
+    return "resolved"
+
+
+def tpmap_counts(households: pd.DataFrame,
+                 indicators: Sequence[PovertyIndicator] = POVERTY_INDICATORS) -> dict[str, int]:
+    """TPMap-style counts: target-poor people and households, and people deprived in each
+    dimension. The dimension counts overlap (a person may be deprived in several): they are
+    reported side by side and never added up."""
+    members = households["members"].to_numpy()
+    poor = households["target_poor"].to_numpy(dtype=bool)
+    out = {"target_poor_people": int(members[poor].sum()),
+           "target_poor_households": int(poor.sum())}
+    for dim in DIMENSION_CODES:
+        cols = [i.column for i in indicators if i.dimension == dim]
+        deprived = households[cols].to_numpy(dtype=bool).any(axis=1) if cols else poor & False
+        out[f"people_{dim}"] = int(members[deprived].sum())
+    return out

@@ -1,0 +1,39 @@
+"""Data strings made safe for HTML and markdown output (names of partners, areas, users)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+
+# Characters markdown (CommonMark + GitHub extensions, LaTeX via $) would interpret.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def html_text(value: object) -> str:
+    """Text for an HTML context (folium tooltips and popups, unsafe_allow_html markdown)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_text(value: object) -> str:
+    """Text for ``st.markdown`` / ``st.caption``: HTML escaped, markdown syntax neutralised.
+
+    A name such as ``<img src=x onerror=alert(1)>`` or ``${alert(1)}`` shows as typed.
+    """
+    text = "" if value is None else str(value)
+    text = text.replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells cannot run as spreadsheet formulas when the CSV is opened."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    return out

@@ -1,0 +1,160 @@
+"""SDG Index scoring (Sustainable Development Report method): indicator, goal and index scores,
+performance categories, progress towards the 2030 target, and the missing-data rules."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+# Missing-data rules (shown on the pages): a goal is scored only when at least this share of
+# its indicators that apply at the area's level has a value; the index only when at least this
+# share of the goals that apply at the level is scored. Below that the area shows "no data"
+# (NaN), never 0.
+MIN_INDICATOR_SHARE = 0.5
+MIN_GOAL_SHARE = 0.8
+
+# Categories of India's SDG India Index on the 0-100 score (rounded to a whole number first).
+CATEGORIES: tuple[tuple[str, int], ...] = (
+    ("achiever", 100), ("front_runner", 65), ("performer", 50), ("aspirant", 0))
+CATEGORY_COLOURS = {"achiever": "#00A084", "front_runner": "#00A6C8",
+                    "performer": "#FFC20E", "aspirant": "#E5243B"}
+
+# Progress statuses, best first; None means no trend (a single year of data).
+STATUSES = ("on_track", "moderate", "stagnating", "decreasing")
+STATUS_ARROWS = {"on_track": "↑", "moderate": "↗", "stagnating": "→", "decreasing": "↓"}
+STATUS_COLOURS = {"on_track": "#1B7837", "moderate": "#7FBC41", "stagnating": "#F1A340",
+                  "decreasing": "#B2182B"}
+TARGET_YEAR = 2030
+# Observed change at least this share of the required change is "moderately improving".
+MODERATE_SHARE = 0.5
+
+
+def _isnan(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def normalise(value, lower, upper, direction):
+    """Rescale ``value`` to 0-100 between ``lower`` (worst if higher is better) and ``upper``.
+
+    Values beyond the bounds are censored to 0 or 100. ``direction`` +1: higher is better;
+    -1: lower is better (the scale is reversed). Works on scalars and arrays; NaN stays NaN.
+    """
+    v = np.asarray(value, dtype=float)
+    lo = np.asarray(lower, dtype=float)
+    hi = np.asarray(upper, dtype=float)
+    span = np.where(hi > lo, hi - lo, np.nan)
+    score = (np.clip(v, lo, hi) - lo) / span * 100.0
+    score = np.where(np.asarray(direction) < 0, 100.0 - score, score)
+    return float(score) if score.ndim == 0 else score
+
+
+def category(score: float | None) -> str | None:
+    """Aspirant 0-49, Performer 50-64, Front Runner 65-99, Achiever 100; None without a score."""
+    if _isnan(score):
+        return None
+    s = round(float(score))
+    return next(name for name, floor in CATEGORIES if s >= floor)
+
+
+def indicator_scores(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """``values`` (area_code, indicator_code, value) with ``goal`` and ``score`` added.
+
+    ``catalogue`` holds indicator_code, goal, direction, lower_bound, upper_bound.
+    """
+    cat = catalogue[["indicator_code", "goal", "direction", "lower_bound", "upper_bound"]]
+    df = values.merge(cat, on="indicator_code", how="inner")
+    df["score"] = normalise(df.value.to_numpy(), df.lower_bound.to_numpy(),
+                            df.upper_bound.to_numpy(), df.direction.to_numpy())
+    return df.drop(columns=["direction", "lower_bound", "upper_bound"])
+
+
+def applicable(catalogue: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Indicators that count at ``level`` (their ``levels`` list names it; all if absent)."""
+    cat = catalogue
+    if "in_index" in cat.columns:
+        cat = cat[cat.in_index.fillna(True).astype(bool)]
+    if "levels" not in cat.columns or level in ("country", "region"):
+        return cat
+    return cat[cat.levels.fillna("province").str.split(",").map(lambda ls: level in ls)]
+
+
+def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "province",
+                min_share: float = MIN_INDICATOR_SHARE) -> pd.DataFrame:
+    """Goal score of every area: the mean of its indicator scores, if enough indicators have data.
+
+    Returns one row per area and applicable goal: area_code, goal, score (NaN = no data),
+    indicators (with data), expected (applicable at the level), share.
+    """
+    cat = applicable(catalogue, level)
+    expected = cat.groupby("goal").indicator_code.nunique().rename("expected")
+    s = scored[scored.indicator_code.isin(cat.indicator_code) & scored.score.notna()]
+    agg = s.groupby(["area_code", "goal"]).agg(mean=("score", "mean"),
+                                               indicators=("score", "size"))
+    areas = pd.Index(scored.area_code.unique(), name="area_code")
+    full = pd.MultiIndex.from_product([areas, expected.index], names=["area_code", "goal"])
+    out = agg.reindex(full).reset_index().merge(expected.reset_index(), on="goal")
+    out["indicators"] = out.indicators.fillna(0).astype(int)
+    out["share"] = out.indicators / out.expected
+    out["score"] = out["mean"].where(out.share >= min_share - 1e-9)
+    return out.drop(columns=["mean"])[["area_code", "goal", "score", "indicators", "expected",
+                                       "share"]]
+
+
+def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.DataFrame:
+    """The SDG index of every area: the mean of its goal scores, if enough goals are scored.
+
+    ``goals`` is the output of :func:`goal_scores`. Returns area_code, index (NaN = no data),
+    goals (scored), expected (applicable goals), category.
+    """
+    if goals.empty:
+        return pd.DataFrame(columns=["area_code", "index", "goals", "expected", "category"])
+    g = goals.groupby("area_code").agg(mean=("score", "mean"), goals=("score", "count"),
+                                       expected=("goal", "nunique")).reset_index()
+    g["index"] = g["mean"].where(g.goals / g.expected >= min_share - 1e-9)
+    g["category"] = g["index"].map(category)
+    return g[["area_code", "index", "goals", "expected", "category"]]
+
+
+def progress_status(base_value: float | None, base_year: int | None, value: float | None,
+                    year: int | None, target: float | None, direction: int) -> str | None:
+    """Progress of one indicator towards its 2030 target (SDR trend method, on values).
+
+    The observed annual change from the base year to ``year`` (in the good direction) is
+    compared with the annual change still needed from ``year`` to reach ``target`` by 2030:
+    at least the needed change (or target already reached) is on track; at least half of it
+    moderately improving; no or less improvement stagnating; a change in the wrong direction
+    decreasing. None when there is no trend (one year only) or no target.
+    """
+    if any(_isnan(x) for x in (base_value, value, target)) or base_year is None or year is None:
+        return None
+    if year <= base_year:
+        return None
+    d = 1 if direction >= 0 else -1
+    observed = d * (float(value) - float(base_value)) / (year - base_year)
+    gap = d * (float(target) - float(value))
+    if gap <= 0:  # target reached: on track as long as it is not sliding back below it
+        return "on_track"
+    required = gap / max(TARGET_YEAR - year, 1)
+    if observed >= required:
+        return "on_track"
+    if observed >= MODERATE_SHARE * required:
+        return "moderate"
+    if observed >= 0:
+        return "stagnating"
+    return "decreasing"
+
+
+def progress_statuses(df: pd.DataFrame, direction: int, target: float | None) -> pd.Series:
+    """:func:`progress_status` for each row of ``df`` (base_value, base_year, value, year)."""
+    return pd.Series([
+        progress_status(r.base_value, None if _isnan(r.base_year) else int(r.base_year),
+                        r.value, None if _isnan(r.year) else int(r.year), target, direction)
+        for r in df[["base_value", "base_year", "value", "year"]].itertuples(index=False)
+    ], index=df.index, dtype=object)
+
+
+def rank_desc(scores: pd.Series) -> pd.Series:
+    """Rank 1 = best score; ties share the best rank; no data has no rank."""
+    return scores.rank(ascending=False, method="min").astype("Int64")

@@ -1,0 +1,157 @@
+"""Simplified GeoJSON payloads per level (and parent area) for the browser, built once and cached."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import geothai
+import shapely
+
+from geo import boundaries
+
+# Tolerance (degrees) and decimals per level: coarse for the whole country, finer when the map
+# shows the units of one parent area (a province's districts, a district's subdistricts).
+_NATIONAL = {"province": (0.01, 4), "district": (0.004, 3), "subdistrict": (0.003, 3)}
+_LOCAL = {"province": (0.001, 5), "district": (0.0008, 5), "subdistrict": (0.0004, 5)}
+
+# Payload files are written here and served by Streamlit's static serving, so the browser
+# fetches (and caches) geometry once instead of receiving it with every rerun.
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "cache" / "geo"
+STATIC_URL = "app/static/cache/geo"
+
+_LOCK = threading.Lock()
+_CACHE: dict[tuple[str, str, str], Payload] = {}
+
+
+@dataclass(frozen=True)
+class Payload:
+    level: str
+    parent_code: str
+    text: str                    # FeatureCollection, properties: code, th, en
+    codes: tuple[str, ...]
+    bounds: tuple[float, float, float, float]   # minx, miny, maxx, maxy
+    feature_bounds: dict[str, tuple[float, float, float, float]]
+    digest: str
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.text.encode("utf-8"))
+
+    @property
+    def filename(self) -> str:
+        # No underscores: streamlit-folium rewrites "_xxx" tokens in map scripts.
+        return f"{self.level}-{self.parent_code or 'all'}-{self.digest}.json"
+
+
+def _names() -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for p in geothai.provinces():
+        out[p.code] = (p.name_th, p.name_en)
+        for d in geothai.districts(p.code):
+            out[d.code] = (d.name_th, d.name_en)
+            for s in geothai.subdistricts(d.code):
+                out[s.code] = (s.name_th, s.name_en)
+    return out
+
+
+_NAMES: dict[str, tuple[str, str]] | None = None
+
+
+def area_names() -> dict[str, tuple[str, str]]:
+    """Thai and English names of every DOPA code (from geothai, never from boundary files)."""
+    global _NAMES
+    if _NAMES is None:
+        _NAMES = _names()
+    return _NAMES
+
+
+def _round_text(text: str, decimals: int) -> str:
+    return re.sub(rf"-?\d+\.\d{{{decimals + 1},}}",
+                  lambda m: f"{float(m.group()):.{decimals}f}".rstrip("0"), text)
+
+
+def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
+    """The level's units (within ``parent_code`` when given), simplified; None without boundaries."""
+    gdf = boundaries.load_boundaries(level)
+    if gdf is None:
+        return None
+    parent = parent_code or ""
+    if parent:
+        gdf = gdf[gdf["code"].str.startswith(parent)]
+    if gdf.empty:
+        return None
+    tolerance, decimals = (_LOCAL if parent else _NATIONAL)[level]
+    if boundaries.is_builtin(level) and not parent:
+        tolerance = 0.0  # already generalised by geo.build_builtin
+    geoms = gdf.geometry.to_numpy()
+    if tolerance:
+        try:
+            # Keeps edges shared by neighbours identical, so no slivers or gaps appear.
+            geoms = shapely.coverage_simplify(geoms, tolerance)
+        except shapely.errors.GEOSException:
+            geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    geoms = shapely.make_valid(shapely.set_precision(geoms, 10 ** -decimals))
+    names = area_names()
+    features = []
+    feature_bounds = {}
+    for code, geom in zip(gdf["code"], geoms, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        polys = shapely.get_parts(geom)
+        polys = [p for p in polys if p.geom_type in ("Polygon", "MultiPolygon") and p.area > 0]
+        if not polys:
+            continue
+        geom = shapely.orient_polygons(shapely.multipolygons(polys) if len(polys) > 1
+                                       else polys[0])
+        name_th, name_en = names.get(code, (code, code))
+        features.append({"type": "Feature", "properties": {"code": code, "th": name_th,
+                                                            "en": name_en},
+                         "geometry": shapely.geometry.mapping(geom)})
+        feature_bounds[code] = tuple(round(v, 5) for v in geom.bounds)
+    fc = {"type": "FeatureCollection", "features": features}
+    text = _round_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")), decimals)
+    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Payload(level, parent, text, tuple(feature_bounds), (minx, miny, maxx, maxy),
+                   feature_bounds, digest)
+
+
+def get_payload(level: str, parent_code: str | None = None) -> Payload | None:
+    """Cached :func:`build_payload`; rebuilt only when the boundary file changes."""
+    key = (level, parent_code or "", boundaries.version(level))
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    payload = build_payload(level, parent_code)
+    if payload is not None:
+        with _LOCK:
+            _CACHE[key] = payload
+            if len(_CACHE) > 64:  # a few dozen parent areas at most stay in memory
+                _CACHE.pop(next(iter(_CACHE)))
+    return payload
+
+
+def publish(payload: Payload) -> str | None:
+    """Write the payload under static/ once (content-addressed); its URL path, or None if the
+    folder is not writable (the caller then embeds the geometry in the page instead)."""
+    path = STATIC_DIR / payload.filename
+    try:
+        if not path.exists():
+            STATIC_DIR.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(payload.text, encoding="utf-8")
+            tmp.replace(path)
+    except OSError:
+        return None
+    return f"{STATIC_URL}/{payload.filename}"
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()

@@ -1,0 +1,251 @@
+"""Access over the app: each role on every page, URLs naming other provinces, sign-in, audit."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from components.nav import PAGES, visible_pages
+from data.scope import AccessScope
+from data.users import DEMO_USERS, demo_user, scope_for
+from tests.apptest_util import ROLE_USERS, assert_clean, open_page
+
+ADMIN = AccessScope(user="test-admin", roles=frozenset({"admin"}), provinces=None)
+ROLES = ("executive", "provincial", "analyst", "steward", "admin")
+# Column names that would betray household-level rows in a table.
+HOUSEHOLD_COLUMNS = re.compile(r"household_id|hh_id|national_id|citizen|head_name|member_name",
+                               re.I)
+
+
+def _store():
+    """The app's own (writable) store handle, shared with the AppTest runs of this process."""
+    from components.datasource import get_store
+
+    return get_store()
+
+
+def _events(**filters):
+    from data.audit import load_audit_events
+
+    return load_audit_events(_store(), ADMIN, **filters)
+
+
+def _headers(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("## ")]
+
+
+def _frames(at):
+    return [d.value for d in at.dataframe]
+
+
+def test_navigation_lists_only_permitted_pages():
+    for user in DEMO_USERS:
+        scope = scope_for(user)
+        keys = {p.key for p in visible_pages(scope)}
+        assert ("admin" in keys) is scope.may_administer, user.username
+        assert keys >= {p.key for p in PAGES if p.roles is None}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_role_on_every_page(app_env, role, page):
+    """Each role over every registered page: permitted pages render, the rest do not."""
+    at = open_page(page, role=role, lang="en")
+    assert_clean(at)
+    scope = scope_for(demo_user(ROLE_USERS[role]))
+    permitted = page.roles is None or scope.has_role(*page.roles)
+    headers = _headers(at)
+    if page.key == "admin":
+        assert ("## Administration" in headers) is permitted
+        assert bool(at.get("tabs")) is permitted
+    for frame in _frames(at):
+        # Household-level columns only ever reach a user entitled to list households.
+        if not scope.household_provinces:
+            assert not any(HOUSEHOLD_COLUMNS.search(str(c)) for c in frame.columns), frame.columns
+    # The sidebar's province picker offers exactly the provinces of the scope.
+    picker = next((s for s in at.selectbox if s.key == "pick_province"), None)
+    assert picker is not None
+    offered = {o for o in picker.options if "·" in o}
+    if scope.all_provinces:
+        assert len(offered) >= 77 or at.session_state["pick_region"]
+    else:
+        assert len(offered) == 1 and "Pattani" in offered.pop()
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.roles is None], ids=lambda p: p.key)
+def test_provincial_user_cannot_reach_another_province_by_url(app_env, page):
+    """A Pattani (94) officer following a link to Chiang Mai (50) sees Pattani only."""
+    at = open_page(page, role="provincial", lang="en", query={"area": "50010100"})
+    assert_clean(at)
+    assert at.session_state["area"] == ""
+    assert at.query_params.get("area") in (None, [], "")
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Chiang Mai" not in text
+    for frame in _frames(at):
+        for col in ("code", "area_code", "province_code", "village_code"):
+            if col in frame.columns:
+                assert frame[col].astype(str).str[:2].isin(["94"]).all(), (col, frame[col])
+
+
+def test_two_provincial_users_do_not_share_cached_results(app_env):
+    """The scope is part of the cache key: Pattani, Khon Kaen and an executive see their own."""
+    pattani = open_page("overview", user="demo-pattani", lang="en")
+    khonkaen = open_page("overview", user="demo-khonkaen", lang="en")
+    executive = open_page("overview", role="executive", lang="en")
+    values = [tuple(m.value for m in at.metric) for at in (pattani, khonkaen, executive)]
+    assert values[0] and values[1] and values[2]
+    assert len(set(values)) == 3
+    # A Khon Kaen link opened by the Pattani officer falls back to Pattani's own view.
+    again = open_page("overview", user="demo-pattani", lang="en", query={"area": "40"})
+    assert tuple(m.value for m in again.metric) == values[0]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_unassigned_user_sees_nothing(app_env, page):
+    at = open_page(page, role="unassigned", lang="en")
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Your account has no area assigned yet; please contact the administrator"]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert [b.key for b in at.button] == ["auth_sign_out"]
+
+
+def test_household_view_helper_checks_and_records(app_env):
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from components.auth import record_household_view
+
+        st.session_state.allowed = [record_household_view("94010101"),
+                                    record_household_view("94010101"),
+                                    record_household_view("40010101")]
+
+    at = AppTest.from_function(script)
+    at.session_state["scope"] = scope_for(demo_user("demo-pattani"))
+    at.run()
+    assert at.session_state["allowed"] == [True, True, False]
+    views = _events(user="demo-pattani", action="household_list_view", area="94010101")
+    assert len(views) == 1  # the rerun of the same view is recorded once
+    assert len(_events(user="demo-pattani", action="household_list_denied", area="40")) >= 1
+    at.session_state["scope"] = scope_for(demo_user("demo-executive"))
+    at.run()
+    assert at.session_state["allowed"] == [False, False, False]
+
+
+# -- signing in and out -------------------------------------------------------------------
+def _add_account(username: str, password: str, **kw) -> None:
+    from data import users
+
+    if users.load_user(_store(), username) is None:
+        users.add_user(_store(), username, actor="test", password=password, **kw)
+
+
+def _sign_in(at, username: str, password: str):
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def test_sign_in_form_then_sign_out_are_recorded(app_env):
+    _add_account("kanya.form", "pattani-officer-1", display_name="Kanya",
+                 roles={"provincial"}, provinces={"94"})
+    at = open_page("overview", role=None, lang="en", query={"area": "94"})
+    assert not at.metric and at.text_input(key="login_username")
+    assert at.query_params["area"] == "94"  # the deep link waits for the sign-in
+    at = _sign_in(at, "Kanya.Form", "pattani-officer-1")
+    assert_clean(at)
+    assert at.session_state["scope"].household_provinces == {"94"}
+    assert at.session_state["area"] == "94"
+    assert at.metric
+    assert "**Kanya**" in " ".join(m.value for m in at.markdown)
+    assert _events(user="kanya.form", action="login").detail.iloc[0] == "password"
+    at.button(key="auth_sign_out").click()
+    at = at.run()
+    assert not at.metric and at.text_input(key="login_username")
+    assert "scope" not in at.session_state
+    assert _events(user="kanya.form", action="logout").detail.iloc[0] == "logout"
+
+
+def test_failed_sign_in_is_recorded_without_the_password(app_env):
+    _add_account("somsak.fail", "right-password-1", roles={"executive"})
+    at = open_page("overview", role=None, lang="en")
+    at = _sign_in(at, "somsak.fail", "wrong-password-1")
+    assert [e.value for e in at.error] == ["Wrong user name or password"]
+    assert "scope" not in at.session_state and not at.metric
+    at = _sign_in(at, "no-such-user", "whatever-123")
+    failed = _events(action="login_failed")
+    assert "somsak.fail" in set(failed.user_name) and "unknown" in set(failed.user_name)
+    assert not failed.detail.str.contains("wrong-password|whatever|no-such-user").any()
+
+
+def test_repeated_failures_lock_the_account_for_a_while(app_env):
+    _add_account("locked.user", "right-password-2", roles={"executive"})
+    at = open_page("overview", role=None, lang="en")
+    for _ in range(5):
+        at = _sign_in(at, "locked.user", "bad-password-x")
+    at = _sign_in(at, "locked.user", "right-password-2")
+    assert "scope" not in at.session_state
+    assert "Too many failed sign-ins" in at.error[0].value
+
+
+def test_disabled_account_loses_access_at_its_next_step(app_env):
+    from data import users
+
+    _add_account("to.disable", "right-password-3", roles={"analyst"})
+    at = open_page("overview", role=None, lang="en")
+    at = _sign_in(at, "to.disable", "right-password-3")
+    assert at.metric
+    users.set_disabled(_store(), "to.disable", True, actor="test-admin")
+    at = at.run()
+    assert not at.metric and at.text_input(key="login_username")
+    assert _events(user="to.disable", action="logout").detail.iloc[0] == "disabled"
+
+
+def test_idle_timeout_signs_out(app_env, monkeypatch):
+    monkeypatch.setenv("WARROOM_IDLE_MINUTES", "30")
+    at = open_page("overview", user="demo-analyst", lang="en",
+                   session={"_auth_last_seen": time.time() - 29 * 60})
+    assert at.metric  # 29 minutes: still signed in, and the clock restarts
+    assert at.session_state["_auth_last_seen"] > time.time() - 60
+    at = open_page("overview", user="demo-analyst", lang="en",
+                   session={"_auth_last_seen": time.time() - 31 * 60})
+    assert not at.metric and at.text_input(key="login_username")
+    assert [i.value for i in at.info] == [
+        "You were signed out after 30 minutes without activity"]
+    assert (_events(user="demo-analyst", action="logout").detail == "idle").any()
+
+
+def test_demo_users_only_in_demo_mode(app_env, monkeypatch):
+    at = open_page("overview", role=None, lang="en")
+    demo_buttons = [b.label for b in at.button if b.label.startswith("Demo:")]
+    assert len(demo_buttons) == len(DEMO_USERS)
+    assert any("Demo mode is on" in w.value for w in at.warning)
+    next(b for b in at.button if b.key == "login_demo-khonkaen").click()
+    at = at.run()
+    assert at.session_state["scope"].household_provinces == {"40"}
+    monkeypatch.setenv("WARROOM_DEMO", "0")
+    monkeypatch.setenv("WARROOM_AUTOLOGIN", "demo-executive")
+    off = open_page("overview", role=None, lang="en")
+    assert not [b for b in off.button if b.label.startswith("Demo:")]
+    assert "scope" not in off.session_state and not off.metric
+
+
+def test_autologin_names_a_demo_user_in_demo_mode(app_env, monkeypatch):
+    monkeypatch.setenv("WARROOM_AUTOLOGIN", "demo-pattani")
+    at = open_page("overview", role=None, lang="en")
+    assert at.session_state["scope"].household_provinces == {"94"}
+    monkeypatch.setenv("WARROOM_AUTOLOGIN", "someone-else")
+    at = open_page("overview", role=None, lang="en")
+    assert "scope" not in at.session_state
+
+
+def test_no_demo_users_without_demo_mode_even_when_asked(app_env, monkeypatch):
+    monkeypatch.setenv("WARROOM_DEMO", "")
+    at = open_page("overview", role=None, lang="th")
+    assert at.text_input(key="login_username")
+    assert not [b for b in at.button if b.key and b.key.startswith("login_demo")]

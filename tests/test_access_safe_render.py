@@ -1,0 +1,127 @@
+"""Safe rendering: hostile data strings (partner, activity, user names) show as text everywhere."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from components.nav import PAGES
+from domain.safe_text import csv_safe, html_text, md_text
+from tests.apptest_util import open_page
+
+HOSTILE_TH = "<img src=x onerror=alert(1)>"
+HOSTILE_EN = "${alert(1)}"
+# Raw fragments that must never reach an HTML context unescaped.
+RAW_HTML = ("<img src=x", "<script>", "onerror=alert(1)>")
+HOSTILE_AREA = "94"
+
+
+def test_text_helpers_neutralise_html_and_markdown():
+    assert html_text(HOSTILE_TH) == "&lt;img src=x onerror=alert(1)&gt;"
+    assert html_text('"quoted" & <b>') == "&quot;quoted&quot; &amp; &lt;b&gt;"
+    assert html_text(None) == ""
+    md = md_text(HOSTILE_EN + " **bold** [a](javascript:x) " + HOSTILE_TH)
+    assert "${" not in md and "**" not in md and "](" not in md and "<img" not in md
+    assert md_text("ปัตตานี") == "ปัตตานี"
+    assert md_text("a\nb") == "a b"
+
+
+def test_csv_export_cells_cannot_run_as_formulas():
+    df = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"],
+                       "n": [1, 2, 3, 4, 5]})
+    out = csv_safe(df)
+    assert list(out.name) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert list(out.n) == [1, 2, 3, 4, 5]
+    assert df.name[0].startswith("=")  # the input is not changed
+
+
+@pytest.fixture(scope="module")
+def hostile_db(demo_db, tmp_path_factory):
+    """A copy of the demo store with hostile partner, activity and user names in Pattani."""
+    from data import users
+    from data.store import Store
+
+    path = tmp_path_factory.mktemp("hostile") / "hostile.duckdb"
+    shutil.copy(demo_db, path)
+    store = Store(f"duckdb:///{path}")
+    try:
+        pid = int(store.scalar("SELECT MAX(partner_id) FROM partners")) + 1
+        aid = int(store.scalar("SELECT MAX(activity_id) FROM partner_activities")) + 1
+        store.execute("INSERT INTO partners (partner_id, name, name_en, sector, home_province) "
+                      "SELECT ?, ?, ?, sector, home_province FROM partners LIMIT 1",
+                      [pid, HOSTILE_TH, HOSTILE_EN])
+        # Copy the most recent activities in the area, so the hostile partner tops the lists.
+        store.execute(
+            "INSERT INTO partner_activities (activity_id, partner_id, area_code, province_code, "
+            "title, started_on, ended_on, beneficiaries, budget, status, batch_id) "
+            "SELECT ? + ROW_NUMBER() OVER (ORDER BY activity_id), ?, area_code, province_code, "
+            "?, started_on, ended_on, beneficiaries * 50, budget * 50, status, batch_id "
+            "FROM (SELECT * FROM partner_activities WHERE province_code = ? "
+            "ORDER BY started_on DESC LIMIT 5)",
+            [aid, pid, f"{HOSTILE_TH} {HOSTILE_EN}", HOSTILE_AREA])
+        store.execute("INSERT INTO activity_goals (activity_id, goal) "
+                      "SELECT activity_id, 1 FROM partner_activities WHERE partner_id = ?", [pid])
+        users.add_user(store, "hostile.user", actor="test", password="hostile-pass-1",
+                       display_name=f"{HOSTILE_TH} {HOSTILE_EN}", roles={"provincial", "admin"},
+                       provinces={HOSTILE_AREA})
+    finally:
+        store.close()
+    return path
+
+
+def unsafe_renderings(at) -> list[str]:
+    """Places where a hostile string reached the page as markup instead of text."""
+    found: list[str] = []
+    for kind in ("markdown", "caption"):
+        for el in at.get(kind):
+            body = el.proto.body
+            if any(raw in body for raw in RAW_HTML):
+                found.append(f"{kind} (html={el.proto.allow_html}): {body[:120]}")
+            elif HOSTILE_EN in body:
+                found.append(f"{kind} renders ${{...}} as LaTeX: {body[:120]}")
+    for el in at.get("plotly_chart"):
+        spec = el.proto.spec
+        if any(raw in spec for raw in RAW_HTML):
+            found.append("plotly figure with raw HTML in its text")
+    for el in at.get("component_instance"):
+        args = el.proto.json_args
+        if any(raw in args for raw in RAW_HTML):
+            found.append(f"component {el.proto.component_name} with raw HTML in its arguments")
+    for el in at.get("html"):
+        if any(raw in el.proto.body for raw in RAW_HTML):
+            found.append("st.html with raw HTML")
+    return found
+
+
+@pytest.fixture()
+def hostile_env(hostile_db, app_env, monkeypatch):
+    import streamlit as st
+
+    monkeypatch.setenv("WARROOM_DB", str(hostile_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return hostile_db
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
+def test_hostile_names_render_as_text_on_every_page(hostile_env, page, lang):
+    at = open_page(page, lang=lang, role="admin" if page.roles else "executive",
+                   query={"area": HOSTILE_AREA})
+    assert not at.exception, [e.value for e in at.exception]
+    assert unsafe_renderings(at) == []
+
+
+def test_hostile_user_name_in_the_sidebar_and_admin_page(hostile_env):
+    from components.datasource import get_store
+    from data.users import load_user
+
+    account = load_user(get_store(), "hostile.user")
+    at = open_page("admin", user=account, lang="en", query={"area": HOSTILE_AREA})
+    assert not at.exception
+    assert "## Administration" in [m.value for m in at.markdown]
+    assert unsafe_renderings(at) == []
+    box = next(m.value for m in at.markdown if "alert" in m.value)
+    assert "&lt;img" in box and "\\$" in box

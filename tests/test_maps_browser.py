@@ -1,0 +1,123 @@
+"""Browser tests of the maps: drawn offline (every non-local request blocked), every unit present."""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+
+import geothai
+import pytest
+
+from tests.browser_util import (
+    app_server,
+    assert_no_exception,
+    browser,
+    require_browser,
+    screenshot,
+    wait_rendered,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SHARED_GEO = Path(__file__).resolve().parents[3] / "shared" / "geo"
+if not SHARED_GEO.exists():  # worktrees live one level deeper than the main checkout
+    SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "geo"
+SHARED_FILES = {"district": "tha_adm2_districts_full.geojson",
+                "subdistrict": "tha_adm3_subdistricts_full.geojson"}
+
+
+def _leaflet_or_skip() -> None:
+    from components import assets
+
+    if assets.leaflet_ready():
+        return
+    try:
+        assets.install_npm(assets.LEAFLET)
+    except SystemExit as exc:
+        pytest.skip(f"Leaflet assets not installed and not downloadable: {exc}")
+
+
+# Streamlit fetches the favicon of ``page_icon=":material/..."`` (app.py) from Google Fonts;
+# that is the shell's, not the map's, and is listed separately.
+FAVICON = "fonts.gstatic.com/s/i/short-term/release/materialsymbols"
+
+
+def _offline_context(ctx):
+    """Abort every request that does not go to this machine; return the list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            if FAVICON not in route.request.url:
+                blocked.append(route.request.url)
+            route.abort()
+
+    ctx.route("**/*", handle)
+    return blocked
+
+
+def _map_frame(page):
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
+    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+
+
+def _count_polygons(page, expected: int) -> int:
+    frame = _map_frame(page)
+    paths = frame.locator("path.leaflet-interactive")
+    paths.nth(expected - 1).wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(500)
+    return paths.count()
+
+
+def test_province_map_draws_offline_from_builtin_boundaries(demo_db, tmp_path):
+    """No boundary import, no internet: the One Plan page still draws all 77 provinces."""
+    require_browser()
+    _leaflet_or_skip()
+    env = {"WARROOM_DATA_DIR": str(tmp_path)}  # an empty data dir: nothing installed
+    with app_server(demo_db, env) as base, browser() as ctx:
+        blocked = _offline_context(ctx)
+        page = ctx.new_page()
+        page.goto(f"{base}/plans?lang=en")
+        wait_rendered(page)
+        assert_no_exception(page)
+        assert _count_polygons(page, 77) == 77
+        frame = _map_frame(page)
+        assert frame.locator(".warroom-legend").count() == 1
+        assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
+        screenshot(page, "maps-province-offline")
+        assert blocked == [], f"requests left the machine: {blocked[:5]}"
+
+
+@pytest.fixture()
+def shared_data_dir(tmp_path):
+    """A data dir whose installed district/subdistrict files link to ../shared/geo (not copied)."""
+    if not all((SHARED_GEO / f).exists() for f in SHARED_FILES.values()):
+        pytest.skip("../shared/geo is absent")
+    folder = tmp_path / "boundaries"
+    folder.mkdir()
+    for level, name in SHARED_FILES.items():
+        (folder / f"{level}.geojson").symlink_to(SHARED_GEO / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("area", "level"), [("40", "district"), ("4001", "subdistrict")])
+def test_district_and_subdistrict_maps_draw_every_unit(demo_db, shared_data_dir, area, level):
+    require_browser()
+    _leaflet_or_skip()
+    if level == "district":
+        expected = len(geothai.districts(area))
+    else:
+        expected = len(geothai.subdistricts(area))
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(shared_data_dir)}) as base, \
+            browser() as ctx:
+        blocked = _offline_context(ctx)
+        page = ctx.new_page()
+        page.goto(f"{base}/plans?lang=th&area={area}")
+        wait_rendered(page)
+        assert_no_exception(page)
+        assert _count_polygons(page, expected) == expected
+        screenshot(page, f"maps-{level}-{area}")
+        assert blocked == [], f"requests left the machine: {blocked[:5]}"

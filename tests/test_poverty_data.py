@@ -1,0 +1,158 @@
+"""Pre-computed poverty aggregates equal the direct computation on the demo households."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import catalogue
+from data import poverty as P
+from data.scope import AccessScope
+from domain import poverty as pv
+
+YEAR = 2024
+
+
+def _households(store, where: str = "TRUE", params=()) -> pd.DataFrame:
+    cols = ", ".join(catalogue.DEPRIVATION_COLUMNS)
+    return store.query(
+        "SELECT house_code, village_code, province_code, district_code, members, target_poor, "
+        f"{cols} FROM households WHERE survey_year = ? AND {where}", [YEAR, *params])
+
+
+def _pattani_district(store) -> str:
+    return store.scalar("SELECT MIN(district_code) FROM households WHERE province_code = '94'")
+
+
+@pytest.mark.parametrize("k", [0.0, 1 / 3, 0.5, 1.0])
+def test_province_children_match_direct_af(store, everything, k):
+    district = _pattani_district(store)
+    got = P.poverty_by_child(store, everything, "94", YEAR, k=k).set_index("code")
+    hh = _households(store, "province_code = ?", ["94"])
+    for code, part in hh.groupby("district_code"):
+        direct = pv.af_measures(part, k=k)
+        row = got.loc[code]
+        assert row.population == direct.population
+        assert row.poor == direct.poor
+        assert row.h == pytest.approx(direct.h)
+        assert row.a == pytest.approx(direct.a)
+        assert row.mpi == pytest.approx(direct.mpi)
+        for dim, value in direct.contribution.items():
+            assert row[f"contrib_{dim}"] == pytest.approx(value)
+    assert district in got.index
+
+
+def test_weights_pass_through_to_sql(store, everything):
+    w = pv.nested_weights({"income": 3, "access": 0.5})
+    got = P.poverty_by_child(store, everything, "94", YEAR, k=0.25, weights=w.key())
+    direct = pv.af_measures(_households(store, "province_code = ?", ["94"]), k=0.25, weights=w)
+    total = P.poverty_area_totals(got, w.key())
+    assert total.poor == direct.poor
+    assert total.mpi == pytest.approx(direct.mpi)
+    assert total.contrib_income == pytest.approx(direct.contribution["income"])
+
+
+def test_national_totals_and_tpmap_counts(store, everything):
+    regions = P.poverty_by_child(store, everything, "", YEAR)
+    assert len(regions) == 6 and regions.code.str.startswith("R:").all()
+    provinces = P.poverty_by_child(store, everything, "", YEAR, grain="province")
+    assert len(provinces) == 77
+    hh = _households(store)
+    direct = pv.af_measures(hh)
+    counts = pv.tpmap_counts(hh)
+    for frame in (regions, provinces):
+        total = P.poverty_area_totals(frame)
+        assert total.population == hh.members.sum()
+        assert total.households == len(hh)
+        assert total.mpi == pytest.approx(direct.mpi)
+        for key, value in counts.items():
+            assert total[key] == value
+
+
+def test_children_add_up_to_parent(store, everything):
+    district = _pattani_district(store)
+    parent = P.poverty_by_child(store, everything, "94", YEAR).set_index("code").loc[district]
+    children = P.poverty_by_child(store, everything, district, YEAR)
+    for col in ("households", "population", "poor", "target_poor_people", "people_income"):
+        assert children[col].sum() == parent[col]
+    sub = children.code.iloc[0]
+    villages = P.poverty_by_child(store, everything, sub, YEAR)
+    assert villages.code.str.len().eq(8).all()
+    assert villages.population.sum() == children.set_index("code").loc[sub].population
+    one = P.poverty_by_child(store, everything, villages.code.iloc[0], YEAR)
+    assert len(one) == 1 and one.code.iloc[0] == villages.code.iloc[0]
+
+
+def test_trend_matches_direct(store, everything):
+    trend = P.poverty_trend(store, everything, "94").set_index("year")
+    assert list(trend.index) == list(range(2018, 2025))
+    hh = _households(store, "province_code = ?", ["94"])
+    assert trend.loc[YEAR].mpi == pytest.approx(pv.af_measures(hh).mpi)
+
+
+def test_pipeline_matches_cases(store, everything):
+    got = P.assistance_pipeline(store, everything, "94", YEAR)
+    direct = store.query(
+        "SELECT dimension, agency, status, COUNT(*) AS n FROM assistance_cases "
+        "WHERE survey_year = ? AND province_code = '94' GROUP BY 1, 2, 3", [YEAR])
+    assert got.cases.sum() == direct.n.sum() > 0
+    assert set(got.status) <= set(catalogue.CASE_STATUSES)
+
+
+def test_scope_restricts_aggregates(store):
+    pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    regions = P.poverty_by_child(store, pattani, "", YEAR)
+    assert list(regions.code) == ["R:SB"]
+    assert P.poverty_by_child(store, pattani, "50", YEAR).empty
+    assert P.poverty_by_child(store, AccessScope.nothing(), "", YEAR).empty
+    assert P.load_poverty_years(store, AccessScope.nothing()) == []
+
+
+def test_household_list_only_for_entitled_users(store, everything):
+    village = store.scalar(
+        "SELECT village_code FROM households WHERE province_code = '94' AND survey_year = ? "
+        "AND target_poor GROUP BY 1 ORDER BY COUNT(*) DESC, 1 LIMIT 1", [YEAR])
+    entitled = AccessScope(user="p", roles=frozenset({"provincial"}),
+                           provinces=frozenset({"94"}), household_provinces=frozenset({"94"}))
+    rows = P.load_target_households(store, entitled, village, YEAR)
+    expected = store.scalar("SELECT COUNT(*) FROM households WHERE village_code = ? AND "
+                            "survey_year = ? AND target_poor", [village, YEAR])
+    assert len(rows) >= expected > 0
+    assert list(rows.columns) == list(P.HOUSEHOLD_COLUMNS)
+    raw = store.query("SELECT house_code FROM households WHERE village_code = ?", [village])
+    shown = " ".join(rows.household)
+    assert not any(code in shown for code in raw.house_code)  # IDs are masked
+    assert P.load_target_households(store, everything, village, YEAR).empty
+    executive = AccessScope(user="e", roles=frozenset({"executive"}), provinces=None)
+    assert P.load_target_households(store, executive, village, YEAR).empty
+    other = AccessScope(user="o", provinces=frozenset({"94", "50"}),
+                        household_provinces=frozenset({"50"}))
+    assert P.load_target_households(store, other, village, YEAR).empty
+
+
+def test_refresh_is_idempotent_and_by_year(demo_db, tmp_path):
+    import shutil
+
+    from data.store import open_store
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, copy)
+    s = open_store(f"duckdb:///{copy}")
+    try:
+        before = s.scalar("SELECT SUM(people) FROM poverty_profiles")
+        counts = P.refresh_poverty_aggregates(s, years=[YEAR])
+        assert s.scalar("SELECT SUM(people) FROM poverty_profiles") == before
+        assert counts["poverty_profiles"] > 0
+        s.execute("DELETE FROM households WHERE survey_year = ? AND province_code = '94'", [YEAR])
+        P.refresh_poverty_aggregates(s)
+        assert s.scalar("SELECT COUNT(*) FROM poverty_profiles WHERE survey_year = ? AND "
+                        "province_code = '94'", [YEAR]) == 0
+    finally:
+        s.close()
+
+
+def test_bad_area_code_is_a_clear_error(store, everything):
+    with pytest.raises(ValueError):
+        P.area_filter("R:XX")
+    with pytest.raises(ValueError):
+        P.area_filter("123")
