@@ -7,7 +7,7 @@ import sys
 import types
 
 from bench import run as bench_run
-from bench.bench_store import pandas_children, pandas_sdg_scores
+from bench.bench_store import pandas_children, pandas_children_rollup, pandas_sdg_scores
 from data.queries import target_poor_by_child
 
 
@@ -42,12 +42,14 @@ def test_pandas_baselines_answer_like_the_store(store, everything):
     hh = store.query("SELECT village_code, province_code, members, target_poor FROM households "
                      "WHERE survey_year = ?", [year])
     areas = store.query("SELECT code, name_th, name_en FROM areas")
+    rollup = store.query("SELECT * FROM household_rollup WHERE survey_year = ?", [year])
     for code in ("", "R:NE", "30", "3001"):
         got = target_poor_by_child(store, everything, code, year)
-        expected = pandas_children(hh, areas, code)
-        assert got.code.tolist() == expected.code.tolist(), code
-        assert got.target_poor_people.astype(int).tolist() == \
-            expected.target_poor_people.astype(int).tolist()
+        for expected in (pandas_children(hh, areas, code),
+                         pandas_children_rollup(rollup, areas, code)):
+            assert got.code.tolist() == expected.code.tolist(), code
+            assert got.target_poor_people.astype(int).tolist() == \
+                expected.target_poor_people.astype(int).tolist()
     values = store.query("SELECT * FROM sdg_values")
     indicators = store.query("SELECT * FROM sdg_indicators")
     scores = pandas_sdg_scores(values, indicators, 2023)
