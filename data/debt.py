@@ -86,7 +86,7 @@ def debt_by_creditor(store: Store, scope: AccessScope, area_code: str) -> pd.Dat
     sql, args = _scoped(scope, area_code)
     return store.query(
         "SELECT creditor_type, COUNT(*) AS cases, SUM(debt_amount) AS debt_amount "
-        f"FROM debt_cases WHERE {sql} GROUP BY 1 ORDER BY 2 DESC", args)
+        f"FROM debt_cases WHERE {sql} GROUP BY 1 ORDER BY 2 DESC, 1", args)
 
 
 def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dict[str, Any]:

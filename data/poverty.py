@@ -176,7 +176,8 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
                      grain: str | None = None) -> pd.DataFrame:
     """AF totals and measures of each child unit of ``area_code`` in one survey year.
 
-    Children: regions under the country, provinces under a region, then districts,
+    Children: regions under the country (provinces for a user restricted to some
+    provinces), provinces under a region, then districts,
     subdistricts and villages; a village lists itself. ``grain="province"`` lists provinces
     under the country (for its map). Columns: code, name_th, name_en, the additive totals
     (households, population, poor, score_poor, cen_*, raw_*, people_<dim>, cdim_<dim>,
@@ -190,7 +191,9 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
     df = (_query_totals(store, scope, area_code, group, year, k, w))
     if df.empty:
         return _empty_totals(w)
-    if not area_code and grain != "province":
+    # A user restricted to some provinces has no region picker: their provinces are the
+    # children of the country (a region row holding one province's figures would mislead).
+    if not area_code and grain != "province" and scope.all_provinces:
         df = _to_regions(df)
     else:
         df = df.merge(_names(store, df.code.tolist()), on="code", how="left")

@@ -182,7 +182,7 @@ def activities_by_sector(store: Store, scope: AccessScope, area_code: str,
         "SELECT p.sector, COUNT(*) AS activities, SUM(a.beneficiaries) AS beneficiaries, "
         "SUM(a.budget) AS budget FROM partner_activities a JOIN partners p USING (partner_id) "
         f"WHERE EXTRACT(year FROM a.started_on) = ? AND {where} AND {cond} "
-        "GROUP BY 1 ORDER BY 2 DESC, 1",  # ties in a fixed order on every backend
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
         [year, *params, *cond_params],
     )
 
