@@ -131,7 +131,8 @@ def _drilldown(ctx: Any, year: int) -> list[dict[str, Any]]:
                          "backend": backend, "median_ms": timing.median_ms,
                          "p95_ms": timing.p95_ms, "baseline_ms": base.median_ms,
                          "extra": {"children": len(got), "same_as_pandas": same,
-                                   "pandas_on_rollup_ms": round(base_rollup.median_ms, 1)}})
+                                   "pandas_on_rollup_ms": round(base_rollup.median_ms, 1),
+                                   "cpu_ms": _cpu(timing), "pandas_cpu_ms": _cpu(base)}})
     # The Overview headline (households, target poor this and last year, cases, activities).
     for level, code in (("country", ""), ("province", "30")):
         base = measure(lambda c=code: pandas_headline(hh, c), repeat=ctx.repeat)
@@ -145,12 +146,18 @@ def _drilldown(ctx: Any, year: int) -> list[dict[str, Any]]:
             rows.append({"benchmark": "headline", "case": f"{level} {code or 'TH'}",
                          "backend": backend, "median_ms": timing.median_ms,
                          "p95_ms": timing.p95_ms, "baseline_ms": base.median_ms,
-                         "extra": {"same_as_pandas": same}})
+                         "extra": {"same_as_pandas": same, "cpu_ms": _cpu(timing),
+                                   "pandas_cpu_ms": _cpu(base)}})
     rows.append({"benchmark": "pandas_load", "case": f"households {year} into pandas",
                  "backend": "duckdb", "median_ms": load_ms,
                  "extra": {"rows": len(hh), "frame_mb": round(
                      hh.memory_usage(deep=True).sum() / 1e6)}})
     return rows
+
+
+def _cpu(t: Any) -> float | None:
+    """Process CPU ms of a run (client side: DuckDB's threads count, PostgreSQL's server not)."""
+    return None if t.cpu_median_ms is None else round(t.cpu_median_ms, 1)
 
 
 # -- SDG scoring ---------------------------------------------------------------------------
@@ -306,7 +313,8 @@ def _pages(ctx: Any) -> list[dict[str, Any]]:
                 warm = measure(at.run, repeat=ctx.repeat, warmup=0)
                 rows.append({"benchmark": "page_rerun", "case": page.key, "backend": backend,
                              "median_ms": warm.median_ms, "p95_ms": warm.p95_ms,
-                             "extra": {"first_run_ms": round(cold_ms), "errors": errors}})
+                             "extra": {"first_run_ms": round(cold_ms), "errors": errors,
+                                       "cpu_ms": _cpu(warm)}})
             st.cache_resource.clear()
     finally:
         for k, v in saved.items():
