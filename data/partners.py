@@ -130,12 +130,14 @@ def households_by_child(store: Store, scope: AccessScope, area_code: str,
     length = child_code_length(area_code)
     where, params = scope.sql_filter("province_code")
     cond, cond_params = area_condition(area_code, "village_code")
+    # Summed from the village rollup (data/rollup.py), not from 13 million household rows.
     return store.query(
-        f"SELECT substr(village_code, 1, {int(length)}) AS code, COUNT(*) AS households, "
-        "SUM(members) AS people, "
-        "SUM(CASE WHEN target_poor THEN 1 ELSE 0 END) AS target_poor_households, "
-        "SUM(CASE WHEN target_poor THEN members ELSE 0 END) AS target_poor_people "
-        f"FROM households WHERE survey_year = ? AND {where} AND {cond} GROUP BY 1 ORDER BY 1",
+        f"SELECT substr(village_code, 1, {int(length)}) AS code, "
+        "CAST(SUM(households) AS BIGINT) AS households, CAST(SUM(people) AS BIGINT) AS people, "
+        "CAST(SUM(target_poor_households) AS BIGINT) AS target_poor_households, "
+        "CAST(SUM(target_poor_people) AS BIGINT) AS target_poor_people "
+        f"FROM household_rollup WHERE survey_year = ? AND {where} AND {cond} "
+        "GROUP BY 1 ORDER BY 1",
         [year, *params, *cond_params])
 
 
@@ -158,7 +160,7 @@ def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,
 
 
 def load_household_years(store: Store, scope: AccessScope) -> list[int]:
-    rows = store.rows("SELECT DISTINCT survey_year FROM households ORDER BY 1")
+    rows = store.rows("SELECT DISTINCT survey_year FROM household_rollup ORDER BY 1")
     return [int(r[0]) for r in rows]
 
 
