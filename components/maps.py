@@ -317,7 +317,9 @@ def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
     for colour in [*colours, NO_DATA]:
         if colour not in by_colour:
             continue
-        xs, ys = by_colour[colour]
+        # Float arrays (NaN between rings): plotly validates a list element by element, an
+        # array at once; this halved the Overview's rerun time (bench: page_rerun).
+        xs, ys = (np.array(v, dtype=float) for v in by_colour[colour])
         fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
                                  line={"color": "#666", "width": 0.4}, hoverinfo="skip",
                                  name=labels.get(colour, no_data)))
