@@ -40,7 +40,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) artifacts static/vendor
+	rm -rf $(VENV) artifacts static/vendor static/cache
 
 # -- scale: benchmarks and load test (see docs/deployment.md) ------------------------------
 # The national store (about 13 million households a year) is built once with

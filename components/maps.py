@@ -128,6 +128,11 @@ class _AreaLayer(MacroElement):
     }
   }).addTo(map);
   map.getContainer().style.background = "#f4f6f8";
+  // The app's own Thai font inside the map frame (tooltips, legend, attribution).
+  var css = document.createElement("style");
+  css.textContent = "@font-face{font-family:NotoSansThai;src:url(" + {{ this.font }} + ")}" +
+    ".leaflet-container{font-family:NotoSansThai,sans-serif}";
+  document.head.appendChild(css);
   W.fit = function () {
     map.invalidateSize();
     var sel = W.selected && W.layers[W.selected];
@@ -194,6 +199,7 @@ class _AreaLayer(MacroElement):
         self.url = json.dumps(url)
         self.inline = inline if inline is not None else "null"
         self.attribution = _js_string(attribution)
+        self.font = json.dumps(f"{_static_prefix()}app/static/vendor/NotoSansThai.ttf")
         self.no_data = NO_DATA
 
 
@@ -433,16 +439,19 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     if view == "tiles":
         fig = tilegrid.build_tile_map(values, **{k: v for k, v in common.items()
                                                  if k not in ("level", "parent_code")})
-        event = render_chart(fig, key=f"{key}_tiles", meta=meta, on_select="rerun",
+        # A fresh chart key after each click: a plotly selection would otherwise persist and
+        # a later click on the same tile would look like the old one.
+        n_key = f"_map_tiles_n_{key}"
+        n = st.session_state.get(n_key, 0)
+        event = render_chart(fig, key=f"{key}_tiles{n}", meta=meta, on_select="rerun",
                              selection_mode="points")
         points = (getattr(event, "selection", None) or {}).get("points") or []
         codes = [p.get("customdata") for p in points if p.get("customdata")]
-        code = codes[0] if codes else None
-        if isinstance(code, list):
-            code = code[0]
-        return _clicked({"last_active_drawing": {"properties": {"code": code}},
-                         "last_object_clicked_count": 0}, f"{key}_tiles", "tiles") if code \
-            else None
+        if not codes:
+            return None
+        st.session_state[n_key] = n + 1
+        code = codes[0]
+        return str(code[0] if isinstance(code, list) else code)
     if view == "image" or not assets.leaflet_ready():
         if view != "image":
             st.caption(t("map_assets_missing"))

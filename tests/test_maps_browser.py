@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 from pathlib import Path
 
@@ -34,6 +35,8 @@ def _leaflet_or_skip() -> None:
     try:
         assets.install_npm(assets.LEAFLET)
     except SystemExit as exc:
+        if os.environ.get("WARROOM_REQUIRE_BROWSER"):
+            pytest.fail(f"Leaflet assets missing: {exc}")
         pytest.skip(f"Leaflet assets not installed and not downloadable: {exc}")
 
 
