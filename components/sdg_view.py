@@ -168,7 +168,7 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
                                                  help=unit_label(spec.unit)),
             "score": st.column_config.ProgressColumn(t("sdg_score"), min_value=0,
                                                      max_value=100, format="%.0f",
-                                                     width="small"),
+                                                     width="small", help=t("sdg_score_help")),
             "change": st.column_config.TextColumn(t("sdg_change"), width="small",
                                                   help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
