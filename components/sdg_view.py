@@ -276,6 +276,8 @@ def render_comparison(area: str, level: str, year: int) -> None:
 
 
 def render_rules_note() -> None:
+    legend = " · ".join(status_label(s) for s in scoring.STATUSES)
+    st.caption(f"{t('sdg_status')}: {legend}. {t('sdg_status_help')}.")
     st.caption(t("sdg_rules_note", ind=round(100 * scoring.MIN_INDICATOR_SHARE),
                  goals=round(100 * scoring.MIN_GOAL_SHARE)))
 
