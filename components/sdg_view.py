@@ -66,11 +66,17 @@ def goal_tiles_css(selected: int | None, prefix: str) -> str:
     for g in GOALS:
         colour = goal_colour(g)
         ring = "box-shadow: 0 0 0 4px #1f2933;" if g == selected else "opacity: 0.82;"
+        # !important and every state: Streamlit's own hover/focus/active styles would
+        # otherwise paint the selected (focused) tile white.
+        button = (f".st-key-{prefix}{g} button, .st-key-{prefix}{g} button:hover, "
+                  f".st-key-{prefix}{g} button:focus, .st-key-{prefix}{g} button:active, "
+                  f".st-key-{prefix}{g} button:focus-visible")
         rules.append(
-            f".st-key-{prefix}{g} button {{ background: {colour}; color: white; border: 0; "
-            f"font-weight: 700; font-size: 1.25rem; min-height: 3.1rem; width: 100%; {ring} }}"
-            f".st-key-{prefix}{g} button p {{ font-size: 1.35rem; font-weight: 700; }}"
-            f".st-key-{prefix}{g} button:hover {{ opacity: 1; color: white; }}")
+            f"{button} {{ background: {colour} !important; color: white !important; "
+            f"border: 0 !important; min-height: 3.1rem; width: 100%; {ring} }}"
+            f".st-key-{prefix}{g} button p {{ font-size: 1.35rem; font-weight: 700; "
+            f"color: white !important; }}"
+            f".st-key-{prefix}{g} button:hover {{ opacity: 1; }}")
     return "<style>" + "\n".join(rules) + "</style>"
 
 
@@ -162,10 +168,11 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
                                                  help=unit_label(spec.unit)),
             "score": st.column_config.ProgressColumn(t("sdg_score"), min_value=0,
                                                      max_value=100, format="%.0f",
-                                                     width="small"),
+                                                     width="small", help=t("sdg_score_help")),
             "change": st.column_config.TextColumn(t("sdg_change"), width="small",
                                                   help=t("sdg_change_help")),
-            "status": st.column_config.TextColumn(t("sdg_status"), help=t("sdg_status_help")),
+            "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
+                                                  help=t("sdg_status_help")),
         })
 
 
@@ -269,6 +276,8 @@ def render_comparison(area: str, level: str, year: int) -> None:
 
 
 def render_rules_note() -> None:
+    legend = " · ".join(status_label(s) for s in scoring.STATUSES)
+    st.caption(f"{t('sdg_status')}: {legend}. {t('sdg_status_help')}.")
     st.caption(t("sdg_rules_note", ind=round(100 * scoring.MIN_INDICATOR_SHARE),
                  goals=round(100 * scoring.MIN_GOAL_SHARE)))
 
@@ -311,7 +320,7 @@ def render_sdg_page() -> None:
     if ranking.empty:
         st.info(t("no_data"))
         return
-    left, right = st.columns([1, 1])
+    left, right = st.columns([5, 6])
     with left:
         render_indicator_map(spec, ranking, shown_level, area, year)
     with right:

@@ -186,3 +186,29 @@ def test_indicator_ranking_matches_the_stored_values(store, everything):
                        [ranked.area_code.iloc[0]])
     assert ranked.value.iloc[0] == pytest.approx(raw)
     assert set(r.status.dropna()) <= set(sdg.STATUSES)
+
+
+def test_overview_headline_of_a_region_adds_up_its_provinces(store, everything):
+    from data.areas import REGIONS_NESDC
+    from data.overview import overview_headline
+
+    region = next(r for r in REGIONS_NESDC if r.code == "NE")
+    whole = overview_headline(store, everything, 2023, "R:NE")
+    parts = [overview_headline(store, everything, 2023, p) for p in region.provinces]
+    assert whole["households"] > 0
+    assert whole["households"] == sum(p["households"] for p in parts)
+    assert whole["target_poor_people"] == sum(p["target_poor_people"] for p in parts)
+    assert whole["target_poor_people_prev"] == sum(p["target_poor_people_prev"] or 0
+                                                   for p in parts)
+
+
+def test_index_movers_change_is_this_year_minus_last(store, everything):
+    from data import sdg as q
+    from data.overview import index_movers
+
+    movers = index_movers(store, everything, "province", 2023)
+    before = q.sdg_index_by_area(store, everything, "province", 2022).set_index("area_code")
+    row = movers.iloc[0]
+    assert row["prev_index"] == pytest.approx(before.loc[row.area_code, "index"])
+    assert row["change"] == pytest.approx(row["index"] - row["prev_index"])
+    assert len(movers) == 77
