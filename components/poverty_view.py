@@ -10,7 +10,8 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_title
-from components.datasource import current_scope, fetch
+from components.auth import record_household_view
+from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
 from components.ui import (
@@ -371,7 +372,8 @@ def render_pipeline(area: str, year: int) -> None:
 def render_households(area: str, year: int, k: float) -> None:
     """The village's target households, only for users entitled to this province's records."""
     st.markdown(f"#### {t('poverty_households_title')}")
-    if not current_scope().can_list_households(area):
+    # Checks the user's right and puts the view on the audit log (who, when, which village).
+    if not record_household_view(area, "poverty"):
         st.info(t("poverty_households_not_entitled"))
         return
     df = fetch(load_target_households, area, year, k)

@@ -74,7 +74,7 @@ def load_area_names(store: Store, scope: AccessScope, codes: tuple[str, ...]) ->
 def load_years(store: Store, scope: AccessScope) -> list[int]:
     """Years that have household or SDG data, oldest first."""
     rows = store.rows(
-        "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM households "
+        "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM household_rollup "
         "UNION SELECT year AS y FROM sdg_values) t ORDER BY y")
     return [int(r[0]) for r in rows]
 
@@ -182,7 +182,7 @@ def activities_by_sector(store: Store, scope: AccessScope, area_code: str,
         "SELECT p.sector, COUNT(*) AS activities, SUM(a.beneficiaries) AS beneficiaries, "
         "SUM(a.budget) AS budget FROM partner_activities a JOIN partners p USING (partner_id) "
         f"WHERE EXTRACT(year FROM a.started_on) = ? AND {where} AND {cond} "
-        "GROUP BY 1 ORDER BY 2 DESC",
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
         [year, *params, *cond_params],
     )
 
