@@ -186,7 +186,7 @@ def render_children_map(area: str, year: int, measure: str, dim: str | None,
     values = pd.DataFrame({"code": df.code, "value": _measure_display(df, measure, dim)})
     clicked = render_area_map(
         values, level=_MAP_LEVEL[level_key], key=f"pov_map_{level_key}", value_label=label,
-        fmt=_fmt(measure), parent_code=area if area and not area.startswith("R:") else None,
+        fmt=_fmt(measure), parent_code=area or None,
         higher_is_better=False, meta=_meta("poverty_map_title", area, year), height=480)
     if clicked and clicked != area:
         state.set_area(clicked)
