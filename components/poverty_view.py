@@ -66,6 +66,35 @@ def _options() -> tuple[str, str | None, str]:
     return measure, (None if dim == "all" else dim), k
 
 
+_EQUAL = ",".join("1" for _ in catalogue.DIMENSION_CODES)
+
+
+def _weights() -> tuple[tuple[str, float], ...] | None:
+    """Relative dimension weights (URL ``pov_w``, e.g. ``1,1,1,2,1``); None when equal."""
+    raw = state.url_param("pov_w", _EQUAL)
+    try:
+        values = pv.parse_dimension_weights(raw)
+    except ValueError:
+        values = pv.parse_dimension_weights(_EQUAL)
+    with st.expander(t("poverty_weights")):
+        cols = st.columns(len(catalogue.DIMENSION_CODES))
+        chosen = []
+        for col, dim, value in zip(cols, catalogue.DIMENSION_CODES, values, strict=True):
+            key = f"pov_w_{dim}"
+            if key not in st.session_state:
+                st.session_state[key] = float(value)
+            with col:
+                chosen.append(st.number_input(_dim_name(dim), min_value=0.0, max_value=10.0,
+                                              step=0.5, key=key))
+        st.caption(t("poverty_weights_help"))
+    if sum(chosen) <= 0:
+        chosen = [1.0] * len(chosen)
+    st.session_state["pov_w"] = ",".join(f"{v:g}" for v in chosen)
+    if len(set(chosen)) == 1:
+        return None
+    return pv.nested_weights(dict(zip(catalogue.DIMENSION_CODES, chosen, strict=True))).key()
+
+
 def _dim_name(dim: str) -> str:
     return next((th if lang() == "th" else en) for d, th, en in catalogue.DIMENSIONS if d == dim)
 
@@ -175,18 +204,18 @@ def _go_down(children: pd.DataFrame, area: str) -> None:
 
 @guarded
 def render_children_map(area: str, year: int, measure: str, dim: str | None,
-                        k: float) -> None:
+                        k: float, weights: tuple[tuple[str, float], ...] | None) -> None:
     level_key = "" if not area else ("R" if area.startswith("R:") else len(area))
     label = _measure_label(measure, dim)
     if level_key not in _MAP_LEVEL:
         return
     # Under the whole country the map shows provinces (regions have no boundaries of their own).
     grain = "province" if not area else None
-    df = fetch(poverty_by_child, area, year, k, None, grain)
+    df = fetch(poverty_by_child, area, year, k, weights, grain)
     values = pd.DataFrame({"code": df.code, "value": _measure_display(df, measure, dim)})
     clicked = render_area_map(
         values, level=_MAP_LEVEL[level_key], key=f"pov_map_{level_key}", value_label=label,
-        fmt=_fmt(measure), parent_code=area if area and not area.startswith("R:") else None,
+        fmt=_fmt(measure), parent_code=area or None,
         higher_is_better=False, meta=_meta("poverty_map_title", area, year), height=480)
     if clicked and clicked != area:
         state.set_area(clicked)
@@ -314,9 +343,10 @@ def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
 
 
 @guarded
-def render_trend(area: str, measure: str, dim: str | None, k: float) -> None:
+def render_trend(area: str, measure: str, dim: str | None, k: float,
+                 weights: tuple[tuple[str, float], ...] | None) -> None:
     st.markdown(f"#### {t('poverty_trend_title')}")
-    trend = fetch(poverty_trend, area, k)
+    trend = fetch(poverty_trend, area, k, weights)
     if trend.empty:
         st.info(t("no_data"))
         return
@@ -369,14 +399,15 @@ def render_pipeline(area: str, year: int) -> None:
 
 
 @guarded
-def render_households(area: str, year: int, k: float) -> None:
+def render_households(area: str, year: int, k: float,
+                      weights: tuple[tuple[str, float], ...] | None) -> None:
     """The village's target households, only for users entitled to this province's records."""
     st.markdown(f"#### {t('poverty_households_title')}")
     # Checks the user's right and puts the view on the audit log (who, when, which village).
     if not record_household_view(area, "poverty"):
         st.info(t("poverty_households_not_entitled"))
         return
-    df = fetch(load_target_households, area, year, k)
+    df = fetch(load_target_households, area, year, k, weights)
     if df.empty:
         st.info(t("poverty_households_none"))
         return
@@ -418,14 +449,16 @@ def render_poverty_page() -> None:
         st.info(t("poverty_no_survey", years=", ".join(fmt_year(y, language) for y in years)))
         return
     measure, dim, k_text = _options()
+    weights = _weights()
     k = pv.parse_k(k_text)
-    children = fetch(poverty_by_child, area, year, k)
+    children = fetch(poverty_by_child, area, year, k, weights)
     if children.empty:
         st.info(t("no_data"))
         return
-    total = poverty_area_totals(children)
+    total = poverty_area_totals(children, weights)
     render_measure_kpis(total)
-    st.caption(t("poverty_af_caption", k=k_text))
+    st.caption(t("poverty_af_caption", k=k_text)
+               + ("" if weights is None else " · " + t("poverty_weights_custom")))
 
     if len(area) < 8:
         left, right = st.columns([5, 6])
@@ -433,7 +466,7 @@ def render_poverty_page() -> None:
             if len(area) == 6:
                 render_village_bars(area, year, children, measure, dim)
             else:
-                render_children_map(area, year, measure, dim, k)
+                render_children_map(area, year, measure, dim, k, weights)
         with right:
             render_children_table(area, year, children, measure, dim)
     left, right = st.columns(2)
@@ -445,7 +478,7 @@ def render_poverty_page() -> None:
     with left:
         render_dimension_counts(area, year, total)
     with right:
-        render_trend(area, measure, dim, k)
+        render_trend(area, measure, dim, k, weights)
     render_pipeline(area, year)
     if len(area) == 8:
-        render_households(area, year, k)
+        render_households(area, year, k, weights)

@@ -90,6 +90,18 @@ def weights_from_key(key: tuple[tuple[str, float], ...] | None) -> Weights:
     return Weights(cols, tuple(float(v) for _, v in key), tuple(by_col[c].dimension for c in cols))
 
 
+def parse_dimension_weights(text: str) -> tuple[float, ...]:
+    """Relative weights of the 5 dimensions from ``"1,1,1,2,1"`` (non-negative, not all 0)."""
+    try:
+        values = tuple(float(v) for v in str(text).split(","))
+    except ValueError as exc:
+        raise ValueError(f"not dimension weights: {text!r}") from exc
+    if len(values) != len(DIMENSION_CODES) or any(not 0 <= v <= 100 for v in values) \
+            or sum(values) <= 0:
+        raise ValueError(f"give {len(DIMENSION_CODES)} non-negative weights, not {text!r}")
+    return values
+
+
 def parse_k(value: str | float | Fraction) -> float:
     """A cut-off from ``"1/3"``, ``0.5`` or a Fraction; must lie in [0, 1]."""
     try:

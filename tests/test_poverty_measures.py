@@ -176,3 +176,10 @@ def test_case_status():
     assert pv.case_status(["resolved", "in_progress"]) == "in_progress"
     assert pv.case_status(["resolved", "identified", "in_progress"]) == "identified"
     assert pv.case_status(["resolved"]) == "resolved"
+
+
+def test_parse_dimension_weights():
+    assert pv.parse_dimension_weights("1,1,1,2,1") == (1.0, 1.0, 1.0, 2.0, 1.0)
+    for bad in ("1,1,1", "0,0,0,0,0", "a,1,1,1,1", "-1,1,1,1,1"):
+        with pytest.raises(ValueError):
+            pv.parse_dimension_weights(bad)

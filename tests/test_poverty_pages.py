@@ -119,3 +119,18 @@ def test_walk_down_and_back_up(app_env):
     at.button(key="pov_crumb_0").click().run()
     assert at.session_state["area"] == ""
 
+
+
+def test_custom_dimension_weights_from_url(app_env):
+    base = open_page("poverty", lang="en", query={"year": YEAR, "area": "94", "pov_k": "1/5"})
+    at = open_page("poverty", lang="en", query={"year": YEAR, "area": "94", "pov_k": "1/5",
+                                                "pov_w": "1,1,1,4,1"})
+    assert_clean(at)
+    assert at.session_state["pov_w_income"] == 4.0
+    assert "custom dimension weights" in _texts(at)
+    mpi = {m.label: m.value for m in at.metric}["MPI"]
+    assert mpi != {m.label: m.value for m in base.metric}["MPI"]
+    # Back to equal weights in the widget: the URL follows.
+    at.number_input(key="pov_w_income").set_value(1.0).run()
+    assert_clean(at)
+    assert at.query_params["pov_w"] in ("1,1,1,1,1", ["1,1,1,1,1"])
