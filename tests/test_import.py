@@ -474,3 +474,18 @@ def test_catalogue_shows_lineage(db):
     assert cat.loc["partners", "initial_rows"] == 2
     only_loei = AccessScope(user="l", roles=frozenset({"analyst"}), provinces=frozenset({"42"}))
     assert load_catalogue(db, only_loei).set_index("dataset").loc["sdg_values", "rows"] == 0
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_templates_import_back(db, lang, fmt):
+    from data.importer import KINDS
+    from data.importer.templates import template_csv, template_xlsx
+
+    for kind in KINDS:
+        data = (template_csv if fmt == "csv" else template_xlsx)(kind, lang)
+        if fmt == "csv":
+            assert data.startswith(b"\xef\xbb\xbf")
+        p = preview_import(db, STEWARD, data, f"template.{fmt}", kind)
+        assert p.rows_read == 1, kind
+        assert not p.notes["ignored_columns"], (kind, p.notes["ignored_columns"])
