@@ -20,8 +20,9 @@ AUDIT_LIMIT = 5000
 _MESSAGE = "_admin_message"
 
 
-def _role_label(role: str) -> str:
-    return t(f"access_role_{role}")
+def _role_labels() -> dict[str, str]:
+    # Labels are computed in the run: a format function must not read session state later.
+    return {r: t(f"access_role_{r}") for r in ROLES}
 
 
 def _province_labels() -> dict[str, str]:
@@ -82,8 +83,9 @@ def render_users() -> None:
     if frame.empty:
         st.info(t("access_no_users"))
     else:
+        labels = _role_labels()
         view = frame.assign(roles=frame.roles.map(
-            lambda r: ", ".join(_role_label(x) for x in r.split(", ") if x)))
+            lambda r: ", ".join(labels.get(x, x) for x in r.split(", ") if x)))
         render_table(view, key="adm_users", column_config={
             "username": t("access_col_username"), "display_name": t("access_col_display_name"),
             "email": t("access_col_email"), "roles": t("access_col_roles"),
@@ -93,7 +95,7 @@ def render_users() -> None:
                                                           format="YYYY-MM-DD HH:mm"),
             "created_by": None,
         })
-    provinces = _province_labels()
+    provinces, roles = _province_labels(), _role_labels()
     left, right = st.columns(2)
     with left, st.form("adm_add_form", border=True, clear_on_submit=False):
         st.markdown(f"#### {t('access_add_user')}")
@@ -101,7 +103,7 @@ def render_users() -> None:
         st.text_input(t("access_col_display_name"), key="adm_new_name")
         st.text_input(t("access_col_email"), key="adm_new_email")
         st.multiselect(t("access_col_roles"), list(ROLES), key="adm_new_roles",
-                       format_func=_role_label)
+                       format_func=roles.__getitem__)
         st.multiselect(t("access_col_provinces"), list(provinces), key="adm_new_provinces",
                        format_func=provinces.__getitem__)
         st.text_input(t("access_new_password"), key="adm_new_password", type="password")
@@ -120,7 +122,7 @@ def render_users() -> None:
             st.text_input(t("access_col_display_name"), key="adm_edit_name")
             st.text_input(t("access_col_email"), key="adm_edit_email")
             st.multiselect(t("access_col_roles"), list(ROLES), key="adm_edit_roles",
-                           format_func=_role_label)
+                           format_func=roles.__getitem__)
             st.multiselect(t("access_col_provinces"), list(provinces), key="adm_edit_provinces",
                            format_func=provinces.__getitem__)
             st.form_submit_button(t("access_save"), on_click=_on_save, args=(picked,))
@@ -138,9 +140,10 @@ def render_audit_log() -> None:
     scope, store = current_scope(), get_store()
     c1, c2, c3, c4, c5 = st.columns(5)
     user = c1.text_input(t("access_filter_user"), key="adm_f_user")
-    actions = [""] + load_audit_actions(store, scope)
-    action = c2.selectbox(t("access_filter_action"), actions, key="adm_f_action",
-                          format_func=lambda a: a or t("access_all_actions"))
+    actions = {"": t("access_all_actions")}
+    actions.update({a: a for a in load_audit_actions(store, scope)})
+    action = c2.selectbox(t("access_filter_action"), list(actions), key="adm_f_action",
+                          format_func=actions.__getitem__)
     area = c3.text_input(t("access_filter_area"), key="adm_f_area").strip()
     since = c4.date_input(t("access_filter_since"), value=None, key="adm_f_since")
     until = c5.date_input(t("access_filter_until"), value=None, key="adm_f_until")

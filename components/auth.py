@@ -69,12 +69,11 @@ def record_action(action: str, area: str | None = None, detail: str | None = Non
 def record_household_view(area: str, detail: str = "household_list") -> bool:
     """Check and record a view of household-level data for ``area``; call before rendering it.
 
-    Returns False (and records the refusal) when the user may not list households there.
-    Repeated reruns of the same view are recorded once.
+    Returns False when the user may not list households there (nothing is shown, so nothing
+    is recorded). Repeated reruns of the same view are recorded once.
     """
     scope = current_scope()
     if not scope.can_list_households(area):
-        record_action("household_list_denied", area, detail)
         return False
     if st.session_state.get(_LAST_HH_KEY) != (area, detail):
         st.session_state[_LAST_HH_KEY] = (area, detail)

@@ -15,6 +15,9 @@ HOSTILE_TH = "<img src=x onerror=alert(1)>"
 HOSTILE_EN = "${alert(1)}"
 # Raw fragments that must never reach an HTML context unescaped.
 RAW_HTML = ("<img src=x", "<script>", "onerror=alert(1)>")
+# A map component's arguments are a whole HTML document (Leaflet's own <script> included):
+# there, only the hostile strings themselves count.
+RAW_HOSTILE = ("<img src=x", "onerror=alert(1)>")
 HOSTILE_AREA = "94"
 
 
@@ -87,7 +90,7 @@ def unsafe_renderings(at) -> list[str]:
             found.append("plotly figure with raw HTML in its text")
     for el in at.get("component_instance"):
         args = el.proto.json_args
-        if any(raw in args for raw in RAW_HTML):
+        if any(raw in args for raw in RAW_HOSTILE):
             found.append(f"component {el.proto.component_name} with raw HTML in its arguments")
     for el in at.get("html"):
         if any(raw in el.proto.body for raw in RAW_HTML):
@@ -125,3 +128,13 @@ def test_hostile_user_name_in_the_sidebar_and_admin_page(hostile_env):
     assert unsafe_renderings(at) == []
     box = next(m.value for m in at.markdown if "alert" in m.value)
     assert "&lt;img" in box and "\\$" in box
+
+
+def test_builtin_table_download_is_off():
+    """Tables leave the app only through its own audited, role-checked exports."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" /
+                            "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
