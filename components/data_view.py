@@ -44,7 +44,11 @@ def render_catalogue() -> None:
     df = df.assign(
         dataset=df.dataset.map(lambda d: t(f"importx_dataset_{d}")),
         kind=df.kind.map(lambda k: t(f"importx_kind_{k}") if k else ""),
-        source=df.source.str.replace("demo", t("importx_source_demo"), regex=False))
+        lineage=[t("importx_lineage", initial=fmt_int(i), imported=fmt_int(m), batches=b)
+                 for i, m, b in zip(df.initial_rows, df.imported_rows, df.batches,
+                                    strict=True)])
+    # The import kind is named like the dataset: the lineage column needs the width more.
+    df = df.drop(columns=["initial_rows", "kind"])
     if lang() == "th":
         df["first_year"] = df["first_year"].map(lambda y: None if y is None or y != y else y + 543)
         df["last_year"] = df["last_year"].map(lambda y: None if y is None or y != y else y + 543)
@@ -52,7 +56,6 @@ def render_catalogue() -> None:
                  meta=ExportMeta(t("importx_tab_catalogue"), source="One Data"),
                  column_config={
                      "dataset": t("data_dataset"),
-                     "kind": t("importx_col_kind"),
                      "rows": st.column_config.NumberColumn(t("data_rows"), format="localized"),
                      "areas": st.column_config.NumberColumn(t("data_areas"), format="localized"),
                      "first_year": st.column_config.NumberColumn(t("data_first_year"),
@@ -64,6 +67,7 @@ def render_catalogue() -> None:
                      "last_import": st.column_config.DatetimeColumn(
                          t("importx_col_last_import"), format="YYYY-MM-DD HH:mm"),
                      "source": t("importx_col_source"),
+                     "lineage": t("importx_col_lineage"),
                  })
 
 

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -184,7 +185,11 @@ def chart_image(fig: Any, meta: Any, fmt: str = "png", as_of: str | None = None,
     _start_kaleido()
     out = export_figure(fig, meta, as_of, lang)
     width, height = PNG_SIZE
-    return out.to_image(format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1)
+    with warnings.catch_warnings():
+        # plotly warns that its kaleido options are unused once the shared server runs.
+        warnings.simplefilter("ignore", UserWarning)
+        return out.to_image(format=fmt, width=width, height=height,
+                            scale=2 if fmt == "png" else 1)
 
 
 def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:

@@ -458,3 +458,34 @@ def test_cli_dry_run_and_import(tmp_path, monkeypatch, capsys):
     bad.write_bytes(b"PK\x03\x04broken")
     assert main(["import", str(bad), "--kind", "indicators"]) == 2
     assert "could not be read" in capsys.readouterr().err
+
+
+def test_catalogue_shows_lineage(db):
+    from data.importer.lineage import load_catalogue
+
+    commit_import(db, STEWARD, preview_import(db, STEWARD, WIDE_TIS620.encode("cp874"),
+                                              "poverty.csv", "indicators", "replace"))
+    cat = load_catalogue(db, AccessScope.everything()).set_index("dataset")
+    row = cat.loc["sdg_values"]
+    assert (row["rows"], row["initial_rows"], row["imported_rows"], row["batches"]) == (
+        11, 0, 11, 1)
+    assert row["first_year"] == 2018 and row["last_year"] == 2020
+    assert "poverty.csv" in row["source"] and row["last_import"] is not None
+    assert cat.loc["partners", "initial_rows"] == 2
+    only_loei = AccessScope(user="l", roles=frozenset({"analyst"}), provinces=frozenset({"42"}))
+    assert load_catalogue(db, only_loei).set_index("dataset").loc["sdg_values", "rows"] == 0
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_templates_import_back(db, lang, fmt):
+    from data.importer import KINDS
+    from data.importer.templates import template_csv, template_xlsx
+
+    for kind in KINDS:
+        data = (template_csv if fmt == "csv" else template_xlsx)(kind, lang)
+        if fmt == "csv":
+            assert data.startswith(b"\xef\xbb\xbf")
+        p = preview_import(db, STEWARD, data, f"template.{fmt}", kind)
+        assert p.rows_read == 1, kind
+        assert not p.notes["ignored_columns"], (kind, p.notes["ignored_columns"])

@@ -69,6 +69,13 @@ def run(args: argparse.Namespace) -> int:
     except ImportFailure as exc:
         print(f"error: {exc.message('en')}", file=sys.stderr)
         return 2
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a store error is a message, not a traceback
+        from data.store import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2

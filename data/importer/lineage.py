@@ -35,7 +35,7 @@ def load_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
             f"COUNT(batch_id) FROM {table} WHERE {where}", params)[0]
         last = None
         batches = 0
-        source = "demo" if int(r[0]) and int(r[4]) < int(r[0]) else ""
+        source = ""
         if kind:
             b = store.rows(
                 "SELECT COUNT(*), MAX(imported_at) FROM import_batches "
@@ -44,8 +44,7 @@ def load_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
             files = [x[0] for x in store.rows(
                 "SELECT file_name FROM import_batches WHERE kind = ? AND status = 'committed' "
                 "ORDER BY batch_id DESC LIMIT 3", [kind])]
-            if files:
-                source = ", ".join(filter(None, [source, *files]))
+            source = ", ".join(files)
         if dataset == "sdg_values":
             sources = [x[0] for x in store.rows(
                 "SELECT DISTINCT source FROM sdg_indicators ORDER BY 1 LIMIT 4")]
@@ -54,7 +53,8 @@ def load_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
             "dataset": dataset, "kind": kind or "", "rows": int(r[0]), "areas": int(r[1]),
             "first_year": None if r[2] is None else int(r[2]),
             "last_year": None if r[3] is None else int(r[3]),
-            "imported_rows": int(r[4]), "batches": batches,
+            "initial_rows": int(r[0]) - int(r[4]), "imported_rows": int(r[4]),
+            "batches": batches,
             "last_import": None if last is None else pd.Timestamp(last),
             "source": source})
     return pd.DataFrame(rows)

@@ -59,7 +59,8 @@ class ImportPreview:
         reasons = [reason_text(c, d, lang) for c, d in zip(df["reason"], df["detail"],
                                                            strict=True)]
         out = pd.DataFrame({"row": df[ROW].to_numpy(), "reason": reasons})
-        source = df.drop(columns=[ROW, "reason", "detail"], errors="ignore")
+        source = df.drop(columns=[ROW, "reason", "detail"], errors="ignore").rename(
+            columns={"__year": "year", "__value": "value"})
         return pd.concat([out, source.reset_index(drop=True)], axis=1)
 
 

@@ -188,9 +188,9 @@ SPECS: dict[str, ImportSpec] = {
             *_AREA,
             Field("fiscal_year", "year", "ปีงบประมาณ", "Fiscal year", required=True, aliases=(
                 "ปีงบ", "fy", "ปี"), example="2568"),
-            Field("name_th", "text", "ชื่อโครงการ", "Project name (Thai)", required=True,
+            Field("name_th", "text", "ชื่อโครงการ", "Thai project name", required=True,
                   aliases=("โครงการ", "project", "project name"), example="โครงการซ่อมแซมบ้าน"),
-            Field("name_en", "text", "ชื่อโครงการภาษาอังกฤษ", "Project name (English)",
+            Field("name_en", "text", "ชื่อโครงการภาษาอังกฤษ", "English project name",
                   example="Housing repair"),
             Field("agency", "choice", "หน่วยงานรับผิดชอบ", "Agency", required=True,
                   choices=PLAN_AGENCY, aliases=("หน่วยงาน",), example="nha"),
