@@ -35,7 +35,6 @@ _PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], header { display: none !important; }
-html { font-size: 19px; }
 [data-testid="stMetricValue"] { font-size: 2.9rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }
@@ -106,6 +105,7 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
     """The headline SDG index: big number, its category colour and label, change, national."""
     cat = scoring.category(value)
     colour = scoring.CATEGORY_COLOURS.get(cat or "", "#7F7F7F")
+    ink = "#1f2933" if cat == "performer" else "white"  # dark text on the yellow
     lines = [f'<div style="font-size:1rem;font-weight:600">{html.escape(title)}</div>',
              f'<div style="font-size:3.2rem;font-weight:800;line-height:1.05">'
              f'{fmt_num(value) if value is not None else "–"}</div>',
@@ -115,7 +115,7 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
                      f'{html.escape(t("vs_previous_year"))}</div>')
     if national is not None:
         lines.append(f'<div style="font-size:0.95rem">{html.escape(national_label)}</div>')
-    return (f'<div style="background:{colour};color:white;border-radius:0.5rem;'
+    return (f'<div style="background:{colour};color:{ink};border-radius:0.5rem;'
             f'padding:0.5rem 0.8rem;text-align:center">' + "".join(lines) + "</div>")
 
 
@@ -159,15 +159,13 @@ def _ranked(movers: pd.DataFrame, best: bool) -> pd.DataFrame:
     return pd.DataFrame({
         "area": data.area_code.map(lambda c: names.get(c, c)),
         "index": data["index"].round(1),
-        "category": data.category.map(category_label),
     })
 
 
 @guarded
 def render_best_worst(movers: pd.DataFrame, level: str, parent: str | None, year: int) -> None:
     config = {"area": st.column_config.TextColumn(t(level)),
-              "index": st.column_config.NumberColumn(t("ov_sdg_index"), format="%.1f"),
-              "category": st.column_config.TextColumn(t("ov_category"))}
+              "index": st.column_config.NumberColumn(t("ov_sdg_index"), format="%.1f")}
     c1, c2 = st.columns(2)
     for col, best, key in ((c1, True, "ov_best_five"), (c2, False, "ov_worst_five")):
         with col:
@@ -189,9 +187,12 @@ def build_movers_figure(movers: pd.DataFrame, names: dict[str, str]) -> go.Figur
         text=[fmt_signed(v) for v in both.change], textposition="outside",
         hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
     fig.update_xaxes(title=t("ov_index_change"), zeroline=True, zerolinecolor="#666")
-    fig.update_yaxes(title=None)
-    return style_figure(fig, height=250, legend=False,
-                        margin={"l": 8, "r": 40, "t": 10, "b": 8})
+    fig = style_figure(fig, height=260, legend=False,
+                       margin={"l": 8, "r": 40, "t": 10, "b": 8})
+    # Small tick labels so that plotly keeps all ten area names.
+    fig.update_yaxes(title=None, tickfont={"size": 12})
+    fig.update_traces(textfont={"size": 12})
+    return fig
 
 
 @guarded

@@ -31,15 +31,16 @@ from data.partners import (
     ActivityFilter,
     activities_by_child,
     activities_by_quarter,
+    activity_need_by_child,
     count_activities,
     coverage_by_sector_goal,
-    households_by_child,
     load_activities_page,
     load_activity_span,
     load_household_years,
     load_need_indicators,
     partner_goal_links,
     partner_kpis,
+    partners_for_area,
     sdg_indicator_by_child,
     top_partners,
 )
@@ -83,11 +84,13 @@ def esc(text: Any, limit: int | None = None) -> str:
     return html.escape(value)
 
 
-def _style(fig: go.Figure, height: int = 380) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8},
-                      font={"family": "Noto Sans Thai, sans-serif", "size": 14},
-                      legend={"orientation": "h", "y": -0.18})
-    return fig
+def _figure(data: list[dict[str, Any]], layout: dict[str, Any], height: int = 380) -> go.Figure:
+    """A figure built from plain dicts in one step (several times faster than adding traces
+    one by one, which re-validates the figure each time: this keeps reruns quick)."""
+    base = {"height": height, "margin": {"l": 8, "r": 8, "t": 30, "b": 8},
+            "font": {"family": "Noto Sans Thai, sans-serif", "size": 14},
+            "legend": {"orientation": "h", "y": -0.18}}
+    return go.Figure(data=data, layout={**base, **layout})
 
 
 def _sector_names() -> dict[str, str]:
@@ -210,7 +213,8 @@ def render_time_chart(f: ActivityFilter) -> None:
         return
     language = lang()
     quarters = df[["year", "quarter"]].drop_duplicates().sort_values(["year", "quarter"])
-    labels = {(y, q): f"{fmt_year(int(y), language)} Q{int(q)}"
+    # Short quarter labels: the BE year in Thai, the CE year in English.
+    labels = {(y, q): f"{int(y) + (543 if language == 'th' else 0)} Q{int(q)}"
               for y, q in quarters.itertuples(index=False)}
     order = [labels[k] for k in quarters.itertuples(index=False, name=None)]
     in_period = {}
@@ -221,20 +225,23 @@ def render_time_chart(f: ActivityFilter) -> None:
         in_period[labels[(y, q)]] = ((f.end is None or first <= f.end)
                                      and (f.start is None or last >= f.start))
     names = _sector_names()
-    fig = go.Figure()
+    data = []
     for sector in catalogue.SECTOR_CODES:
         part = df[df.sector == sector]
         if part.empty:
             continue
         x = [labels[(y, q)] for y, q in zip(part.year, part.quarter, strict=True)]
-        fig.add_bar(x=x, y=part.activities, name=names[sector],
-                    marker_color=SECTOR_COLOURS[sector],
-                    marker_opacity=[1.0 if in_period[v] else 0.35 for v in x],
-                    hovertemplate=f"{names[sector]}<br>%{{x}}: %{{y}}<extra></extra>")
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(categoryorder="array", categoryarray=order, tickangle=-45, nticks=14)
-    fig.update_yaxes(title=t("partners_activities_started"))
-    render_chart(_style(fig, 380), key="pa_time",
+        data.append({"type": "bar", "x": x, "y": part.activities.tolist(),
+                     "name": names[sector],
+                     "marker": {"color": SECTOR_COLOURS[sector],
+                                "opacity": [1.0 if in_period[v] else 0.35 for v in x]},
+                     "hovertemplate": f"{names[sector]}<br>%{{x}}: %{{y}}<extra></extra>"})
+    fig = _figure(data, {
+        "barmode": "stack", "legend": {"orientation": "h", "y": 1.12, "x": 0},
+        "xaxis": {"categoryorder": "array", "categoryarray": order, "tickangle": -45,
+                  "nticks": 14},
+        "yaxis": {"title": {"text": t("partners_activities_started")}}})
+    render_chart(fig, key="pa_time",
                  meta=ExportMeta(t("partners_time_title"), area_title(f.area), None, SOURCE))
     st.caption(t("partners_time_caption"))
 
@@ -247,22 +254,24 @@ def render_coverage(f: ActivityFilter) -> None:
         st.info(t("no_data"))
         return
     names, goals = _sector_names(), _goal_names()
-    grid = df.pivot_table(index="sector", columns="goal", values="activities", aggfunc="sum")
-    grid = grid.reindex(index=list(catalogue.SECTOR_CODES), columns=range(1, 18)).fillna(0)
-    partners = df.pivot_table(index="sector", columns="goal", values="partners", aggfunc="sum")
+    grid = df.pivot(index="sector", columns="goal", values="activities")
+    # Only the filtered sectors: rows of zeros for sectors filtered out would read as gaps.
+    rows = [s for s in catalogue.SECTOR_CODES if not f.sectors or s in f.sectors]
+    grid = grid.reindex(index=rows, columns=range(1, 18)).fillna(0)
+    partners = df.pivot(index="sector", columns="goal", values="partners")
     partners = partners.reindex(index=grid.index, columns=grid.columns).fillna(0)
     custom = [[[goals[g], int(partners.loc[s, g])] for g in grid.columns] for s in grid.index]
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[str(g) for g in grid.columns], y=[names[s] for s in grid.index],
-        colorscale="Blues", customdata=custom, text=grid.astype(int).to_numpy(),
-        texttemplate="%{text}", xgap=2, ygap=2,
-        colorbar={"title": {"text": t("partners_activities")}},
-        hovertemplate=(f"%{{y}}<br>{t('partners_goal')} %{{x}}: %{{customdata[0]}}<br>"
-                       f"{t('partners_activities')}: %{{z}}<br>"
-                       f"{t('partners_kpi_partners')}: %{{customdata[1]}}<extra></extra>")))
-    fig.update_xaxes(title=t("partners_goal"), type="category")
-    fig.update_yaxes(autorange="reversed")
-    render_chart(_style(fig, 380), key="pa_coverage",
+    fig = _figure([{
+        "type": "heatmap", "z": grid.to_numpy().tolist(), "x": [str(g) for g in grid.columns],
+        "y": [names[s] for s in grid.index], "colorscale": "Blues", "customdata": custom,
+        "text": grid.astype(int).to_numpy().tolist(), "texttemplate": "%{text}",
+        "xgap": 2, "ygap": 2, "colorbar": {"title": {"text": t("partners_activities")}},
+        "hovertemplate": (f"%{{y}}<br>{t('partners_goal')} %{{x}}: %{{customdata[0]}}<br>"
+                          f"{t('partners_activities')}: %{{z}}<br>"
+                          f"{t('partners_kpi_partners')}: %{{customdata[1]}}<extra></extra>")}],
+        {"xaxis": {"title": {"text": t("partners_goal")}, "type": "category"},
+         "yaxis": {"autorange": "reversed"}})
+    render_chart(fig, key="pa_coverage",
                  meta=ExportMeta(t("partners_coverage_title"), area_title(f.area), None, SOURCE))
     st.caption(t("partners_coverage_caption"))
 
@@ -277,16 +286,7 @@ def _need_year(year: int | None) -> int | None:
 
 def _area_frame(f: ActivityFilter, year: int | None) -> pd.DataFrame:
     """Per child unit: activity aggregates joined to surveyed households and target poor."""
-    acts = fetch(activities_by_child, f)
-    acts = acts[~acts.wide.astype(bool)].drop(columns="wide")
-    need_year = _need_year(year)
-    hh = (fetch(households_by_child, f.area, need_year) if need_year is not None
-          else pd.DataFrame(columns=["code", "households", "people", "target_poor_households",
-                                     "target_poor_people"]))
-    frame = hh.merge(acts, on="code", how="outer")
-    for col in ("activities", "partners", "beneficiaries", "budget"):
-        frame[col] = frame[col].fillna(0)
-    return frame
+    return fetch(activity_need_by_child, f, _need_year(year))
 
 
 @guarded
@@ -317,13 +317,14 @@ def render_activity_map(f: ActivityFilter, year: int | None) -> None:
         st.caption(t("partners_wide_note", n=fmt_int(n_wide)))
     if metric == "beneficiaries_per_1k":
         st.caption(t("partners_per_1k_caption"))
-    # The same numbers as a table, for areas the map cannot show and for reading exact values.
+    # The same numbers as a table, for reading exact values.
     table = values.assign(area=_names(values.code)).sort_values("value", ascending=False)
-    render_table(table[["area", "value"]], height=240, key="pa_map_table",
-                 meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE),
-                 column_config={"area": t("partners_col_area"),
-                                "value": st.column_config.NumberColumn(labels[metric],
-                                                                       format="localized")})
+    with st.expander(t("partners_map_table")):
+        render_table(table[["area", "value"]], height=240, key="pa_map_table",
+                     meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE),
+                     column_config={"area": t("partners_col_area"),
+                                    "value": st.column_config.NumberColumn(
+                                        labels[metric], format="localized")})
 
 
 @guarded
@@ -356,6 +357,16 @@ def render_top_partners(f: ActivityFilter) -> None:
 
 # ---------------------------------------------------------------- network
 
+def _link_colour(source: str, target: str) -> str:
+    """A band takes its sector's colour on the left and its goal's colour on the right."""
+    if source.startswith("s:"):
+        hex_colour = SECTOR_COLOURS.get(source[2:], "#888888")
+    else:
+        hex_colour = catalogue.GOAL_COLOURS.get(int(target[2:]), "#888888")
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},0.28)"
+
+
 def build_network_figure(links: pd.DataFrame, flows: pd.DataFrame, top_n: int) -> go.Figure:
     """Sankey sector -> partner -> goal; every label escaped (plotly reads HTML-like tags)."""
     sectors, goals = _sector_names(), _goal_names()
@@ -383,18 +394,19 @@ def build_network_figure(links: pd.DataFrame, flows: pd.DataFrame, top_n: int) -
         return "#9E9E9E" if kind == "o" else "#5B7FA6"
 
     index = {n: i for i, n in enumerate(ids)}
-    fig = go.Figure(go.Sankey(
-        arrangement="snap",
-        node={"label": [label(n) for n in ids], "color": [colour(n) for n in ids],
+    sankey = {
+        "type": "sankey", "arrangement": "snap",
+        "node": {"label": [label(n) for n in ids], "color": [colour(n) for n in ids],
               "pad": 6, "thickness": 14,
               "hovertemplate": "%{label}: %{value}<extra></extra>"},
-        link={"source": [index[s] for s in flows.source],
-              "target": [index[x] for x in flows.target], "value": flows.value,
-              "color": "rgba(120,120,120,0.25)",
-              "hovertemplate": "%{source.label} → %{target.label}: %{value}<extra></extra>"}))
+        "link": {"source": [index[s] for s in flows.source],
+              "target": [index[x] for x in flows.target], "value": flows.value.tolist(),
+              "color": [_link_colour(src, dst) for src, dst in zip(flows.source, flows.target,
+                                                                    strict=True)],
+              "hovertemplate": "%{source.label} → %{target.label}: %{value}<extra></extra>"}}
     height = max(520, min(1400, 16 * sum(1 for n in ids if n[0] in "po") + 160))
     del top_n
-    return _style(fig, height)
+    return _figure([sankey], {}, height)
 
 
 @guarded
@@ -443,6 +455,8 @@ def _need_values(key: str, f: ActivityFilter, year: int | None,
             "partners_need_source_indicator", year=fmt_year(int(df.year.max()), language))
     goal = int(st.session_state.get("pa_need_goal", 1))
     parent = f.area or None
+    if _LEVEL[length] not in getattr(sdg_data, "LEVELS", ()):
+        return pd.Series(dtype=float), t("partners_need_no_values")
     scores = fetch(sdg_data.goal_scores_by_area, _LEVEL[length], year or need_year, parent)
     scores = scores[scores.goal == goal]
     if f.area and not f.area.startswith("R:"):
@@ -527,33 +541,73 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
                      "quadrant": t("partners_col_quadrant"),
                      "activities": st.column_config.NumberColumn(t("partners_activities")),
                  })
+    render_candidates(f, ranked)
+
+
+def render_candidates(f: ActivityFilter, ranked: pd.DataFrame) -> None:
+    """Who could be sent to one of the top gap areas: partners active nearby on the same goals."""
+    st.markdown(f"##### {t('partners_send_title')}")
+    top = ranked[ranked.gap > 0].head(10)
+    if top.empty:
+        st.info(t("partners_send_none"))
+        return
+    names = dict(zip(top.code, top.area, strict=True))
+    state.url_param("pa_gap_area", top.code.iloc[0], list(top.code))
+    code = st.selectbox(t("partners_send_area"), list(top.code), key="pa_gap_area",
+                        format_func=names.__getitem__)
+    df = fetch(partners_for_area, f, code, 10)
+    if df.empty:
+        st.info(t("no_data"))
+        return
+    sectors = _sector_names()
+    table = pd.DataFrame({
+        "partner": _partner_name(df), "sector": df.sector.map(sectors).fillna(df.sector),
+        "home": _names(df.home_province), "activities": df.activities,
+        "in_area": df.in_area, "areas": df.areas,
+    })
+    render_table(table, key="pa_send_table",
+                 meta=ExportMeta(t("partners_send_title"), names[code], None, SOURCE),
+                 column_config={
+                     "partner": t("partners_col_partner"), "sector": t("partners_sector"),
+                     "home": t("partners_col_home"),
+                     "activities": st.column_config.NumberColumn(t("partners_activities")),
+                     "in_area": st.column_config.NumberColumn(t("partners_col_in_area")),
+                     "areas": st.column_config.NumberColumn(t("partners_col_areas")),
+                 })
+    st.caption(t("partners_send_caption"))
 
 
 def render_gap_chart(f: ActivityFilter, ranked: pd.DataFrame, need_key: str,
                      act_key: str) -> None:
-    fig = go.Figure()
+    data = []
     for q in GAP_QUADRANTS:
         part = ranked[ranked.quadrant == q]
         if part.empty:
             continue
-        fig.add_scatter(
-            x=part.need_pct * 100, y=part.activity_pct * 100, mode="markers",
-            name=t(f"partners_quadrant_{q}"), marker={"color": QUADRANT_COLOURS[q], "size": 10},
-            text=[esc(a) for a in part.area],
-            customdata=list(zip(part.need.map(fmt_num), part.activity.map(fmt_num),
-                                part["rank"], strict=True)),
-            hovertemplate=(f"%{{text}} (#%{{customdata[2]}})<br>{t(f'partners_need_{need_key}')}"
-                           f": %{{customdata[0]}}<br>{t(f'partners_act_{act_key}')}: "
-                           "%{customdata[1]}<extra></extra>"))
-    top = ranked.head(8)
-    for row in top.itertuples(index=False):
-        fig.add_annotation(x=row.need_pct * 100, y=row.activity_pct * 100, text=esc(row.area, 24),
-                           showarrow=False, yshift=12, font={"size": 12})
-    fig.add_hline(y=50, line_dash="dot", line_color="#777")
-    fig.add_vline(x=50, line_dash="dot", line_color="#777")
-    fig.update_xaxes(title=t("partners_col_need_pct"), range=[-2, 104])
-    fig.update_yaxes(title=t("partners_col_activity_pct"), range=[-2, 104])
-    render_chart(_style(fig, 460), key="pa_gap_chart",
+        data.append({
+            "type": "scatter", "x": (part.need_pct * 100).tolist(),
+            "y": (part.activity_pct * 100).tolist(), "mode": "markers",
+            "name": t(f"partners_quadrant_{q}"),
+            "marker": {"color": QUADRANT_COLOURS[q], "size": 10},
+            "text": [esc(a) for a in part.area],
+            "customdata": list(zip(part.need.map(fmt_num), part.activity.map(fmt_num),
+                                   part["rank"].astype(int).tolist(), strict=True)),
+            "hovertemplate": (f"%{{text}} (#%{{customdata[2]}})<br>"
+                              f"{t(f'partners_need_{need_key}')}: %{{customdata[0]}}<br>"
+                              f"{t(f'partners_act_{act_key}')}: %{{customdata[1]}}"
+                              "<extra></extra>")})
+    notes = [{"x": row.need_pct * 100, "y": row.activity_pct * 100, "text": esc(row.area, 24),
+              "showarrow": False, "yshift": 12, "font": {"size": 12}}
+             for row in ranked.head(8).itertuples(index=False)]
+    line = {"type": "line", "line": {"dash": "dot", "color": "#777"}}
+    fig = _figure(data, {
+        "annotations": notes,
+        "shapes": [{**line, "x0": 50, "x1": 50, "y0": 0, "y1": 1, "yref": "paper"},
+                   {**line, "y0": 50, "y1": 50, "x0": 0, "x1": 1, "xref": "paper"}],
+        "xaxis": {"title": {"text": t("partners_col_need_pct")}, "range": [-2, 104]},
+        "yaxis": {"title": {"text": t("partners_col_activity_pct")}, "range": [-2, 104]}},
+        460)
+    render_chart(fig, key="pa_gap_chart",
                  meta=ExportMeta(t("partners_gap_title"), area_title(f.area), None, SOURCE))
 
 

@@ -152,12 +152,21 @@ def render_measure_kpis(total: pd.Series) -> None:
     ])
 
 
+def _child_level(area: str, children: pd.DataFrame) -> str:
+    """Level of the listed units (a user limited to some provinces gets provinces under
+    Thailand instead of regions)."""
+    if not area and not children.code.astype(str).str.startswith("R:").any():
+        return "province"
+    return child_level(area)
+
+
 def _go_down(children: pd.DataFrame, area: str) -> None:
     """Accessible way down (and the one tests drive): pick a child unit by name."""
     if len(area) == 8 or children.empty:
         return
     labels = dict(zip(children.code, children[name_col()].fillna(children.code), strict=True))
-    choice = st.selectbox(t("poverty_go_to", level=t(child_level(area))), list(labels),
+    choice = st.selectbox(t("poverty_go_to", level=t(_child_level(area, children))),
+                          list(labels),
                           index=None, key=f"pov_go_{area or 'TH'}",
                           format_func=labels.__getitem__, placeholder=t("poverty_go_to_hint"))
     if choice:
@@ -202,7 +211,8 @@ def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: s
 @guarded
 def render_children_table(area: str, year: int, children: pd.DataFrame, measure: str,
                           dim: str | None) -> None:
-    st.markdown(f"#### {t('poverty_children_title', level=t(child_level(area)))}")
+    level = t(_child_level(area, children))
+    st.markdown(f"#### {t('poverty_children_title', level=level)}")
     view = pd.DataFrame({
         "code": children.code, "name": children[name_col()].fillna(children.code),
         "households": children.households, "people": children.population,
@@ -239,6 +249,9 @@ def render_children_table(area: str, year: int, children: pd.DataFrame, measure:
 def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
                                total: pd.Series) -> None:
     st.markdown(f"#### {t('poverty_breakdown_title')}")
+    if float(total.mpi) <= 0:
+        st.info(t("poverty_none_poor_at_k"))
+        return
     rows = pd.concat([total.to_frame().T.assign(label=area_title(area)),
                       children.assign(label=children[name_col()].fillna(children.code))],
                      ignore_index=True) if len(area) < 8 else \
@@ -251,9 +264,10 @@ def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
             x=values, y=rows.label, orientation="h", name=_dim_name(dim),
             marker_color=DIMENSION_COLOURS[dim],
             hovertemplate=f"{html.escape(_dim_name(dim))}: %{{x:.1f}}%<extra>%{{y}}</extra>"))
-    fig.update_layout(barmode="stack")
     fig.update_xaxes(title=t("poverty_contribution_axis"), range=[0, 100])
-    render_chart(_style(fig, min(900, max(260, 26 * len(rows) + 110))), key="pov_breakdown",
+    fig = _style(fig, min(900, max(260, 26 * len(rows) + 110)))
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    render_chart(fig, key="pov_breakdown",
                  meta=_meta("poverty_breakdown_title", area, year))
     st.caption(t("poverty_breakdown_caption"))
 
@@ -329,7 +343,8 @@ def render_pipeline(area: str, year: int) -> None:
     by_status = cases.groupby("status").cases.sum().reindex(catalogue.CASE_STATUSES).fillna(0)
     total = float(by_status.sum()) or 1.0
     render_kpis([Kpi(t(f"poverty_status_{s}"), fmt_int(by_status[s], language),
-                     delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off")
+                     delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off",
+                     delta_arrow="off")
                  for s in catalogue.CASE_STATUSES])
     agencies = {k: (v[0] if language == "th" else v[1]) for k, v in catalogue.AGENCIES.items()}
     left, right = st.columns(2)

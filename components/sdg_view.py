@@ -48,10 +48,12 @@ def status_label(status: str | None) -> str:
     return f"{scoring.STATUS_ARROWS[status]} {t('sdg_status_' + status)}"
 
 
-def category_label(category: str | None) -> str:
+def category_label(category: str | None, short: bool = False) -> str:
+    """The category's name with its score range (``short``: the name only)."""
     if not isinstance(category, str):
         return t("no_data")
-    return t(f"sdg_cat_{category}")
+    text = t(f"sdg_cat_{category}")
+    return text.split(" (")[0] if short else text
 
 
 def year_tick(year: int) -> str:
@@ -97,7 +99,8 @@ def _indicator_caption(spec: pd.Series) -> str:
     direction = t("sdg_higher_better") if spec.direction > 0 else t("sdg_lower_better")
     d = int(spec.decimals)
     parts = [
-        f"{t('sdg_un_code')}: {spec.un_code or t('sdg_national_indicator')}",
+        f"{t('sdg_un_code')}: "
+        f"{spec.un_code if isinstance(spec.un_code, str) else t('sdg_national_indicator')}",
         f"{t('sdg_unit')}: {unit_label(spec.unit)}",
         direction,
         t("sdg_bounds", lower=fmt_num(spec.lower_bound, d), upper=fmt_num(spec.upper_bound, d)),
@@ -149,7 +152,7 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
     })
     st.markdown(f"#### {html.escape(t('sdg_ranking_title', level=t(level).lower()))}")
     render_table(
-        view, height=520, key=f"sdg_rank_{level}",
+        view, height=min(560, 35 * (len(view) + 1) + 3), key=f"sdg_rank_{level}",
         meta=ExportMeta(f"{spec[name_col()]}: {t('sdg_ranking_title', level=t(level).lower())}",
                         area_title(_table_parent(area, level) or ""), year, spec.source),
         column_config={

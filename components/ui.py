@@ -59,17 +59,45 @@ def render_table(df: pd.DataFrame, *, height: int | None = None, key: str | None
 
     ``meta`` names the table for its CSV/XLSX exports (offered next to the table).
     """
-    del meta  # exports are attached here by the export feature
-    return st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", key=key,
-                        **kwargs)
+    out = st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", key=key,
+                       **kwargs)
+    if meta is not None and _may_export():
+        from components.export import render_table_exports
+
+        render_table_exports(df, meta, key, _column_labels(kwargs.get("column_config")))
+    return out
 
 
 def render_chart(fig: Any, *, key: str, meta: ExportMeta | None = None, **kwargs: Any) -> Any:
     """A plotly figure, full width, without plotly's logo; ``kwargs`` go to ``st.plotly_chart``
     (e.g. ``on_select="rerun"``). ``meta`` names the chart for its PNG/SVG/HTML exports."""
-    del meta  # exports are attached here by the export feature
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["sendDataToCloud"]}
-    return st.plotly_chart(fig, key=key, width="stretch", config=config, **kwargs)
+    if not _may_export():
+        # Plotly's own "download as PNG" button would bypass the export rights.
+        config["modeBarButtonsToRemove"] = ["sendDataToCloud", "toImage"]
+    out = st.plotly_chart(fig, key=key, width="stretch", config=config, **kwargs)
+    if meta is not None and _may_export():
+        from components.export import render_chart_exports
+
+        render_chart_exports(fig, meta, key)
+    return out
+
+
+def _may_export() -> bool:
+    from components.datasource import current_scope
+
+    return current_scope().may_export
+
+
+def _column_labels(config: Any) -> dict[str, str]:
+    """Exported tables use the same column titles as the table on screen."""
+    labels: dict[str, str] = {}
+    for col, value in (config or {}).items():
+        if isinstance(value, str):
+            labels[col] = value
+        elif isinstance(value, dict) and isinstance(value.get("label"), str):
+            labels[col] = value["label"]
+    return labels
 
 
 def guarded(fn: F) -> F:

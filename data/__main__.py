@@ -1,4 +1,4 @@
-"""Command line of the One Data store: ``python -m data demo|summary|migrate|copy``."""
+"""Command line of the One Data store: ``python -m data demo|summary|migrate|copy|import``."""
 
 from __future__ import annotations
 
@@ -30,10 +30,17 @@ def main(argv: list[str] | None = None) -> int:
     copy.add_argument("--replace", action="store_true",
                       help="empty the target's tables first when they hold data")
     copy.add_argument("--batch-rows", type=int, default=250_000)
+    copy.add_argument("--tables", nargs="+", default=None, help="copy only these tables")
+    copy.add_argument("--skip", nargs="+", default=None, help="leave these tables out")
     from data import users_cli
 
     users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
+    from data.importer import cli as import_cli
+
+    import_cli.add_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return import_cli.run(args)
 
     from data.store import StoreError
 
@@ -69,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             source = Store(f"duckdb:///{args.source or _duckdb_path()}", read_only=True)
             try:
                 stats = copy_store(source, args.to, replace=args.replace,
-                                   batch_rows=args.batch_rows, log=lambda m: print(m, flush=True))
+                                   batch_rows=args.batch_rows, tables=args.tables,
+                                   skip=args.skip, log=lambda m: print(m, flush=True))
             finally:
                 source.close()
             print(json.dumps({k: stats[k] for k in ("rows", "seconds", "rows_per_s")}))

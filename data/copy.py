@@ -15,12 +15,15 @@ _REBUILD_INDEXES_FROM = 200_000
 
 
 def copy_store(source: Store, target_url: str, *, replace: bool = False,
-               batch_rows: int = 250_000, log: Callable[[str], None] = print) -> dict[str, Any]:
+               batch_rows: int = 250_000, tables: list[str] | None = None,
+               skip: list[str] | None = None,
+               log: Callable[[str], None] = print) -> dict[str, Any]:
     """Copy every table of ``source`` (DuckDB) into the PostgreSQL store at ``target_url``.
 
     The target schema is brought up to date by the migrations first; each table is copied in
     one transaction with ``COPY`` in batches of ``batch_rows``. A non-empty target is refused
-    unless ``replace`` (then its tables are emptied first).
+    unless ``replace`` (then its tables are emptied first). ``tables`` copies only those,
+    ``skip`` leaves those out (e.g. the big household tables when only reference data changed).
     """
     if source.dialect != "duckdb":
         raise StoreError("the source of a copy is a DuckDB store")
@@ -29,19 +32,24 @@ def copy_store(source: Store, target_url: str, *, replace: bool = False,
         target.close()
         raise StoreError("the target of a copy is a PostgreSQL URL (postgresql://...)")
     try:
-        return _copy(source, target, replace=replace, batch_rows=batch_rows, log=log)
+        return _copy(source, target, replace=replace, batch_rows=batch_rows, only=tables,
+                     skip=skip or [], log=log)
     finally:
         target.close()
 
 
 def _copy(source: Store, target: Store, *, replace: bool, batch_rows: int,
-          log: Callable[[str], None]) -> dict[str, Any]:
+          only: list[str] | None, skip: list[str], log: Callable[[str], None]) -> dict[str, Any]:
     src_versions = {int(r[0]) for r in source.rows("SELECT version FROM schema_migrations")}
     dst_versions = {int(r[0]) for r in target.rows("SELECT version FROM schema_migrations")}
     unknown = sorted(src_versions - dst_versions)
     if unknown:
         raise StoreError(f"the source has migrations this code does not know: {unknown}")
     tables = [t for t in source.tables() if t != "schema_migrations"]
+    unknown_names = sorted((set(only or []) | set(skip)) - set(tables))
+    if unknown_names:
+        raise StoreError(f"no such tables in the source: {', '.join(unknown_names)}")
+    tables = [t for t in tables if (only is None or t in only) and t not in skip]
     target_tables = set(target.tables())
     plan: list[tuple[str, list[str], int]] = []
     for table in tables:
@@ -93,6 +101,7 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
     with conn.transaction(), conn.cursor() as cur:
         # Durability of this bulk load is the transaction's commit; skip the per-row flushes.
         cur.execute("SET LOCAL synchronous_commit = off")
+        cur.execute("SET LOCAL maintenance_work_mem = '512MB'")  # index rebuilds
         if replace:
             cur.execute(f"TRUNCATE {table}")
         rebuild = _drop_indexes(cur, table) if n >= _REBUILD_INDEXES_FROM else []
@@ -106,8 +115,9 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
                 if batch is None:
                     break
                 pending = pool.submit(_next_batch, reader)
+                before = copied
                 copied += copy_arrow(conn, table, cols, batch)
-                if n >= 5 * batch_rows and copied % (10 * batch_rows) < batch_rows:
+                if copied // 5_000_000 > before // 5_000_000:
                     log(f"  {table}: {copied:,} / {n:,}")
         for statement in rebuild:
             cur.execute(statement)

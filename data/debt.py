@@ -107,7 +107,7 @@ def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dic
         "SUM(CASE WHEN h.target_poor THEN 1 ELSE 0 END) AS target_poor, "
         "SUM(CASE WHEN h.welfare_card THEN 1 ELSE 0 END) AS welfare_card, "
         f"{dim_sql} FROM debt_cases c LEFT JOIN households h ON h.house_code = c.house_code "
-        "AND h.survey_year = (SELECT MAX(survey_year) FROM households) "
+        "AND h.survey_year = (SELECT MAX(survey_year) FROM household_rollup) "
         f"WHERE {sql}", args)
     rec = row.iloc[0].to_dict() if not row.empty else {}
     return {k: (0 if pd.isna(v) else int(v)) for k, v in rec.items()}

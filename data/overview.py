@@ -18,10 +18,11 @@ def overview_headline(store: Store, scope: AccessScope, year: int,
     partner activities started in ``year``, inside ``area_code`` ("" = all the user may see)."""
     where, params = scope.sql_filter("province_code")
     cond, cond_args = area_condition(area_code, "village_code")
+    # The village rollup (data/rollup.py) holds these sums: ~75,000 rows a year, not 13 million.
     hh = store.rows(
-        "SELECT survey_year, COUNT(*), COALESCE(SUM(members), 0), "
-        "COALESCE(SUM(CASE WHEN target_poor THEN members ELSE 0 END), 0) "
-        f"FROM households WHERE survey_year = ANY(?) AND {where} AND {cond} "
+        "SELECT survey_year, COALESCE(SUM(households), 0), COALESCE(SUM(people), 0), "
+        "COALESCE(SUM(target_poor_people), 0) "
+        f"FROM household_rollup WHERE survey_year = ANY(?) AND {where} AND {cond} "
         "GROUP BY survey_year",
         [[year - 1, year], *params, *cond_args])
     by_year = {int(r[0]): r[1:] for r in hh}

@@ -130,17 +130,37 @@ def households_by_child(store: Store, scope: AccessScope, area_code: str,
     length = child_code_length(area_code)
     where, params = scope.sql_filter("province_code")
     cond, cond_params = area_condition(area_code, "village_code")
+    # Summed from the village rollup (data/rollup.py), not from 13 million household rows.
     return store.query(
-        f"SELECT substr(village_code, 1, {int(length)}) AS code, COUNT(*) AS households, "
-        "SUM(members) AS people, "
-        "SUM(CASE WHEN target_poor THEN 1 ELSE 0 END) AS target_poor_households, "
-        "SUM(CASE WHEN target_poor THEN members ELSE 0 END) AS target_poor_people "
-        f"FROM households WHERE survey_year = ? AND {where} AND {cond} GROUP BY 1 ORDER BY 1",
+        f"SELECT substr(village_code, 1, {int(length)}) AS code, "
+        "CAST(SUM(households) AS BIGINT) AS households, CAST(SUM(people) AS BIGINT) AS people, "
+        "CAST(SUM(target_poor_households) AS BIGINT) AS target_poor_households, "
+        "CAST(SUM(target_poor_people) AS BIGINT) AS target_poor_people "
+        f"FROM household_rollup WHERE survey_year = ? AND {where} AND {cond} "
+        "GROUP BY 1 ORDER BY 1",
         [year, *params, *cond_params])
 
 
+def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,
+                           need_year: int | None) -> pd.DataFrame:
+    """Per child unit: activity aggregates under the filters (units without activity get 0)
+    joined to surveyed households and target poor of ``need_year``. Area-wide activities
+    recorded above the child level are left out (see ``activities_by_child``)."""
+    acts = activities_by_child(store, scope, f)
+    acts = acts[~acts.wide.astype(bool)].drop(columns="wide")
+    if need_year is None:
+        hh = pd.DataFrame(columns=["code", "households", "people", "target_poor_households",
+                                   "target_poor_people"])
+    else:
+        hh = households_by_child(store, scope, f.area, need_year)
+    frame = hh.merge(acts, on="code", how="outer")
+    for col in ("activities", "partners", "beneficiaries", "budget"):
+        frame[col] = frame[col].fillna(0)
+    return frame.sort_values("code").reset_index(drop=True)
+
+
 def load_household_years(store: Store, scope: AccessScope) -> list[int]:
-    rows = store.rows("SELECT DISTINCT survey_year FROM households ORDER BY 1")
+    rows = store.rows("SELECT DISTINCT survey_year FROM household_rollup ORDER BY 1")
     return [int(r[0]) for r in rows]
 
 
@@ -183,6 +203,24 @@ def top_partners(store: Store, scope: AccessScope, f: ActivityFilter,
         "GROUP BY p.partner_id, p.name, p.name_en, p.sector, p.home_province "
         "ORDER BY activities DESC, beneficiaries DESC, p.partner_id LIMIT ?",
         [*args, int(limit)])
+
+
+def partners_for_area(store: Store, scope: AccessScope, f: ActivityFilter, area_code: str,
+                      limit: int = 10) -> pd.DataFrame:
+    """Partners who could be sent to ``area_code``: active under the filters (same goals,
+    sectors, period) in the page's area, those based in the same province first, then the
+    most active; ``in_area`` counts their activities already in ``area_code``."""
+    where, args = _where(scope, f)
+    return store.query(
+        "SELECT p.partner_id, p.name, p.name_en, p.sector, p.home_province, "
+        "COUNT(*) AS activities, COUNT(DISTINCT a.area_code) AS areas, "
+        "SUM(CASE WHEN a.area_code LIKE ? THEN 1 ELSE 0 END) AS in_area, "
+        "SUM(a.beneficiaries) AS beneficiaries "
+        f"{_FROM} WHERE {where} "
+        "GROUP BY p.partner_id, p.name, p.name_en, p.sector, p.home_province "
+        "ORDER BY CASE WHEN p.home_province = ? THEN 0 ELSE 1 END, activities DESC, "
+        "p.partner_id LIMIT ?",
+        [area_code + "%", *args, area_code[:2], int(limit)])
 
 
 def partner_goal_links(store: Store, scope: AccessScope, f: ActivityFilter) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data import catalogue
@@ -20,6 +21,13 @@ _CHILD_COLUMN = {0: "province_code", 2: "district_code", 4: "subdistrict_code",
                  6: "village_code", 8: "village_code"}
 _AREA_COLUMN = {2: "province_code", 4: "district_code", 6: "subdistrict_code",
                 8: "village_code"}
+_DEFAULT = pv.nested_weights()
+# The default weights are multiples of 1/60: scores become exact integers ("score units").
+SCORE_SCALE = pv.score_scale(_DEFAULT)
+_UNITS = tuple(round(w * SCORE_SCALE) for w in _DEFAULT.values)
+_ROLLUP_LEVELS = (("province", "province_code", None), ("district", "district_code",
+                                                        "province_code"),
+                  ("subdistrict", "subdistrict_code", "district_code"))
 HOUSEHOLD_COLUMNS = ("household", "members", "score", "poor", "target_poor", "deprived",
                      "cases", "status")
 
@@ -46,6 +54,9 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
             f"GROUP BY survey_year, province_code, district_code, subdistrict_code, "
             f"village_code, target_poor, {_FLAG_SQL} ORDER BY survey_year, village_code",
             params)
+        store.execute(f"DELETE FROM poverty_rollup WHERE {cond}", params)
+        for level, unit, parent in _ROLLUP_LEVELS:
+            _insert_rollup(store, level, unit, parent, cond, params)
         store.execute(
             "INSERT INTO poverty_case_counts (survey_year, province_code, district_code, "
             "subdistrict_code, village_code, dimension, agency, status, cases) "
@@ -58,7 +69,31 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
         "poverty_profiles": int(store.scalar("SELECT COUNT(*) FROM poverty_profiles") or 0),
         "poverty_case_counts": int(store.scalar("SELECT COUNT(*) FROM poverty_case_counts")
                                    or 0),
+        "poverty_rollup": int(store.scalar("SELECT COUNT(*) FROM poverty_rollup") or 0),
     }
+
+
+def _insert_rollup(store: Store, level: str, unit: str, parent: str | None, cond: str,
+                   params: list[Any]) -> None:
+    """One level of ``poverty_rollup`` from the profiles (default weights, integer scores)."""
+    units = " + ".join(f"CASE WHEN {c} THEN CAST(? AS INTEGER) ELSE 0 END" for c in _FLAGS)
+    dims = {d: [i.column for i in catalogue.POVERTY_INDICATORS if i.dimension == d]
+            for d in catalogue.DIMENSION_CODES}
+    sums = [f"SUM(CASE WHEN {c} THEN people ELSE 0 END)" for c in _FLAGS]
+    sums += [f"SUM(CASE WHEN {' OR '.join(cols)} THEN people ELSE 0 END)"
+             for cols in dims.values()]
+    flag_cols = ", ".join([f"p_{c}" for c in _FLAGS] + [f"p_any_{d}" for d in dims])
+    parent_sql = parent or "''"
+    group = f"survey_year, {unit}, {parent + ', ' if parent else ''}province_code, " \
+            "score_units, target_poor"
+    store.execute(
+        "INSERT INTO poverty_rollup (survey_year, unit_level, unit_code, parent_code, "
+        f"province_code, score_units, target_poor, households, people, {flag_cols}) "
+        f"SELECT survey_year, ?, {unit}, {parent_sql}, province_code, score_units, "
+        f"target_poor, SUM(households), SUM(people), {', '.join(sums)} "
+        f"FROM (SELECT p.*, ({units}) AS score_units FROM poverty_profiles p WHERE {cond}) s "
+        f"GROUP BY {group} ORDER BY survey_year, {unit}",
+        [level, *_UNITS, *params])
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -79,7 +114,9 @@ def area_filter(area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
         provinces = next((r.provinces for r in REGIONS_NESDC if r.code == area_code[2:]), None)
         if provinces is None:
             raise ValueError(f"unknown region {area_code!r}")
-        return f"{prefix}province_code = ANY(?)", [list(provinces)]
+        # IN with one placeholder per province prunes better than ANY(list) in DuckDB.
+        marks = ", ".join("?" for _ in provinces)
+        return f"{prefix}province_code IN ({marks})", list(provinces)
     column = _AREA_COLUMN.get(len(area_code))
     if column is None or not area_code.isdigit():
         raise ValueError(f"not an area code: {area_code!r}")
@@ -87,61 +124,163 @@ def area_filter(area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
 
 
 def _weights(weights: tuple[tuple[str, float], ...] | None) -> pv.Weights:
-    return pv.weights_from_key(weights)
+    return _DEFAULT if weights is None else pv.weights_from_key(weights)
 
 
-def _totals_sql(group: str, weights: pv.Weights, k: float) -> tuple[str, str, list[Any]]:
-    """SELECT list of the additive AF totals, the scored inner select, and their parameters.
+_DIMS = {d: [i.column for i in catalogue.POVERTY_INDICATORS if i.dimension == d]
+         for d in catalogue.DIMENSION_CODES}
+TOTAL_COLUMNS = (
+    "households", "population", "target_poor_households", "target_poor_people",
+    "poor_households", "poor", "score_poor", *(f"cen_{c}" for c in _FLAGS),
+    *(f"raw_{c}" for c in _FLAGS), *(f"people_{d}" for d in _DIMS), *(f"cdim_{d}" for d in _DIMS))
 
-    Every total is a plain SUM, so totals of children add up to their parent's.
+
+def _group_totals(code: pd.Series | np.ndarray, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Sum the per-row totals by ``code``; counts as integers, ``score_poor`` as a float.
+
+    One numpy matrix and ``np.add.reduceat`` instead of a 60-column pandas groupby: the
+    per-column overhead of pandas would cost more than the query.
     """
-    score = " + ".join(f"CASE WHEN {c} THEN CAST(? AS DOUBLE PRECISION) ELSE 0.0 END"
-                       for c in weights.columns)
-    # In the order of the placeholders in the text: the cut-off, then the weights.
-    inner_params: list[Any] = [pv.EPS, k - pv.EPS, *weights.values]
-    dims = {d: [c for c, dd in zip(weights.columns, weights.dimensions, strict=True) if dd == d]
-            for d in dict.fromkeys(weights.dimensions)}
-    def total(expr: str, name: str) -> str:
-        return f"CAST(SUM({expr}) AS BIGINT) AS {name}"
+    codes = np.asarray(code)
+    matrix = np.column_stack([cols[c] for c in TOTAL_COLUMNS]) if len(codes) else \
+        np.zeros((0, len(TOTAL_COLUMNS)))
+    keys, inverse = np.unique(codes, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(keys)))
+    sums = np.add.reduceat(matrix[order], starts, axis=0) if len(keys) else matrix
+    score_at = TOTAL_COLUMNS.index("score_poor")
+    out = pd.DataFrame(np.rint(sums).astype("int64"), columns=list(TOTAL_COLUMNS))
+    out["score_poor"] = sums[:, score_at]
+    out.insert(0, "code", keys)
+    return out
 
-    parts = [
-        f"{group} AS code", total("households", "households"), total("people", "population"),
-        total("CASE WHEN target_poor THEN households ELSE 0 END", "target_poor_households"),
-        total("CASE WHEN target_poor THEN people ELSE 0 END", "target_poor_people"),
-        total("CASE WHEN poor THEN households ELSE 0 END", "poor_households"),
-        total("CASE WHEN poor THEN people ELSE 0 END", "poor"),
-        "SUM(CASE WHEN poor THEN people * score ELSE 0.0 END) AS score_poor",
-    ]
-    parts += [total(f"CASE WHEN poor AND {c} THEN people ELSE 0 END", f"cen_{c}")
-              for c in weights.columns]
-    parts += [total(f"CASE WHEN {c} THEN people ELSE 0 END", f"raw_{c}")
-              for c in weights.columns]
-    for dim, cols in dims.items():
-        any_sql = " OR ".join(cols)
-        parts.append(total(f"CASE WHEN {any_sql} THEN people ELSE 0 END", f"people_{dim}"))
-        parts.append(total(f"CASE WHEN poor AND ({any_sql}) THEN people ELSE 0 END",
-                           f"cdim_{dim}"))
-    inner = (f"SELECT s.*, (s.score > ? AND s.score >= ?) AS poor FROM (SELECT p.*, ({score}) "
-             "AS score FROM poverty_profiles p WHERE {where}) s")  # {where}: filled by caller
-    return ", ".join(parts), inner, inner_params
+
+def totals_from_profiles(rows: pd.DataFrame, weights: pv.Weights, k: float) -> pd.DataFrame:
+    """Additive AF totals by ``code`` from deprivation-profile rows (any weights).
+
+    The SQL only sums households and people per profile; identification at ``k`` happens
+    here, on a few hundred to a few thousand rows, which keeps the statement small.
+    """
+    flags = rows[list(weights.columns)].to_numpy(dtype=bool)
+    scores = flags.astype(float) @ weights.array()
+    poor = pv.identify_poor(scores, k)
+    people = rows["people"].to_numpy(dtype=float)
+    hh = rows["households"].to_numpy(dtype=float)
+    tp = rows["target_poor"].to_numpy(dtype=bool)
+    poor_people = people * poor
+    cols: dict[str, np.ndarray] = {
+        "households": hh, "population": people, "target_poor_households": hh * tp,
+        "target_poor_people": people * tp, "poor_households": hh * poor, "poor": poor_people,
+        "score_poor": poor_people * scores,
+    }
+    index = {c: j for j, c in enumerate(weights.columns)}
+    for c in _FLAGS:
+        cols[f"cen_{c}"] = poor_people * flags[:, index[c]]
+    for c in _FLAGS:
+        cols[f"raw_{c}"] = people * flags[:, index[c]]
+    for dim, dim_cols in _DIMS.items():
+        any_dim = flags[:, [index[c] for c in dim_cols]].any(axis=1)
+        cols[f"people_{dim}"] = people * any_dim
+        cols[f"cdim_{dim}"] = poor_people * any_dim
+    return _group_totals(rows["code"], cols)
+
+
+def totals_from_rollup(rows: pd.DataFrame, k: float) -> pd.DataFrame:
+    """Additive AF totals by ``code`` from roll-up rows (default weights, integer scores)."""
+    units = rows["score_units"].to_numpy(dtype=float)
+    poor = (units > 0) & (units >= k * SCORE_SCALE - 1e-6)
+    people = rows["people"].to_numpy(dtype=float)
+    hh = rows["households"].to_numpy(dtype=float)
+    tp = rows["target_poor"].to_numpy(dtype=bool)
+    cols: dict[str, np.ndarray] = {
+        "households": hh, "population": people, "target_poor_households": hh * tp,
+        "target_poor_people": people * tp, "poor_households": hh * poor,
+        "poor": people * poor, "score_poor": people * poor * units / SCORE_SCALE,
+    }
+    for c in _FLAGS:
+        cols[f"cen_{c}"] = rows[f"p_{c}"].to_numpy(dtype=float) * poor
+    for c in _FLAGS:
+        cols[f"raw_{c}"] = rows[f"p_{c}"].to_numpy(dtype=float)
+    for dim in _DIMS:
+        any_dim = rows[f"p_any_{dim}"].to_numpy(dtype=float)
+        cols[f"people_{dim}"] = any_dim
+        cols[f"cdim_{dim}"] = any_dim * poor
+    return _group_totals(rows["code"], cols)
 
 
 def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
                   year: int | None, k: float, weights: pv.Weights) -> pd.DataFrame:
-    select, inner, inner_params = _totals_sql(group, weights, k)
+    """Totals by ``group`` (a code column or ``survey_year``) from the profiles."""
     where, params = scope.sql_filter("p.province_code")
     cond, cond_params = area_filter(area_code, "p.")
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
-    # The inner select's parameters (weights, k) come before its WHERE parameters.
-    sql = (f"SELECT {select} FROM ("
-           + inner.replace("{where}", f"{year_sql} AND {where} AND {cond}")
-           + f") t GROUP BY {group} ORDER BY {group}")
-    return store.query(sql, [*inner_params, *year_params, *params, *cond_params])
+    rows = store.query(
+        f"SELECT p.{group} AS code, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}, "
+        "SUM(p.households) AS households, SUM(p.people) AS people FROM poverty_profiles p "
+        f"WHERE {year_sql} AND {where} AND {cond} "
+        f"GROUP BY p.{group}, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}",
+        [*year_params, *params, *cond_params])
+    return totals_from_profiles(rows, weights, k)
 
 
-def _names(store: Store, codes: list[str]) -> pd.DataFrame:
-    return store.query("SELECT code, name_th, name_en FROM areas WHERE code = ANY(?)",
-                       [list(codes)])
+def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] | None:
+    """Rows of ``poverty_rollup`` for an area: (WHERE, params, grouping column), or None
+    when the level is only in the village-grain profiles."""
+    group = "r.survey_year" if by_year else "r.unit_code"
+    if not area_code:
+        return "r.unit_level = 'province'", [], group
+    if area_code.startswith("R:"):
+        cond, params = area_filter(area_code, "r.")
+        return f"r.unit_level = 'province' AND {cond}", params, group
+    if by_year:
+        level = {2: "province", 4: "district", 6: "subdistrict"}.get(len(area_code))
+        return (None if level is None else
+                ("r.unit_level = ? AND r.unit_code = ?", [level, area_code], group))
+    child = {2: "district", 4: "subdistrict"}.get(len(area_code))
+    if child is None:
+        return None
+    return "r.unit_level = ? AND r.parent_code = ?", [child, area_code], group
+
+
+def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | None,
+                  k: float) -> pd.DataFrame | None:
+    """The same totals as ``_query_totals`` from the roll-up (default weights only)."""
+    found = _rollup_filter(area_code, by_year=year is None)
+    if found is None:
+        return None
+    cond, cond_params, group = found
+    where, params = scope.sql_filter("r.province_code")
+    year_sql, year_params = ("r.survey_year = ?", [year]) if year is not None else ("TRUE", [])
+    sums = ", ".join(f"SUM(r.{c}) AS {c}" for c in (
+        "households", "people", *(f"p_{f}" for f in _FLAGS), *(f"p_any_{d}" for d in _DIMS)))
+    rows = store.query(
+        f"SELECT {group} AS code, r.score_units, r.target_poor, {sums} FROM poverty_rollup r "
+        f"WHERE {year_sql} AND {where} AND {cond} "
+        f"GROUP BY {group}, r.score_units, r.target_poor",
+        [*year_params, *params, *cond_params])
+    return totals_from_rollup(rows, k)
+
+
+def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: int | None,
+            k: float, weights: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    """Totals from the roll-up when the default weights allow it, else from the profiles."""
+    w = _weights(weights)
+    if w == _DEFAULT:
+        df = _query_rollup(store, scope, area_code, year, k)
+        if df is not None:
+            return df
+    return _query_totals(store, scope, area_code, group, year, k, w)
+
+
+def _names(store: Store, area_code: str, grain: str | None) -> pd.DataFrame:
+    """Names of the child units (by parent, which the areas table can find quickly)."""
+    if not area_code or area_code.startswith("R:"):
+        return store.query("SELECT code, name_th, name_en FROM areas WHERE level = 'province'")
+    if len(area_code) == 8:
+        return store.query("SELECT code, name_th, name_en FROM areas WHERE code = ?",
+                           [area_code])
+    return store.query("SELECT code, name_th, name_en FROM areas WHERE parent_code = ?",
+                       [area_code])
 
 
 def _to_regions(df: pd.DataFrame) -> pd.DataFrame:
@@ -156,9 +295,9 @@ def _to_regions(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_totals(weights: pv.Weights) -> pd.DataFrame:
-    select, _, _ = _totals_sql("x", weights, 0.0)
-    cols = [part.rsplit(" AS ", 1)[1] for part in select.split(", ")]
-    return pv.measures_frame(pd.DataFrame(columns=[*cols, "name_th", "name_en"]), weights)
+    frame = pd.DataFrame({c: pd.Series(dtype="int64") for c in ("code", *TOTAL_COLUMNS)})
+    frame = frame.astype({"code": str, "score_poor": float})
+    return pv.measures_frame(frame.assign(name_th="", name_en="").iloc[0:0], weights)
 
 
 # -- queries -------------------------------------------------------------------------------
@@ -176,8 +315,8 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
                      grain: str | None = None) -> pd.DataFrame:
     """AF totals and measures of each child unit of ``area_code`` in one survey year.
 
-    Children: regions under the country (provinces for a user restricted to some
-    provinces), provinces under a region, then districts,
+    Children: regions under the country (provinces for a user limited to some provinces),
+    provinces under a region, then districts,
     subdistricts and villages; a village lists itself. ``grain="province"`` lists provinces
     under the country (for its map). Columns: code, name_th, name_en, the additive totals
     (households, population, poor, score_poor, cen_*, raw_*, people_<dim>, cdim_<dim>,
@@ -188,15 +327,15 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
                           and not scope.can_see_province(area_code)):
         return _empty_totals(w)
     group = _CHILD_COLUMN[0 if area_code.startswith("R:") else len(area_code)]
-    df = (_query_totals(store, scope, area_code, group, year, k, w))
+    df = _totals(store, scope, area_code, group, year, k, weights)
     if df.empty:
         return _empty_totals(w)
-    # A user restricted to some provinces has no region picker: their provinces are the
-    # children of the country (a region row holding one province's figures would mislead).
+    # A user limited to some provinces sees those provinces under Thailand, not regions that
+    # would carry a whole region's name over a part of it.
     if not area_code and grain != "province" and scope.all_provinces:
         df = _to_regions(df)
     else:
-        df = df.merge(_names(store, df.code.tolist()), on="code", how="left")
+        df = df.merge(_names(store, area_code, grain), on="code", how="left")
     return pv.measures_frame(df, w)
 
 
@@ -220,7 +359,7 @@ def poverty_trend(store: Store, scope: AccessScope, area_code: str,
     if scope.is_empty or (area_code and not area_code.startswith("R:")
                           and not scope.can_see_province(area_code)):
         return _empty_totals(w).assign(year=[])
-    df = (_query_totals(store, scope, area_code, "survey_year", None, k, w))
+    df = _totals(store, scope, area_code, "survey_year", None, k, weights)
     df = df.rename(columns={"code": "year"})
     return pv.measures_frame(df, w)
 

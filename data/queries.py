@@ -74,7 +74,7 @@ def load_area_names(store: Store, scope: AccessScope, codes: tuple[str, ...]) ->
 def load_years(store: Store, scope: AccessScope) -> list[int]:
     """Years that have household or SDG data, oldest first."""
     rows = store.rows(
-        "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM households "
+        "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM household_rollup "
         "UNION SELECT year AS y FROM sdg_values) t ORDER BY y")
     return [int(r[0]) for r in rows]
 

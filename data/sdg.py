@@ -145,8 +145,10 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
     out["rank"] = scoring.rank_desc(out.score)
     target = None if pd.isna(spec.target_2030) else float(spec.target_2030)
     out["status"] = scoring.progress_statuses(out, int(spec.direction), target)
-    out = out.reset_index().sort_values(["rank", "area_code"], na_position="last")
-    return out.drop(columns=["year"]).reset_index(drop=True)
+    # Equal (censored) scores are ordered by the value itself, best first.
+    out["_order"] = -float(spec.direction) * out.value
+    out = out.reset_index().sort_values(["rank", "_order", "area_code"], na_position="last")
+    return out.drop(columns=["year", "_order"]).reset_index(drop=True)
 
 
 def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,

@@ -92,8 +92,8 @@ def romanisation_key(normalised: str) -> str:
     counts, so the folding may be rough.
     """
     s = re.sub(r"[^a-z]", "", normalised)
-    for old, new in (("sri", "si"), ("sr", "s"), ("tch", "ch"), ("dh", "th"), ("j", "ch"), ("ph", "p"),
-                     ("th", "t"), ("kh", "k"), ("ch", "c"), ("ue", "u"), ("eu", "u"),
+    for old, new in (("sri", "si"), ("sr", "s"), ("tch", "ch"), ("dh", "th"), ("j", "ch"),
+                     ("ph", "p"), ("th", "t"), ("kh", "k"), ("ch", "c"), ("ue", "u"), ("eu", "u"),
                      ("ua", "u"), ("ou", "u"), ("oo", "u"), ("orn", "on"), ("aew", "aeo"),
                      ("y", "i"), ("v", "w"), ("bh", "b"), ("gh", "g")):
         s = s.replace(old, new)
@@ -117,7 +117,8 @@ class _Index:
         self.exact: dict[str, list[str]] = {}
         self.roman: dict[str, list[str]] = {}
         self.tones: dict[str, list[str]] = {}
-        self.names: list[tuple[str, str]] = []  # (normalised Thai, code), for truncated names
+        # (normalised Thai, code) per province, for names cut short
+        self.names: dict[str, list[tuple[str, str]]] = {}
         for code, name_th, name_en in rows:
             th = normalise_area_name(name_th)
             en = normalise_area_name(name_en)
@@ -127,7 +128,7 @@ class _Index:
                 self.roman.setdefault(romanisation_key(en), []).append(code)
             if th:
                 self.tones.setdefault(thai_key(th), []).append(code)
-                self.names.append((th, code))
+                self.names.setdefault(code[:2], []).append((th, code))
 
 
 @lru_cache(maxsize=4)
@@ -239,7 +240,9 @@ def _match_one(name_raw: object, level: str, parent: str | None, index: _Index,
         # Official DBFs cut Thai names at 50 bytes (16 characters): a long cut name is a
         # prefix of exactly one full name.
         if len(name) >= 8 and not found:
-            found = _within([c for n, c in index.names if n.startswith(name)], parent)
+            pool = (index.names.get(parent[:2], []) if parent
+                    else [p for part in index.names.values() for p in part])
+            found = _within([c for n, c in pool if n.startswith(name)], parent)
             if len(found) == 1:
                 return AreaMatch(found[0], "truncated")
     else:
@@ -288,7 +291,11 @@ def match_area_names(
     out = []
     for i, name in enumerate(names):
         parent = parent_codes[i] if parent_codes is not None else None
-        parent = str(parent).strip() if parent not in (None, "") and parent == parent else None
+        # A parent may come as a P-code ("TH50") or a number; a missing one as None/NaN/"".
+        parent = (re.sub(r"^TH[-_ ]?", "", str(parent).strip().upper()) or None
+                  if parent not in (None, "") and parent == parent else None)
+        if parent and parent.endswith(".0"):
+            parent = parent[:-2]
         out.append(_match_one(name, level, parent, index, current))
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -63,6 +64,18 @@ def nested_weights(dimension_weights: Mapping[str, float] | None = None,
         values.append(dw[ind.dimension] / total_d * iw[ind.code] / sum(iw.values()))
     return Weights(tuple(i.column for i in indicators), tuple(values),
                    tuple(i.dimension for i in indicators))
+
+
+def score_scale(weights: Weights, max_denominator: int = 10_000) -> int:
+    """The smallest integer S such that every weight x S is a whole number (60 for the
+    default weights), so scores can be kept as exact integers."""
+    scale = 1
+    for w in weights.values:
+        frac = Fraction(w).limit_denominator(max_denominator)
+        if abs(float(frac) - w) > 1e-12:
+            raise ValueError(f"weight {w} is not a simple fraction")
+        scale = math.lcm(scale, frac.denominator)
+    return scale
 
 
 def weights_from_key(key: tuple[tuple[str, float], ...] | None) -> Weights:

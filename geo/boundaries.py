@@ -86,7 +86,7 @@ def version(level: str) -> str:
     if path is None:
         return "none"
     stat = path.stat()
-    return f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}"
+    return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
 def boundary_info(level: str) -> dict[str, Any] | None:

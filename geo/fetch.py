@@ -119,24 +119,29 @@ def _mentions(resource: Resource, level: str) -> bool:
                for hint in LEVEL_HINTS[level])
 
 
-def pick_resources(package: dict[str, object]) -> dict[str, Resource]:
-    """The resource to import for each level: a per-level file if there is one, else the one
-    file holding every level (a zip of shapefiles or a GeoPackage with a layer per level)."""
+def candidate_resources(package: dict[str, object]) -> dict[str, list[Resource]]:
+    """Resources to try for each level, best first: files named for the level, then files
+    holding every level (a zip of shapefiles, a GeoPackage with a layer per level), in format
+    order. Older COD-AB releases split one zip into PART_1 and PART_2, hence a list."""
     resources = sorted(_resources(package), key=lambda r: r.rank)
-    picked: dict[str, Resource] = {}
-    for level in LEVELS:
-        own = [r for r in resources if _mentions(r, level)]
-        if own:
-            picked[level] = own[0]
-    missing = [lv for lv in LEVELS if lv not in picked]
-    if missing:
-        shared = [r for r in resources if not any(_mentions(r, lv) for lv in LEVELS)]
-        if shared:
-            for level in missing:
-                picked[level] = shared[0]
-    if not picked:
+    shared = [r for r in resources if not any(_mentions(r, lv) for lv in LEVELS)]
+    out = {level: [r for r in resources if _mentions(r, level)] + shared for level in LEVELS}
+    if not any(out.values()):
         raise FetchError("the HDX dataset lists no GeoJSON, GeoPackage or Shapefile resource")
-    return picked
+    return out
+
+
+def pick_resources(package: dict[str, object]) -> dict[str, Resource]:
+    """The first resource to try for each level."""
+    return {level: found[0] for level, found in candidate_resources(package).items() if found}
+
+
+def licence_name(package: dict[str, object]) -> str:
+    raw = str(package.get("license_title") or package.get("license_id") or "").strip()
+    if raw.lower() in ("", "cc-by-igo", "creative commons attribution for intergovernmental "
+                       "organisations"):
+        return COD_AB["licence"]
+    return raw
 
 
 def download(resource: Resource, folder: Path) -> Path:
@@ -150,33 +155,36 @@ def download(resource: Resource, folder: Path) -> Path:
 def fetch_all(log: Callable[[str], None] = print,
               levels: tuple[str, ...] = LEVELS) -> dict[str, ImportReport]:
     """Download COD-AB Thailand from HDX and import every level; a level that fails is logged."""
+    from geo.importer import BoundaryImportError
+
     package = package_show()
-    picked = pick_resources(package)
-    licence = str(package.get("license_title") or COD_AB["licence"])
+    candidates = candidate_resources(package)
+    licence = licence_name(package)
     reports: dict[str, ImportReport] = {}
     errors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="geofetch-") as tmp:
         files: dict[str, Path] = {}
         for level in levels:
-            resource = picked.get(level)
-            if resource is None:
-                errors.append(f"{level}: no resource for this level in {DATASET}")
-                continue
-            if resource.url not in files:
-                log(f"downloading {resource.name or resource.url} ...")
-                folder = Path(tmp) / str(len(files))
-                folder.mkdir()
-                files[resource.url] = download(resource, folder)
-            from geo.importer import BoundaryImportError
-
-            try:
-                reports[level] = import_boundaries(
-                    files[resource.url], level,
-                    source=f"{COD_AB['source']}; HDX dataset {DATASET}, "
-                           f"resource {resource.name or files[resource.url].name}",
-                    licence=licence, attribution=COD_AB["attribution"], log=log)
-            except BoundaryImportError as exc:
-                errors.append(f"{level}: {exc}")
+            tried: list[str] = []
+            for resource in candidates.get(level, []):
+                if resource.url not in files:
+                    log(f"downloading {resource.name or resource.url} ...")
+                    folder = Path(tmp) / str(len(files))
+                    folder.mkdir()
+                    files[resource.url] = download(resource, folder)
+                    log(f"  {files[resource.url].stat().st_size:,} bytes")
+                name = resource.name or files[resource.url].name
+                try:
+                    reports[level] = import_boundaries(
+                        files[resource.url], level,
+                        source=f"{COD_AB['source']}; HDX dataset {DATASET}, resource {name}",
+                        licence=licence, attribution=COD_AB["attribution"], log=log)
+                    break
+                except BoundaryImportError as exc:
+                    tried.append(f"{name}: {exc}")
+            else:
+                errors.append(f"{level}: " + ("; ".join(tried) if tried
+                                              else f"no resource for this level in {DATASET}"))
     for message in errors:
         log(f"error: {message}")
     if not reports:

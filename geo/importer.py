@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -50,18 +51,21 @@ CODE_FIELDS = {
 }
 # COD-AB ships boundary lines (admbndl) and label points (admbndp) beside the areas (admbnda).
 NOT_AREA_LAYERS = re.compile(r"admbndl|admbndp|line|point|label|centroid", re.I)
-GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode", "id")
+# Not "id" or "fid": running numbers 10..96 would pass for province codes.
+GENERIC_CODE_FIELDS = ("code", "pcode", "dopa_code", "areacode", "area_code", "geocode")
 # Column names that usually hold the Thai or English name of a level, best first.
 NAME_FIELDS = {
-    "province": ("adm1_th", "adm1_en", "adm1_name1", "adm1_name", "pro_th", "pro_en", "prov_namt", "prov_name", "prov_nam_t",
-                 "prov_nam_e", "province_th", "province_en", "province", "changwat", "p_name_t",
-                 "p_name_e", "nl_name_1", "name_1"),
-    "district": ("adm2_th", "adm2_en", "adm2_name1", "adm2_name", "amp_th", "amp_en", "amp_namt", "amp_name", "amp_nam_t",
-                 "amp_nam_e", "district_th", "district_en", "district", "amphoe", "a_name_t",
-                 "a_name_e", "nl_name_2", "name_2"),
-    "subdistrict": ("adm3_th", "adm3_en", "adm3_name1", "adm3_name", "tam_th", "tam_en", "tam_namt", "tam_name",
-                    "tam_nam_t", "tam_nam_e", "subdistrict_th", "subdistrict_en", "subdistrict",
-                    "tambon", "t_name_t", "t_name_e", "nl_name_3", "name_3"),
+    "province": ("adm1_th", "adm1_en", "adm1_name1", "adm1_name", "pro_th", "pro_en",
+                 "prov_namt", "prov_name", "prov_nam_t", "prov_nam_e", "province_th",
+                 "province_en", "province", "changwat", "p_name_t", "p_name_e", "nl_name_1",
+                 "name_1"),
+    "district": ("adm2_th", "adm2_en", "adm2_name1", "adm2_name", "amp_th", "amp_en",
+                 "amp_namt", "amp_name", "amp_nam_t", "amp_nam_e", "district_th", "district_en",
+                 "district", "amphoe", "a_name_t", "a_name_e", "nl_name_2", "name_2"),
+    "subdistrict": ("adm3_th", "adm3_en", "adm3_name1", "adm3_name", "tam_th", "tam_en",
+                    "tam_namt", "tam_name", "tam_nam_t", "tam_nam_e", "subdistrict_th",
+                    "subdistrict_en", "subdistrict", "tambon", "t_name_t", "t_name_e",
+                    "nl_name_3", "name_3"),
 }
 GENERIC_NAME_FIELDS = ("name_th", "name_en", "name", "namt", "name_t", "name_e", "th_name",
                        "en_name")
@@ -118,11 +122,13 @@ class ImportReport:
         lines = [
             f"{self.level}: {self.file}" + (f" (layer {self.layer})" if self.layer else ""),
             f"  read {self.features_read} features, CRS {self.crs}, encoding {self.encoding}"
-            + (" (mojibake detected, re-read as UTF-8)" if self.mojibake_repaired else ""),
-            f"  matched by {self.method}: {self.matched} units "
-            + ", ".join(f"{k} {v}" for k, v in sorted(self.matched_by.items())),
+            + (" (Thai read as Latin-1 detected and repaired)" if self.mojibake_repaired else ""),
+            f"  matched {self.matched} units by {self.method} (features: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(self.matched_by.items())) + ")",
             f"  unmatched features: {len(self.unmatched)}",
-            f"  abolished codes left out: {len(self.abolished)}",
+            f"  abolished codes: {len(self.abolished)}"
+            + (" (kept under the old code)" if any(a.get("kept") for a in self.abolished)
+               else " (left out)"),
             f"  recoded (abolished code with one successor): {len(self.recoded)}",
             f"  current units with no polygon: {len(self.no_polygon)}",
             f"  geometries repaired: {self.repaired_geometries}, empty dropped: "
@@ -211,8 +217,9 @@ def resolve_source(path: Path, level: str, workdir: Path,
         pick = _pick_by_level([c.name for c in candidates], level)
         if pick is None:
             names = ", ".join(c.name for c in candidates[:8])
-            raise BoundaryImportError(f"{path.name} holds several files ({names}); unzip it and pass "
-                               f"the one for the {level} level")
+            raise BoundaryImportError(
+                f"{path.name} holds several files ({names}); unzip it and pass "
+                f"the one for the {level} level")
         candidates = [c for c in candidates if c.name == pick]
     src = candidates[0]
     try:
@@ -221,13 +228,15 @@ def resolve_source(path: Path, level: str, workdir: Path,
         raise BoundaryImportError(f"cannot open {src.name}: {exc}") from exc
     if layer is not None:
         if layer not in layers:
-            raise BoundaryImportError(f"{src.name} has no layer {layer!r}; layers: {', '.join(layers)}")
+            raise BoundaryImportError(
+                f"{src.name} has no layer {layer!r}; layers: {', '.join(layers)}")
         return src, layer
     if len(layers) > 1:
         pick = _pick_by_level(layers, level)
         if pick is None:
-            raise BoundaryImportError(f"{src.name} has several layers ({', '.join(layers)}); "
-                               f"choose one with --layer")
+            raise BoundaryImportError(
+                f"{src.name} has several layers ({', '.join(layers)}); "
+                f"choose one with --layer")
         return src, pick
     return src, None
 
@@ -306,8 +315,9 @@ def read_vector(src: Path, layer: str | None, report: ImportReport,
             gdf = gdf.set_crs(4326)
             report.warnings.append("file has no CRS; coordinates look like WGS 84 lon/lat")
         else:
-            raise BoundaryImportError(f"{src.name} has no coordinate reference system (missing .prj) "
-                               f"and is not in lon/lat; pass --crs, e.g. --crs EPSG:32647")
+            raise BoundaryImportError(
+                f"{src.name} has no coordinate reference system (missing .prj) "
+                f"and is not in lon/lat; pass --crs, e.g. --crs EPSG:32647")
     elif crs:
         report.warnings.append(f"file declares {gdf.crs.to_string()}; --crs {crs} ignored")
     report.crs = gdf.crs.to_string()
@@ -345,10 +355,12 @@ def find_code_field(gdf: gpd.GeoDataFrame, level: str) -> str | None:
     for col in named:
         if _code_score(gdf[col], level, valid) >= 0.5:
             return col
-    scores = {col: _code_score(gdf[col], level, valid) for col in cols.values()
+    # Any other text column that is nearly all codes of the level (numbers are left out: they
+    # are more often running ids than codes).
+    scores = {col: _code_score(gdf[col], level, valid) for col in _text_columns(gdf)
               if col not in named}
     best = max(scores, key=lambda c: scores[c], default=None)
-    return best if best is not None and scores[best] >= 0.8 else None
+    return best if best is not None and scores[best] >= 0.9 else None
 
 
 def _name_candidates(gdf: gpd.GeoDataFrame, level: str) -> list[str]:
@@ -385,8 +397,13 @@ def match_by_names(gdf: gpd.GeoDataFrame, level: str,
         if all(m.matched or m.reason == "abolished" for m in best) or len(used) == 2:
             break
     if best is None:
+        hint = ""
+        deepest = [lv for lv in LEVELS if find_code_field(gdf, lv) is not None]
+        if deepest and LEVELS.index(deepest[-1]) < LEVELS.index(level):
+            hint = f" (the file looks like {deepest[-1]} boundaries: use --level {deepest[-1]})"
         raise BoundaryImportError(f"found no column with DOPA codes or names of {level}s; expected "
-                           f"e.g. ADM{ADM_NUMBER[level]}_PCODE, code, or Thai/English names")
+                                  f"e.g. ADM{ADM_NUMBER[level]}_PCODE, code, or Thai/English "
+                                  f"names{hint}")
     return best, used
 
 
@@ -556,7 +573,7 @@ def _area_name(code: str) -> str:
     return _thai_names().get(code, "")
 
 
-def _abolished_names() -> dict[str, str]:
+def _abolished_thai_names() -> dict[str, str]:
     try:
         from geothai.abolished import abolished_areas
     except ImportError:
@@ -609,7 +626,7 @@ def build_boundaries(
 
     codes: list[str | None] = []
     abolished: dict[str, dict[str, object]] = {}
-    old_names = _abolished_names()
+    old_names = _abolished_thai_names()
     for match, label in zip(matches, labels, strict=True):
         if match.matched:
             report.matched_by[match.reason] = report.matched_by.get(match.reason, 0) + 1
@@ -650,10 +667,45 @@ def _check_extent(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:
         return
     minx, miny, maxx, maxy = gdf.total_bounds
     bx0, by0, bx1, by1 = THAILAND_BOUNDS
+    if maxx < bx0 or maxy < by0 or minx > bx1 or miny > by1:
+        raise BoundaryImportError(
+            f"the polygons lie outside Thailand ({minx:.2f}, {miny:.2f}, {maxx:.2f}, "
+            f"{maxy:.2f} in WGS 84): the file's coordinate system is wrong or missing; pass "
+            f"the right one with --crs (e.g. EPSG:32647 for UTM zone 47N)")
     if minx < bx0 or miny < by0 or maxx > bx1 or maxy > by1:
         report.warnings.append(
             f"boundaries reach outside Thailand ({minx:.2f}, {miny:.2f}, {maxx:.2f}, "
             f"{maxy:.2f}): check the file's CRS")
+
+
+COORDINATE_DECIMALS = 6  # about 0.1 m: far below what any boundary file is accurate to
+
+
+def geojson_text(gdf: gpd.GeoDataFrame) -> str:
+    """A compact RFC 7946 FeatureCollection (rings already counter-clockwise, WGS 84).
+
+    Written directly rather than through GDAL's RFC 7946 writer, which took most of the
+    import time on 7,400 subdistricts. Shared edges round to the same coordinates, so a
+    coverage stays a coverage.
+    """
+    exact = gdf.geometry.to_numpy()
+    geoms = shapely.transform(exact, lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():  # a part thinner than the rounding collapsed: repair, or keep it unrounded
+        geoms[bad] = [_polygonal(shapely.make_valid(g)) or e
+                      for g, e in zip(geoms[bad], exact[bad], strict=True)]
+        geoms[bad] = shapely.orient_polygons(geoms[bad], exterior_cw=False)
+    texts = shapely.to_geojson(geoms)
+    props = [{"code": str(c)} for c in gdf["code"]]
+    if "status" in gdf:
+        for prop, status in zip(props, gdf["status"], strict=True):
+            prop["status"] = str(status)
+    features = (
+        '{"type":"Feature","properties":' + json.dumps(prop, ensure_ascii=False)
+        + ',"geometry":' + text + "}"
+        for prop, text in zip(props, texts, strict=True)
+    )
+    return '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
 
 
 def write_atomic(gdf: gpd.GeoDataFrame, target: Path) -> int:
@@ -663,21 +715,17 @@ def write_atomic(gdf: gpd.GeoDataFrame, target: Path) -> int:
     were kept; map code skips the abolished ones.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    data = geojson_text(gdf).encode("utf-8")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".geojson",
                                     dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        tmp.unlink()  # GDAL's GeoJSON driver refuses to overwrite an existing file
-        columns = ["code", "status", "geometry"] if "status" in gdf else ["code", "geometry"]
-        pyogrio.write_dataframe(gdf[columns], tmp, driver="GeoJSON",
-                                layer_options={"RFC7946": "YES", "WRITE_NAME": "NO",
-                                               "COORDINATE_PRECISION": 6})
-        size = tmp.stat().st_size
-        os.replace(tmp, target)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the app must read it
+        os.replace(tmp_name, target)
     finally:
-        tmp.unlink(missing_ok=True)
-    return size
+        Path(tmp_name).unlink(missing_ok=True)
+    return len(data)
 
 
 def _write_json_atomic(data: dict[str, object], target: Path) -> None:
@@ -715,7 +763,8 @@ def import_boundaries(
     out, report, cod_ab = build_boundaries(path, level, layer=layer, crs=crs,
                                            keep_abolished=keep_abolished)
     if out.empty:
-        raise BoundaryImportError(f"no feature of {path.name} matched a {level} code; nothing installed")
+        raise BoundaryImportError(
+            f"no feature of {path.name} matched a {level} code; nothing installed")
     defaults = COD_AB if cod_ab else {"source": path.name, "licence": "unknown",
                                       "attribution": "", "attribution_short": ""}
     target = installed_path(level)
@@ -737,9 +786,63 @@ def import_boundaries(
         "report": report.to_dict(),
     }
     _write_json_atomic(meta, meta_path(level))
+    lineage = record_lineage(meta)
+    if lineage:
+        report.warnings.append(lineage)
     if log:
         log(report.text())
     return report
+
+
+def record_lineage(meta: dict[str, object]) -> str | None:
+    """Add the import to ``boundary_imports`` in the store, if there is one.
+
+    The installed files are the record that matters; the store row is lineage for the data
+    page. With no store yet, or one another process holds open for writing, this is skipped
+    and the reason returned (None when recorded).
+    """
+    from data import config
+    from data.store import open_store
+
+    url = config.database_url()
+    if url.startswith("duckdb:///") and not Path(url.removeprefix("duckdb:///")).exists():
+        return None  # no store yet: nothing to record into, and no reason to create one
+    try:
+        store = open_store(url)
+    except Exception as exc:  # StoreError, or a driver's own error class
+        return f"lineage not recorded in the store: {exc}"
+    report = meta["report"]
+    assert isinstance(report, dict)
+    try:
+        with store.transaction():
+            next_id = int(store.scalar(
+                "SELECT COALESCE(MAX(import_id), 0) + 1 FROM boundary_imports") or 1)
+            store.execute(
+                "INSERT INTO boundary_imports (import_id, level, file_name, sha256, source, "
+                "licence, imported_at, imported_by, features_read, units_matched, "
+                "features_unmatched, abolished, no_polygon, bytes_written, report) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [next_id, meta["level"], meta["file"], meta["sha256"], meta["source"],
+                 meta["licence"],
+                 dt.datetime.fromisoformat(str(meta["imported_at"])).replace(tzinfo=None),
+                 _user(), report["features_read"], report["matched"],
+                 len(report["unmatched"]), len(report["abolished"]),
+                 len(report["no_polygon"]), report["bytes_written"],
+                 json.dumps(report, ensure_ascii=False)])
+    except Exception as exc:  # a failed lineage row never undoes an installed import
+        return f"lineage not recorded in the store: {exc}"
+    finally:
+        store.close()
+    return None
+
+
+def _user() -> str:
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "cli"
 
 
 def status() -> dict[str, object]:

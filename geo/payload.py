@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ class Payload:
     @property
     def filename(self) -> str:
         # No underscores: streamlit-folium rewrites "_xxx" tokens in map scripts.
-        return f"{self.level}-{self.parent_code or 'all'}-{self.digest}.json"
+        parent = self.parent_code.replace("R:", "region") or "all"
+        return f"{self.level}-{parent}-{self.digest}.json"
 
 
 def _names() -> dict[str, tuple[str, str]]:
@@ -81,12 +83,20 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
     if gdf is None:
         return None
     parent = parent_code or ""
-    if parent:
+    if parent.startswith("R:"):
+        # A region is a set of provinces (NESDC or four-region scheme), not a code prefix.
+        from data.areas import REGIONS_FOUR, REGIONS_NESDC
+
+        # The app's regions are NESDC's; Bangkok ("BKK") exists only in the four-region list.
+        region = next((r for r in (*REGIONS_NESDC, *REGIONS_FOUR) if r.code == parent[2:]), None)
+        provinces = set(region.provinces) if region else set()
+        gdf = gdf[gdf["code"].str[:2].isin(provinces)]
+    elif parent:
         gdf = gdf[gdf["code"].str.startswith(parent)]
     if gdf.empty:
         return None
     tolerance, decimals = (_LOCAL if parent else _NATIONAL)[level]
-    if boundaries.is_builtin(level) and not parent:
+    if boundaries.is_builtin(level):
         tolerance = 0.0  # already generalised by geo.build_builtin
     geoms = gdf.geometry.to_numpy()
     if tolerance:
@@ -121,14 +131,51 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
                    feature_bounds, digest)
 
 
+def _disk_path(key: tuple[str, str, str]) -> Path:
+    # The simplification settings are part of the key: changing them invalidates old files.
+    token = hashlib.sha256("|".join((*key, repr((_NATIONAL, _LOCAL)))).encode()).hexdigest()[:20]
+    return boundaries.boundaries_dir() / ".payload-cache" / f"{key[0]}-{token}.json"
+
+
+def _from_disk(key: tuple[str, str, str]) -> Payload | None:
+    path = _disk_path(key)
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        return Payload(d["level"], d["parent_code"], d["text"], tuple(d["codes"]),
+                       tuple(d["bounds"]), {k: tuple(v) for k, v in d["feature_bounds"].items()},
+                       d["digest"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _to_disk(key: tuple[str, str, str], pl: Payload) -> None:
+    path = _disk_path(key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps({
+            "level": pl.level, "parent_code": pl.parent_code, "text": pl.text,
+            "codes": list(pl.codes), "bounds": list(pl.bounds),
+            "feature_bounds": pl.feature_bounds, "digest": pl.digest}, ensure_ascii=False),
+            encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only data dir only costs a rebuild in the next process
+
+
 def get_payload(level: str, parent_code: str | None = None) -> Payload | None:
-    """Cached :func:`build_payload`; rebuilt only when the boundary file changes."""
+    """Cached :func:`build_payload`: in memory, then on disk (a restarted server does not
+    simplify again); rebuilt only when the boundary file changes."""
     key = (level, parent_code or "", boundaries.version(level))
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    payload = build_payload(level, parent_code)
+    payload = None if key[2] == "none" else _from_disk(key)
+    if payload is None:
+        payload = build_payload(level, parent_code)
+        if payload is not None and not boundaries.is_builtin(level):
+            _to_disk(key, payload)
     if payload is not None:
         with _LOCK:
             _CACHE[key] = payload
@@ -144,7 +191,7 @@ def publish(payload: Payload) -> str | None:
     try:
         if not path.exists():
             STATIC_DIR.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
             tmp.write_text(payload.text, encoding="utf-8")
             tmp.replace(path)
     except OSError:

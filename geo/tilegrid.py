@@ -52,6 +52,12 @@ def derive_layout(centroids: dict[str, tuple[float, float]], cols: int = 11,
     return {k: (used_c.index(c), used_r.index(r)) for k, (c, r) in placed.items()}
 
 
+def _dark(colour: str) -> bool:
+    """Whether white text reads better than black on ``colour`` (relative luminance)."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
+
+
 def load_layout() -> dict[str, tuple[int, int]]:
     data = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
     return {code: (int(c), int(r)) for code, (c, r) in data["cells"].items()}
@@ -101,10 +107,11 @@ def build_tile_map(values: pd.DataFrame, *, value_label: str,
             continue
         fig.add_trace(go.Scatter(
             x=[layout[c][0] for c in codes], y=[-layout[c][1] for c in codes], mode="markers+text",
-            marker={"symbol": "square", "size": 40, "color": colour,
+            marker={"symbol": "square", "size": 34, "color": colour,
                     "line": {"color": ["#000" if c == selected else "#777" for c in codes],
                              "width": [3 if c == selected else 0.8 for c in codes]}},
-            text=[names.get(c, (c, c))[idx][:6] for c in codes], textfont={"size": 9},
+            text=[names.get(c, (c, c))[idx][:6] for c in codes],
+            textfont={"size": 9, "color": "#fff" if _dark(colour) else "#222"},
             customdata=codes,
             hovertext=[f"{html.escape(names.get(c, (c, c))[idx])}<br>{html.escape(value_label)}: "
                        f"{html.escape(text.get(c, no_data))}" for c in codes],

@@ -69,6 +69,8 @@ def test_shared_subdistrict_names_need_a_parent():
     alone, placed = match_area_names(["วังทอง", "วังทอง"], "subdistrict", [None, "65"])
     assert alone.code is None and alone.reason == "ambiguous" and "650801" in alone.candidates
     assert placed.code == "650801" and placed.matched
+    as_pcode, as_number = match_area_names(["วังทอง", "วังทอง"], "subdistrict", ["TH65", 65.0])
+    assert as_pcode.code == as_number.code == "650801"
 
 
 def test_abolished_names_and_codes():

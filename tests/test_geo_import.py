@@ -8,7 +8,7 @@ import zipfile
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
 from geo import __main__ as cli
 from geo.boundaries import installed_path
@@ -207,7 +207,7 @@ def test_cli_import_status_and_errors(tmp_path, capsys):
     provinces().to_file(src)
     assert cli.main(["import", str(src), "--level", "province", "--licence", "CC0"]) == 0
     out = capsys.readouterr().out
-    assert "matched by code:ADM1_PCODE: 3 units" in out and "no polygon" in out
+    assert "matched 3 units by code:ADM1_PCODE" in out and "no polygon" in out
     assert cli.main(["status"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert got["installed"] == ["province"]
@@ -285,3 +285,58 @@ def test_names_placed_in_installed_parent_boundaries(tmp_path):
     out, report, _ = build_boundaries(src, "district")
     assert sorted(out["code"]) == ["1035", "5002", "9601"]
     assert report.method.startswith("name (within installed province boundaries)")
+
+
+def test_lineage_recorded_in_an_existing_store(tmp_path, monkeypatch):
+    from data.store import open_store
+
+    src = tmp_path / "prov.geojson"
+    provinces().to_file(src)
+    db = tmp_path / "data" / "warroom.duckdb"
+    import_boundaries(src, "province")
+    assert not db.exists()  # no store: the import does not create one
+    open_store(f"duckdb:///{db}").close()
+    monkeypatch.setenv("WARROOM_DB", str(db))
+    report = import_boundaries(src, "province", licence="CC0")
+    assert report.warnings == []
+    store = open_store(f"duckdb:///{db}", read_only=True)
+    try:
+        rows = store.rows("SELECT level, file_name, licence, units_matched, no_polygon, "
+                          "features_read FROM boundary_imports")
+    finally:
+        store.close()
+    assert rows == [("province", "prov.geojson", "CC0", 3, 74, 3)]
+
+
+def test_running_numbers_are_not_taken_for_codes(tmp_path):
+    gdf = provinces()[["ADM1_EN", "geometry"]].assign(OBJECTID=[50, 96, 10], id=[50, 96, 10])
+    src = tmp_path / "ids.gpkg"
+    gdf.to_file(src, driver="GPKG")
+    out, report, _ = build_boundaries(src, "province")
+    assert report.method == "name:ADM1_EN"
+    centre_x = [round(g.centroid.x, 2) for g in out.geometry]
+    assert dict(zip(out["code"], centre_x, strict=True)) == {
+        "10": 100.55, "50": 98.95, "96": 101.8}
+
+
+def test_polygons_outside_thailand_are_refused(tmp_path):
+    # What a wrong CRS looks like after reprojection: the units land somewhere else entirely.
+    moved = provinces()
+    moved = moved.set_geometry(moved.geometry.translate(-90, 30))
+    src = tmp_path / "elsewhere.geojson"
+    moved.to_file(src)
+    with pytest.raises(BoundaryImportError, match="outside Thailand"):
+        build_boundaries(src, "province")
+
+
+def test_rounding_keeps_geometries_valid(tmp_path):
+    # A sliver 1e-8 degrees wide collapses when coordinates are rounded to 6 decimals.
+    sliver = Polygon([(98.9, 18.8), (99.0, 18.8), (99.0, 18.80000001), (98.9, 18.8)])
+    bent = Polygon([(100.5, 13.7), (100.6, 13.7), (100.6, 13.8), (100.55, 13.7000001),
+                    (100.5, 13.8), (100.5, 13.7)])
+    gdf = gpd.GeoDataFrame({"code": ["50", "10"]}, geometry=[sliver, bent], crs=4326)
+    src = tmp_path / "sliver.geojson"
+    gdf.to_file(src)
+    import_boundaries(src, "province")
+    installed = _installed()
+    assert installed.geometry.is_valid.all() and sorted(installed["code"]) == ["10", "50"]

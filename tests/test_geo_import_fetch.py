@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def test_fetch_imports_every_level(hdx):
     for level in ("province", "district", "subdistrict"):
         assert installed_path(level).exists()
         meta = installed_meta(level)
-        assert meta["licence"] == "cc-by-igo" and "cod-ab-tha" in meta["source"]
+        assert meta["licence"] == "CC BY 3.0 IGO" and "cod-ab-tha" in meta["source"]
         assert "Royal Thai Survey Department" in meta["attribution"]
     assert installed_meta("province")["file"] == "tha_adm1_shp.zip"
     assert not any("lines" in p or "tabular" in p for p in hdx)
@@ -109,6 +110,59 @@ def test_fetch_cli_and_status(hdx, capsys):
     assert cli.main(["status"]) == 0
     got = json.loads(capsys.readouterr().out)
     assert got["installed"] == ["district"] and got["levels"]["district"]["features"] == 2
+
+
+def test_split_zips_are_tried_in_turn(tmp_path, monkeypatch):
+    """Old COD-AB releases: PART_1 holds provinces and districts, PART_2 the subdistricts."""
+    served = tmp_path / "served"
+    parts = {"tha_adm_rtsd_itos_20190221_SHP_PART_1.zip": (provinces(), _districts()),
+             "tha_adm_rtsd_itos_20190221_SHP_PART_2.zip": (_subdistricts(),)}
+    for name, frames in parts.items():
+        folder = tmp_path / name
+        for gdf in frames:
+            n = 1 if "ADM1_PCODE" in gdf and "ADM2_PCODE" not in gdf else (
+                2 if "ADM2_PCODE" in gdf else 3)
+            write_shapefile(gdf, folder, f"tha_admbnda_adm{n}_rtsd_20190221")
+        served.mkdir(exist_ok=True)
+        with zipfile.ZipFile(served / name, "w") as zf:
+            for part in folder.iterdir():
+                zf.write(part, arcname=part.name)
+    server, port = _serve(served, list(parts))
+    try:
+        monkeypatch.setenv("WARROOM_HDX_URL", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path / "data"))
+        reports = fetch_all(log=lambda _m: None)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert {lv: r.matched for lv, r in reports.items()} == {
+        "province": 3, "district": 2, "subdistrict": 2}
+    assert installed_meta("subdistrict")["file"].endswith("PART_2.zip")
+
+
+def _serve(folder: Path, names: list[str]) -> tuple[ThreadingHTTPServer, int]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            base = f"http://127.0.0.1:{self.server.server_address[1]}"
+            if self.path.startswith("/api/3/action/package_show"):
+                body = json.dumps({"success": True, "result": {"resources": [
+                    {"name": n, "format": "SHP", "url": f"{base}/{n}"} for n in names]}}).encode()
+            elif (folder / self.path.lstrip("/")).is_file():
+                body = (folder / self.path.lstrip("/")).read_bytes()
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
 
 
 def test_one_file_for_every_level_is_picked_for_each():

@@ -121,3 +121,101 @@ def test_district_and_subdistrict_maps_draw_every_unit(demo_db, shared_data_dir,
         assert _count_polygons(page, expected) == expected
         screenshot(page, f"maps-{level}-{area}")
         assert blocked == [], f"requests left the machine: {blocked[:5]}"
+
+
+def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
+    """Switching the metric keeps the map frame and its geometry: only the style table moves.
+
+    Measured, not timed: bytes over the websocket after the change, geometry requests, and a
+    marker set inside the map frame that a remount would lose.
+    """
+    require_browser()
+    _leaflet_or_skip()
+    from geo import payload
+
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
+        blocked = _offline_context(ctx)
+        page = ctx.new_page()
+        received: list[int] = []
+        geo_requests: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framereceived",
+                                              lambda data: received.append(len(data))))
+        page.on("request", lambda r: geo_requests.append(r.url)
+                if "/static/cache/geo/" in r.url else None)
+        page.goto(f"{base}/plans?lang=en")
+        wait_rendered(page)
+        assert _count_polygons(page, 77) == 77
+        frame = _map_frame(page)
+        legend_before = frame.locator(".warroom-legend").inner_text()
+        frame.locator(".leaflet-container").evaluate("el => { window.__kept = 42; }")
+        first_load = sum(received)
+        geo_before = len(geo_requests)
+        mark = len(received)
+        page.locator('[data-testid="stMain"]').get_by_text(
+            "Share of projects needing attention (%)", exact=True).first.click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        frame.locator(".warroom-legend").filter(has_text="attention").wait_for(timeout=30_000)
+        after = sum(received[mark:])
+        assert frame.locator(".warroom-legend").inner_text() != legend_before
+        assert frame.locator(".leaflet-container").evaluate("el => window.__kept") == 42
+        assert len(geo_requests) == geo_before == 1
+        geometry = payload.get_payload("province").nbytes
+        print(f"\nfirst load websocket bytes={first_load:,}, after metric change={after:,}, "
+              f"province geometry={geometry:,} (fetched once over HTTP)")
+        assert after < geometry / 4
+        assert blocked == []
+
+
+def test_clicking_a_province_selects_it(demo_db, tmp_path):
+    """A click on a polygon returns its code; the page navigates into that province."""
+    require_browser()
+    _leaflet_or_skip()
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}/plans?lang=en")
+        wait_rendered(page)
+        _count_polygons(page, 77)
+        frame = _map_frame(page)
+        # Nakhon Ratchasima is large and convex enough for its box centre to be inside it.
+        frame.locator("path.leaflet-interactive").nth(_index_of(frame, "30")).click()
+        page.wait_for_url("**area=30**", timeout=30_000)
+        wait_rendered(page)
+        assert_no_exception(page)
+        # Districts are not installed here: the map area says how to install them.
+        assert page.get_by_text("python -m geo import").count() >= 1
+        screenshot(page, "maps-click-no-district-boundaries")
+
+
+def _index_of(frame, code: str) -> int:
+    """Position of a unit's path among the map's paths (layers are added in payload order)."""
+    codes = frame.locator(".leaflet-container").evaluate(
+        "el => window.warroom.order")
+    return codes.index(code)
+
+
+def test_tile_grid_and_static_image_views(demo_db, tmp_path):
+    """The alternative views draw offline: 77 tiles, and the static map's polygons."""
+    require_browser()
+    _leaflet_or_skip()
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
+        blocked = _offline_context(ctx)
+        page = ctx.new_page()
+        page.goto(f"{base}/plans?lang=th")
+        wait_rendered(page)
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text("ตารางจังหวัด", exact=True).first.click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_exception(page)
+        chart = main.locator('[data-testid="stPlotlyChart"]').first
+        chart.locator("g.points path").nth(76).wait_for(state="attached", timeout=30_000)
+        screenshot(page, "maps-tilegrid-th")
+        main.get_by_text("ภาพนิ่ง", exact=True).first.click()
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_exception(page)
+        main.locator('[data-testid="stPlotlyChart"] g.trace.scatter').first.wait_for(
+            timeout=30_000)
+        screenshot(page, "maps-static-th")
+        assert blocked == []

@@ -217,3 +217,14 @@ def test_sdg_indicator_need_by_province(store, everything):
     assert len(prov) == 77 and set(prov.direction) <= {-1, 1}
     dist = sdg_indicator_by_child(store, everything, "94", 2024, code)
     assert not dist.empty and set(dist.code.str.len()) == {4}
+
+
+def test_partners_for_area_prefers_local_partners(store, everything):
+    from data.partners import partners_for_area
+
+    f = ActivityFilter("40", dt.date(2018, 1, 1), dt.date(2024, 12, 31))
+    df = partners_for_area(store, everything, f, "4001", 10)
+    assert 0 < len(df) <= 10
+    home = (df.home_province == "40").tolist()
+    assert home == sorted(home, reverse=True)  # partners based in the province come first
+    assert (df.in_area <= df.activities).all()

@@ -42,7 +42,8 @@ def test_every_view_with_filters_from_the_url(app_env, lang, view):
         assert {"pa_time", "pa_coverage"} <= keys
         assert len(at.dataframe) >= 2  # map values and top partners
     elif view in ("network", "gaps"):
-        assert len(at.get("plotly_chart")) == 1
+        assert {c.key for c in at.get("plotly_chart")} == {"pa_gap_chart"
+                                                           if view == "gaps" else "pa_network"}
     else:
         table = at.dataframe[0].value
         assert 0 < len(table) <= 25
@@ -129,6 +130,19 @@ def test_gap_view_for_each_need_measure(app_env, need, area):
     assert len(table) >= (60 if not area else 10)
 
 
+@pytest.mark.parametrize("need", ["sdg_goal", "sdg_indicator"])
+def test_gap_view_below_sdg_levels_says_so(app_env, need):
+    from components import partners_view
+
+    if need not in partners_view._need_options():
+        pytest.skip("SDG goal scores are not installed (data.sdg)")
+    # A district's units are subdistricts: no SDG values there, a message instead of an error.
+    at = open_page("partners", lang="en", query={"pa_view": "gaps", "pa_need": need,
+                                                 "area": "9401"})
+    assert_clean(at)
+    assert any("no values" in i.value for i in at.info)
+
+
 def test_gap_choice_is_explained(app_env):
     at = open_page("partners", lang="th", query={"pa_view": "gaps", "pa_act": "partners"})
     assert_clean(at)
@@ -179,3 +193,21 @@ def test_provincial_user_sees_only_own_province(app_env, monkeypatch):
                     session={"scope": pattani})
     assert _metrics(mine) == _metrics(own)
     assert set(mine.dataframe[0].value.area) <= set(own.dataframe[0].value.area)
+
+
+def test_gap_view_suggests_partners_for_a_gap_area(app_env):
+    at = open_page("partners", lang="en", query={"pa_view": "gaps", "pa_from": "2018-01-01",
+                                                 "pa_to": "2024-12-31"})
+    assert_clean(at)
+    ranked = at.dataframe[0].value
+    first = at.session_state["pa_gap_area"]
+    assert len(first) == 2
+    candidates = at.dataframe[1].value
+    assert 0 < len(candidates) <= 10
+    assert {"partner", "in_area"} <= set(candidates.columns)
+    # Another gap area from the list: the choice goes to the URL.
+    other = at.selectbox(key="pa_gap_area").options[1]
+    at.selectbox(key="pa_gap_area").select_index(1).run()
+    assert_clean(at)
+    assert at.query_params["pa_gap_area"] != first
+    assert other in set(ranked.area)

@@ -101,9 +101,8 @@ def test_pipeline_matches_cases(store, everything):
 
 def test_scope_restricts_aggregates(store):
     pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
-    # No region rows for a restricted user: the country's children are their provinces.
-    children = P.poverty_by_child(store, pattani, "", YEAR)
-    assert list(children.code) == ["94"]
+    assert list(P.poverty_by_child(store, pattani, "", YEAR).code) == ["94"]
+    assert list(P.poverty_by_child(store, pattani, "R:SB", YEAR).code) == ["94"]
     assert P.poverty_by_child(store, pattani, "50", YEAR).empty
     assert P.poverty_by_child(store, AccessScope.nothing(), "", YEAR).empty
     assert P.load_poverty_years(store, AccessScope.nothing()) == []
@@ -157,3 +156,33 @@ def test_bad_area_code_is_a_clear_error(store, everything):
         P.area_filter("R:XX")
     with pytest.raises(ValueError):
         P.area_filter("123")
+
+
+@pytest.mark.parametrize("k", [0.0, 0.3, 1 / 3, 1.0])
+def test_rollup_equals_profiles(store, everything, k):
+    district = _pattani_district(store)
+    subdistrict = store.scalar(
+        "SELECT MIN(subdistrict_code) FROM households WHERE district_code = ?", [district])
+    w = pv.nested_weights()
+    cases = [("", "province_code", YEAR), ("R:SB", "province_code", YEAR),
+             ("94", "district_code", YEAR), (district, "subdistrict_code", YEAR),
+             ("", "survey_year", None), ("R:NE", "survey_year", None),
+             ("94", "survey_year", None), (district, "survey_year", None),
+             (subdistrict, "survey_year", None)]
+    for area, group, year in cases:
+        fast = P._query_rollup(store, everything, area, year, k)
+        slow = P._query_totals(store, everything, area, group, year, k, w)
+        assert fast is not None, area
+        fast = fast.astype({"code": str}).set_index("code")
+        slow = slow.astype({"code": str}).set_index("code")
+        assert list(fast.index) == list(slow.index), area
+        pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False,
+                                      check_exact=False, rtol=1e-9)
+
+
+def test_limited_user_gets_own_provinces_under_thailand(store):
+    two = AccessScope(user="p", roles=frozenset({"provincial"}),
+                      provinces=frozenset({"94", "40"}))
+    got = P.poverty_by_child(store, two, "", YEAR)
+    assert sorted(got.code) == ["40", "94"]
+    assert set(got.name_en) == {"Pattani", "Khon Kaen"}

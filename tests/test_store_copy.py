@@ -44,8 +44,16 @@ def test_copy_refuses_a_non_empty_target_then_replaces(demo_db, pg_server, tmp_p
         with pytest.raises(StoreError, match="already holds data"):
             copy_store(small, url, log=lambda _m: None)
         copy_store(small, url, replace=True, log=lambda _m: None)
+        # Only some tables: the others keep what they hold.
+        small.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "B", "b", "b", 2])
+        stats = copy_store(small, url, replace=True, tables=["regions"], log=lambda _m: None)
+        assert list(stats["tables"]) == ["regions"] and stats["rows"] == 2
+        stats = copy_store(small, url, replace=True, skip=["regions"], log=lambda _m: None)
+        assert "regions" not in stats["tables"] and "areas" in stats["tables"]
+        with pytest.raises(StoreError, match="no such tables"):
+            copy_store(small, url, tables=["nope"], log=lambda _m: None)
         dst = Store(url)
-        assert dst.scalar("SELECT COUNT(*) FROM regions") == 1
+        assert dst.scalar("SELECT COUNT(*) FROM regions") == 2
         dst.close()
         with pytest.raises(StoreError, match="PostgreSQL URL"):
             copy_store(small, f"duckdb:///{tmp_path / 'x.duckdb'}", log=lambda _m: None)

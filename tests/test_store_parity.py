@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from data import debt, plans, queries
+from data import debt, overview, partners, plans, poverty, queries, sdg
 from data.scope import AccessScope
 from data.store import Store
 
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.postgres
 
 EVERYTHING = AccessScope.everything()
 PATTANI = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+YEAR_2023 = partners.ActivityFilter("", dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 CASES = [
     (queries.load_areas, (EVERYTHING, "district", "94")),
@@ -40,6 +43,23 @@ CASES = [
     (debt.debt_by_creditor, (EVERYTHING, "")),
     (debt.debt_household_link, (EVERYTHING, "")),
     (debt.load_debt_stage_dates, (PATTANI, "94")),
+    (overview.overview_headline, (EVERYTHING, 2023, "")),
+    (overview.overview_headline, (PATTANI, 2023, "9401")),
+    (overview.index_movers, (EVERYTHING, "province", 2023)),
+    (poverty.load_poverty_years, (EVERYTHING,)),
+    (poverty.poverty_by_child, (EVERYTHING, "", 2023)),
+    (poverty.poverty_by_child, (EVERYTHING, "9401", 2023)),
+    (poverty.poverty_trend, (PATTANI, "94")),
+    (poverty.assistance_pipeline, (EVERYTHING, "30", 2023)),
+    (sdg.load_sdg_years, (EVERYTHING,)),
+    (sdg.sdg_index_by_area, (EVERYTHING, "province", 2023)),
+    (sdg.sdg_index_by_area, (EVERYTHING, "district", 2023, "94")),
+    (sdg.indicator_ranking, (EVERYTHING, "g1_income_poverty", "province", 2023)),
+    (partners.partner_kpis, (EVERYTHING, YEAR_2023)),
+    (partners.activities_by_child, (EVERYTHING, YEAR_2023)),
+    (partners.households_by_child, (EVERYTHING, "94", 2023)),
+    (partners.load_household_years, (EVERYTHING,)),
+    (partners.top_partners, (EVERYTHING, YEAR_2023)),
 ]
 
 

@@ -1,0 +1,310 @@
+"""Load test: N concurrent sessions against one app process (``make loadtest``), loopback only.
+
+Each session is a websocket client that speaks Streamlit's own protocol (protobuf BackMsg /
+ForwardMsg on ``/_stcore/stream``), as the browser does: it opens a page, picks a province in
+the sidebar, changes the year, then opens a second page. A step's time runs from sending the
+rerun request to the server's ``script_finished`` message, i.e. until the server has sent the
+whole rendered page. Browsers are not used: 50 headless Chromium instances on a 2-core machine
+would measure the browsers' own CPU contention (and need about 5 GB), not the server; the
+browser-side paint is covered by the browser tests.
+
+Usage: ``python -m bench.loadtest --sessions 10 25 50`` (starts its own app server on a free
+loopback port against ``WARROOM_DB``/``--db``, read-only, demo sign-in) and writes
+bench/results/loadtest-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# Pages visited (url paths; "" is the default page) as first and second page of a session.
+FIRST_PAGES = ("", "poverty", "sdg")
+SECOND_PAGES = ("plans", "debt", "partners", "")
+
+
+@dataclass
+class SessionResult:
+    steps: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    errors: list[str] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the app server), in MB."""
+    total = 0.0
+    pids = [pid]
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+        pids += [int(p) for p in out.split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+        except OSError:
+            continue
+    return total
+
+
+class Client:
+    """One browser-like session on the websocket."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.url = url
+        self.timeout = timeout
+        self.ws: Any = None
+        self.page_hash = ""
+        self.widgets: dict[str, Any] = {}  # user key -> latest widget proto
+        self.errors: list[str] = []
+
+    async def __aenter__(self) -> Client:
+        from websockets.asyncio.client import connect
+
+        self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=2**27,
+                                open_timeout=self.timeout, ping_interval=None)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.ws.close()
+
+    async def rerun(self, *, page: str | None = None, query: str = "lang=en",
+                    widget: tuple[str, str] | None = None) -> float:
+        """Ask for a rerun; return seconds until the server reports the script finished."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = query
+        if page is not None:
+            state.page_name = page
+            state.page_script_hash = ""
+        else:
+            state.page_script_hash = self.page_hash
+        if widget is not None:
+            key, value = widget
+            proto = self.widgets[key]
+            ws_state = state.widget_states.widgets.add()
+            ws_state.id = proto.id
+            ws_state.string_value = value
+        t = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        await asyncio.wait_for(self._until_finished(), self.timeout)
+        return time.perf_counter() - t
+
+    async def _until_finished(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        while True:
+            raw = await self.ws.recv()
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = fwd.new_session.page_script_hash
+            elif kind == "delta":
+                self._delta(fwd.delta)
+            elif kind == "page_info_changed":
+                pass
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # a rerun the app asked for itself (e.g. on navigation)
+                if status not in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                  ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+                    self.errors.append(f"script finished with status {status}")
+                return
+
+    def _delta(self, delta: Any) -> None:
+        if delta.WhichOneof("type") != "new_element":
+            return
+        el = delta.new_element
+        kind = el.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(f"exception: {el.exception.type}: {el.exception.message[:200]}")
+        elif kind == "alert" and el.alert.format == 1:  # ERROR
+            self.errors.append(f"error message: {el.alert.body[:200]}")
+        elif kind == "selectbox":
+            key = el.selectbox.id.rsplit("-", 1)[-1]
+            self.widgets[key] = el.selectbox
+
+
+async def one_session(url: str, rng: random.Random, timeout: float) -> SessionResult:
+    res = SessionResult()
+    first = rng.choice(FIRST_PAGES)
+    second = rng.choice([p for p in SECOND_PAGES if p != first])
+    try:
+        async with Client(url, timeout) as c:
+            res.steps["open"] = await c.rerun(page=first)
+            prov = c.widgets.get("pick_province")
+            if prov is None:
+                res.errors.append("no province selector on the page")
+            else:
+                res.steps["province"] = await c.rerun(
+                    widget=("pick_province", rng.choice(list(prov.options)[1:])))
+                # A province was picked if its districts are offered now.
+                if "pick_district" not in c.widgets:
+                    res.errors.append("picking a province did not take effect")
+            year = c.widgets.get("year")
+            if year is not None and len(year.options) > 1:
+                res.steps["year"] = await c.rerun(widget=("year", rng.choice(list(year.options)[1:])))
+            res.steps["second_page"] = await c.rerun(page=second)
+            res.errors += c.errors
+    except TimeoutError:
+        res.errors.append("timeout")
+    except Exception as exc:  # a refused or dropped connection counts as an error
+        res.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+    return res
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+async def wave(url: str, n: int, seed: int, timeout: float) -> dict[str, Any]:
+    rng = random.Random(seed)
+    t = time.perf_counter()
+    results = await asyncio.gather(*(one_session(url, random.Random(rng.random()), timeout)
+                                     for _ in range(n)))
+    wall = time.perf_counter() - t
+    steps: dict[str, list[float]] = {}
+    for r in results:
+        for k, v in r.steps.items():
+            steps.setdefault(k, []).append(v)
+    all_steps = [v for vs in steps.values() for v in vs]
+    errors = [e for r in results for e in r.errors]
+    return {
+        "sessions": n, "wall_s": round(wall, 2), "requests": len(all_steps),
+        "p50_s": _round(_pct(all_steps, 0.5)), "p95_s": _round(_pct(all_steps, 0.95)),
+        "max_s": _round(max(all_steps) if all_steps else None),
+        "per_step": {k: {"p50_s": _round(statistics.median(v)), "p95_s": _round(_pct(v, 0.95)),
+                         "n": len(v)} for k, v in steps.items()},
+        "errors": len(errors), "error_samples": sorted(set(errors))[:5],
+    }
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def start_server(db: str, port: int, ttl: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, WARROOM_DB=db, WARROOM_DEMO="1", WARROOM_READ_ONLY="1")
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--server.disconnectedSessionTTL", str(ttl)]
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"app server exited, see {log}") from None
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("app server did not come up within 60 s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.loadtest", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 25, 50])
+    parser.add_argument("--db", default=None, help="store URL or DuckDB file (default WARROOM_DB)")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds per step at most")
+    parser.add_argument("--max-sessions", type=int, default=100)
+    parser.add_argument("--ttl", type=int, default=5,
+                        help="server.disconnectedSessionTTL: when closed sessions may be freed")
+    parser.add_argument("--out", default=str(RESULTS_DIR))
+    args = parser.parse_args(argv)
+    if any(n > args.max_sessions or n < 1 for n in args.sessions):
+        raise SystemExit(f"sessions must be between 1 and {args.max_sessions}")
+    db = args.db or os.environ.get("WARROOM_DB")
+    if not db:
+        raise SystemExit("pass --db or set WARROOM_DB (the national store)")
+    port = _free_port()
+    server_log = Path(args.out) / "loadtest-server.log"
+    proc = start_server(db, port, args.ttl, server_log)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    report: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                              "db": db.split("@")[-1], "load_average_before": os.getloadavg(),
+                              "waves": []}
+    try:
+        # One warm-up session fills the caches a first visitor pays for; it is reported apart.
+        warm = asyncio.run(wave(url, 1, 0, args.timeout))
+        report["warmup"] = warm
+        report["rss_after_warmup_mb"] = round(rss_mb(proc.pid))
+        print(f"warm-up: {json.dumps(warm)}; server RSS {report['rss_after_warmup_mb']} MB",
+              flush=True)
+        for i, n in enumerate(args.sessions):
+            before = rss_mb(proc.pid)
+            result = asyncio.run(wave(url, n, 1000 + i, args.timeout))
+            during = rss_mb(proc.pid)
+            # Closed sessions are freed after the TTL; give the server that long, plus margin.
+            time.sleep(args.ttl + 10)
+            after = rss_mb(proc.pid)
+            result.update(rss_before_mb=round(before), rss_peak_after_wave_mb=round(during),
+                          rss_after_close_mb=round(after),
+                          growth_after_close_mb=round(after - before))
+            report["waves"].append(result)
+            print(json.dumps(result), flush=True)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    report["load_average_after"] = os.getloadavg()
+    print()
+    print(format_waves(report["waves"]))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = report["started"].replace(":", "").replace("-", "")
+    for target in (out / f"loadtest-{stamp}.json", out / "latest-loadtest.json"):
+        target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    bad = [w for w in report["waves"] if w["errors"]]
+    return 1 if bad else 0
+
+
+def format_waves(waves: list[dict[str, Any]]) -> str:
+    head = ("sessions", "requests", "p50 s", "p95 s", "max s", "errors", "RSS before MB",
+            "RSS after close MB", "growth MB", "wall s")
+    lines = [tuple(str(w.get(k)) for k in ("sessions", "requests", "p50_s", "p95_s", "max_s",
+                                            "errors", "rss_before_mb", "rss_after_close_mb",
+                                            "growth_after_close_mb", "wall_s")) for w in waves]
+    widths = [max(len(x) for x in col) for col in zip(head, *lines, strict=False)]
+    rows = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    rows += [" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""Files for analysts to take away: charts as PNG/SVG (Thai font) and interactive offline HTML,
+tables as CSV (UTF-8 with BOM for Excel) and XLSX, each stamped with title, area, year, source
+and the data's date. The builders are plain functions; ``render_*_exports`` add the buttons."""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+log = logging.getLogger("warroom")
+
+FONT_FAMILY = "Noto Sans Thai, Sarabun, Garuda, Loma, sans-serif"
+PNG_SIZE = (1200, 675)
+_kaleido_lock = threading.Lock()
+_kaleido_started = False
+# Cells a spreadsheet would run as a formula (CSV/formula injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def meta_lines(meta: Any, as_of: str | None = None, lang: str = "th") -> list[str]:
+    """Title, area, year (BE in Thai), source and data date, as labelled lines."""
+    th = lang == "th"
+    lines = [str(meta.title)]
+    if getattr(meta, "area", ""):
+        lines.append(f"{'พื้นที่' if th else 'Area'}: {meta.area}")
+    if getattr(meta, "year", None):
+        year = int(meta.year) + 543 if th else int(meta.year)
+        lines.append(f"{'ปี พ.ศ.' if th else 'Year'}: {year}")
+    if getattr(meta, "source", ""):
+        lines.append(f"{'ที่มา' if th else 'Source'}: {meta.source}")
+    if as_of:
+        lines.append(f"{'ข้อมูล ณ' if th else 'Data as of'}: {as_of}")
+    return lines
+
+
+def file_stem(meta: Any) -> str:
+    parts = [str(meta.title), str(getattr(meta, "area", "") or ""),
+             str(getattr(meta, "year", "") or "")]
+    stem = "_".join(p for p in parts if p)
+    stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", stem).strip("_.")
+    return stem[:80] or "export"
+
+
+# -- tables -------------------------------------------------------------------------------------
+def neutralise(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that start like a formula get a leading apostrophe (numbers are untouched)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype == object or str(s.dtype) in ("string", "str"):
+            out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(
+                _FORMULA_START) else v)
+    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c
+                   for c in out.columns]
+    return out
+
+
+def table_csv(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
+    """CSV in UTF-8 with BOM: metadata lines, a blank line, then the table."""
+    buf = io.StringIO()
+    head = pd.DataFrame({"": [neutralise(pd.DataFrame({"x": [line]}))["x"].iloc[0]
+                              for line in meta_lines(meta, as_of, lang)]})
+    head.to_csv(buf, index=False, header=False)
+    buf.write("\n")
+    neutralise(df).to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
+    buf = io.BytesIO()
+    lines = meta_lines(meta, as_of, lang)
+    clean = neutralise(df)
+    with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": {
+            "strings_to_formulas": False, "strings_to_urls": False}}) as writer:
+        start = len(lines) + 1
+        clean.to_excel(writer, index=False, sheet_name="data", startrow=start)
+        sheet = writer.sheets["data"]
+        bold = writer.book.add_format({"bold": True, "font_size": 14})
+        for i, line in enumerate(lines):
+            sheet.write_string(i, 0, line, bold if i == 0 else None)
+        for i, col in enumerate(clean.columns):
+            width = max([len(str(col))] + [len(str(v)) for v in clean[col].head(200)])
+            sheet.set_column(i, i, min(60, max(8, width + 2)))
+    return buf.getvalue()
+
+
+# -- charts -------------------------------------------------------------------------------------
+def ensure_thai_font() -> str | None:
+    """Make the packaged Noto Sans Thai visible to Chromium (fontconfig) before it starts."""
+    if os.environ.get("FONTCONFIG_FILE"):
+        return os.environ["FONTCONFIG_FILE"]
+    try:
+        from components.assets import thai_font_path
+        from data.config import data_dir
+
+        font_dir = thai_font_path().parent
+        folder = data_dir() / "fontconfig"
+        folder.mkdir(parents=True, exist_ok=True)
+        conf = folder / "fonts.conf"
+        conf.write_text(
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+            '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+            f"  <dir>{html.escape(str(font_dir))}</dir>\n"
+            f"  <cachedir>{html.escape(str(folder / 'cache'))}</cachedir>\n</fontconfig>\n",
+            encoding="utf-8")
+        os.environ["FONTCONFIG_FILE"] = str(conf)
+        return str(conf)
+    except Exception:  # noqa: BLE001 - system Thai fonts may still be there
+        log.exception("could not register the Thai font for exports")
+        return None
+
+
+# Streamlit's plotly theme writes placeholder colours (#000001...) that only its web client
+# replaces; an exported file needs the real colours (Streamlit's light theme).
+_THEME_COLOURS = dict(zip(
+    [f"#{i:06d}" for i in (*range(1, 31), 32, 33, 34, 36, 37, 38, 39, 40)],
+    ["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a",
+     "#6d3fc0", "#d5dae5",
+     "#e4f5ff", "#c7ebff", "#a6dcff", "#83c9ff", "#60b4ff", "#3d9df3", "#1c83e1", "#0068c9",
+     "#0054a3", "#004280",
+     "#7d353b", "#bd4043", "#ff4b4b", "#ff8c8c", "#ffc7c7", "#a6dcff", "#60b4ff", "#1c83e1",
+     "#0054a3", "#004280",
+     "#29b09d", "#ff2b2b", "#0068c9", "#a3a8b8", "#31333f", "#ffffff", "#808495", "#f0f2f6"],
+    strict=True))
+_PLACEHOLDER = re.compile(r'"#0000[0-4][0-9]"', re.IGNORECASE)
+
+
+def resolve_theme_colours(fig: Any) -> Any:
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    text = _PLACEHOLDER.sub(lambda m: '"' + _THEME_COLOURS.get(m.group(0)[1:-1].lower(),
+                                                              m.group(0)[1:-1]) + '"',
+                            pio.to_json(fig))
+    out = go.Figure(pio.from_json(text))
+    if getattr(out.layout.template.layout, "colorway", None) and any(
+            str(c).startswith("#0000") for c in out.layout.template.layout.colorway):
+        out.update_layout(template="plotly_white")
+    return out
+
+
+def export_figure(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") -> Any:
+    """A copy of the figure titled with its metadata, in a Thai-capable font."""
+    out = resolve_theme_colours(fig)  # a copy: the page keeps its own figure
+    lines = meta_lines(meta, as_of, lang)
+    title = html.escape(lines[0])
+    sub = html.escape(" · ".join(lines[1:]))
+    out.update_layout(
+        title={"text": f"{title}<br><sup>{sub}</sup>" if sub else title, "x": 0.02,
+               "xanchor": "left"},
+        font={"family": FONT_FAMILY}, margin={"t": 90},
+        paper_bgcolor=out.layout.paper_bgcolor or "white",
+        plot_bgcolor=out.layout.plot_bgcolor or "white")
+    return out
+
+
+def _start_kaleido() -> None:
+    global _kaleido_started
+    with _kaleido_lock:
+        if _kaleido_started:
+            return
+        ensure_thai_font()
+        try:
+            import kaleido
+
+            # One browser for the whole process: about 0.25 s per image instead of 3 s.
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001 - plotly then starts a browser per image
+            log.warning("kaleido server not started; images will be slower", exc_info=True)
+        _kaleido_started = True
+
+
+def chart_image(fig: Any, meta: Any, fmt: str = "png", as_of: str | None = None,
+                lang: str = "th") -> bytes:
+    """PNG or SVG bytes of a chart (kaleido + Chromium)."""
+    _start_kaleido()
+    out = export_figure(fig, meta, as_of, lang)
+    width, height = PNG_SIZE
+    return out.to_image(format=fmt, width=width, height=height, scale=2 if fmt == "png" else 1)
+
+
+def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
+    """A self-contained interactive page (plotly.js inlined: works offline)."""
+    import plotly.io as pio
+
+    out = export_figure(fig, meta, as_of, lang)
+    body = pio.to_html(out, include_plotlyjs=True, full_html=False,
+                       config={"displaylogo": False})
+    lines = meta_lines(meta, as_of, lang)
+    doc = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+           f"<title>{html.escape(lines[0])}</title>"
+           f"<style>body{{font-family:{FONT_FAMILY};margin:24px}}</style></head><body>"
+           f"<h1>{html.escape(lines[0])}</h1>"
+           + "".join(f"<p>{html.escape(line)}</p>" for line in lines[1:])
+           + body + "</body></html>")
+    return doc.encode("utf-8")
+
+
+# -- Streamlit buttons --------------------------------------------------------------------------
+def _recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
+    """Build the file on click and record the export (who, what, area; never values)."""
+    from components import state
+    from components.datasource import current_scope, get_store
+    from data.audit import record_event
+
+    user = current_scope().user
+    area = state.area()  # the selected area's code; the title names it in words
+
+    def run() -> bytes:
+        data = build()
+        try:
+            record_event(get_store(), user, "export", area or None,
+                         f"{what}: {meta.title} ({getattr(meta, 'area', '')})")
+        except Exception:  # noqa: BLE001 - the file is still handed over
+            log.exception("export audit failed")
+        return data
+
+    return run
+
+
+def _as_of() -> str | None:
+    from components.datasource import fetch
+    from data.importer.commit import load_data_as_of
+
+    try:
+        return fetch(load_data_as_of)
+    except Exception:  # noqa: BLE001 - the stamp is optional
+        return None
+
+
+def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
+                         labels: dict[str, str] | None = None) -> None:
+    import streamlit as st
+
+    from components.i18n import lang, t
+
+    frame = df.rename(columns=labels or {})
+    as_of, lg, stem = _as_of(), lang(), file_stem(meta)
+    with st.popover(t("export_button"), icon=":material/download:"):
+        st.download_button(
+            "CSV", data=_recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
+            file_name=f"{stem}.csv", mime="text/csv", on_click="ignore",
+            key=f"exp_csv_{key or stem}")
+        st.download_button(
+            "XLSX", data=_recorded(lambda: table_xlsx(frame, meta, as_of, lg), "xlsx", meta),
+            file_name=f"{stem}.xlsx", on_click="ignore", key=f"exp_xlsx_{key or stem}",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
+    import streamlit as st
+
+    from components.i18n import lang, t
+
+    as_of, lg, stem = _as_of(), lang(), file_stem(meta)
+    with st.popover(t("export_button"), icon=":material/download:"):
+        st.caption(t("export_chart_hint"))
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                fmt.upper(), data=_recorded(
+                    lambda f=fmt: chart_image(fig, meta, f, as_of, lg), fmt, meta),
+                file_name=f"{stem}.{fmt}", mime=mime, on_click="ignore",
+                key=f"exp_{fmt}_{key}")
+        st.download_button(
+            "HTML", data=_recorded(lambda: chart_html(fig, meta, as_of, lg), "html", meta),
+            file_name=f"{stem}.html", mime="text/html", on_click="ignore",
+            key=f"exp_html_{key}")

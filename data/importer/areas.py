@@ -1,0 +1,256 @@
+"""Match the area column of a file to DOPA codes: codes, Thai or English names, romanisations,
+and recognise national, regional and subtotal rows so that they are not imported as areas."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from data.importer.parsing import THAI_DIGITS
+from data.store import Store
+from domain.area_match import LEVELS as SHARED_LEVELS
+from domain.area_match import match_area_names as shared_match
+
+# Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
+_PREFIXES_TH = ("กิ่งอำเภอ", "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เขต", "หมู่บ้าน", "บ้าน",
+                "จ.", "อ.", "ต.")
+_PREFIXES_EN = ("changwat", "amphoe", "amphur", "amphur", "king amphoe", "tambon", "khwaeng",
+                "khet", "province of", "province", "district", "subdistrict", "sub-district",
+                "chang wat", "muang", "mueang")
+_SUFFIXES_EN = ("province", "district", "subdistrict", "sub-district", "city")
+
+# Common spellings that differ from the DOPA romanisation (normalised keys).
+_ALIASES = {
+    "กทม": "10", "กรุงเทพ": "10", "กรุงเทพฯ": "10", "กรุงเทพมหานคร": "10", "bangkok": "10",
+    "krungthep": "10", "krungthepmahanakhon": "10", "bkk": "10",
+    "bungkan": "38", "buengkan": "38", "bungkarn": "38",
+    "phangnga": "82", "pangnga": "82",
+    "korat": "30", "khorat": "30", "โคราช": "30",
+    "ayutthaya": "14", "ayudhya": "14", "ayuthaya": "14", "อยุธยา": "14",
+    "chiangmai": "50", "chiengmai": "50",
+    "nongkhai": "43", "nongkai": "43",
+    "lopburi": "16", "lopbury": "16",
+    "prachinburi": "25", "prachinbury": "25",
+    "chonburi": "20", "cholburi": "20",
+    "suratthani": "84", "surat": "84",
+    "nakhonsithammarat": "80", "nakhonsrithammarat": "80",
+    "phuket": "83", "puket": "83",
+    "ubon": "34", "ubonratchathani": "34", "ubonrajathani": "34",
+    "udon": "41", "udonthani": "41", "udorn": "41",
+    "sisaket": "33", "srisaket": "33",
+    "roiet": "45", "roi-et": "45",
+}
+
+_NATIONAL = {"ประเทศไทย", "ทั้งประเทศ", "ทั่วประเทศ", "ทั่วราชอาณาจักร", "ราชอาณาจักร",
+             "thailand", "national", "wholekingdom", "kingdom", "country", "nationwide", "th",
+             "00", "0"}
+_TOTAL = re.compile(r"^(รวม|ยอดรวม|ผลรวม|ทั้งหมด|total|grandtotal|subtotal)|^(sum|all|overall)$")
+_REGION = re.compile(
+    r"^(ภาค|region)|^(north|northern|northeast|northeastern|central|south|southern|east|eastern|"
+    r"west|western|bangkokandvicinity|กรุงเทพและปริมณฑล|กรุงเทพฯและปริมณฑล|southernborder)"
+    r"(region|thailand)?$")
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise_area_name(name: str) -> str:
+    """A comparison key: no administrative prefix, spacing, dots, hyphens or case."""
+    s = str(name).translate(THAI_DIGITS).strip().lower()
+    s = re.sub(r"\s+", " ", s)
+    changed = True
+    while changed:
+        changed = False
+        for p in _PREFIXES_TH:
+            if s.startswith(p) and len(s) > len(p):
+                s = s[len(p):].strip()
+                changed = True
+        for p in _PREFIXES_EN:
+            if s.startswith(p + " ") or s.startswith(p + "."):
+                s = s[len(p) + 1:].strip()
+                changed = True
+    for suffix in _SUFFIXES_EN:
+        if s.endswith(" " + suffix):
+            s = s[: -len(suffix) - 1].strip()
+    return re.sub(r"[\s.\-'’_,()]", "", s)
+
+
+@functools.lru_cache(maxsize=65536)
+def loose_key(key: str) -> str:
+    """A looser key for romanisations: ``Bueng Kan``/``Bungkan``, ``Chiang``/``Chieng``."""
+    s = key
+    for a, b in (("ue", "u"), ("oe", "o"), ("ie", "i"), ("ph", "p"), ("th", "t"), ("kh", "k"),
+                 ("ch", "c"), ("aa", "a"), ("uu", "u"), ("y", "i"), ("rr", "r"), ("w", "v")):
+        s = s.replace(a, b)
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def aggregate_kind(value: str) -> str | None:
+    """'national', 'regional' or 'subtotal' when a row names a total rather than an area."""
+    if value.isdigit():  # a code: only 0/00 stand for the whole country
+        return "national" if value.strip("0") == "" else None
+    key = normalise_area_name(value)
+    if not key:
+        return None
+    if key in _NATIONAL:
+        return "national"
+    if _TOTAL.match(key):
+        return "subtotal"
+    if _REGION.match(key) or key.startswith("r:"):
+        return "regional"
+    return None
+
+
+@dataclass
+class AreaMatcher:
+    """Resolves cells to area codes, one lookup per distinct value (files repeat names a lot)."""
+
+    areas: pd.DataFrame
+    approximate: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_store(cls, store: Store) -> AreaMatcher:
+        df = store.query("SELECT code, level, name_th, name_en, parent_code, province_code "
+                         "FROM areas")
+        return cls(df)
+
+    def __post_init__(self) -> None:
+        codes = self.areas.code.astype(object).tolist()
+        self.codes = set(codes)
+        self.level = dict(zip(codes, self.areas.level.astype(object), strict=True))
+        self.name = dict(zip(codes, self.areas.name_th.astype(object), strict=True))
+        # level -> (parent or "*", key) -> [codes]; built per level on first use (villages are
+        # many and most files never name them).
+        self._index: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self._keys: dict[tuple[str, str], list[str]] = {}
+
+    def _build(self, level: str) -> None:
+        if level in self._index:
+            return
+        index: dict[tuple[str, str], list[str]] = {}
+        loose: dict[tuple[str, str], list[str]] = {}
+        part = self.areas[self.areas.level == level]
+        cols = [part[c].astype(object).tolist() for c in ("code", "parent_code", "name_th",
+                                                          "name_en")]
+        for code, parent, name_th, name_en in zip(*cols, strict=True):
+            parent = "" if level == "province" else (parent or "")
+            for name in (name_th, name_en):
+                if not isinstance(name, str) or not name:
+                    continue
+                key = normalise_area_name(name)
+                lkey = loose_key(key)
+                for scope in (parent, "*"):
+                    index.setdefault((scope, key), []).append(code)
+                    loose.setdefault((scope, lkey), []).append(code)
+                    self._keys.setdefault((scope, level), []).append(key)
+        self._index[level] = index
+        self._loose[level] = loose
+
+    def match_one(self, value: str, level: str, parent: str = "") -> str | None:
+        """Code of the single area of ``level`` (under ``parent``) that ``value`` names."""
+        raw = str(value).translate(THAI_DIGITS).strip()
+        if not raw:
+            return None
+        code = raw.split(" ")[0]
+        if code.isdigit() and code in self.codes and self.level.get(code) == level and (
+                not parent or code.startswith(parent)):
+            return code
+        key = normalise_area_name(raw)
+        if not key:
+            return None
+        if level == "province" and key in _ALIASES:
+            return _ALIASES[key]
+        if level in SHARED_LEVELS:
+            # The shared matcher first (tones, truncated DBF names, "เมือง", abolished codes);
+            # this module adds the looser romanisations and misspellings after it.
+            found = shared_match([raw], level, [parent or None])[0]
+            if found.code and found.code in self.codes:
+                return found.code
+        self._build(level)
+        scope = parent or "*"
+        found = self._unique(self._index[level].get((scope, key)))
+        if found:
+            return found
+        found = self._unique(self._loose[level].get((scope, loose_key(key))))
+        if found:
+            return found
+        # Misspellings: the closest name when it is clearly closest.
+        names = sorted(set(self._keys.get((scope, level), [])))
+        close = difflib.get_close_matches(key, names, n=2, cutoff=0.8)
+        if close:
+            best = self._unique(self._index[level].get((scope, close[0])))
+            second = difflib.SequenceMatcher(None, key, close[1]).ratio() if len(close) > 1 else 0
+            first = difflib.SequenceMatcher(None, key, close[0]).ratio()
+            if best and first - second >= 0.05:
+                self.approximate[raw] = best
+                return best
+        return None
+
+    @staticmethod
+    def _unique(codes: list[str] | None) -> str | None:
+        if not codes:
+            return None
+        distinct = set(codes)
+        return codes[0] if len(distinct) == 1 else None
+
+    def resolve(self, columns: dict[str, pd.Series], levels: tuple[str, ...],
+                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+        """(codes, reason codes, details) for the area columns present in a file.
+
+        ``columns`` maps 'area', 'province', 'district', 'subdistrict', 'village' to text series;
+        a code column ('area') wins, otherwise names are resolved from the province down.
+        """
+        index = next(iter(columns.values())).index
+        codes = pd.Series(None, index=index, dtype=object)
+        reason = pd.Series(None, index=index, dtype=object)
+        detail = pd.Series("", index=index, dtype=object)
+        frame = pd.DataFrame({k: v.astype(str).str.strip() for k, v in columns.items()})
+        keys = list(frame.columns)
+        uniq = frame.drop_duplicates()
+        results: dict[tuple[str, ...], tuple[str | None, str | None, str]] = {}
+        for tup in uniq.itertuples(index=False, name=None):
+            results[tup] = self._resolve_tuple(dict(zip(keys, tup, strict=True)), levels)
+        mapped = [results[t] for t in frame.itertuples(index=False, name=None)]
+        if mapped:
+            codes[:] = [m[0] for m in mapped]
+            reason[:] = [m[1] for m in mapped]
+            detail[:] = [m[2] for m in mapped]
+        return codes, reason, detail
+
+    def _resolve_tuple(self, cells: dict[str, str], levels: tuple[str, ...],
+                       ) -> tuple[str | None, str | None, str]:
+        shown = " / ".join(v for v in cells.values() if v)
+        if not shown:
+            return None, "missing", "area"
+        for v in cells.values():
+            kind = aggregate_kind(v) if v else None
+            if kind:
+                return None, "aggregate", f"{kind}: {v}"
+        code: str | None = None
+        area_cell = cells.get("area", "")
+        if area_cell:
+            for level in ("province", "district", "subdistrict", "village"):
+                code = self.match_one(area_cell, level)
+                if code:
+                    break
+            if code is None:
+                return None, "area_unknown", area_cell
+        else:
+            parent = ""
+            for level in ("province", "district", "subdistrict", "village"):
+                value = cells.get(level, "")
+                if not value:
+                    continue
+                found = self.match_one(value, level, parent)
+                if found is None:
+                    return None, "area_unknown", value
+                code = parent = found
+            if code is None:
+                return None, "missing", "area"
+        level = self.level.get(code, "")
+        if level not in levels:
+            return None, "area_level", f"{shown} ({level})"
+        return code, None, ""

@@ -1,0 +1,297 @@
+"""Write a previewed import as one batch (all or nothing), undo a batch, list batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from data.importer.errors import ImportFailure
+from data.importer.pipeline import EXISTING_ID, GOALS, KEY, ImportPreview
+from data.importer.reading import ROW
+from data.importer.specs import SPECS, ImportSpec
+from data.poverty import refresh_poverty_aggregates
+from data.rollup import refresh_household_rollup
+from data.scope import AccessScope
+from data.store import Store
+
+log = logging.getLogger("warroom")
+
+# Composite-key tables: the SQL spelling of the same key text as pipeline.key_text.
+_KEY_SQL = {
+    "sdg_values": "indicator_code || '|' || area_code || '|' || CAST(year AS VARCHAR) || '|' || "
+                  "disaggregation",
+    "households": "house_code || '|' || CAST(survey_year AS VARCHAR)",
+}
+_CHILD_OF = {"activity_goals": ("partner_activities", "activity_id"),
+             "plan_project_goals": ("plan_projects", "project_id")}
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    batch_id: int
+    inserted: int
+    replaced: int
+    rejected: int
+    already: bool = False
+
+
+def _require(scope: AccessScope) -> None:
+    if not scope.may_import:
+        raise ImportFailure("not_allowed")
+
+
+def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
+                  source: str | None = None) -> CommitResult:
+    """Write the accepted rows as one batch; the same file twice adds nothing."""
+    _require(scope)
+    spec = SPECS[preview.kind]
+    user = scope.user or "unknown"
+    if preview.accepted.empty:
+        raise ImportFailure("nothing")
+    try:
+        with store.transaction():
+            existing = store.scalar(
+                "SELECT MIN(batch_id) FROM import_batches WHERE sha256 = ? AND kind = ? "
+                "AND status = 'committed'", [preview.sha256, preview.kind])
+            if existing is not None:
+                return CommitResult(int(existing), 0, 0, 0, already=True)
+            batch_id = int(store.scalar("SELECT COALESCE(MAX(batch_id), 0) + 1 "
+                                        "FROM import_batches"))
+            first, last = (min(preview.years), max(preview.years)) if preview.years else (None,
+                                                                                         None)
+            store.execute(
+                "INSERT INTO import_batches (batch_id, kind, file_name, sha256, source, "
+                "rows_read, rows_accepted, rows_rejected, rows_replaced, imported_by, "
+                "imported_at, status, policy, file_bytes, areas_covered, first_year, last_year) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?)",
+                [batch_id, preview.kind, preview.file_name, preview.sha256, source,
+                 preview.rows_read, len(preview.accepted), len(preview.rejected),
+                 len(preview.replaced), user, dt.datetime.now(), preview.policy,
+                 preview.file_bytes, len(preview.areas), first, last])
+            _write_rows(store, spec, preview, batch_id)
+            _write_rejections(store, preview, batch_id)
+            if spec.kind == "households":
+                # Same transaction: the drill-down rollup never disagrees with households.
+                refresh_household_rollup(store, preview.years)
+    except ImportFailure:
+        raise
+    except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
+        log.exception("import commit failed")
+        raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
+    result = CommitResult(batch_id, len(preview.accepted), len(preview.replaced),
+                          len(preview.rejected))
+    _after_change(store, spec, user, "import", batch_id, preview.years,
+                  f"{preview.kind} batch {batch_id}: {preview.file_name} "
+                  f"sha256={preview.sha256[:16]} accepted={result.inserted} "
+                  f"replaced={result.replaced} rejected={result.rejected}")
+    return result
+
+
+def _write_rows(store: Store, spec: ImportSpec, preview: ImportPreview, batch_id: int) -> None:
+    rows = preview.accepted.copy()
+    table = spec.table
+    replaced = rows[rows[EXISTING_ID].notna()] if EXISTING_ID in rows else rows.iloc[0:0]
+    if len(replaced):
+        if spec.id_column:
+            ids = [int(i) for i in replaced[EXISTING_ID]]
+            _backup(store, batch_id, table, f"{spec.id_column} = ANY(?)", [ids])
+            for child in spec.children:
+                _backup(store, batch_id, child, f"{spec.id_column} = ANY(?)", [ids])
+                store.execute(f"DELETE FROM {child} WHERE {spec.id_column} = ANY(?)", [ids])
+            store.execute(f"DELETE FROM {table} WHERE {spec.id_column} = ANY(?)", [ids])
+        else:
+            keys = pd.DataFrame({"batch_id": batch_id, "k": replaced[KEY].astype(str)})
+            store.insert_df("import_scratch_keys", keys)
+            where = (f"{_KEY_SQL[table]} IN (SELECT k FROM import_scratch_keys "
+                     "WHERE batch_id = ?)")
+            _backup(store, batch_id, table, where, [batch_id])
+            store.execute(f"DELETE FROM {table} WHERE {where}", [batch_id])
+            store.execute("DELETE FROM import_scratch_keys WHERE batch_id = ?", [batch_id])
+    if spec.id_column:
+        next_id = int(store.scalar(f"SELECT COALESCE(MAX({spec.id_column}), 0) + 1 FROM {table}"))
+        ids = rows[EXISTING_ID].astype("Int64") if EXISTING_ID in rows else \
+            pd.Series(pd.NA, index=rows.index, dtype="Int64")
+        new = ids.isna()
+        ids[new] = range(next_id, next_id + int(new.sum()))
+        rows[spec.id_column] = ids.astype("int64")
+    children = _children(spec, rows)
+    out = rows.drop(columns=[c for c in (KEY, EXISTING_ID, GOALS, ROW) if c in rows])
+    out["batch_id"] = batch_id
+    store.insert_df(table, _for_sql(out))
+    for child, frame in children.items():
+        store.insert_df(child, frame)
+
+
+def _children(spec: ImportSpec, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    out: dict[str, pd.DataFrame] = {}
+    if GOALS not in rows or not spec.children:
+        return out
+    child = spec.children[0]
+    pairs = [(pid, g, t) for pid, goals in zip(rows[spec.id_column], rows[GOALS], strict=True)
+             for g, t in goals]
+    frame = pd.DataFrame(pairs, columns=[spec.id_column, "goal", "target"])
+    if child == "activity_goals":
+        frame = frame.drop(columns=["target"])
+    out[child] = frame.drop_duplicates().reset_index(drop=True)
+    return out
+
+
+def _for_sql(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable pandas types become plain objects the store binds (NA -> NULL, dates -> date)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if s.dtype.kind == "M":
+            out[col] = s.dt.date.astype(object).where(s.notna(), None)
+        elif str(s.dtype) in ("Int64", "boolean", "string", "str"):
+            out[col] = s.astype(object).where(s.notna(), None)
+    return out
+
+
+def _backup(store: Store, batch_id: int, table: str, where: str, params: list[Any]) -> None:
+    old = store.query(f"SELECT * FROM {table} WHERE {where}", params)
+    if old.empty:
+        return
+    replaced_batch = old["batch_id"] if "batch_id" in old else pd.Series(None, index=old.index)
+    records = json.loads(old.to_json(orient="records", date_format="iso"))
+    frame = pd.DataFrame({
+        "batch_id": batch_id, "table_name": table,
+        "replaced_batch_id": replaced_batch.astype("Int64").astype(object).where(
+            replaced_batch.notna(), None),
+        "row_json": [json.dumps(r, ensure_ascii=False) for r in records]})
+    store.insert_df("import_replaced", frame)
+
+
+def _write_rejections(store: Store, preview: ImportPreview, batch_id: int) -> None:
+    rej = preview.rejected
+    if rej.empty:
+        return
+    source = rej.drop(columns=[ROW, "reason", "detail"], errors="ignore")
+    records = source.astype(str).to_dict(orient="records")
+    frame = pd.DataFrame({
+        "batch_id": batch_id, "row_number": rej[ROW].astype(int).to_numpy(),
+        "reason": (rej["reason"].astype(str) + ": " + rej["detail"].astype(str)).to_numpy(),
+        "row_json": [json.dumps(r, ensure_ascii=False) for r in records]})
+    store.insert_df("import_rejections", frame)
+
+
+# -- undo ---------------------------------------------------------------------------------------
+def undo_batch(store: Store, scope: AccessScope, batch_id: int) -> int:
+    """Remove a batch's rows and restore what it replaced; returns the rows removed."""
+    _require(scope)
+    row = store.rows("SELECT kind, status FROM import_batches WHERE batch_id = ?", [batch_id])
+    if not row:
+        raise ImportFailure("no_batch", batch_id=batch_id)
+    kind, status = row[0]
+    if status != "committed":
+        raise ImportFailure("already_undone", batch_id=batch_id)
+    spec = SPECS[kind]
+    later = store.scalar(
+        "SELECT MIN(r.batch_id) FROM import_replaced r JOIN import_batches b "
+        "ON b.batch_id = r.batch_id WHERE r.replaced_batch_id = ? AND b.status = 'committed'",
+        [batch_id])
+    if later is None and kind == "partners":
+        # Activities of other batches (or of the original data) point at these partners.
+        refs = store.rows(
+            "SELECT COUNT(*), MIN(a.batch_id) FROM partner_activities a JOIN partners p "
+            "ON p.partner_id = a.partner_id WHERE p.batch_id = ? "
+            "AND (a.batch_id IS NULL OR a.batch_id <> ?)", [batch_id, batch_id])[0]
+        if refs[0]:
+            later = refs[1] if refs[1] is not None else "-"
+    if later is not None:
+        raise ImportFailure("undo_blocked", batch_id=batch_id, later=later)
+    user = scope.user or "unknown"
+    span = store.rows("SELECT first_year, last_year FROM import_batches WHERE batch_id = ?",
+                      [batch_id])[0]
+    years = list(range(int(span[0]), int(span[1]) + 1)) if span[0] is not None else None
+    try:
+        with store.transaction():
+            removed = int(store.scalar(f"SELECT COUNT(*) FROM {spec.table} WHERE batch_id = ?",
+                                       [batch_id]))
+            for child in spec.children:
+                store.execute(
+                    f"DELETE FROM {child} WHERE {spec.id_column} IN (SELECT {spec.id_column} "
+                    f"FROM {spec.table} WHERE batch_id = ?)", [batch_id])
+            store.execute(f"DELETE FROM {spec.table} WHERE batch_id = ?", [batch_id])
+            for table in (spec.table, *spec.children):
+                _restore(store, batch_id, table)
+            if kind == "households":
+                refresh_household_rollup(store, years)
+            store.execute(
+                "UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? "
+                "WHERE batch_id = ?", [dt.datetime.now(), user, batch_id])
+    except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
+        log.exception("undo failed")
+        raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
+    _after_change(store, spec, user, "import_undo", batch_id, years,
+                  f"{kind} batch {batch_id} undone: {removed} rows removed")
+    return removed
+
+
+def _restore(store: Store, batch_id: int, table: str) -> None:
+    saved = store.rows("SELECT row_json FROM import_replaced WHERE batch_id = ? "
+                       "AND table_name = ?", [batch_id, table])
+    if not saved:
+        return
+    frame = pd.DataFrame([json.loads(r[0]) for r in saved])
+    types = dict(store.rows(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+        [table]))
+    for col in frame.columns:
+        kind = str(types.get(col, "")).upper()
+        if kind == "DATE":
+            frame[col] = pd.to_datetime(frame[col], errors="coerce").dt.date.astype(object) \
+                .where(frame[col].notna(), None)
+        elif kind.startswith("TIMESTAMP"):
+            frame[col] = pd.to_datetime(frame[col], errors="coerce")
+    store.insert_df(table, _for_sql(frame))
+
+
+def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_id: int,
+                  years: list[int] | None, detail: str) -> None:
+    from data.audit import record_event
+
+    try:
+        record_event(store, user, action, None, detail)
+    except Exception:  # noqa: BLE001 - the data change stands; the log says the audit failed
+        log.exception("audit record failed for batch %s", batch_id)
+    if spec.kind == "households":
+        # Its own transaction (readers see old or new aggregates); a failure leaves the
+        # committed batch in place and is logged, the next refresh repairs it.
+        try:
+            refresh_poverty_aggregates(store, years)
+        except Exception:  # noqa: BLE001
+            log.exception("poverty aggregates not refreshed after batch %s", batch_id)
+
+
+# -- reading batches ----------------------------------------------------------------------------
+def load_batches(store: Store, scope: AccessScope, limit: int = 200) -> pd.DataFrame:
+    """Import batches, newest first (who imported what and when; no data values)."""
+    del scope  # lineage is visible to every signed-in user; it names files, not values
+    return store.query(
+        "SELECT batch_id, kind, file_name, sha256, source, rows_read, rows_accepted, "
+        "rows_rejected, rows_replaced, imported_by, imported_at, status, policy, undone_at, "
+        "undone_by, first_year, last_year, areas_covered FROM import_batches "
+        "ORDER BY batch_id DESC LIMIT ?", [int(limit)])
+
+
+def load_rejections(store: Store, scope: AccessScope, batch_id: int) -> pd.DataFrame:
+    """Rejected rows of a batch with their reason (stewards only: they may hold personal data)."""
+    if not scope.may_import:
+        return pd.DataFrame(columns=["row", "reason"])
+    rows = store.rows("SELECT row_number, reason, row_json FROM import_rejections "
+                      "WHERE batch_id = ? ORDER BY row_number", [int(batch_id)])
+    records = [{"row": r[0], "reason": r[1], **json.loads(r[2])} for r in rows]
+    return pd.DataFrame(records, columns=None if records else ["row", "reason"])
+
+
+def load_data_as_of(store: Store, scope: AccessScope) -> str | None:
+    """Date of the latest committed import (the 'data as of' stamp on exports)."""
+    del scope  # a date, not data
+    value = store.scalar("SELECT MAX(imported_at) FROM import_batches WHERE status = 'committed'")
+    return str(value)[:10] if value is not None else None

@@ -1,0 +1,60 @@
+"""The data catalogue: each dataset's rows, areas, years, last import, source and lineage."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.scope import AccessScope
+from data.store import Store
+
+# dataset, table, import kind, province expression, area column, year expression
+DATASETS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
+    ("sdg_values", "sdg_values", "indicators", "SUBSTR(area_code, 1, 2)", "area_code", "year"),
+    ("households", "households", "households", "province_code", "village_code", "survey_year"),
+    ("assistance_cases", "assistance_cases", None, "province_code", "village_code",
+     "survey_year"),
+    ("partners", "partners", "partners", "home_province", "home_province", "NULL"),
+    ("partner_activities", "partner_activities", "activities", "province_code", "area_code",
+     "EXTRACT(year FROM started_on)"),
+    ("plan_projects", "plan_projects", "plan_projects", "province_code", "area_code",
+     "fiscal_year"),
+    ("debt_cases", "debt_cases", "debt_cases", "province_code", "area_code",
+     "EXTRACT(year FROM registered_on)"),
+)
+
+
+def load_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
+    """One row per dataset; counts are restricted to the provinces the user may see."""
+    rows = []
+    for dataset, table, kind, prov_expr, area_col, year_expr in DATASETS:
+        if not store.table_exists(table):
+            continue
+        where, params = scope.sql_filter(prov_expr)
+        r = store.rows(
+            f"SELECT COUNT(*), COUNT(DISTINCT {area_col}), MIN({year_expr}), MAX({year_expr}), "
+            f"COUNT(batch_id) FROM {table} WHERE {where}", params)[0]
+        last = None
+        batches = 0
+        source = "demo" if int(r[0]) and int(r[4]) < int(r[0]) else ""
+        if kind:
+            b = store.rows(
+                "SELECT COUNT(*), MAX(imported_at) FROM import_batches "
+                "WHERE kind = ? AND status = 'committed'", [kind])[0]
+            batches, last = int(b[0]), b[1]
+            files = [x[0] for x in store.rows(
+                "SELECT file_name FROM import_batches WHERE kind = ? AND status = 'committed' "
+                "ORDER BY batch_id DESC LIMIT 3", [kind])]
+            if files:
+                source = ", ".join(filter(None, [source, *files]))
+        if dataset == "sdg_values":
+            sources = [x[0] for x in store.rows(
+                "SELECT DISTINCT source FROM sdg_indicators ORDER BY 1 LIMIT 4")]
+            source = "; ".join(filter(None, [*sources, source]))
+        rows.append({
+            "dataset": dataset, "kind": kind or "", "rows": int(r[0]), "areas": int(r[1]),
+            "first_year": None if r[2] is None else int(r[2]),
+            "last_year": None if r[3] is None else int(r[3]),
+            "imported_rows": int(r[4]), "batches": batches,
+            "last_import": None if last is None else pd.Timestamp(last),
+            "source": source})
+    return pd.DataFrame(rows)

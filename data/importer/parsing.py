@@ -1,0 +1,163 @@
+"""Vectorised parsing of text cells: Thai digits, thousands separators, BE/CE years, dates, yes/no."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+BE_OFFSET = 543
+# Years outside this window (after BE->CE) are typing errors, not data.
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+_MISSING = {"", "-", "–", "—", "n/a", "na", "nan", "none", "null", ".", "..", "...", "ไม่มีข้อมูล"}
+_TRUE = {"1", "true", "t", "yes", "y", "x", "✓", "✔", "ใช่", "มี", "จริง", "ตกเกณฑ์", "ไม่ผ่าน"}
+_FALSE = {"0", "false", "f", "no", "n", "ไม่ใช่", "ไม่มี", "เท็จ", "ผ่าน", "ผ่านเกณฑ์"}
+
+_THAI_MONTHS = {
+    "ม.ค.": 1, "มกราคม": 1, "ก.พ.": 2, "กุมภาพันธ์": 2, "มี.ค.": 3, "มีนาคม": 3,
+    "เม.ย.": 4, "เมษายน": 4, "พ.ค.": 5, "พฤษภาคม": 5, "มิ.ย.": 6, "มิถุนายน": 6,
+    "ก.ค.": 7, "กรกฎาคม": 7, "ส.ค.": 8, "สิงหาคม": 8, "ก.ย.": 9, "กันยายน": 9,
+    "ต.ค.": 10, "ตุลาคม": 10, "พ.ย.": 11, "พฤศจิกายน": 11, "ธ.ค.": 12, "ธันวาคม": 12,
+}
+
+
+def _clean_one(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return " ".join(str(v).translate(THAI_DIGITS).split())
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Trimmed text with Thai digits as Arabic digits and runs of whitespace as one space.
+
+    Work is done once per distinct value: import columns repeat a few values a lot.
+    """
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    cleaned = np.array([_clean_one(u) for u in uniques], dtype=object)
+    return pd.Series(cleaned[codes] if len(cleaned) else np.array([], dtype=object),
+                     index=s.index, dtype=object)
+
+
+def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
+    """Apply a parser (Series -> tuple of Series) to the distinct values only, then expand."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    parts = fn(pd.Series(uniques, dtype=object))
+    return tuple(p.take(codes).set_axis(s.index) for p in parts)
+
+
+def is_missing(s: pd.Series) -> pd.Series:
+    return s.str.lower().isin(_MISSING)
+
+
+def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(float values, bad mask): ``1,234.5``, ``๑๒๓``, ``12 %``, ``(1,000)`` and ``฿ 5`` parse.
+
+    Missing cells are NaN and not bad; the caller decides whether they are required.
+    """
+    s = clean_text(s)
+    missing = is_missing(s)
+    t = s.str.replace(r"[,\s฿%]|บาท", "", regex=True)
+    neg = t.str.fullmatch(r"\(.*\)")
+    t = t.str.strip("()")
+    values = pd.to_numeric(t.where(~missing, None), errors="coerce").astype("float64")
+    values = values.where(~neg.fillna(False), -values)
+    bad = values.isna() & ~missing
+    return values, bad
+
+
+def parse_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(CE years as nullable ints, bad mask): BE (2561, พ.ศ. 2561) and CE (2018, ค.ศ. 2018)."""
+    s = clean_text(s)
+    missing = is_missing(s)
+    digits = s.str.extract(r"(\d{4})", expand=False)
+    y = pd.to_numeric(digits, errors="coerce")
+    y = y.where(y < 2400, y - BE_OFFSET)
+    ok = y.between(MIN_YEAR, MAX_YEAR)
+    bad = ~ok & ~missing
+    return y.where(ok).astype("Int64"), bad
+
+
+def be_to_ce(year: int) -> int:
+    return year - BE_OFFSET if year >= 2400 else year
+
+
+def parse_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(datetime64 values, bad mask): ISO dates, d/m/yyyy (BE or CE), ``5 ม.ค. 2567``."""
+    s = clean_text(s)
+    missing = is_missing(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    # ISO yyyy-mm-dd (optionally with a time): year may be BE.
+    iso = s.str.extract(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+    dmy = s.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+    parts = pd.DataFrame({"y": iso[0].fillna(dmy[2]), "m": iso[1].fillna(dmy[1]),
+                          "d": iso[2].fillna(dmy[0])})
+    thai = s.str.extract(r"^(\d{1,2})\s*([ก-๙.]+)\s*(\d{4})$")
+    if thai[1].notna().any():
+        month = thai[1].str.strip().map(_THAI_MONTHS)
+        parts["y"] = parts["y"].fillna(thai[2])
+        parts["m"] = parts["m"].fillna(month.astype("string").str.replace(r"\.0$", "", regex=True))
+        parts["d"] = parts["d"].fillna(thai[0])
+    y = pd.to_numeric(parts["y"], errors="coerce")
+    y = y.where(y < 2400, y - BE_OFFSET)
+    m = pd.to_numeric(parts["m"], errors="coerce")
+    d = pd.to_numeric(parts["d"], errors="coerce")
+    ok = y.between(MIN_YEAR, MAX_YEAR) & m.between(1, 12) & d.between(1, 31)
+    if ok.any():
+        built = pd.to_datetime(
+            pd.DataFrame({"year": y[ok], "month": m[ok], "day": d[ok]}).astype(int),
+            errors="coerce")
+        out.loc[ok] = built
+    bad = out.isna() & ~missing
+    return out, bad
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    s = clean_text(s).str.lower()
+    missing = is_missing(s) & ~s.isin(_TRUE | _FALSE)
+    values = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    values[s.isin(_TRUE)] = True
+    values[s.isin(_FALSE)] = False
+    bad = values.isna() & ~missing
+    return values, bad
+
+
+def parse_goals(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Lists of (goal, target) from ``1, 3.2; SDG 17`` ; bad when a goal is not 1-17."""
+    s = clean_text(s)
+    parsed: list[list[tuple[int, str]]] = []
+    bad: list[bool] = []
+    cache: dict[str, tuple[list[tuple[int, str]], bool]] = {}
+    for text in s.tolist():
+        if text not in cache:
+            items = re.findall(r"(\d{1,2})(?:\.(\w{1,3}))?", re.sub(r"(?i)sdgs?|เป้าหมาย|ที่", " ", text))
+            goals = [(int(g), f"{g}.{t}" if t else "") for g, t in items]
+            cache[text] = (goals, any(not 1 <= g <= 17 for g, _ in goals))
+        goals, is_bad = cache[text]
+        parsed.append(goals)
+        bad.append(is_bad)
+    return pd.Series(parsed, index=s.index, dtype=object), pd.Series(bad, index=s.index)
+
+
+def year_of_header(text: str) -> int | None:
+    """The CE year a wide-table column stands for (``2561``, ``ปี 2561``, ``พ.ศ.2561``, ``2018``)."""
+    t = re.sub(r"\(.*?\)|\[.*?\]", " ", str(text).translate(THAI_DIGITS)).strip().lower()
+    m = re.fullmatch(r"(?:ปี|พ\.?ศ\.?|ค\.?ศ\.?|year|y|fy|ปีงบประมาณ)?\s*(\d{4})\s*(?:be|ce)?", t)
+    if not m:
+        return None
+    y = be_to_ce(int(m.group(1)))
+    return y if MIN_YEAR <= y <= MAX_YEAR else None
+
+
+def unit_of_header(text: str) -> str | None:
+    """The unit written in brackets in a header: ``ร้อยละ (%)`` -> ``%``."""
+    m = re.search(r"[(\[]([^()\[\]]+)[)\]]\s*$", str(text))
+    return m.group(1).strip() if m else None
+
+
+def to_python(v: object) -> object:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT:
+        return None
+    return v

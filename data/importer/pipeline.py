@@ -1,0 +1,506 @@
+"""From a file to a preview: columns matched, cells parsed, areas resolved, rows checked, and
+duplicates resolved by the chosen policy. Nothing is written here (see ``commit``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.importer import parsing
+from data.importer.areas import AreaMatcher
+from data.importer.errors import ImportFailure, reason_text
+from data.importer.reading import ROW, RawTable, read_table
+from data.importer.specs import (
+    POLICIES,
+    Field,
+    ImportSpec,
+    header_key,
+    spec_for,
+)
+from data.scope import AccessScope
+from data.store import Store
+
+KEY = "__key"
+EXISTING_ID = "__existing_id"
+GOALS = "__goals"
+
+
+@dataclass
+class ImportPreview:
+    """Everything a steward checks before committing, and what the commit writes."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    file_bytes: int
+    policy: str
+    rows_read: int
+    accepted: pd.DataFrame
+    rejected: pd.DataFrame
+    replaced: pd.DataFrame
+    areas: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    existing_batch: int | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"read": self.rows_read, "accepted": len(self.accepted),
+                "rejected": len(self.rejected), "replaced": len(self.replaced)}
+
+    def rejected_report(self, lang: str = "en") -> pd.DataFrame:
+        """Rejected rows with their source line and a readable reason (for download)."""
+        df = self.rejected.copy()
+        reasons = [reason_text(c, d, lang) for c, d in zip(df["reason"], df["detail"],
+                                                           strict=True)]
+        out = pd.DataFrame({"row": df[ROW].to_numpy(), "reason": reasons})
+        source = df.drop(columns=[ROW, "reason", "detail"], errors="ignore")
+        return pd.concat([out, source.reset_index(drop=True)], axis=1)
+
+
+class _Rows:
+    """Per-row rejection bookkeeping: the first reason found for a row is kept."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.reason = pd.Series(None, index=index, dtype=object)
+        self.detail = pd.Series("", index=index, dtype=object)
+
+    def flag(self, mask: pd.Series, code: str, detail: Any) -> None:
+        mask = mask.fillna(False).astype(bool) & self.reason.isna()
+        if not mask.any():
+            return
+        self.reason[mask] = code
+        if isinstance(detail, pd.Series):
+            self.detail[mask] = detail[mask].astype(str)
+        else:
+            self.detail[mask] = str(detail)
+
+    @property
+    def ok(self) -> pd.Series:
+        return self.reason.isna()
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str, kind: str,
+                   policy: str = "reject") -> ImportPreview:
+    """Read, check and resolve a file for ``kind``; raises ImportFailure for a refused file."""
+    spec = spec_for(kind)
+    if policy not in POLICIES:
+        raise ImportFailure("unknown_policy", policy=policy)
+    raw = read_table(data, file_name)
+    sha = file_sha256(data)
+    frame, notes = _shape(raw, spec)
+    rows_read = len(frame)
+    rows = _Rows(frame.index)
+    values = _parse_fields(frame, spec, rows)
+    values.attrs["header_unit"] = notes["units"].get("value")
+    matcher = AreaMatcher.from_store(store)
+    area_cols = {name: frame[col] for name, col in notes.pop("_area_columns").items()}
+    if area_cols:
+        codes, reason, detail = matcher.resolve(area_cols, spec.area_levels)
+        for code in ("missing", "aggregate", "area_unknown", "area_level"):
+            rows.flag(reason == code, code, detail)
+        values["area_code"] = codes
+        prov = codes.fillna("").astype(str).str[:2]
+        values["province_code"] = prov
+        if not scope.all_provinces:
+            allowed = prov.isin(sorted(scope.provinces or ())) | codes.isna()
+            rows.flag(~allowed, "out_of_scope", codes)
+    if matcher.approximate:
+        notes["approximate_matches"] = {k: f"{v} {matcher.name.get(v, '')}"
+                                        for k, v in matcher.approximate.items()}
+    table = _BUILDERS[kind](store, values, rows)
+    table = _resolve_duplicates(store, spec, table, rows, policy)
+    ok = rows.ok
+    accepted = table[ok].copy()
+    replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
+        if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
+    rejected = frame.loc[~ok].copy()
+    rejected.insert(0, "reason", rows.reason[~ok])
+    rejected.insert(1, "detail", rows.detail[~ok])
+    existing = store.scalar(
+        "SELECT MIN(batch_id) FROM import_batches WHERE sha256 = ? AND kind = ? "
+        "AND status = 'committed'", [sha, kind])
+    preview = ImportPreview(
+        kind=kind, file_name=file_name, sha256=sha, file_bytes=len(data), policy=policy,
+        rows_read=rows_read, accepted=accepted, rejected=rejected, replaced=replaced,
+        notes=notes, existing_batch=int(existing) if existing is not None else None)
+    if "area_code" in accepted:
+        preview.areas = sorted(accepted["area_code"].dropna().unique().tolist())
+    year_col = spec.year_column or spec.date_year_column
+    if year_col and year_col in accepted and len(accepted):
+        col = accepted[year_col]
+        years = col.dt.year if spec.date_year_column else col
+        preview.years = sorted(int(y) for y in pd.Series(years).dropna().unique())
+    return preview
+
+
+# -- shape: columns, wide years -----------------------------------------------------------------
+def _shape(raw: RawTable, spec: ImportSpec) -> tuple[pd.DataFrame, dict[str, Any]]:
+    frame = raw.frame
+    mapping: dict[str, str] = {}
+    year_cols: dict[str, int] = {}
+    units: dict[str, str] = {}
+    ignored: list[str] = []
+    lookup: dict[str, Field] = {}
+    for f in spec.fields:
+        for h in f.headers():
+            lookup.setdefault(h, f)
+    for col in frame.columns:
+        if col == ROW:
+            continue
+        f = lookup.get(header_key(col))
+        unit = parsing.unit_of_header(col)
+        if f is not None and f.name not in mapping:
+            mapping[f.name] = col
+            if unit:
+                units[f.name] = unit
+            continue
+        year = parsing.year_of_header(col) if spec.wide else None
+        if year is not None and year not in year_cols.values():
+            year_cols[col] = year
+            if unit:
+                units.setdefault("value", unit)
+            continue
+        ignored.append(col)
+    notes: dict[str, Any] = {"format": raw.file_format, "encoding": raw.encoding,
+                             "header_row": raw.header_row, "header_rows": raw.header_rows,
+                             "sheet": raw.sheet, "ignored_columns": ignored, "units": units}
+    if spec.wide and "year" not in mapping and year_cols:
+        keep = [c for c in mapping.values()] + [ROW]
+        long = frame[keep + list(year_cols)].melt(id_vars=keep, var_name="__year_col",
+                                                  value_name="__value")
+        long["__year"] = long["__year_col"].map(year_cols).astype(str)
+        # Empty cells of a wide table are years without data, not errors.
+        empty = parsing.is_missing(parsing.clean_text(long["__value"]))
+        notes["wide_years"] = sorted(year_cols.values())
+        notes["wide_empty_cells"] = int(empty.sum())
+        long = long[~empty].sort_values([ROW, "__year"], kind="stable").reset_index(drop=True)
+        frame = long.drop(columns=["__year_col"])
+        mapping["year"] = "__year"
+        if "value" in mapping and mapping["value"] in frame:
+            # A "value" column next to year columns is not expected; the years win.
+            frame = frame.drop(columns=[mapping["value"]])
+        mapping["value"] = "__value"
+    missing = [f for f in spec.fields if f.required and f.kind != "area" and f.name not in mapping]
+    required_area = [f for f in spec.fields if f.required and f.kind == "area"]
+    area_fields = [f for f in spec.fields if f.kind == "area"]
+    area_columns = {f.name: mapping[f.name] for f in area_fields if f.name in mapping}
+    if required_area:
+        missing += [f for f in required_area if f.name not in mapping]
+    elif area_fields and not area_columns:
+        missing.append(area_fields[0])
+    if missing:
+        raise ImportFailure("missing_columns", columns=", ".join(f"{f.th} / {f.en}"
+                                                                  for f in missing))
+    notes["columns"] = mapping
+    notes["_area_columns"] = area_columns
+    frame.attrs["mapping"] = mapping
+    return frame, notes
+
+
+# -- cells --------------------------------------------------------------------------------------
+def _choice_lookup(f: Field) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, labels in (f.choices or {}).items():
+        for label in (code, *labels):
+            out[header_key(label)] = code
+    return out
+
+
+def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, bad, missing) for the distinct cells of one column."""
+    text = parsing.clean_text(raw)
+    missing = parsing.is_missing(text)
+    if f.kind == "text":
+        values: pd.Series = text.where(~missing, None)
+        bad = pd.Series(False, index=text.index)
+    elif f.kind in ("int", "float"):
+        values, bad = parsing.parse_number(text)
+        if f.kind == "int":
+            bad = bad | (values.notna() & (values % 1 != 0))
+    elif f.kind == "year":
+        values, bad = parsing.parse_year(text)
+    elif f.kind == "date":
+        values, bad = parsing.parse_date(text)
+    elif f.kind == "bool":
+        values, bad = parsing.parse_bool(text)
+        missing = values.isna() & ~bad
+    elif f.kind == "choice":
+        lookup = _choice_lookup(f)
+        values = text.map(lambda v, lk=lookup: lk.get(header_key(v)) if v else None)
+        bad = values.isna() & ~missing
+    elif f.kind == "goals":
+        values, bad = parsing.parse_goals(text)
+    else:  # pragma: no cover - a spec error
+        raise ValueError(f.kind)
+    return values, bad.astype(bool), missing.astype(bool)
+
+
+def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows) -> pd.DataFrame:
+    mapping: dict[str, str] = frame.attrs["mapping"]
+    out = pd.DataFrame(index=frame.index)
+    for f in spec.fields:
+        if f.kind == "area":
+            continue
+        col = mapping.get(f.name)
+        if col is None:
+            out[f.name] = f.default
+            continue
+        values, bad, missing = parsing.by_unique(
+            frame[col], lambda u, f=f: _parse_unique(u, f))
+        code = {"int": "number", "float": "number", "year": "year", "date": "date",
+                "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
+        if bad.any():
+            rows.flag(bad, code, f"{f.en}: " + frame[col].astype(str))
+        if f.required and f.default is None:
+            rows.flag(missing, "missing", f"{f.th} / {f.en}")
+        if f.default is not None:
+            values = values.where(~missing, f.default) if f.kind != "bool" else \
+                values.fillna(f.default)
+        out[f.name] = values
+    return out
+
+
+# -- kinds --------------------------------------------------------------------------------------
+_UNIT_SYNONYMS = {"%": "%", "ร้อยละ": "%", "percent": "%", "percentage": "%", "pct": "%",
+                  "เปอร์เซ็นต์": "%"}
+
+
+def _unit_key(unit: object) -> str:
+    if not isinstance(unit, str):
+        return ""
+    k = header_key(unit)
+    return _UNIT_SYNONYMS.get(k, _UNIT_SYNONYMS.get(unit.strip(), k))
+
+
+def _disaggregation(text: pd.Series) -> pd.Series:
+    k = text.fillna("total").astype(str).map(header_key)
+    mapping = {"": "total", "total": "total", "รวม": "total", "ทั้งหมด": "total",
+               "ชาย": "sex=male", "male": "sex=male", "หญิง": "sex=female",
+               "female": "sex=female", "sexmale": "sex=male", "sexfemale": "sex=female",
+               "sex=male": "sex=male", "sex=female": "sex=female"}
+    return k.map(lambda v: mapping.get(v, v))
+
+
+def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels "
+                      "FROM sdg_indicators")
+    lookup: dict[str, str] = {}
+    for r in cat.itertuples(index=False):
+        for label in (r.indicator_code, r.name_th, r.name_en):
+            if label:
+                lookup.setdefault(header_key(label), r.indicator_code)
+    code = v["indicator"].map(lambda x: lookup.get(header_key(x)) if isinstance(x, str) else None)
+    rows.flag(code.isna() & v["indicator"].notna(), "indicator_unknown", v["indicator"])
+    units = dict(zip(cat.indicator_code, cat.unit, strict=True))
+    levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
+    header_unit = v.attrs.get("header_unit")
+    given = v["unit"] if "unit" in v else pd.Series(None, index=v.index)
+    if header_unit:
+        given = given.fillna(header_unit)
+    expected = code.map(units)
+    has_unit = given.notna() & expected.notna()
+    if has_unit.any():
+        mismatch = has_unit & (given.fillna("").astype(str).map(_unit_key)
+                               != expected.fillna("").astype(str).map(_unit_key))
+        rows.flag(mismatch, "unit", given.astype(str) + " ≠ " + expected.astype(str))
+    if "area_code" in v:
+        lvl = v["area_code"].fillna("").astype(str).str.len().map(
+            {2: "province", 4: "district", 6: "subdistrict", 8: "village"})
+        pair = code.fillna("").astype(str) + "@" + lvl.fillna("").astype(str)
+        verdict = {p: (not p.split("@")[0]) or p.split("@")[1] in
+                   str(levels.get(p.split("@")[0], "")).split(",") for p in pair.unique()}
+        rows.flag(~pair.map(verdict).astype(bool) & v["area_code"].notna(), "area_level",
+                  code.astype(str) + " @ " + v["area_code"].astype(str))
+    value = v["value"]
+    pct = expected.map(_unit_key) == "%"
+    rows.flag(pct & ((value < 0) | (value > 100)), "range", value.astype(str) + " %")
+    rows.flag(~pct & expected.notna() & (value < 0), "range", value.astype(str))
+    out = pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
+                        "year": v["year"], "disaggregation": _disaggregation(v["disaggregation"]),
+                        "value": value})
+    return out
+
+
+def _build_households(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    from data.catalogue import DEPRIVATION_COLUMNS
+
+    code = v["area_code"].astype(object)
+    rows.flag(v["members"].notna() & (v["members"] < 1), "range",
+              "members " + v["members"].astype(str))
+    income = v["income_per_head"]
+    rows.flag(income.notna() & (income < 0), "range", "income " + income.astype(str))
+    c = code.fillna("").astype(str)
+    out = pd.DataFrame({
+        "house_code": v["house_code"], "survey_year": v["survey_year"], "village_code": code,
+        "subdistrict_code": c.str[:6], "district_code": c.str[:4], "province_code": c.str[:2],
+        "members": v["members"], "income_per_head": income,
+        "welfare_card": v["welfare_card"], "target_poor": v["target_poor"]})
+    for col in DEPRIVATION_COLUMNS:
+        out[col] = v[col].fillna(False)
+    return out
+
+
+def _build_partners(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    return pd.DataFrame({"name": v["name"], "name_en": v["name_en"], "sector": v["sector"],
+                         "home_province": v.get("area_code")})
+
+
+def _goal_lists(v: pd.DataFrame) -> pd.Series:
+    if "goals" not in v:
+        return pd.Series([[] for _ in range(len(v))], index=v.index, dtype=object)
+    return v["goals"].map(lambda g: g if isinstance(g, list) else [])
+
+
+def _build_activities(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    partners = store.query("SELECT partner_id, name, name_en, home_province FROM partners")
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for r in partners.itertuples(index=False):
+        for label in (r.name, r.name_en, str(r.partner_id)):
+            if isinstance(label, str) and label:
+                by_name.setdefault(header_key(label), []).append((int(r.partner_id),
+                                                                  r.home_province))
+    prov = v.get("province_code", pd.Series("", index=v.index))
+
+    def pick(name: Any, province: str) -> int | None:
+        if not isinstance(name, str):
+            return None
+        found = by_name.get(header_key(name), [])
+        ids = {pid for pid, _ in found}
+        if len(ids) == 1:
+            return next(iter(ids))
+        local = {pid for pid, p in found if p == province}
+        return next(iter(local)) if len(local) == 1 else None
+
+    pid = pd.Series([pick(n, p) for n, p in zip(v["partner"], prov, strict=True)],
+                    index=v.index, dtype="Int64")
+    rows.flag(pid.isna() & v["partner"].notna(), "partner_unknown", v["partner"])
+    rows.flag(v["ended_on"].notna() & v["started_on"].notna() &
+              (v["ended_on"] < v["started_on"]), "invalid", "ended_on < started_on")
+    for col in ("beneficiaries", "budget"):
+        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+    return pd.DataFrame({
+        "partner_id": pid, "area_code": v.get("area_code"), "province_code": prov,
+        "title": v["title"], "started_on": v["started_on"], "ended_on": v["ended_on"],
+        "beneficiaries": v["beneficiaries"], "budget": v["budget"], "status": v["status"],
+        GOALS: _goal_lists(v)})
+
+
+def _build_plan_projects(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    rows.flag(v["end_date"].notna() & v["start_date"].notna() &
+              (v["end_date"] < v["start_date"]), "invalid", "end_date < start_date")
+    rows.flag((v["progress_pct"] < 0) | (v["progress_pct"] > 100), "range",
+              "progress " + v["progress_pct"].astype(str))
+    for col in ("budget_planned", "budget_spent", "beneficiaries"):
+        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+    last = v["last_update"]
+    if not isinstance(last.dtype, np.dtype) or last.dtype.kind != "M":
+        last = pd.to_datetime(last, errors="coerce")
+    last = last.fillna(pd.Timestamp(dt.date.today()))
+    return pd.DataFrame({
+        "area_code": v.get("area_code"), "province_code": v.get("province_code"),
+        "fiscal_year": v["fiscal_year"], "name_th": v["name_th"], "name_en": v["name_en"],
+        "agency": v["agency"], "budget_planned": v["budget_planned"],
+        "budget_spent": v["budget_spent"], "start_date": v["start_date"],
+        "end_date": v["end_date"], "status": v["status"], "progress_pct": v["progress_pct"],
+        "beneficiaries": v["beneficiaries"], "last_update": last, GOALS: _goal_lists(v)})
+
+
+def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    rows.flag(v["debt_amount"] <= 0, "range", "debt " + v["debt_amount"].astype(str))
+    for col in ("amount_reduced", "amount_refinanced"):
+        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+    for col in ("mediation_on", "outcome_on"):
+        rows.flag(v[col].notna() & (v[col] < v["registered_on"]), "invalid",
+                  f"{col} < registered_on")
+    return pd.DataFrame({
+        "area_code": v.get("area_code"), "province_code": v.get("province_code"),
+        "registered_on": v["registered_on"], "debt_amount": v["debt_amount"],
+        "creditor_type": v["creditor_type"], "stage": v["stage"],
+        "mediation_on": v["mediation_on"], "outcome_on": v["outcome_on"],
+        "amount_reduced": v["amount_reduced"], "amount_refinanced": v["amount_refinanced"],
+        "house_code": v["house_code"]})
+
+
+_BUILDERS = {
+    "indicators": _build_indicators, "households": _build_households,
+    "partners": _build_partners, "activities": _build_activities,
+    "plan_projects": _build_plan_projects, "debt_cases": _build_debt_cases,
+}
+
+
+# -- keys and duplicates ------------------------------------------------------------------------
+def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """One text key per row, built the same way for file rows and stored rows."""
+    parts = []
+    for col in columns:
+        s = df[col]
+        if s.dtype.kind == "M" or str(s.dtype).startswith("datetime"):
+            t = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d")
+        elif s.dtype.kind == "f":
+            t = s.map(lambda x: "" if pd.isna(x) else f"{x:.2f}")
+        elif s.dtype.kind in "iu" or str(s.dtype) in ("Int64", "Int32"):
+            t = s.astype("Int64").astype("string")
+        else:
+            first = s.dropna().iloc[0] if s.notna().any() else None
+            if isinstance(first, dt.date):
+                t = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d")
+            else:
+                t = s.astype("string")
+        parts.append(t.fillna("").astype(str))
+    if not parts:
+        return pd.Series("", index=df.index)
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "|" + p
+    return out
+
+
+def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.DataFrame:
+    cols = list(spec.key) + ([spec.id_column] if spec.id_column else []) + ["batch_id"]
+    select = ", ".join(cols)
+    if spec.kind == "indicators":
+        codes = sorted(table["indicator_code"].dropna().unique().tolist())
+        if not codes:
+            return pd.DataFrame(columns=cols)
+        return store.query(f"SELECT {select} FROM sdg_values WHERE indicator_code = ANY(?)",
+                           [codes])
+    if "province_code" in table and spec.kind != "partners":
+        provs = sorted(table["province_code"].dropna().unique().tolist())
+        return store.query(f"SELECT {select} FROM {spec.table} WHERE province_code = ANY(?)",
+                           [provs])
+    return store.query(f"SELECT {select} FROM {spec.table}")
+
+
+def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, rows: _Rows,
+                        policy: str) -> pd.DataFrame:
+    table = table.copy()
+    table[KEY] = key_text(table, spec.key)
+    ok = rows.ok
+    live = table[ok]
+    keep = {"replace": "last", "keep": "first", "reject": False}[policy]
+    dup = live[KEY].duplicated(keep=keep)
+    rows.flag(dup.reindex(table.index, fill_value=False), f"dup_file_{policy}", table[KEY])
+    existing = _existing_keys(store, spec, table[rows.ok])
+    table[EXISTING_ID] = pd.Series(pd.NA, index=table.index, dtype=object)
+    if existing.empty:
+        return table
+    existing = existing.copy()
+    existing[KEY] = key_text(existing, spec.key)
+    ident = spec.id_column or KEY
+    found = dict(zip(existing[KEY], existing[ident], strict=True))
+    hit = table[KEY].isin(found.keys()) & rows.ok
+    if policy == "replace":
+        table.loc[hit, EXISTING_ID] = table.loc[hit, KEY].map(found)
+    else:
+        rows.flag(hit, f"dup_store_{policy}", table[KEY])
+    return table

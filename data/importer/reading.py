@@ -1,0 +1,291 @@
+"""Read an uploaded file (CSV in any Thai encoding, XLSX, Parquet) into a table of text cells.
+
+Title rows above the header are skipped, a header spread over two rows (merged cells, a units
+row) is joined, and every cell comes back as text so that parsing rules are applied once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import pandas as pd
+
+from data.importer.errors import ImportFailure
+from data.importer.parsing import THAI_DIGITS, year_of_header
+
+ROW = "__row"  # 1-based line (CSV) or row (XLSX) of each record in the source file
+_SCAN_ROWS = 40
+_NUMERIC = re.compile(r"^[-+(]?[\d,]*\.?\d+%?\)?$")
+
+
+def max_import_bytes() -> int:
+    """Largest accepted file; ``WARROOM_IMPORT_MAX_MB`` overrides the 200 MB default."""
+    try:
+        mb = float(os.environ.get("WARROOM_IMPORT_MAX_MB", "200"))
+    except ValueError:
+        mb = 200.0
+    return int(mb * 1024 * 1024)
+
+
+@dataclass
+class RawTable:
+    """Text cells under their header, plus how the file was read (shown in the preview)."""
+
+    frame: pd.DataFrame
+    file_format: str
+    encoding: str = ""
+    header_row: int = 1
+    header_rows: int = 1
+    sheet: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(data: bytes, file_name: str) -> RawTable:
+    size = len(data)
+    if size > max_import_bytes():
+        raise ImportFailure("too_large", size_mb=size / 1048576, max_mb=max_import_bytes() / 1048576)
+    if size == 0 or not data.strip():
+        raise ImportFailure("empty")
+    suffix = PurePath(file_name).suffix.lower()
+    if data[:4] == b"PAR1" or suffix == ".parquet":
+        return _read_parquet(data)
+    if data[:2] == b"PK" or suffix in {".xlsx", ".xlsm"}:
+        return _read_xlsx(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
+        raise ImportFailure("xls")
+    if suffix not in {"", ".csv", ".txt", ".tsv"}:
+        raise ImportFailure("format", name=file_name)
+    return _read_csv(data)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 with or without BOM, else TIS-620/cp874, else a guess."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp874"), "cp874"
+    except UnicodeDecodeError:
+        pass
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+    except Exception:  # noqa: BLE001 - a failed guess is reported as an encoding problem
+        best = None
+    if best is None or not best.encoding:
+        raise ImportFailure("encoding")
+    try:
+        return data.decode(best.encoding), best.encoding
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ImportFailure("encoding") from exc
+
+
+def _read_csv(data: bytes) -> RawTable:
+    text, encoding = decode(data)
+    head_lines = text[:65536].splitlines()[: _SCAN_ROWS * 2]
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(head_lines[:_SCAN_ROWS]), delimiters=",;\t|")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=sep))
+    start, n_header = _find_header(head_rows)
+    # Line numbers: a quoted header may span several physical lines; count the records instead.
+    header_cells = _join_header(head_rows[start:start + n_header])
+    skip = _physical_lines(text, sep, start + n_header)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=skip, dtype=str,
+                            keep_default_na=False, na_filter=False, engine="c",
+                            skip_blank_lines=False, on_bad_lines="error")
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame()
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
+    frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
+    return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header)
+
+
+def _physical_lines(text: str, sep: str, records: int) -> int:
+    """Physical lines taken by the first ``records`` CSV records (quoted cells may hold newlines)."""
+    if records == 0:
+        return 0
+    reader = csv.reader(io.StringIO(text[:1_000_000]), delimiter=sep)
+    for i, _ in enumerate(reader, start=1):
+        if i == records:
+            return reader.line_num
+    return records
+
+
+# -- XLSX -----------------------------------------------------------------------------------------
+def _read_xlsx(data: bytes) -> RawTable:
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFailure("unreadable", detail="XLSX") from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on broken files
+        raise ImportFailure("unreadable", detail=type(exc).__name__) from exc
+    try:
+        for ws in wb.worksheets:
+            try:
+                rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            except Exception as exc:  # noqa: BLE001
+                raise ImportFailure("unreadable", detail=type(exc).__name__) from exc
+            rows = _trim_rows(rows)
+            if not rows:
+                continue
+            start, n_header = _find_header(rows[:_SCAN_ROWS * 2])
+            header_cells = _join_header(rows[start:start + n_header])
+            body = rows[start + n_header:]
+            width = max((len(r) for r in body), default=len(header_cells))
+            frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body])
+            frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
+            return RawTable(frame, "xlsx", header_row=start + 1, header_rows=n_header,
+                            sheet=ws.title)
+    finally:
+        wb.close()
+    raise ImportFailure("empty")
+
+
+def _cell_text(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _trim_rows(rows: list[list[str]]) -> list[list[str]]:
+    out = []
+    for r in rows:
+        while r and not r[-1].strip():
+            r = r[:-1]
+        out.append(r)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+# -- Parquet --------------------------------------------------------------------------------------
+def _read_parquet(data: bytes) -> RawTable:
+    try:
+        frame = pd.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds on damaged files
+        raise ImportFailure("unreadable", detail="Parquet") from exc
+    text = pd.DataFrame({
+        str(c): frame[c].map(_cell_text) if frame[c].dtype == object else
+        frame[c].astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
+        for c in frame.columns})
+    text.columns = [_norm_header(c) for c in frame.columns]
+    text[ROW] = range(2, len(text) + 2)
+    return RawTable(text, "parquet")
+
+
+# -- header detection -----------------------------------------------------------------------------
+def _filled(row: list[str]) -> int:
+    return sum(1 for c in row if str(c).strip())
+
+
+def _find_header(rows: list[list[str]]) -> tuple[int, int]:
+    """(index of the header row, number of header rows). Title rows have one or two cells."""
+    rows = [list(r) for r in rows]
+    if not rows or not any(_filled(r) for r in rows):
+        raise ImportFailure("no_header")
+    widest = max(_filled(r) for r in rows)
+    need = max(2, int(widest * 0.6)) if widest > 1 else 1
+    start = next(i for i, r in enumerate(rows) if _filled(r) >= need)
+    n = 1
+    if start + 1 < len(rows) and _is_header_continuation(rows[start], rows[start + 1]):
+        n = 2
+    return start, n
+
+
+def _is_header_continuation(top: list[str], below: list[str]) -> bool:
+    cells = [c.strip() for c in below]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    numeric = [c for c in filled
+               if _NUMERIC.match(c.translate(THAI_DIGITS)) and year_of_header(c) is None]
+    if numeric:
+        return False
+    # A units row: every cell in brackets.
+    if all(re.fullmatch(r"[(\[].*[)\]]", c) for c in filled):
+        return True
+    # Merged header cells: the row above is empty where this one has labels.
+    width = max(len(top), len(cells))
+    top = top + [""] * (width - len(top))
+    cells = cells + [""] * (width - len(cells))
+    gaps = [i for i in range(width) if not top[i].strip() and cells[i]]
+    return bool(gaps) and (
+        all(year_of_header(cells[i]) is not None for i in gaps) or len(gaps) >= 1 and
+        sum(1 for i in range(width) if cells[i]) <= sum(1 for i in range(width) if top[i].strip()))
+
+
+def _join_header(rows: list[list[str]]) -> list[str]:
+    if len(rows) == 1:
+        return [_norm_header(c) for c in rows[0]]
+    top, below = rows[0], rows[1]
+    width = max(len(top), len(below))
+    top = top + [""] * (width - len(top))
+    below = below + [""] * (width - len(below))
+    out, last = [], ""
+    for a, b in zip(top, below, strict=True):
+        a = a.strip()
+        if a:
+            last = a
+        label_top = a or (last if b.strip() else "")
+        # A year under a merged label stands alone (wide tables); other labels are joined.
+        if b.strip() and year_of_header(b) is not None:
+            unit = re.search(r"[(\[][^()\[\]]+[)\]]\s*$", label_top)
+            out.append(_norm_header(f"{b} {unit.group(0)}" if unit else b))
+        else:
+            out.append(_norm_header(f"{label_top} {b}".strip()))
+    return out
+
+
+def _norm_header(c: object) -> str:
+    return re.sub(r"\s+", " ", str(c).translate(THAI_DIGITS).replace("\ufeff", "")).strip()
+
+
+def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.DataFrame:
+    width = max(frame.shape[1], len(header))
+    names, seen = [], {}
+    for i in range(width):
+        name = header[i] if i < len(header) and header[i] else f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        names.append(name)
+    for i in range(frame.shape[1], width):
+        frame[i] = ""
+    frame.columns = names[: frame.shape[1]]
+    frame = frame.fillna("")
+    frame[ROW] = range(first_row, first_row + len(frame))
+    # Blank lines and trailing empty rows are not records.
+    cells = frame.drop(columns=[ROW])
+    if len(cells.columns):
+        blank = cells.eq("").all(axis=1)
+        frame = frame[~blank]
+    return frame.reset_index(drop=True)

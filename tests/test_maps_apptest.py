@@ -1,0 +1,85 @@
+"""render_area_map in a Streamlit run (AppTest): the map, the views, and the no-boundaries case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+def _script(level: str, parent: str | None) -> None:
+    import geothai
+    import pandas as pd
+    import streamlit as st
+
+    from components.maps import render_area_map
+
+    level = st.session_state.get("t_level", "province")
+    parent = st.session_state.get("t_parent")
+    if level == "province":
+        codes = [p.code for p in geothai.provinces()]
+    else:
+        codes = [d.code for d in geothai.districts(parent or "30")]
+    values = pd.DataFrame({"code": codes, "value": range(len(codes))})
+    clicked = render_area_map(values, level=level, key="t_map", value_label="<i>v</i>",
+                              parent_code=parent)
+    st.session_state["t_clicked"] = clicked
+
+
+def _run(level: str, parent: str | None = None, **state) -> AppTest:
+    at = AppTest.from_function(_script, args=(level, parent), default_timeout=60)
+    at.session_state["t_level"] = level
+    at.session_state["t_parent"] = parent
+    for k, v in state.items():
+        at.session_state[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture()
+def empty_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
+    from geo import payload
+
+    payload.clear_cache()
+    return tmp_path
+
+
+def test_province_map_is_a_folium_component_without_geometry_in_it(empty_data_dir):
+    from components import assets
+
+    if not assets.leaflet_ready():
+        pytest.skip("run `make assets` first")
+    at = _run("province")
+    comps = at.get("component_instance")
+    assert len(comps) == 1
+    args = json.loads(comps[0].proto.json_args)
+    assert "app/static/cache/geo/province-all-" in args["script"]
+    # Geometry is fetched by URL, never sent inside the element; values ride in the style.
+    assert '"coordinates"' not in args["script"] + args["feature_group"]
+    # The label travels as JSON ("</" broken up) and is escaped by esc() in the browser.
+    assert '"label":"<i>v<\\/i>"' in args["feature_group"]
+    assert not any("http" in link for link in args["js_links"] + args["css_links"])
+    assert at.session_state["t_clicked"] is None
+
+
+def test_tile_and_image_views_are_plotly(empty_data_dir):
+    at = _run("province", t_map_view="tiles")
+    assert len(at.get("plotly_chart")) == 1
+    at = _run("province", t_map_view="image")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert all(tr["type"] == "scatter" for tr in spec["data"])
+
+
+def test_district_without_boundaries_shows_ranked_bars_and_how_to_install(empty_data_dir):
+    at = _run("district", "30")
+    assert any("--level district" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 1
+    assert not at.get("component_instance")
+
+
+def test_tiles_view_kept_in_state_falls_back_to_the_map_below_provinces(empty_data_dir):
+    at = _run("province", "R:NE", t_map_view="tiles")
+    assert at.session_state["t_map_view"] == "map"
