@@ -319,3 +319,9 @@ def test_household_list_only_for_its_province_and_on_record(app_env):
         assert _events(user=other, action="household_list_view", area=village).empty
     # Khon Kaen's officer following the link is not even in Pattani.
     assert open_page("poverty", user="demo-khonkaen", query=query).session_state["area"] == ""
+
+
+def test_demo_session_ends_when_demo_mode_is_off(app_env, monkeypatch):
+    monkeypatch.setenv("WARROOM_DEMO", "0")
+    at = open_page("overview", user="demo-executive", lang="en")
+    assert not at.metric and at.text_input(key="login_username")
