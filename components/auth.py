@@ -118,7 +118,8 @@ def _expired() -> bool:
 def _refresh(user: users.User) -> AccessScope | None:
     """Re-read a stored account, so that a disabled account or new roles apply at once."""
     if user.demo:
-        return users.scope_for(user)
+        # Demo accounts exist only while demo mode is on.
+        return users.scope_for(user) if demo_mode() else None
     fresh = users.load_user(get_store(), user.username)
     if fresh is None or fresh.disabled:
         return None

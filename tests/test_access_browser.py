@@ -42,8 +42,9 @@ def access_db(demo_db, tmp_path_factory):
     return path
 
 
-def _sign_in(page, base: str, username: str, password: str, path: str = "") -> None:
-    page.goto(f"{base}/{path}?lang=en&area=94")
+def _sign_in(page, base: str, username: str, password: str, path: str = "",
+             area: str = "94") -> None:
+    page.goto(f"{base}/{path}?lang=en&area={area}")
     wait_rendered(page)
     page.get_by_label("User name", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password)
@@ -85,7 +86,12 @@ def test_hostile_names_stay_text_in_the_browser(access_db):
         page = ctx.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        _sign_in(page, base, "hostile", "hostile-officer-1", path="partners")
+        # Bangkok (10) holds the demo data's own hostile partner names; this user sees it.
+        _sign_in(page, base, "hostile", "hostile-officer-1", path="partners", area="10")
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        wait_rendered(page)
+        main = page.locator('[data-testid="stMain"]')
+        assert main.get_by_text("onerror=alert(1)", exact=False).count() >= 1  # shown as text
         for path in ("partners", "admin"):
             if path == "admin":
                 # In-app navigation keeps the signed-in session (a reload would start anew).

@@ -40,6 +40,20 @@ def _frames(at):
     return [d.value for d in at.dataframe]
 
 
+def _download_keys(at) -> list[str]:
+    return [str(getattr(el, "key", "") or "") for el in at.get("download_button")]
+
+
+def test_analyst_gets_exports_of_tables_and_charts(app_env):
+    at = open_page("sdg", role="analyst", lang="en")
+    keys = _download_keys(at)
+    assert any(k.startswith("exp_csv_") for k in keys) and any(k.startswith("exp_png_")
+                                                              for k in keys)
+    provincial = open_page("poverty", user="demo-pattani", lang="en",
+                           query={"area": "94", "year": "2024"})
+    assert not [k for k in _download_keys(provincial) if k.startswith("exp_")]
+
+
 def test_navigation_lists_only_permitted_pages():
     for user in DEMO_USERS:
         scope = scope_for(user)
@@ -60,6 +74,10 @@ def test_role_on_every_page(app_env, role, page):
     if page.key == "admin":
         assert ("## Administration" in headers) is permitted
         assert bool(at.get("tabs")) is permitted
+    # Exports (the app's own, audited ones) are offered to analysts only.
+    exports = [k for k in _download_keys(at) if k.startswith("exp_")]
+    if not scope.may_export:
+        assert exports == [], (role, page.key, exports)
     for frame in _frames(at):
         # Household-level columns only ever reach a user entitled to list households.
         if not scope.household_provinces:
@@ -319,3 +337,9 @@ def test_household_list_only_for_its_province_and_on_record(app_env):
         assert _events(user=other, action="household_list_view", area=village).empty
     # Khon Kaen's officer following the link is not even in Pattani.
     assert open_page("poverty", user="demo-khonkaen", query=query).session_state["area"] == ""
+
+
+def test_demo_session_ends_when_demo_mode_is_off(app_env, monkeypatch):
+    monkeypatch.setenv("WARROOM_DEMO", "0")
+    at = open_page("overview", user="demo-executive", lang="en")
+    assert not at.metric and at.text_input(key="login_username")

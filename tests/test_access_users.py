@@ -15,11 +15,9 @@ ADMIN = AccessScope(user="root", roles=frozenset({"admin"}), provinces=None)
 
 
 @pytest.fixture()
-def db(tmp_path):
-    """An empty store with the schema only (no demo data needed for accounts)."""
-    s = open_store(f"duckdb:///{tmp_path / 'users.duckdb'}")
-    yield s
-    s.close()
+def db(any_empty_store):
+    """An empty store with the schema only, on DuckDB and on PostgreSQL."""
+    return any_empty_store
 
 
 def test_password_hash_is_salted_slow_and_verifiable():
