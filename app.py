@@ -1,10 +1,13 @@
 """War Room entry point: every page, including a deep link, runs inside this shared shell."""
 
+from pathlib import Path
+
 import streamlit as st
 
 st.set_page_config(
     page_title="War Room · One Plan - One Data",
-    page_icon=":material/monitoring:",
+    # A file served by the app: a ":material/..." icon would be fetched from Google Fonts.
+    page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
     layout="wide",
     initial_sidebar_state="expanded",
 )

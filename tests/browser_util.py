@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,13 +96,55 @@ def browser(width: int = 1920, height: int = 1080):
 
 
 def wait_rendered(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the script run finished: the page header is drawn and nothing is running."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    """Wait until the script run finished and its elements are drawn.
+
+    The status widget only appears once a run has lasted a moment, so its absence does not
+    prove a run ended; the app root's ``data-test-script-state`` does.
+    """
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]',
+                           timeout=timeout_ms)
     # Every page starts with components.ui.render_page_header (an h2 in the main area).
     page.wait_for_selector('[data-testid="stMain"] h2', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
-    page.wait_for_timeout(800)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout_ms)
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    page.wait_for_selector(idle, timeout=timeout_ms)
+    # A widget set during the run (query-string sync) can start a second run right after.
+    page.wait_for_timeout(500)
+    page.wait_for_selector(idle, timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stMain\"] [data-testid=\"stSkeleton\"]')",
+        timeout=timeout_ms)
+
+
+def block_external(ctx) -> list[str]:
+    """Abort every request that does not go to this machine; return the list of blocked URLs."""
+    blocked: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    ctx.route("**/*", handle)
+    return blocked
+
+
+def map_frame(page, nth: int = 0):
+    """The nth Leaflet map (streamlit-folium iframe) on the page."""
+    selector = 'iframe[title="streamlit_folium.st_folium"]'
+    page.locator(selector).nth(nth).wait_for(timeout=60_000)
+    return page.frame_locator(selector).nth(nth)
+
+
+def count_map_polygons(page, expected: int, nth: int = 0) -> int:
+    """Wait until the map has drawn ``expected`` polygons, then count them."""
+    paths = map_frame(page, nth).locator("path.leaflet-interactive")
+    paths.nth(expected - 1).wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(500)
+    return paths.count()
 
 
 def screenshot(page, name: str) -> Path:

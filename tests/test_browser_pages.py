@@ -8,13 +8,18 @@ from components.nav import PAGES
 from tests.browser_util import (
     app_server,
     assert_no_exception,
+    block_external,
     browser,
+    count_map_polygons,
     require_browser,
     screenshot,
     wait_rendered,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Pages whose national view opens on a province map (the built-in 77 provinces).
+MAP_PAGES = {"overview", "sdg", "poverty", "partners", "plans", "debt"}
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +51,16 @@ def test_deep_link_on_a_fresh_server_renders_inside_the_shell(demo_db):
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_every_page_in_the_browser(server, lang):
+    """Each page renders with every request that would leave this machine blocked."""
     with browser() as ctx:
+        blocked = block_external(ctx)
         page = ctx.new_page()
         for spec in (p for p in PAGES if p.roles is None):
             page.goto(f"{server}/{spec.route}?lang={lang}")
             wait_rendered(page)
             assert_no_exception(page)
             assert page.locator('[role="dialog"]').count() == 0, "a dialog (page not found?)"
+            if spec.key in MAP_PAGES:
+                assert count_map_polygons(page, 77) == 77, f"{spec.key}: map not drawn"
             screenshot(page, f"{spec.key}-{lang}")
+            assert blocked == [], f"{spec.key}: requests left the machine: {blocked[:5]}"

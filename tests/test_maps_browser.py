@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import urllib.parse
 from pathlib import Path
 
 import geothai
@@ -12,7 +11,10 @@ import pytest
 from tests.browser_util import (
     app_server,
     assert_no_exception,
+    block_external,
     browser,
+    count_map_polygons,
+    map_frame,
     require_browser,
     screenshot,
     wait_rendered,
@@ -40,54 +42,19 @@ def _leaflet_or_skip() -> None:
         pytest.skip(f"Leaflet assets not installed and not downloadable: {exc}")
 
 
-# Streamlit fetches the favicon of ``page_icon=":material/..."`` (app.py) from Google Fonts;
-# that is the shell's, not the map's, and is listed separately.
-FAVICON = "fonts.gstatic.com/s/i/short-term/release/materialsymbols"
-
-
-def _offline_context(ctx):
-    """Abort every request that does not go to this machine; return the list of blocked URLs."""
-    blocked: list[str] = []
-
-    def handle(route):
-        host = urllib.parse.urlsplit(route.request.url).hostname or ""
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            if FAVICON not in route.request.url:
-                blocked.append(route.request.url)
-            route.abort()
-
-    ctx.route("**/*", handle)
-    return blocked
-
-
-def _map_frame(page):
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=60_000)
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
-
-
-def _count_polygons(page, expected: int) -> int:
-    frame = _map_frame(page)
-    paths = frame.locator("path.leaflet-interactive")
-    paths.nth(expected - 1).wait_for(state="attached", timeout=60_000)
-    page.wait_for_timeout(500)
-    return paths.count()
-
-
 def test_province_map_draws_offline_from_builtin_boundaries(demo_db, tmp_path):
     """No boundary import, no internet: the One Plan page still draws all 77 provinces."""
     require_browser()
     _leaflet_or_skip()
     env = {"WARROOM_DATA_DIR": str(tmp_path)}  # an empty data dir: nothing installed
     with app_server(demo_db, env) as base, browser() as ctx:
-        blocked = _offline_context(ctx)
+        blocked = block_external(ctx)
         page = ctx.new_page()
         page.goto(f"{base}/plans?lang=en")
         wait_rendered(page)
         assert_no_exception(page)
-        assert _count_polygons(page, 77) == 77
-        frame = _map_frame(page)
+        assert count_map_polygons(page, 77) == 77
+        frame = map_frame(page)
         assert frame.locator(".warroom-legend").count() == 1
         assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
         screenshot(page, "maps-province-offline")
@@ -116,12 +83,12 @@ def test_district_and_subdistrict_maps_draw_every_unit(demo_db, shared_data_dir,
         expected = len(geothai.subdistricts(area))
     with app_server(demo_db, {"WARROOM_DATA_DIR": str(shared_data_dir)}) as base, \
             browser() as ctx:
-        blocked = _offline_context(ctx)
+        blocked = block_external(ctx)
         page = ctx.new_page()
         page.goto(f"{base}/plans?lang=th&area={area}")
         wait_rendered(page)
         assert_no_exception(page)
-        assert _count_polygons(page, expected) == expected
+        assert count_map_polygons(page, expected) == expected
         screenshot(page, f"maps-{level}-{area}")
         assert blocked == [], f"requests left the machine: {blocked[:5]}"
 
@@ -137,7 +104,7 @@ def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
     from geo import payload
 
     with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
-        blocked = _offline_context(ctx)
+        blocked = block_external(ctx)
         page = ctx.new_page()
         received: list[int] = []
         geo_requests: list[str] = []
@@ -147,8 +114,8 @@ def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
                 if "/static/cache/geo/" in r.url else None)
         page.goto(f"{base}/plans?lang=en")
         wait_rendered(page)
-        assert _count_polygons(page, 77) == 77
-        frame = _map_frame(page)
+        assert count_map_polygons(page, 77) == 77
+        frame = map_frame(page)
         legend_before = frame.locator(".warroom-legend").inner_text()
         frame.locator(".leaflet-container").evaluate("el => { window.__kept = 42; }")
         first_load = sum(received)
@@ -178,8 +145,8 @@ def test_clicking_a_province_selects_it(demo_db, tmp_path):
         page = ctx.new_page()
         page.goto(f"{base}/plans?lang=en")
         wait_rendered(page)
-        _count_polygons(page, 77)
-        frame = _map_frame(page)
+        count_map_polygons(page, 77)
+        frame = map_frame(page)
         # Nakhon Ratchasima is large and convex enough for its box centre to be inside it.
         frame.locator("path.leaflet-interactive").nth(_index_of(frame, "30")).click()
         page.wait_for_url("**area=30**", timeout=30_000)
@@ -202,7 +169,7 @@ def test_tile_grid_and_static_image_views(demo_db, tmp_path):
     require_browser()
     _leaflet_or_skip()
     with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
-        blocked = _offline_context(ctx)
+        blocked = block_external(ctx)
         page = ctx.new_page()
         page.goto(f"{base}/plans?lang=th")
         wait_rendered(page)
