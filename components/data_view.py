@@ -21,7 +21,7 @@ from data.importer import (
 )
 from data.importer.lineage import load_catalogue
 from data.importer.templates import template_csv, template_xlsx
-from domain.formatting import fmt_int
+from domain.formatting import fmt_date, fmt_int, fmt_year
 
 _PREVIEW = "importx_preview"
 _MESSAGE = "importx_message"
@@ -49,23 +49,26 @@ def render_catalogue() -> None:
                                     strict=True)])
     # The import kind is named like the dataset: the lineage column needs the width more.
     df = df.drop(columns=["initial_rows", "kind"])
-    if lang() == "th":
-        df["first_year"] = df["first_year"].map(lambda y: None if y is None or y != y else y + 543)
-        df["last_year"] = df["last_year"].map(lambda y: None if y is None or y != y else y + 543)
+    # Years as the rest of the app shows them (BE, with CE in English); "–" where a dataset
+    # has no years (partners) or no import yet, rather than the grid's "None".
+    for col in ("first_year", "last_year"):
+        df[col] = df[col].map(lambda y: fmt_year(None if y is None or y != y else int(y), lang()))
+    df["last_import"] = df["last_import"].map(
+        lambda ts: "–" if ts is None or ts != ts else fmt_date(ts.date(), lang(), short=True)
+        + ts.strftime(" %H:%M"))
+    df["source"] = df["source"].map(lambda s: s or "–")
     render_table(df, key="importx_catalogue",
                  meta=ExportMeta(t("importx_tab_catalogue"), source="One Data"),
                  column_config={
                      "dataset": t("data_dataset"),
                      "rows": st.column_config.NumberColumn(t("data_rows"), format="localized"),
                      "areas": st.column_config.NumberColumn(t("data_areas"), format="localized"),
-                     "first_year": st.column_config.NumberColumn(t("data_first_year"),
-                                                                 format="%d"),
-                     "last_year": st.column_config.NumberColumn(t("data_last_year"), format="%d"),
+                     "first_year": t("data_first_year"),
+                     "last_year": t("data_last_year"),
                      "imported_rows": st.column_config.NumberColumn(
                          t("importx_col_imported_rows"), format="localized"),
                      "batches": st.column_config.NumberColumn(t("importx_col_batches")),
-                     "last_import": st.column_config.DatetimeColumn(
-                         t("importx_col_last_import"), format="YYYY-MM-DD HH:mm"),
+                     "last_import": t("importx_col_last_import"),
                      "source": t("importx_col_source"),
                      "lineage": t("importx_col_lineage"),
                  })
@@ -131,9 +134,10 @@ def render_preview(preview) -> None:
                  Kpi(t("importx_replaced"), fmt_int(c["replaced"]))])
     n = preview.notes
     sheet = f" [{n['sheet']}]" if n.get("sheet") else ""
+    first, count = int(n.get("header_row", 1)), int(n.get("header_rows", 1))
+    rows = str(first) if count == 1 else f"{first}–{first + count - 1}"
     st.caption(t("importx_file_read", fmt=n.get("format", "").upper(),
-                 encoding=n.get("encoding", ""), row=n.get("header_row", 1),
-                 rows=n.get("header_rows", 1), sheet=sheet))
+                 encoding=n.get("encoding", ""), rows=rows, sheet=sheet))
     if n.get("wide_years"):
         st.caption(t("importx_wide", years=_years_text(n["wide_years"]),
                      empty=n.get("wide_empty_cells", 0)))

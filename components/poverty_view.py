@@ -120,7 +120,7 @@ def _fmt(measure: str):
     if measure in ("h", "a"):
         return lambda v: fmt_pct(v, 1, language)
     if measure == "mpi":
-        return lambda v: fmt_num(v, 3, language)
+        return lambda v: fmt_num(v, 4, language)
     return lambda v: fmt_int(v, language)
 
 
