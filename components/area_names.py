@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.datasource import get_store
+from components.datasource import fetch
 from components.i18n import lang, t
 from data import areas as area_registry
 from data.queries import load_area, load_area_names
@@ -16,7 +16,7 @@ def area_title(code: str) -> str:
         if region is None:
             return code
         return region.name_th if lang() == "th" else region.name_en
-    row = load_area(get_store(), code)
+    row = fetch(load_area, code)
     if row is None:
         return code
     return row["name_th"] if lang() == "th" else row["name_en"]
@@ -24,8 +24,6 @@ def area_title(code: str) -> str:
 
 def area_names(codes) -> dict[str, str]:
     """Names of many areas at once (one cached query), in the current language."""
-    from components.datasource import fetch
-
     unique = tuple(sorted({str(c) for c in codes if c}))
     if not unique:
         return {}

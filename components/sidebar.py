@@ -8,7 +8,7 @@ from components import state
 from components.datasource import current_scope, fetch
 from components.i18n import lang, name_col, t
 from data import areas as area_registry
-from data.queries import load_areas, load_regions, load_years
+from data.queries import load_area, load_areas, load_regions, load_years
 from domain.formatting import fmt_year
 
 
@@ -55,7 +55,8 @@ def visible_area(code: str) -> bool:
         return code[2:] in {r.code for r in area_registry.REGIONS_NESDC}
     if len(code) not in (2, 4, 6, 8) or not code.isdigit():
         return False
-    return scope.can_see_province(code[:2])
+    # A well-formed code is not enough: "99" or "1099" name no area (and has no region).
+    return scope.can_see_province(code[:2]) and fetch(load_area, code) is not None
 
 
 def _labels(df, empty: str, language: str) -> dict[str, str]:

@@ -60,8 +60,10 @@ def load_regions(store: Store, scope: AccessScope, scheme: str = "nesdc") -> pd.
         "SELECT code, name_th, name_en FROM regions WHERE scheme = ? ORDER BY sort_order", [scheme])
 
 
-def load_area(store: Store, code: str) -> dict[str, Any] | None:
-    df = store.query("SELECT * FROM areas WHERE code = ?", [code])
+def load_area(store: Store, scope: AccessScope, code: str) -> dict[str, Any] | None:
+    """One area of the registry, or None when it does not exist or lies outside the scope."""
+    where, params = scope.sql_filter("province_code")
+    df = store.query(f"SELECT * FROM areas WHERE code = ? AND {where}", [code, *params])
     return None if df.empty else df.iloc[0].to_dict()
 
 

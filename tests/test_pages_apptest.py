@@ -50,8 +50,11 @@ def test_url_reproduces_area_year_language(app_env):
     assert at.query_params["lang"] == "en"
 
 
-def test_unknown_area_in_url_is_ignored(app_env):
-    at = open_page("overview", query={"area": "99x"})
+@pytest.mark.parametrize("page", ["overview", "poverty"])
+@pytest.mark.parametrize("code", ["99x", "99", "1099", "409999", "R:XX"])
+def test_unknown_area_in_url_is_ignored(app_env, page, code):
+    """Malformed codes and well-formed codes of no area both open the national view."""
+    at = open_page(page, query={"area": code})
     assert_clean(at)
     assert at.session_state["area"] == ""
 
