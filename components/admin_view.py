@@ -14,7 +14,7 @@ from data import users
 from data.audit import load_audit_actions, load_audit_events
 from data.queries import load_areas
 from data.scope import ROLES
-from domain.safe_text import csv_safe
+from domain.safe_text import csv_bytes
 
 AUDIT_LIMIT = 5000
 _MESSAGE = "_admin_message"
@@ -160,7 +160,7 @@ def render_audit_log() -> None:
     })
     filters = f"user={user} action={action} area={area} since={since} until={until}"
     st.download_button(
-        t("access_download_csv"), data=csv_safe(events).to_csv(index=False).encode("utf-8-sig"),
+        t("access_download_csv"), data=csv_bytes(events),
         file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
         key="adm_audit_csv", icon=":material/download:",
         on_click=record_action, args=("audit_export", area or None, filters))

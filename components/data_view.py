@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.datasource import current_scope, data_version, fetch, get_store
+from components.export import recorded
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, guarded, render_kpis, render_page_header, render_table
 from data.importer import (
@@ -22,6 +23,7 @@ from data.importer import (
 from data.importer.lineage import load_catalogue
 from data.importer.templates import template_csv, template_xlsx
 from domain.formatting import fmt_date, fmt_int, fmt_year
+from domain.safe_text import csv_bytes
 
 _PREVIEW = "importx_preview"
 _MESSAGE = "importx_message"
@@ -156,7 +158,9 @@ def render_preview(preview) -> None:
         st.dataframe(report.head(500), hide_index=True, width="stretch", height=240,
                      column_config={"row": t("importx_row"), "reason": t("importx_reason")})
         st.download_button(t("importx_download_rejected"),
-                           data=report.to_csv(index=False).encode("utf-8-sig"),
+                           data=recorded(lambda: csv_bytes(report), "rejected-csv",
+                                         ExportMeta(t("importx_rejected_rows"),
+                                                    source=preview.file_name)),
                            file_name=f"rejected_{preview.file_name}.csv", mime="text/csv",
                            on_click="ignore", key="importx_rejected_dl")
     if len(preview.replaced):
@@ -229,8 +233,9 @@ def render_batches() -> None:
     if chosen is not None:
         c2.download_button(
             t("importx_batch_rejected"),
-            data=lambda b=int(chosen): load_rejections(get_store(), current_scope(), b)
-            .to_csv(index=False).encode("utf-8-sig"),
+            data=recorded(lambda b=int(chosen): csv_bytes(
+                load_rejections(get_store(), current_scope(), b)), "rejected-csv",
+                ExportMeta(t("importx_batch_rejected"), source=names[int(chosen)])),
             file_name=f"rejected_batch_{chosen}.csv", mime="text/csv", on_click="ignore",
             key="importx_batch_rejected_dl")
 

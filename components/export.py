@@ -16,14 +16,14 @@ from typing import Any
 
 import pandas as pd
 
+from domain.safe_text import csv_safe
+
 log = logging.getLogger("warroom")
 
 FONT_FAMILY = "Noto Sans Thai, Sarabun, Garuda, Loma, sans-serif"
 PNG_SIZE = (1200, 675)
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
-# Cells a spreadsheet would run as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def meta_lines(meta: Any, as_of: str | None = None, lang: str = "th") -> list[str]:
@@ -51,34 +51,21 @@ def file_stem(meta: Any) -> str:
 
 
 # -- tables -------------------------------------------------------------------------------------
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that start like a formula get a leading apostrophe (numbers are untouched)."""
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or str(s.dtype) in ("string", "str"):
-            out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(
-                _FORMULA_START) else v)
-    out.columns = [("'" + c) if isinstance(c, str) and c.startswith(_FORMULA_START) else c
-                   for c in out.columns]
-    return out
-
-
 def table_csv(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
     """CSV in UTF-8 with BOM: metadata lines, a blank line, then the table."""
     buf = io.StringIO()
-    head = pd.DataFrame({"": [neutralise(pd.DataFrame({"x": [line]}))["x"].iloc[0]
+    head = pd.DataFrame({"": [csv_safe(pd.DataFrame({"x": [line]}))["x"].iloc[0]
                               for line in meta_lines(meta, as_of, lang)]})
     head.to_csv(buf, index=False, header=False)
     buf.write("\n")
-    neutralise(df).to_csv(buf, index=False)
+    csv_safe(df).to_csv(buf, index=False)
     return buf.getvalue().encode("utf-8-sig")
 
 
 def table_xlsx(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
     buf = io.BytesIO()
     lines = meta_lines(meta, as_of, lang)
-    clean = neutralise(df)
+    clean = csv_safe(df)
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": {
             "strings_to_formulas": False, "strings_to_urls": False}}) as writer:
         start = len(lines) + 1
@@ -210,7 +197,7 @@ def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") 
 
 
 # -- Streamlit buttons --------------------------------------------------------------------------
-def _recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
+def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
     """Build the file on click and record the export (who, what, area; never values)."""
     from components import state
     from components.datasource import current_scope, get_store
@@ -251,11 +238,11 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
     as_of, lg, stem = _as_of(), lang(), file_stem(meta)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.download_button(
-            "CSV", data=_recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
+            "CSV", data=recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
             file_name=f"{stem}.csv", mime="text/csv", on_click="ignore",
             key=f"exp_csv_{key or stem}")
         st.download_button(
-            "XLSX", data=_recorded(lambda: table_xlsx(frame, meta, as_of, lg), "xlsx", meta),
+            "XLSX", data=recorded(lambda: table_xlsx(frame, meta, as_of, lg), "xlsx", meta),
             file_name=f"{stem}.xlsx", on_click="ignore", key=f"exp_xlsx_{key or stem}",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -270,11 +257,11 @@ def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
         st.caption(t("export_chart_hint"))
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
-                fmt.upper(), data=_recorded(
+                fmt.upper(), data=recorded(
                     lambda f=fmt: chart_image(fig, meta, f, as_of, lg), fmt, meta),
                 file_name=f"{stem}.{fmt}", mime=mime, on_click="ignore",
                 key=f"exp_{fmt}_{key}")
         st.download_button(
-            "HTML", data=_recorded(lambda: chart_html(fig, meta, as_of, lg), "html", meta),
+            "HTML", data=recorded(lambda: chart_html(fig, meta, as_of, lg), "html", meta),
             file_name=f"{stem}.html", mime="text/html", on_click="ignore",
             key=f"exp_html_{key}")

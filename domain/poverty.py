@@ -238,12 +238,14 @@ def measure_column(measure: str, dimension: str | None) -> str:
 
 
 def mask_house_code(code: str) -> str:
-    """A household ID safe to show: the village part and the last two digits only."""
+    """A household ID safe to show: at most its last quarter (three characters at most).
+
+    Real DOPA house codes are 11 digits with no village part, so nothing else of them is
+    shown; the list is of one village anyway, and the row tells households apart.
+    """
     code = str(code)
-    if len(code) <= 4:
-        return "•" * len(code)
-    keep_head = min(8, len(code) - 4)
-    return code[:keep_head] + "-" + "•" * (len(code) - keep_head - 2) + code[-2:]
+    keep = min(3, len(code) // 4)
+    return "•" * (len(code) - keep) + code[len(code) - keep:]
 
 
 def case_status(statuses: Sequence[str]) -> str:

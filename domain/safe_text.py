@@ -30,10 +30,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot run as spreadsheet formulas when the CSV is opened."""
+    """A copy whose text cells and headers cannot run as spreadsheet formulas when opened."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
                 lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(_FORMULA_START) else c
+                   for c in out.columns]
     return out
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A formula-safe CSV in UTF-8 with BOM (Excel opens the Thai correctly)."""
+    return csv_safe(df).to_csv(index=False).encode("utf-8-sig")

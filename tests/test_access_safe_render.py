@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 
 import pandas as pd
 import pytest
 
 from components.nav import PAGES
-from domain.safe_text import csv_safe, html_text, md_text
+from domain.safe_text import csv_bytes, csv_safe, html_text, md_text
 from tests.apptest_util import open_page
 
 HOSTILE_TH = "<img src=x onerror=alert(1)>"
@@ -38,6 +39,16 @@ def test_csv_export_cells_cannot_run_as_formulas():
     assert list(out.name) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
     assert list(out.n) == [1, 2, 3, 4, 5]
     assert df.name[0].startswith("=")  # the input is not changed
+
+
+def test_csv_bytes_has_a_bom_and_safe_headers_and_cells():
+    """The rejected-rows and audit downloads: a file's own cells come back formula-safe."""
+    df = pd.DataFrame({"=cmd": ["=HYPERLINK(\"http://x\")"], "จังหวัด": ["ปัตตานี"]})
+    data = csv_bytes(df)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back.columns) == ["'=cmd", "จังหวัด"]
+    assert back.iloc[0].tolist() == ["'=HYPERLINK(\"http://x\")", "ปัตตานี"]
 
 
 @pytest.fixture(scope="module")

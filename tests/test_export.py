@@ -103,7 +103,7 @@ def test_export_is_recorded_without_values(monkeypatch, tmp_path):
     monkeypatch.setattr(datasource, "get_store", lambda: store)
     monkeypatch.setattr(datasource, "current_scope",
                         lambda: AccessScope.everything(user="analyst1"))
-    data = export._recorded(lambda: b"x,y", "csv", META)()
+    data = export.recorded(lambda: b"x,y", "csv", META)()
     assert data == b"x,y"
     row = store.rows("SELECT user_name, action, detail FROM audit_log")[0]
     assert row[0] == "analyst1" and row[1] == "export"

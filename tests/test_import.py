@@ -3,6 +3,7 @@ misspelt names, duplicates, broken files), atomic commits, idempotence and undo.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 
@@ -274,6 +275,9 @@ def test_commit_is_idempotent_recorded_and_undoable(db):
     rej = load_rejections(db, STEWARD, r.batch_id)
     assert len(rej) == 9 and rej["reason"].str.startswith("aggregate").sum() == 6
     assert load_rejections(db, AccessScope.everything(), r.batch_id).empty
+    # Another steward does not get this file's rejected cells (they may be personal data).
+    other = dataclasses.replace(STEWARD, user="steward2")
+    assert other.may_import and load_rejections(db, other, r.batch_id).empty
     # Undo removes the batch's rows and restores what it replaced.
     assert undo_batch(db, STEWARD, r.batch_id) == 11
     restored = {r[0]: r[1] for r in db.rows(

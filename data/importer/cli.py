@@ -13,6 +13,7 @@ from data.importer.errors import ImportFailure
 from data.importer.pipeline import preview_import
 from data.importer.specs import KINDS, POLICIES
 from data.scope import AccessScope
+from domain.safe_text import csv_bytes
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -54,8 +55,7 @@ def run(args: argparse.Namespace) -> int:
                   "check_seconds": round(t_check, 2),
                   "rows_per_second": round(preview.rows_read / t_check) if t_check else None}
         if args.rejected and len(preview.rejected):
-            preview.rejected_report("en").to_csv(args.rejected, index=False,
-                                                 encoding="utf-8-sig")
+            Path(args.rejected).write_bytes(csv_bytes(preview.rejected_report("en")))
         reasons = preview.rejected["reason"].value_counts().to_dict() if len(
             preview.rejected) else {}
         report["rejected_by_reason"] = reasons

@@ -281,11 +281,17 @@ def load_batches(store: Store, scope: AccessScope, limit: int = 200) -> pd.DataF
 
 
 def load_rejections(store: Store, scope: AccessScope, batch_id: int) -> pd.DataFrame:
-    """Rejected rows of a batch with their reason (stewards only: they may hold personal data)."""
+    """Rejected rows of a batch with their reason.
+
+    They are the file's own cells and may hold personal data, so only the steward who
+    imported the batch gets them back.
+    """
     if not scope.may_import:
         return pd.DataFrame(columns=["row", "reason"])
-    rows = store.rows("SELECT row_number, reason, row_json FROM import_rejections "
-                      "WHERE batch_id = ? ORDER BY row_number", [int(batch_id)])
+    rows = store.rows("SELECT r.row_number, r.reason, r.row_json FROM import_rejections r "
+                      "JOIN import_batches b USING (batch_id) "
+                      "WHERE r.batch_id = ? AND b.imported_by = ? ORDER BY r.row_number",
+                      [int(batch_id), scope.user])
     records = [{"row": r[0], "reason": r[1], **json.loads(r[2])} for r in rows]
     return pd.DataFrame(records, columns=None if records else ["row", "reason"])
 
