@@ -16,9 +16,10 @@ _lock = threading.Lock()
 def record_event(store: Store, user: str, action: str, area: str | None = None,
                  detail: str | None = None) -> None:
     """Append one event; ``detail`` names what was touched (a file, an export), not its values."""
-    with _lock:
-        # One writer at a time inside a process keeps the ids unique without a sequence,
-        # which DuckDB and PostgreSQL would spell differently.
+    # One writer at a time (threads here, replicas on PostgreSQL) keeps the ids unique
+    # without a sequence, which DuckDB and PostgreSQL would spell differently.
+    with _lock, store.transaction():
+        store.serialise("audit_log")
         next_id = int(store.scalar("SELECT COALESCE(MAX(event_id), 0) + 1 FROM audit_log"))
         store.execute(
             "INSERT INTO audit_log (event_id, user_name, action, area_code, detail) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ def list_migrations(dialect: Dialect) -> list[Migration]:
     return [found[v] for v in sorted(found)]
 
 
+class _Held:
+    """A thread's connection, kept in thread-local storage; freed when the thread ends."""
+
+    __slots__ = ("conn", "__weakref__")
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+
 def split_sql(script: str) -> list[str]:
     """Statements of a migration script (split on ``;`` at line ends; no procedural SQL)."""
     no_comments = "\n".join(
@@ -90,31 +100,68 @@ class Store:
             self.dialect = "postgresql"
             self.path = ""
             self._root = None
-            self._pg_connections: list[Any] = []
+            self._pg_open: set[Any] = set()
+            self._pg_idle: list[Any] = []
+            self._closed = False
         else:
             raise StoreError(f"unsupported database URL (use duckdb:/// or postgresql://): {self.url}")
 
     # -- connections -------------------------------------------------------------------------
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            if self.dialect == "duckdb":
-                conn = self._root.cursor()
-            else:
-                import psycopg
+    # Streamlit runs every rerun in a new thread. A thread's connection is handed back when the
+    # thread ends (its thread-local holder is freed): PostgreSQL connections wait in a small
+    # pool for the next thread instead of piling up on the server, DuckDB cursors are closed.
+    POOL_SIZE = 8
 
-                try:
-                    conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
-                except psycopg.Error as exc:
-                    raise StoreError(
-                        f"cannot connect to the PostgreSQL store at {redact_url(self.url)}: "
-                        f"{exc}") from exc
-                if self.read_only:
-                    conn.execute("SET default_transaction_read_only = on")
-                with self._lock:
-                    self._pg_connections.append(conn)
-            self._local.conn = conn
+    def _conn(self) -> Any:
+        held = getattr(self._local, "held", None)
+        if held is None:
+            conn = self._root.cursor() if self.dialect == "duckdb" else self._pg_acquire()
+            held = _Held(conn)
+            weakref.finalize(held, self._release, conn)
+            self._local.held = held
+        return held.conn
+
+    def _pg_acquire(self) -> Any:
+        with self._lock:
+            if self._pg_idle:
+                return self._pg_idle.pop()
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"cannot connect to the PostgreSQL store at {redact_url(self.url)}: "
+                f"{exc}") from exc
+        if self.read_only:
+            conn.execute("SET default_transaction_read_only = on")
+        with self._lock:
+            self._pg_open.add(conn)
         return conn
+
+    def _release(self, conn: Any) -> None:
+        if self.dialect == "duckdb":
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - the root connection may be closed already
+                pass
+            return
+        from psycopg.pq import TransactionStatus
+
+        with self._lock:
+            reusable = (not self._closed and not conn.closed
+                        and conn.info.transaction_status == TransactionStatus.IDLE
+                        and len(self._pg_idle) < self.POOL_SIZE)
+            if reusable:
+                self._pg_idle.append(conn)
+                return
+            self._pg_open.discard(conn)
+        conn.close()
+
+    def open_connections(self) -> int:
+        """PostgreSQL connections this store holds open (in use or pooled); 0 on DuckDB."""
+        with self._lock:
+            return len(self._pg_open) if self.dialect == "postgresql" else 0
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
@@ -126,9 +173,11 @@ class Store:
             self._root.close()
         else:
             with self._lock:
-                for conn in self._pg_connections:
+                self._closed = True
+                for conn in self._pg_open:
                     conn.close()
-                self._pg_connections.clear()
+                self._pg_open.clear()
+                self._pg_idle.clear()
         self._local = threading.local()
 
     # -- queries -----------------------------------------------------------------------------
@@ -186,6 +235,16 @@ class Store:
         else:
             with conn.transaction():
                 yield self
+
+    def serialise(self, name: str) -> None:
+        """Inside a transaction: wait until no other process works under ``name``.
+
+        Ids taken as ``MAX(id) + 1`` stay unique across app replicas on one PostgreSQL server
+        (an advisory lock, released at commit). A DuckDB file has one writing process, whose
+        threads the caller orders with its own lock.
+        """
+        if self.dialect == "postgresql":
+            self.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [name])
 
     def insert_df(self, table: str, df: pd.DataFrame) -> int:
         """Bulk-append a DataFrame whose columns are a subset of the table's columns."""

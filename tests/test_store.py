@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -152,3 +153,57 @@ def test_an_empty_store_does_not_count_as_built(tmp_path, demo_db):
     open_store(f"duckdb:///{empty}").close()
     assert not _has_areas(empty)
     assert _has_areas(demo_db)
+
+
+def test_a_finished_thread_hands_its_connection_back(any_store):
+    """Streamlit reruns each run a new thread: connections must not pile up per rerun."""
+    import gc
+    import threading
+
+    def run() -> None:
+        assert any_store.scalar("SELECT COUNT(*) FROM regions") > 0
+
+    for _ in range(20):  # one after the other, like reruns of one session
+        th = threading.Thread(target=run)
+        th.start()
+        th.join()
+    gc.collect()
+    if any_store.dialect == "postgresql":
+        assert any_store.open_connections() == 1
+        backends = any_store.scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()")
+        # This thread's own connection plus the pooled one (other test stores may add some).
+        assert backends < 10
+    threads = [threading.Thread(target=run) for _ in range(5)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    gc.collect()
+    if any_store.dialect == "postgresql":
+        assert any_store.open_connections() <= any_store.POOL_SIZE
+    run()  # the store still works after its threads are gone
+
+
+def test_audit_ids_stay_unique_across_replicas(pg_server):
+    """Three app processes on one PostgreSQL server record events at the same moment."""
+    import subprocess
+    import sys
+
+    from tests.backends import drop_pg_schema, new_pg_schema
+
+    schema, url = new_pg_schema(pg_server, "replicas")
+    open_store(url).close()  # migrated once, as the release step does
+    script = ("import sys; from data.audit import record_event; from data.store import Store\n"
+              "s = Store(sys.argv[1])\n"
+              "for i in range(40): record_event(s, sys.argv[2], 'page_view', None, str(i))\n")
+    try:
+        procs = [subprocess.Popen([sys.executable, "-c", script, url, f"replica{n}"],
+                                  cwd=Path(__file__).resolve().parent.parent)
+                 for n in range(3)]
+        assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+        s = Store(url)
+        assert s.rows("SELECT COUNT(*), COUNT(DISTINCT event_id) FROM audit_log")[0] == (120, 120)
+        s.close()
+    finally:
+        drop_pg_schema(pg_server, schema)

@@ -55,6 +55,8 @@ def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
         raise ImportFailure("nothing")
     try:
         with store.transaction():
+            # Two stewards (or replicas) committing at once get distinct batch and row ids.
+            store.serialise("import_batches")
             existing = store.scalar(
                 "SELECT MIN(batch_id) FROM import_batches WHERE sha256 = ? AND kind = ? "
                 "AND status = 'committed'", [preview.sha256, preview.kind])
