@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components.auth import record_action
-from components.datasource import current_scope, fetch, get_store
+from components.datasource import current_scope, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import guarded, render_page_header, render_table
 from data import users
@@ -34,7 +34,7 @@ def _province_labels() -> dict[str, str]:
 def _run(action, *args, **kwargs) -> None:
     """Apply one change; a refused change (bad input) shows its reason, never a traceback."""
     try:
-        action(get_store(), *args, actor=current_scope().user, **kwargs)
+        action(get_writer(), *args, actor=current_scope().user, **kwargs)
         st.session_state[_MESSAGE] = ("success", t("access_saved"))
     except ValueError as exc:
         st.session_state[_MESSAGE] = ("error", str(exc))
@@ -68,7 +68,7 @@ def _on_disable(username: str, disabled: bool) -> None:
 
 def _on_pick() -> None:
     # Load the picked account into the edit widgets.
-    user = users.load_user(get_store(), st.session_state.adm_pick)
+    user = users.load_user(get_writer(), st.session_state.adm_pick)
     if user is None:
         return
     st.session_state.adm_edit_name = user.display_name
@@ -79,7 +79,7 @@ def _on_pick() -> None:
 
 @guarded
 def render_users() -> None:
-    frame = users.load_users(get_store())
+    frame = users.load_users(get_writer())
     if frame.empty:
         st.info(t("access_no_users"))
     else:
@@ -137,7 +137,7 @@ def render_users() -> None:
 
 @guarded
 def render_audit_log() -> None:
-    scope, store = current_scope(), get_store()
+    scope, store = current_scope(), get_writer()
     c1, c2, c3, c4, c5 = st.columns(5)
     user = c1.text_input(t("access_filter_user"), key="adm_f_user")
     actions = {"": t("access_all_actions")}

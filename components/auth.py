@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from components.datasource import current_scope, get_store
+from components.datasource import audit_writable, current_scope, get_writer
 from components.i18n import t
 from data import users
 from data.audit import count_recent_failures, record_event
@@ -60,7 +60,7 @@ def record_action(action: str, area: str | None = None, detail: str | None = Non
     does not break the page.
     """
     try:
-        record_event(get_store(), user if user is not None else current_scope().user, action,
+        record_event(get_writer(), user if user is not None else current_scope().user, action,
                      area, detail)
     except Exception:  # noqa: BLE001 - the page keeps working; the server log has the error
         log.exception("audit event %s could not be recorded", action)
@@ -120,7 +120,7 @@ def _refresh(user: users.User) -> AccessScope | None:
     if user.demo:
         # Demo accounts exist only while demo mode is on.
         return users.scope_for(user) if demo_mode() else None
-    fresh = users.load_user(get_store(), user.username)
+    fresh = users.load_user(get_writer(), user.username)
     if fresh is None or fresh.disabled:
         return None
     fresh = users.User(**{**fresh.__dict__, "email": user.email})
@@ -163,7 +163,7 @@ def _oidc_sign_in() -> AccessScope | None:
     if not st.user.is_logged_in:
         return None
     email = str(st.user.get("email") or "").strip().lower()
-    user = users.load_user_by_email(get_store(), email) if email else None
+    user = users.load_user_by_email(get_writer(), email) if email else None
     if user is None or user.disabled:
         # A valid identity without an enabled account: signed in, but the scope is empty.
         name = email or "unknown"
@@ -178,7 +178,7 @@ def _on_password_submit() -> None:
     name = users.normalise_username(st.session_state.get("login_username", ""))
     password = st.session_state.get("login_password", "")
     st.session_state.login_password = ""
-    store = get_store()
+    store = get_writer()
     known = users.load_user(store, name) is not None if name else False
     # Unknown names are recorded as such: a password typed into the name field stays private.
     who = name if known else "unknown"
@@ -201,6 +201,11 @@ def _on_demo(username: str) -> None:
 
 
 def _sign_in_screen() -> AccessScope | None:
+    if not audit_writable():
+        # Deny by default: a session whose sign-in, views and exports cannot be recorded
+        # does not start (a read-only replica needs WARROOM_PRIMARY_DB).
+        st.error(t("access_audit_unwritable"))
+        return None
     scope = _autologin()
     if scope is None and oidc_configured():
         scope = _oidc_sign_in()

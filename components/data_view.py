@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.datasource import current_scope, data_version, fetch, get_store
+from components.datasource import current_scope, data_version, fetch, get_store, get_writer
 from components.export import recorded
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, guarded, render_kpis, render_page_header, render_table
@@ -119,7 +119,7 @@ def render_import() -> None:
                  type="primary"):
         try:
             st.session_state[_PREVIEW] = preview_import(
-                get_store(), scope, upload.getvalue(), upload.name, kind, policy)
+                get_writer(), scope, upload.getvalue(), upload.name, kind, policy)
         except ImportFailure as exc:
             st.session_state.pop(_PREVIEW, None)
             _failure(exc)
@@ -176,7 +176,7 @@ def render_preview(preview) -> None:
     if b1.button(t("importx_commit", n=fmt_int(len(preview.accepted))), type="primary",
                  key="importx_commit_btn", disabled=not len(preview.accepted)):
         try:
-            result = commit_import(get_store(), current_scope(), preview)
+            result = commit_import(get_writer(), current_scope(), preview)
         except ImportFailure as exc:
             _failure(exc)
             return
@@ -223,7 +223,7 @@ def render_batches() -> None:
                                                                          "status"] == "committed"
     if c1.button(t("importx_undo_button"), key="importx_undo_btn", disabled=not committed):
         try:
-            removed = undo_batch(get_store(), scope, int(chosen))
+            removed = undo_batch(get_writer(), scope, int(chosen))
         except ImportFailure as exc:
             _failure(exc)
         else:
@@ -234,7 +234,7 @@ def render_batches() -> None:
         c2.download_button(
             t("importx_batch_rejected"),
             data=recorded(lambda b=int(chosen): csv_bytes(
-                load_rejections(get_store(), current_scope(), b)), "rejected-csv",
+                load_rejections(get_writer(), current_scope(), b)), "rejected-csv",
                 ExportMeta(t("importx_batch_rejected"), source=names[int(chosen)])),
             file_name=f"rejected_batch_{chosen}.csv", mime="text/csv", on_click="ignore",
             key="importx_batch_rejected_dl")
@@ -258,7 +258,7 @@ def render_brief() -> None:
 
     def build() -> bytes:
         data = build_province_brief(get_store(), scope, province, int(year), lg)
-        record_event(get_store(), user, "brief", province, f"province brief {year}")
+        record_event(get_writer(), user, "brief", province, f"province brief {year}")
         return data
 
     shown = int(year) + 543 if lg == "th" else int(year)

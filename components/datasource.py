@@ -24,6 +24,28 @@ def get_store() -> Store:
     return open_store(read_only=config.read_only())
 
 
+@st.cache_resource(show_spinner=False)
+def get_writer() -> Store:
+    """The store that takes writes (audit log, accounts, imports): the primary, if one is set.
+
+    The primary is migrated by its own release step; a replica never migrates it.
+    """
+    from data import config
+
+    if config.primary_url() == config.database_url():
+        return get_store()
+    return Store(config.primary_url())
+
+
+def audit_writable() -> bool:
+    """Every access must be on record: without a writable store nobody may sign in."""
+    try:
+        return not get_writer().read_only
+    except StoreError:
+        log.exception("the primary store is not available")
+        return False
+
+
 def store_ready() -> bool:
     try:
         return bool(get_store().scalar("SELECT COUNT(*) FROM areas"))

@@ -200,7 +200,7 @@ def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") 
 def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
     """Build the file on click and record the export (who, what, area; never values)."""
     from components import state
-    from components.datasource import current_scope, get_store
+    from components.datasource import current_scope, get_writer
     from data.audit import record_event
 
     user = current_scope().user
@@ -209,7 +209,7 @@ def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], b
     def run() -> bytes:
         data = build()
         try:
-            record_event(get_store(), user, "export", area or None,
+            record_event(get_writer(), user, "export", area or None,
                          f"{what}: {meta.title} ({getattr(meta, 'area', '')})")
         except Exception:  # noqa: BLE001 - the file is still handed over
             log.exception("export audit failed")

@@ -27,6 +27,21 @@ def database_url() -> str:
     return raw
 
 
+def primary_url() -> str:
+    """Where writes go: accounts, the audit log, imports and undo (``WARROOM_PRIMARY_DB``).
+
+    Unset, it is the store itself. An app replica reading a read-only store (a PostgreSQL read
+    replica, ``WARROOM_READ_ONLY=1``) points it at the primary that store replicates, so that
+    every sign-in and export is still on record.
+    """
+    raw = os.environ.get("WARROOM_PRIMARY_DB", "").strip()
+    if not raw:
+        return database_url()
+    if "://" not in raw:
+        return f"duckdb:///{Path(raw).resolve()}"
+    return raw
+
+
 def read_only() -> bool:
     """``WARROOM_READ_ONLY=1``: the app opens the store read-only and never migrates it.
 

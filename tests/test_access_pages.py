@@ -264,6 +264,39 @@ def test_autologin_names_a_demo_user_in_demo_mode(app_env, monkeypatch):
     assert "scope" not in at.session_state
 
 
+def test_read_only_replica_needs_a_primary_for_the_audit_log(app_env, monkeypatch, tmp_path):
+    """A replica on a read-only store signs nobody in unless its writes have a primary."""
+    import shutil
+
+    from data.audit import load_audit_events
+    from data.store import open_store
+
+    replica = tmp_path / "replica.duckdb"
+    shutil.copy(app_env, replica)
+    monkeypatch.setenv("WARROOM_DB", str(replica))
+    monkeypatch.setenv("WARROOM_READ_ONLY", "1")
+    monkeypatch.setenv("WARROOM_AUTOLOGIN", "demo-executive")
+    at = open_page("overview", role=None, lang="en")
+    assert "scope" not in at.session_state and not at.metric
+    assert "cannot write the audit log" in at.error[0].value
+    assert not at.text_input  # no sign-in form either
+
+    import streamlit as st
+
+    st.cache_resource.clear()
+    primary = tmp_path / "primary.duckdb"
+    open_store(f"duckdb:///{primary}").close()  # migrated, as the release step does
+    monkeypatch.setenv("WARROOM_PRIMARY_DB", str(primary))
+    at = open_page("overview", role=None, lang="en")
+    assert_clean(at)
+    assert at.session_state["scope"].user == "demo-executive" and at.metric
+    st.cache_resource.clear()  # let go of both files before reading the primary here
+    written = open_store(f"duckdb:///{primary}")
+    logins = load_audit_events(written, ADMIN, action="login")
+    written.close()
+    assert logins.user_name.tolist() == ["demo-executive"]
+
+
 def test_no_demo_users_without_demo_mode_even_when_asked(app_env, monkeypatch):
     monkeypatch.setenv("WARROOM_DEMO", "")
     at = open_page("overview", role=None, lang="th")
