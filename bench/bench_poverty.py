@@ -31,7 +31,6 @@ from data.scope import AccessScope
 from data.store import Store
 from domain import poverty as pv
 
-DEFAULT_DB = Path("/work/national/poverty.duckdb")
 _FLAGS = list(catalogue.DEPRIVATION_COLUMNS)
 
 
@@ -60,21 +59,11 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _store_from(ctx: Any) -> tuple[Store, bool]:
-    """``ctx`` may carry a Store (``ctx.store``), a path (``ctx.db``/``ctx.path``) or be a path."""
-    for name in ("store",):
-        value = getattr(ctx, name, None) if not isinstance(ctx, dict) else ctx.get(name)
-        if isinstance(value, Store):
-            return value, False
-    path = ctx
-    for name in ("db", "path", "db_path"):
-        value = getattr(ctx, name, None) if not isinstance(ctx, dict) else ctx.get(name)
-        if value:
-            path = value
-            break
-    if path is None or not isinstance(path, (str, Path)):
-        path = DEFAULT_DB
-    return Store(f"duckdb:///{path}", read_only=True), True
+def _stores_from(ctx: Any) -> tuple[list[Store], bool]:
+    """The stores to measure: each backend of the runner's context, or one DuckDB file."""
+    if hasattr(ctx, "backends"):
+        return [ctx.store(b) for b in ctx.backends()], False
+    return [Store(f"duckdb:///{ctx['db']}", read_only=True)], True
 
 
 def pick_levels(store: Store, year: int) -> list[tuple[str, str]]:
@@ -156,8 +145,11 @@ def pandas_pipeline(cases: pd.DataFrame, area: str, year: int) -> pd.DataFrame:
 # -- the run -----------------------------------------------------------------------------------
 def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         trend_baseline: bool = False, log=print) -> list[dict[str, Any]]:
-    """Benchmark rows (dicts) for every level; ``ctx`` gives the store (see ``_store_from``)."""
-    store, own = _store_from(ctx)
+    """Benchmark rows (dicts) for every level on every store of ``ctx`` (see ``_stores_from``)."""
+    stores, own = _stores_from(ctx)
+    if hasattr(ctx, "repeat"):
+        repeat = ctx.repeat
+    store = stores[0]  # the pandas baseline reads its households from the first (DuckDB)
     scope = AccessScope.everything()
     weights = pv.nested_weights()
     k = float(pv.DEFAULT_K)
@@ -170,18 +162,20 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         log(f"{households:,} households in {year}; {profiles:,} profile rows; "
             f"levels: {levels}")
         rows: list[Row] = []
-        timings: dict[tuple[str, str], _Timed] = {}
-        for level, area in levels:
-            timings[(level, "drilldown")] = _Timed(
-                lambda a=area: P.poverty_area_totals(
-                    P.poverty_by_child(store, scope, a, year, k)), repeat=repeat)
-            timings[(level, "trend")] = _Timed(
-                lambda a=area: P.poverty_trend(store, scope, a, k), repeat=repeat)
-            timings[(level, "pipeline")] = _Timed(
-                lambda a=area: P.assistance_pipeline(store, scope, a, year), repeat=repeat)
-            log(f"store {level}: " + ", ".join(
-                f"{case} {timings[(level, case)].median_ms:.1f} ms"
-                for case in ("drilldown", "trend", "pipeline")))
+        timings: dict[tuple[str, str, str], _Timed] = {}
+        for st_ in stores:
+            for level, area in levels:
+                timings[(st_.dialect, level, "drilldown")] = _Timed(
+                    lambda a=area, s=st_: P.poverty_area_totals(
+                        P.poverty_by_child(s, scope, a, year, k)), repeat=repeat)
+                timings[(st_.dialect, level, "trend")] = _Timed(
+                    lambda a=area, s=st_: P.poverty_trend(s, scope, a, k), repeat=repeat)
+                timings[(st_.dialect, level, "pipeline")] = _Timed(
+                    lambda a=area, s=st_: P.assistance_pipeline(s, scope, a, year),
+                    repeat=repeat)
+                log(f"{st_.dialect} {level}: " + ", ".join(
+                    f"{case} {timings[(st_.dialect, level, case)].median_ms:.1f} ms"
+                    for case in ("drilldown", "trend", "pipeline")))
         rss_store = _rss_mb()
 
         t = time.perf_counter()
@@ -220,7 +214,7 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
                 log(f"pandas {level}: trend {baseline[(level, 'trend')].median_ms:.1f} ms")
             del all_years
         rss_all = _rss_mb()
-        for (level, case), timing in timings.items():
+        for (backend, level, case), timing in timings.items():
             area = dict(levels)[level]
             base = baseline.get((level, case))
             extra: dict[str, Any] = {"area": area or "TH", "runs": timing.runs,
@@ -228,21 +222,26 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
             if base is not None:
                 extra["pandas_cpu_ms"] = round(base.cpu_ms, 1)
                 extra["cpu_x"] = round(base.cpu_ms / timing.cpu_ms, 1) if timing.cpu_ms else None
-            rows.append(Row("poverty", f"{level} {case}", store.dialect, timing.median_ms,
+            rows.append(Row("poverty", f"{level} {case}", backend, timing.median_ms,
                             None if base is None else base.median_ms, timing.p95_ms, extra))
         out = [r.as_dict() for r in rows]
-        out.append({"benchmark": "poverty", "case": "memory", "backend": store.dialect,
-                    "median_ms": None, "baseline_ms": None, "ratio": None, "p95_ms": None,
-                    "extra": {"peak_rss_mb_store_only": round(rss_store),
-                              "peak_rss_mb_with_pandas": round(rss_all),
-                              "households_year": households, "profile_rows": profiles,
-                              "pandas_load_s": round(load_s, 1),
-                              "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
-                              "cpus": os.cpu_count()}})
+        memory = {"peak_rss_mb_store_only": round(rss_store),
+                  "peak_rss_mb_with_pandas": round(rss_all),
+                  "households_year": households, "profile_rows": profiles,
+                  "pandas_load_s": round(load_s, 1),
+                  "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
+                  "cpus": os.cpu_count()}
+        if hasattr(ctx, "notes"):  # the runner's table has timed rows only
+            ctx.notes.append(f"poverty memory: {memory}")
+        else:
+            out.append({"benchmark": "poverty", "case": "memory", "backend": store.dialect,
+                        "median_ms": None, "baseline_ms": None, "ratio": None,
+                        "p95_ms": None, "extra": memory})
         return out
     finally:
         if own:
-            store.close()
+            for st_ in stores:
+                st_.close()
 
 
 def _table(rows: list[dict[str, Any]]) -> str:
@@ -254,7 +253,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="DuckDB store to benchmark")
+    parser.add_argument("--db", required=True, help="DuckDB store to benchmark")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--baseline-repeat", type=int, default=3)
     parser.add_argument("--trend-baseline", action="store_true",

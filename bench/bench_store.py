@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.common import measure
+from bench.common import app_on, measure
 from data.areas import REGIONS_NESDC
 from data.overview import overview_headline
 from data.queries import target_poor_by_child
@@ -293,17 +293,8 @@ def _pages(ctx: Any) -> list[dict[str, Any]]:
     from tests.apptest_util import open_page
 
     rows = []
-    saved = {k: os.environ.get(k) for k in ("WARROOM_DB", "WARROOM_DEMO", "WARROOM_READ_ONLY")}
-    # The app opens its own store: release ours so that the same file may be opened again.
-    ctx.close()
-    try:
-        for backend in ctx.backends():
-            os.environ["WARROOM_DB"] = (str(ctx.duckdb_path) if backend == "duckdb"
-                                        else ctx.pg_url)
-            os.environ["WARROOM_DEMO"] = "1"
-            os.environ["WARROOM_READ_ONLY"] = "1"
-            st.cache_data.clear()
-            st.cache_resource.clear()
+    for backend in ctx.backends():
+        with app_on(ctx, backend):
             for page in PAGES:
                 st.cache_data.clear()
                 t = time.perf_counter()
@@ -315,13 +306,4 @@ def _pages(ctx: Any) -> list[dict[str, Any]]:
                              "median_ms": warm.median_ms, "p95_ms": warm.p95_ms,
                              "extra": {"first_run_ms": round(cold_ms), "errors": errors,
                                        "cpu_ms": _cpu(warm)}})
-            st.cache_resource.clear()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        st.cache_data.clear()
-        st.cache_resource.clear()
     return rows

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -78,3 +80,34 @@ def format_table(rows: list[Row]) -> str:
     out.extend(" | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True))
                for line in lines)
     return "\n".join(out)
+
+
+@contextmanager
+def app_on(ctx: Any, backend: str) -> Iterator[None]:
+    """Environment for AppTest runs of the real app on one backend's store, caches cleared.
+
+    The benchmark's own stores are released first, so that the app may open the same file.
+    """
+    import streamlit as st
+    from streamlit import logger
+
+    logger.set_log_level("error")  # AppTest's bare-mode warnings on every run
+    keys = ("WARROOM_DB", "WARROOM_DEMO", "WARROOM_READ_ONLY")
+    saved = {k: os.environ.get(k) for k in keys}
+    ctx.close()
+    os.environ["WARROOM_DB"] = str(ctx.duckdb_path) if backend == "duckdb" else ctx.pg_url
+    os.environ["WARROOM_DEMO"] = "1"
+    os.environ["WARROOM_READ_ONLY"] = "1"
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        st.cache_data.clear()
+        st.cache_resource.clear()
+

@@ -91,7 +91,7 @@ def peak_rss_mb() -> float:
 
 
 def to_row(d: dict[str, Any]) -> Row:
-    known = {"benchmark", "case", "backend", "median_ms", "baseline_ms", "p95_ms", "extra"}
+    known = {"benchmark", "case", "backend", "median_ms", "baseline_ms", "p95_ms", "extra", "ratio"}
     extra = dict(d.get("extra") or {})
     extra.update({k: v for k, v in d.items() if k not in known})
     return Row(benchmark=str(d["benchmark"]), case=str(d.get("case", "")),
