@@ -213,7 +213,18 @@ def _round(x: float | None) -> float | None:
 
 
 def start_server(db: str, port: int, ttl: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, WARROOM_DB=db, WARROOM_DEMO="1", WARROOM_READ_ONLY="1")
+    """The app on the national store, read-only, every session signed in as the demo executive.
+
+    A read-only app signs nobody in without a writable audit log, so the sessions' sign-ins
+    and views go to a small primary store of this run (as a replica's go to the primary).
+    """
+    from data.store import open_store
+
+    primary = log.parent / "loadtest-primary.duckdb"
+    primary.unlink(missing_ok=True)
+    open_store(f"duckdb:///{primary}").close()
+    env = dict(os.environ, WARROOM_DB=db, WARROOM_DEMO="1", WARROOM_READ_ONLY="1",
+               WARROOM_PRIMARY_DB=str(primary), WARROOM_AUTOLOGIN="demo-executive")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
