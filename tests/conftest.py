@@ -31,13 +31,10 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture()
-def store(demo_db):
-    """A read-only handle on the session's demo store."""
-    from data.store import Store
-
-    s = Store(f"duckdb:///{demo_db}", read_only=True)
-    yield s
-    s.close()
+def store(any_store):  # noqa: F811 - the fixture, used by name
+    """A read-only handle on the session's demo store: every data-layer test that takes it
+    runs on DuckDB and on PostgreSQL."""
+    return any_store
 
 
 @pytest.fixture()

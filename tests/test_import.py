@@ -48,15 +48,15 @@ def _reference() -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture()
-def db() -> Store:
-    s = open_store("duckdb:///:memory:")
+def db(any_empty_store) -> Store:
+    """A small reference store on each backend: every import test runs on DuckDB and PostgreSQL."""
+    s = any_empty_store
     for table, frame in _reference().items():
         s.insert_df(table, frame)
     s.insert_df("sdg_values", pd.DataFrame({
         "indicator_code": ["g1_income_poverty"] * 2, "area_code": ["40", "30"],
         "year": [2018, 2018], "disaggregation": "total", "value": [9.0, 7.0]}))
-    yield s
-    s.close()
+    return s
 
 
 def _counts(s: Store) -> dict[str, int]:
