@@ -135,6 +135,46 @@ def test_unit_checked_against_catalogue(db):
     assert p.rejected["reason"].tolist() == ["unit"]
 
 
+CATALOGUE_CSV = (
+    "รหัสตัวชี้วัด,เป้าหมาย SDG,รหัสตัวชี้วัด UN,ชื่อตัวชี้วัด,ชื่อภาษาอังกฤษ,หน่วย,ทิศทาง,"
+    "ค่าต่ำสุดของช่วงคะแนน,ค่าสูงสุดของช่วงคะแนน,เป้าหมายปี 2573,แหล่งที่มา,ระดับพื้นที่\n"
+    "g6_piped,6,6.1.1,ครัวเรือนที่มีน้ำประปา,Households with piped water,%,ยิ่งสูงยิ่งดี,"
+    "50,100,100,กปภ.,จังหวัดและอำเภอ\n"
+    "g3_smoking,3,3.a.1,อัตราการสูบบุหรี่,Smoking rate,%,lower is better,5,30,10,NSO,province\n"
+    "g18_x,18,,ผิด,Bad goal,%,higher,0,1,,x,province\n"
+    "g6_flat,6,,ผิด,Bounds upside down,%,higher,80,20,,x,province\n"
+    "g6_dir,6,,ผิด,No direction,%,sideways,0,1,,x,province\n")
+
+
+def test_indicator_catalogue_brings_its_metadata_and_then_its_values(db):
+    """New indicators arrive with what scoring needs; their values import and score next."""
+    from data.sdg import indicator_ranking, load_sdg_catalogue
+
+    p = preview_import(db, STEWARD, CATALOGUE_CSV.encode("utf-8-sig"), "cat.csv",
+                       "indicator_catalogue")
+    assert sorted(p.accepted["indicator_code"]) == ["g3_smoking", "g6_piped"]
+    assert sorted(p.rejected["reason"]) == ["choice", "invalid", "range"]
+    commit_import(db, STEWARD, p)
+    cat = load_sdg_catalogue(db, STEWARD).set_index("indicator_code")
+    piped, smoking = cat.loc["g6_piped"], cat.loc["g3_smoking"]
+    assert (piped.goal, piped.un_code, piped.direction, piped.lower_bound, piped.upper_bound,
+            piped.target_2030, piped.levels) == (6, "6.1.1", 1, 50, 100, 100,
+                                                 "province,district")
+    assert (smoking.direction, smoking.levels, bool(smoking.in_index)) == (-1, "province", True)
+    values = ("indicator,province,year,value\n"
+              "Households with piped water,Khon Kaen,2563,75\n"
+              "g3_smoking,Khon Kaen,2563,30\n")
+    v = preview_import(db, STEWARD, values.encode(), "v.csv", "indicators")
+    assert len(v.accepted) == 2 and v.rejected.empty
+    commit_import(db, STEWARD, v)
+    ranking = indicator_ranking(db, STEWARD, "g6_piped", "province", 2020).set_index(
+        "area_code")
+    assert ranking.loc["40", "score"] == 50.0  # 75 on the 50-100 scale
+    smoke = indicator_ranking(db, STEWARD, "g3_smoking", "province", 2020).set_index(
+        "area_code")
+    assert smoke.loc["40", "score"] == 0.0  # at the worst bound of a lower-is-better scale
+
+
 def _xlsx(rows: list[list[object]], merge: str | None = None) -> bytes:
     import openpyxl
 

@@ -26,6 +26,7 @@ _KEY_SQL = {
     "sdg_values": "indicator_code || '|' || area_code || '|' || CAST(year AS VARCHAR) || '|' || "
                   "disaggregation",
     "households": "house_code || '|' || CAST(survey_year AS VARCHAR)",
+    "sdg_indicators": "indicator_code",
 }
 _CHILD_OF = {"activity_goals": ("partner_activities", "activity_id"),
              "plan_project_goals": ("plan_projects", "project_id")}

@@ -9,6 +9,8 @@ from data.store import Store
 
 # dataset, table, import kind, province expression, area column, year expression
 DATASETS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
+    # The catalogue is public reference data: no province column to restrict.
+    ("sdg_indicators", "sdg_indicators", "indicator_catalogue", "", "NULL", "NULL"),
     ("sdg_values", "sdg_values", "indicators", "SUBSTR(area_code, 1, 2)", "area_code", "year"),
     ("households", "households", "households", "province_code", "village_code", "survey_year"),
     ("assistance_cases", "assistance_cases", None, "province_code", "village_code",
@@ -29,7 +31,7 @@ def load_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
     for dataset, table, kind, prov_expr, area_col, year_expr in DATASETS:
         if not store.table_exists(table):
             continue
-        where, params = scope.sql_filter(prov_expr)
+        where, params = scope.sql_filter(prov_expr) if prov_expr else ("TRUE", [])
         r = store.rows(
             f"SELECT COUNT(*), COUNT(DISTINCT {area_col}), MIN({year_expr}), MAX({year_expr}), "
             f"COUNT(batch_id) FROM {table} WHERE {where}", params)[0]

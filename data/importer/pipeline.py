@@ -332,6 +332,29 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
     return out
 
 
+def _build_catalogue(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
+    """Indicators with the metadata scoring needs: bounds, direction, target, levels."""
+    code = v["indicator_code"].fillna("").astype(str).str.strip()
+    rows.flag(~code.str.fullmatch(r"[A-Za-z0-9_.\-]{1,64}") & (code != ""), "invalid",
+              "indicator code " + code)
+    rows.flag(v["goal"].notna() & ~v["goal"].between(1, 17), "range",
+              "goal " + v["goal"].astype(str))
+    rows.flag(v["lower_bound"].notna() & v["upper_bound"].notna() &
+              (v["lower_bound"] >= v["upper_bound"]), "invalid",
+              "lower bound ≥ upper bound: " + v["lower_bound"].astype(str) + " ≥ "
+              + v["upper_bound"].astype(str))
+    rows.flag(v["decimals"].notna() & ~v["decimals"].between(0, 4), "range",
+              "decimals " + v["decimals"].astype(str))
+    return pd.DataFrame({
+        "indicator_code": code, "goal": v["goal"], "un_code": v["un_code"],
+        "name_th": v["name_th"], "name_en": v["name_en"], "unit": v["unit"],
+        "direction": v["direction"].map({"higher": 1, "lower": -1}),
+        "lower_bound": v["lower_bound"], "upper_bound": v["upper_bound"],
+        "target_2030": v["target_2030"], "source": v["source"], "levels": v["levels"],
+        "in_index": v["in_index"].astype(bool), "decimals": v["decimals"],
+        "base_year": v["base_year"]})
+
+
 def _build_households(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
     from data.catalogue import DEPRIVATION_COLUMNS
 
@@ -433,7 +456,7 @@ def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
 
 
 _BUILDERS = {
-    "indicators": _build_indicators, "households": _build_households,
+    "indicator_catalogue": _build_catalogue, "indicators": _build_indicators, "households": _build_households,
     "partners": _build_partners, "activities": _build_activities,
     "plan_projects": _build_plan_projects, "debt_cases": _build_debt_cases,
 }

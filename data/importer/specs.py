@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from data import catalogue
 from data.importer.parsing import THAI_DIGITS
 
-KINDS = ("indicators", "households", "activities", "partners", "plan_projects", "debt_cases")
+KINDS = ("indicator_catalogue", "indicators", "households", "activities", "partners",
+         "plan_projects", "debt_cases")
 POLICIES = ("replace", "keep", "reject")
 AREA_FIELDS = ("area", "province", "district", "subdistrict", "village")
 
@@ -95,6 +96,16 @@ DEBT_STAGE = {
     "referred": ("ส่งดำเนินคดี", "referred", "ส่งดำเนินคดี (ตำรวจ)", "ส่งต่อ", "referred to police"),
     "closed": ("ยุติเรื่อง", "closed", "ยุติ", "ปิดเรื่อง"),
 }
+# Labels only: header_key() drops "-", so "-1" and "1" would read alike.
+DIRECTION = {
+    "higher": ("higher is better", "ยิ่งสูงยิ่งดี", "สูง", "มากดี", "up"),
+    "lower": ("lower is better", "ยิ่งต่ำยิ่งดี", "ต่ำ", "น้อยดี", "down"),
+}
+INDICATOR_LEVELS = {
+    "province": ("จังหวัด", "province only"),
+    "province,district": ("จังหวัดและอำเภอ", "province and district", "both", "district",
+                          "อำเภอ"),
+}
 SECTOR = {code: (th, en) for code, th, en in catalogue.SECTORS}
 PLAN_AGENCY = {code: names for code, names in catalogue.PLAN_AGENCIES.items()}
 CREDITOR = {code: names for code, names in catalogue.CREDITOR_TYPES.items()}
@@ -106,6 +117,39 @@ _FLAGS = tuple(
 )
 
 SPECS: dict[str, ImportSpec] = {
+    "indicator_catalogue": ImportSpec(
+        "indicator_catalogue", "sdg_indicators", "บัญชีตัวชี้วัด SDG", "SDG indicator catalogue",
+        fields=(
+            Field("indicator_code", "text", "รหัสตัวชี้วัด", "Indicator code", required=True,
+                  aliases=("indicator", "code"), example="g6_piped_water"),
+            Field("goal", "int", "เป้าหมาย SDG", "SDG goal", required=True, aliases=(
+                "เป้าหมาย", "sdg", "goal number"), example="6"),
+            Field("un_code", "text", "รหัสตัวชี้วัด UN", "UN indicator code", aliases=(
+                "un indicator", "global indicator"), example="6.1.1"),
+            Field("name_th", "text", "ชื่อตัวชี้วัด", "Thai name", required=True, aliases=(
+                "ชื่อภาษาไทย",), example="ครัวเรือนที่มีน้ำประปาใช้"),
+            Field("name_en", "text", "ชื่อภาษาอังกฤษ", "English name", required=True, aliases=(
+                "name",), example="Households with piped water"),
+            Field("unit", "text", "หน่วย", "Unit", required=True, aliases=("หน่วยนับ",),
+                  example="%"),
+            Field("direction", "choice", "ทิศทาง", "Direction", required=True, choices=DIRECTION,
+                  aliases=("ทิศทางที่ดี", "better"), example="higher"),
+            Field("lower_bound", "float", "ค่าต่ำสุดของช่วงคะแนน", "Lower bound", required=True,
+                  aliases=("ขอบล่าง", "min"), example="50"),
+            Field("upper_bound", "float", "ค่าสูงสุดของช่วงคะแนน", "Upper bound", required=True,
+                  aliases=("ขอบบน", "max"), example="100"),
+            Field("target_2030", "float", "เป้าหมายปี 2573", "2030 target", aliases=(
+                "เป้าหมาย 2573", "target"), example="100"),
+            Field("source", "text", "แหล่งที่มา", "Source", required=True, aliases=(
+                "ที่มา",), example="NSO Household Socio-Economic Survey"),
+            Field("levels", "choice", "ระดับพื้นที่", "Levels", choices=INDICATOR_LEVELS,
+                  default="province", example="province"),
+            Field("in_index", "bool", "นับในดัชนี", "Counts in the index", default=True,
+                  example="1"),
+            Field("decimals", "int", "ทศนิยม", "Decimals", default=1, example="1"),
+            Field("base_year", "year", "ปีฐาน", "Base year", example=""),
+        ),
+        key=("indicator_code",), area_levels=()),
     "indicators": ImportSpec(
         "indicators", "sdg_values", "ค่าตัวชี้วัด SDG", "SDG indicator values",
         fields=(
