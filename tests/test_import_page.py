@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from data.importer import KINDS
 from data.scope import AccessScope
 from tests.apptest_util import assert_clean, open_page
 
@@ -38,7 +39,7 @@ def test_non_steward_sees_catalogue_only(writable_env):
     assert not [b for b in at.button if b.key == "importx_check_btn"]
     labels = [str(b.proto.label) for b in at.get("download_button")]
     # Templates for every kind, in Thai and English, CSV and XLSX; no chart/table exports.
-    assert sum(1 for lb in labels if lb.startswith(("CSV", "XLSX"))) == 6 * 4
+    assert sum(1 for lb in labels if lb.startswith(("CSV", "XLSX"))) == len(KINDS) * 4
     assert "CSV" not in labels
 
 
