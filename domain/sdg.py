@@ -54,7 +54,9 @@ def category(score: float | None) -> str | None:
     """Aspirant 0-49, Performer 50-64, Front Runner 65-99, Achiever 100; None without a score."""
     if _isnan(score):
         return None
-    s = round(float(score))
+    # Judged on the score as shown (one decimal, halves up), so "64.6" never reads as
+    # Front Runner and "99.96" shown as "100.0" is an Achiever.
+    s = math.floor(float(score) * 10 + 0.5) / 10
     return next(name for name, floor in CATEGORIES if s >= floor)
 
 
@@ -134,8 +136,8 @@ def progress_status(base_value: float | None, base_year: int | None, value: floa
     d = 1 if direction >= 0 else -1
     observed = d * (float(value) - float(base_value)) / (year - base_year)
     gap = d * (float(target) - float(value))
-    if gap <= 0:  # target reached: on track as long as it is not sliding back below it
-        return "on_track"
+    if gap <= 0:  # target reached: on track while it holds, decreasing once it slides back
+        return "on_track" if observed >= 0 else "decreasing"
     required = gap / max(TARGET_YEAR - year, 1)
     if observed >= required:
         return "on_track"

@@ -95,9 +95,10 @@ def test_indicators_left_out_of_the_index_do_not_count():
 
 
 @pytest.mark.parametrize(("score", "expected"), [
-    (0, "aspirant"), (49.4, "aspirant"), (49.6, "performer"), (64, "performer"),
-    (65, "front_runner"), (99.4, "front_runner"), (100, "achiever"), (None, None),
-    (float("nan"), None)])
+    (0, "aspirant"), (49.4, "aspirant"), (49.9, "aspirant"), (49.96, "performer"),
+    (50, "performer"), (64, "performer"), (64.6, "performer"), (64.95, "front_runner"),
+    (65, "front_runner"), (99.4, "front_runner"), (99.9, "front_runner"),
+    (99.95, "achiever"), (100, "achiever"), (None, None), (float("nan"), None)])
 def test_categories(score, expected):
     assert sdg.category(score) == expected
 
@@ -124,6 +125,10 @@ def test_progress_status_lower_is_better():
 
 def test_progress_status_target_reached_and_no_trend():
     assert sdg.progress_status(3, 2018, 2, 2024, 4, -1) == "on_track"  # below a lower target
+    # Still below the target but rising again (lower is better): sliding back.
+    assert sdg.progress_status(1, 2018, 2, 2024, 4, -1) == "decreasing"
+    assert sdg.progress_status(95, 2018, 91, 2024, 90, 1) == "decreasing"
+    assert sdg.progress_status(91, 2018, 91, 2024, 90, 1) == "on_track"  # holding
     assert sdg.progress_status(None, None, 10, 2024, 4, -1) is None  # one year only
     assert sdg.progress_status(10, 2024, 10, 2024, 4, -1) is None
     assert sdg.progress_status(12, 2018, 10, 2024, None, -1) is None  # no target
