@@ -180,7 +180,7 @@ def totals_from_profiles(rows: pd.DataFrame, weights: pv.Weights, k: float) -> p
         cols[f"raw_{c}"] = people * flags[:, index[c]]
     for dim, dim_cols in _DIMS.items():
         any_dim = flags[:, [index[c] for c in dim_cols]].any(axis=1)
-        cols[f"people_{dim}"] = people * any_dim
+        cols[f"people_{dim}"] = people * tp * any_dim  # TPMap counts target-poor people
         cols[f"cdim_{dim}"] = poor_people * any_dim
     return _group_totals(rows["code"], cols)
 
@@ -203,7 +203,7 @@ def totals_from_rollup(rows: pd.DataFrame, k: float) -> pd.DataFrame:
         cols[f"raw_{c}"] = rows[f"p_{c}"].to_numpy(dtype=float)
     for dim in _DIMS:
         any_dim = rows[f"p_any_{dim}"].to_numpy(dtype=float)
-        cols[f"people_{dim}"] = any_dim
+        cols[f"people_{dim}"] = any_dim * tp  # TPMap counts target-poor people
         cols[f"cdim_{dim}"] = any_dim * poor
     return _group_totals(rows["code"], cols)
 

@@ -260,9 +260,10 @@ def case_status(statuses: Sequence[str]) -> str:
 
 def tpmap_counts(households: pd.DataFrame,
                  indicators: Sequence[PovertyIndicator] = POVERTY_INDICATORS) -> dict[str, int]:
-    """TPMap-style counts: target-poor people and households, and people deprived in each
-    dimension. The dimension counts overlap (a person may be deprived in several): they are
-    reported side by side and never added up."""
+    """TPMap-style counts: target-poor people and households, and the target-poor people
+    deprived in each dimension (as TPMap reports them: a household that fails a need but is not
+    a target is not counted). The dimension counts overlap (a person may be deprived in
+    several): they are reported side by side and never added up."""
     members = households["members"].to_numpy()
     poor = households["target_poor"].to_numpy(dtype=bool)
     out = {"target_poor_people": int(members[poor].sum()),
@@ -270,5 +271,5 @@ def tpmap_counts(households: pd.DataFrame,
     for dim in DIMENSION_CODES:
         cols = [i.column for i in indicators if i.dimension == dim]
         deprived = households[cols].to_numpy(dtype=bool).any(axis=1) if cols else poor & False
-        out[f"people_{dim}"] = int(members[deprived].sum())
+        out[f"people_{dim}"] = int(members[deprived & poor].sum())
     return out

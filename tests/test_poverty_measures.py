@@ -144,6 +144,14 @@ def test_tpmap_counts_overlap():
     assert sum(c[f"people_{d}"] for d in DIMENSION_CODES) > c["target_poor_people"]
 
 
+def test_tpmap_dimension_counts_are_of_target_poor_people_only():
+    """A household failing a need without being a TPMap target is not in the counts."""
+    extra = _frame().iloc[[0]].assign(house_code="F", members=6, target_poor=False)
+    extra[[c for c in DEPRIVATION_COLUMNS if c.startswith("d_health")]] = True
+    c = pv.tpmap_counts(pd.concat([_frame(), extra], ignore_index=True))
+    assert c == pv.tpmap_counts(_frame())
+
+
 @pytest.mark.parametrize("raw,expected", [("1/3", 1 / 3), ("0", 0.0), ("1", 1.0),
                                           (Fraction(2, 5), 0.4)])
 def test_parse_k(raw, expected):
