@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.datasource import fetch
+from components.datasource import current_scope, fetch
 from components.i18n import lang, t
 from data import areas as area_registry
 from data.queries import load_area, load_area_names
@@ -10,7 +10,8 @@ from data.queries import load_area, load_area_names
 
 def area_title(code: str) -> str:
     if not code:
-        return t("country")
+        # The whole country only for users who see it; others see their own provinces.
+        return t("country") if current_scope().all_provinces else t("my_provinces")
     if code.startswith("R:"):
         region = next((r for r in area_registry.REGIONS_NESDC if r.code == code[2:]), None)
         if region is None:

@@ -81,7 +81,9 @@ def render_sidebar() -> None:
         if not st.session_state.get("lang"):
             st.session_state.lang = "th"
 
-        code = state.initial_area(visible_area)
+        own = current_scope().provinces
+        # A user of one province starts on it, not on a "Thailand" that is only theirs.
+        code = state.initial_area(visible_area, next(iter(own)) if own and len(own) == 1 else "")
         if not visible_area(code):
             st.session_state.area = code = ""
         if not st.session_state.get("_area_widgets_set"):

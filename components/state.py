@@ -27,11 +27,12 @@ def begin_run() -> None:
         st.session_state.pop("_area_widgets_set", None)
 
 
-def initial_area(valid: Callable[[str], bool]) -> str:
-    """The area from the URL on the first run of a session, if the user may see it."""
+def initial_area(valid: Callable[[str], bool], default: str = "") -> str:
+    """The area from the URL on the first run of a session if the user may see it, else
+    ``default`` (a provincial officer's own province)."""
     if "area" not in st.session_state:
         code = str(st.query_params.get("area", "") or "")
-        st.session_state.area = code if code and valid(code) else ""
+        st.session_state.area = code if code and valid(code) else default
     return st.session_state.area
 
 

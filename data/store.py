@@ -63,6 +63,17 @@ class _Held:
         self.conn = conn
 
 
+def _release_to(store_ref: weakref.ref, conn: Any) -> None:
+    store = store_ref()
+    if store is not None:
+        store._release(conn)
+        return
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001 - closing what is left of a dropped store
+        pass
+
+
 def split_sql(script: str) -> list[str]:
     """Statements of a migration script (split on ``;`` at line ends; no procedural SQL)."""
     no_comments = "\n".join(
@@ -117,7 +128,8 @@ class Store:
         if held is None:
             conn = self._root.cursor() if self.dialect == "duckdb" else self._pg_acquire()
             held = _Held(conn)
-            weakref.finalize(held, self._release, conn)
+            # A weak reference: the finaliser must not keep a dropped store (and its file) alive.
+            weakref.finalize(held, _release_to, weakref.ref(self), conn)
             self._local.held = held
         return held.conn
 

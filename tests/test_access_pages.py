@@ -97,8 +97,8 @@ def test_provincial_user_cannot_reach_another_province_by_url(app_env, page):
     """A Pattani (94) officer following a link to Chiang Mai (50) sees Pattani only."""
     at = open_page(page, role="provincial", lang="en", query={"area": "50010100"})
     assert_clean(at)
-    assert at.session_state["area"] == ""
-    assert at.query_params.get("area") in (None, [], "")
+    assert at.session_state["area"] == "94"  # the officer's own province instead
+    assert at.query_params.get("area") == "94"
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "Chiang Mai" not in text
     for frame in _frames(at):
@@ -369,7 +369,7 @@ def test_household_list_only_for_its_province_and_on_record(app_env):
         assert not _household_tables(at), other
         assert _events(user=other, action="household_list_view", area=village).empty
     # Khon Kaen's officer following the link is not even in Pattani.
-    assert open_page("poverty", user="demo-khonkaen", query=query).session_state["area"] == ""
+    assert open_page("poverty", user="demo-khonkaen", query=query).session_state["area"] == "40"
 
 
 def test_demo_session_ends_when_demo_mode_is_off(app_env, monkeypatch):

@@ -136,6 +136,17 @@ def test_provincial_user_overview_is_their_province(app_env, monkeypatch):
     best = at.dataframe[0].value
     assert len(best) == 5
     assert "Pattani" in _texts(at)
+    # Without an area in the link, an officer of one province starts on it.
+    home = open_page("overview", lang="en", session={"scope": pattani})
+    assert_clean(home)
+    assert home.session_state["area"] == "94" and home.query_params["area"] == "94"
+    assert "Pattani" in " ".join(c.value for c in home.caption)
+    two = AccessScope(user="p2", roles=frozenset({"provincial"}),
+                      provinces=frozenset({"94", "95"}))
+    both = open_page("overview", lang="en", session={"scope": two})
+    assert both.session_state["area"] == ""
+    assert "Your provinces" in " ".join(c.value for c in both.caption)
+    assert "Thailand" not in " ".join(c.value for c in both.caption)
     sdg = open_page("sdg", lang="en", query={"area": "50", "sdg_level": "province"},
                     session={"scope": pattani})
     assert_clean(sdg)

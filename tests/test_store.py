@@ -207,3 +207,17 @@ def test_audit_ids_stay_unique_across_replicas(pg_server):
         s.close()
     finally:
         drop_pg_schema(pg_server, schema)
+
+
+def test_a_dropped_store_lets_go_of_its_file(tmp_path):
+    """Caches drop stores without closing them: the file must be free to open read-only."""
+    import gc
+
+    path = tmp_path / "dropped.duckdb"
+    s = open_store(f"duckdb:///{path}")
+    assert s.scalar("SELECT COUNT(*) FROM regions") == 0
+    del s
+    gc.collect()
+    ro = Store(f"duckdb:///{path}", read_only=True)
+    assert ro.scalar("SELECT COUNT(*) FROM regions") == 0
+    ro.close()
