@@ -248,20 +248,23 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
 
 
 def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
+    """PNG, SVG and offline HTML buttons for ``fig``: a figure, or a function that builds it
+    when a button is pressed (a map drawn by Leaflet exports its plotly twin, built on demand)."""
     import streamlit as st
 
     from components.i18n import lang, t
 
+    build = fig if callable(fig) else (lambda: fig)
     as_of, lg, stem = _as_of(), lang(), file_stem(meta)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.caption(t("export_chart_hint"))
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 fmt.upper(), data=recorded(
-                    lambda f=fmt: chart_image(fig, meta, f, as_of, lg), fmt, meta),
+                    lambda f=fmt: chart_image(build(), meta, f, as_of, lg), fmt, meta),
                 file_name=f"{stem}.{fmt}", mime=mime, on_click="ignore",
                 key=f"exp_{fmt}_{key}")
         st.download_button(
-            "HTML", data=recorded(lambda: chart_html(fig, meta, as_of, lg), "html", meta),
+            "HTML", data=recorded(lambda: chart_html(build(), meta, as_of, lg), "html", meta),
             file_name=f"{stem}.html", mime="text/html", on_click="ignore",
             key=f"exp_html_{key}")

@@ -18,6 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from components import assets
+from components.datasource import current_scope
 from components.i18n import lang, load_strings, t
 from components.ui import ExportMeta, render_chart
 from domain import map_classes
@@ -401,11 +402,13 @@ def _clicked(result: dict | None, key: str, token: str) -> str | None:
 def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: str,
                     fmt: Any = None, parent_code: str | None = None, selected: str | None = None,
                     scheme: str = "sequential", higher_is_better: bool = True,
-                    meta: ExportMeta | None = None, height: int = 520) -> str | None:
+                    meta: ExportMeta | None = None, height: int = 520,
+                    controls: bool = True) -> str | None:
     """Draw ``values`` (columns ``code``, ``value``) on the ``level`` boundaries.
 
     Returns the code of the unit the user clicked, or None. Without installed boundaries for
     the level, the map area says how to install them and shows ranked bars instead.
+    ``controls=False`` (the meeting-room screen) hides the view and class pickers and exports.
     """
     from streamlit_folium import st_folium
 
@@ -423,15 +426,20 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     # Labels are computed now: a format_func calling t() later would see another language.
     view_labels = {v: t(f"map_view_{v}") for v in views}
     class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}
-    c1, c2 = st.columns([3, 2])
-    with c1:
-        view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
-                                    format_func=view_labels.__getitem__, default="map",
-                                    label_visibility="collapsed") or "map"
-    with c2:
-        method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
-                              format_func=class_labels.__getitem__,
-                              label_visibility="collapsed")
+    if controls:
+        c1, c2 = st.columns([3, 2])
+        with c1:
+            view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
+                                        format_func=view_labels.__getitem__, default="map",
+                                        label_visibility="collapsed") or "map"
+        with c2:
+            method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
+                                  format_func=class_labels.__getitem__,
+                                  label_visibility="collapsed")
+    else:
+        view = st.session_state.get(f"{key}_view") or "map"
+        method = st.session_state.get(f"{key}_classes") or map_classes.METHODS[0]
+        meta = None
     language = lang()
     common = {"level": level, "value_label": value_label, "fmt": fmt, "parent_code": parent_code,
               "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
@@ -465,4 +473,11 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     result = st_folium(m, key=key, height=height, use_container_width=True,
                        feature_group_to_add=group,
                        returned_objects=["last_active_drawing", "last_object_clicked_count"])
+    if meta is not None and current_scope().may_export:
+        from components.export import render_chart_exports
+
+        # The Leaflet map leaves as its plotly twin (PNG/SVG with the Thai font, offline HTML),
+        # built only when a button is pressed.
+        render_chart_exports(
+            lambda: build_static_map(values, title=meta.title, **common), meta, f"{key}_map")
     return _clicked(result, key, pl.digest)

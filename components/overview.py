@@ -37,6 +37,11 @@ _PRESENT_CSS = """
 [data-testid="stHeader"], [data-testid="stToolbar"], header { display: none !important; }
 [data-testid="stMetricValue"] { font-size: 2.9rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
+[data-testid="stMain"] h2 { font-size: 2.6rem !important; }
+/* Controls a meeting-room screen has no use for: exports, table toolbars, chart mode bars. */
+[data-testid="stPopover"], [data-testid="stElementToolbar"], .modebar-container {
+  display: none !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }
 </style>
 """
@@ -137,7 +142,7 @@ def render_goal_strip(focus: str, year: int) -> None:
 
 @guarded
 def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area: str,
-                     year: int, district_goals: int = 0) -> None:
+                     year: int, district_goals: int = 0, present: bool = False) -> None:
     title = t("ov_map_title", level=t(level).lower())
     st.markdown(f"**{html.escape(title)}**")
     values = movers[["area_code", "index"]].rename(columns={"area_code": "code",
@@ -146,7 +151,8 @@ def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area:
         values, level=level, key=f"ov_map_{level}", value_label=t("ov_sdg_index"),
         fmt=lambda v: fmt_num(v), parent_code=parent if level == "district" else None,
         selected=area if area and not area.startswith("R:") else None,
-        meta=ExportMeta(title, area_title(parent or ""), year, SOURCE), height=470)
+        meta=ExportMeta(title, area_title(parent or ""), year, SOURCE), height=470,
+        controls=not present)
     if clicked and clicked != area:
         state.set_area(clicked)
     if level == "district":
@@ -250,7 +256,7 @@ def render_overview_page() -> None:
         district_goals = int(goals.expected.max()) if not goals.empty else 0
     left, right = st.columns([5, 4])
     with left:
-        render_index_map(movers, level, parent, area, year, district_goals)
+        render_index_map(movers, level, parent, area, year, district_goals, bool(present))
     with right:
         render_best_worst(movers, level, parent, year)
         render_movers(movers, area, year)

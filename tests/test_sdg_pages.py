@@ -122,9 +122,25 @@ def test_overview_presentation_mode_from_url(app_env):
     assert_clean(at)
     assert at.query_params["present"] == "1"
     assert any('[data-testid="stSidebar"]' in md.value for md in at.markdown)
+    # The meeting-room screen has no map view or class pickers.
+    assert not [w for w in at.selectbox if str(w.key).startswith("ov_map")]
+    assert not [w for w in at.get("segmented_control") if str(w.key).startswith("ov_map")]
     plain = open_page("overview", lang="en")
     assert "present" not in plain.query_params
     assert not any('[data-testid="stSidebar"]' in md.value for md in plain.markdown)
+    assert [w for w in plain.selectbox if str(w.key).startswith("ov_map")]
+
+
+def test_leaflet_maps_export_for_analysts_only(app_env):
+    """The default (Leaflet) map view offers its PNG/SVG/HTML export to analysts."""
+    def labels(at):
+        return [b.label for b in at.get("download_button")]
+
+    analyst = open_page("overview", lang="en", role="analyst")
+    assert_clean(analyst)
+    assert labels(analyst).count("PNG") >= 2  # the map and the movers chart
+    executive = open_page("overview", lang="en")
+    assert "PNG" not in labels(executive)
 
 
 def test_provincial_user_overview_is_their_province(app_env, monkeypatch):
