@@ -37,6 +37,8 @@ from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_month, fmt_pct
 _METRICS = ("unresolved", "cases", "amount", "settled_pct")
 _STAGE_COLOURS = {"registered": "#9ECAE1", "mediation": "#4292C6", "settled": "#08519C"}
 SOURCE = "Damrongdhama centres"
+# Import kinds behind these figures: the exports\' "data as of" date follows them.
+KINDS = ("debt_cases",)
 
 
 def _style(fig: go.Figure, height: int = 340) -> go.Figure:
@@ -47,7 +49,7 @@ def _style(fig: go.Figure, height: int = 340) -> go.Figure:
 
 
 def _meta(key: str, area: str) -> ExportMeta:
-    return ExportMeta(t(key), area_title(area), None, SOURCE)
+    return ExportMeta(t(key), area_title(area), None, SOURCE, KINDS)
 
 
 @guarded

@@ -35,6 +35,8 @@ def meta_lines(meta: Any, as_of: str | None = None, lang: str = "th") -> list[st
     if getattr(meta, "year", None):
         year = int(meta.year) + 543 if th else int(meta.year)
         lines.append(f"{'ปี พ.ศ.' if th else 'Year'}: {year}")
+    if getattr(meta, "period", ""):
+        lines.append(f"{'ช่วงเวลา' if th else 'Period'}: {meta.period}")
     if getattr(meta, "source", ""):
         lines.append(f"{'ที่มา' if th else 'Source'}: {meta.source}")
     if as_of:
@@ -218,12 +220,12 @@ def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], b
     return run
 
 
-def _as_of() -> str | None:
+def _as_of(meta: Any) -> str | None:
     from components.datasource import fetch
     from data.importer.commit import load_data_as_of
 
     try:
-        return fetch(load_data_as_of)
+        return fetch(load_data_as_of, tuple(getattr(meta, "kinds", ()) or ()))
     except Exception:  # noqa: BLE001 - the stamp is optional
         return None
 
@@ -235,7 +237,7 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
     from components.i18n import lang, t
 
     frame = df.rename(columns=labels or {})
-    as_of, lg, stem = _as_of(), lang(), file_stem(meta)
+    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.download_button(
             "CSV", data=recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
@@ -255,7 +257,7 @@ def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
     from components.i18n import lang, t
 
     build = fig if callable(fig) else (lambda: fig)
-    as_of, lg, stem = _as_of(), lang(), file_stem(meta)
+    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.caption(t("export_chart_hint"))
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):

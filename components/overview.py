@@ -30,6 +30,8 @@ from domain import sdg as scoring
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
 
 SOURCE = "SDG Index (War Room)"
+# Import kinds behind these figures: the exports\' "data as of" date follows them.
+KINDS = ("indicator_catalogue", "indicators")
 
 _PRESENT_CSS = """
 <style>
@@ -151,7 +153,7 @@ def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area:
         values, level=level, key=f"ov_map_{level}", value_label=t("ov_sdg_index"),
         fmt=lambda v: fmt_num(v), parent_code=parent if level == "district" else None,
         selected=area if area and not area.startswith("R:") else None,
-        meta=ExportMeta(title, area_title(parent or ""), year, SOURCE), height=470,
+        meta=ExportMeta(title, area_title(parent or ""), year, SOURCE, KINDS), height=470,
         controls=not present)
     if clicked and clicked != area:
         state.set_area(clicked)
@@ -177,7 +179,7 @@ def render_best_worst(movers: pd.DataFrame, level: str, parent: str | None, year
         with col:
             st.markdown(f"**{html.escape(t(key))}**")
             render_table(_ranked(movers, best), height=213, key=f"ov_{key}",
-                         meta=ExportMeta(t(key), area_title(parent or ""), year, SOURCE),
+                         meta=ExportMeta(t(key), area_title(parent or ""), year, SOURCE, KINDS),
                          column_config=config)
 
 
@@ -209,7 +211,7 @@ def render_movers(movers: pd.DataFrame, area: str, year: int) -> None:
         return
     names = area_names(movers.area_code)
     render_chart(build_movers_figure(movers, names), key="ov_movers",
-                 meta=ExportMeta(t("ov_movers_title"), area_title(area), year, SOURCE))
+                 meta=ExportMeta(t("ov_movers_title"), area_title(area), year, SOURCE, KINDS))
 
 
 def render_overview_page() -> None:

@@ -64,6 +64,16 @@ except ImportError:  # pragma: no cover - depends on which features are merged
     sdg_data = None
 
 SOURCE = "One Data: partner activities"
+# Import kinds behind these figures: the exports\' "data as of" date follows them.
+KINDS = ("partners", "activities")
+
+
+def _meta(title_key: str, f: ActivityFilter, year: int | None = None) -> ExportMeta:
+    """What an export of this page says about itself, with the period the filters chose."""
+    period = ""
+    if f.start or f.end:
+        period = f"{fmt_date(f.start, lang())} – {fmt_date(f.end, lang())}"
+    return ExportMeta(t(title_key), area_title(f.area), year, SOURCE, KINDS, period)
 VIEWS = ("overview", "network", "gaps", "activities")
 MAP_METRICS = ("activities", "beneficiaries_per_1k")
 PAGE_SIZES = (25, 50, 100)
@@ -242,7 +252,7 @@ def render_time_chart(f: ActivityFilter) -> None:
                   "nticks": 14},
         "yaxis": {"title": {"text": t("partners_activities_started")}}})
     render_chart(fig, key="pa_time",
-                 meta=ExportMeta(t("partners_time_title"), area_title(f.area), None, SOURCE))
+                 meta=_meta("partners_time_title", f))
     st.caption(t("partners_time_caption"))
 
 
@@ -272,7 +282,7 @@ def render_coverage(f: ActivityFilter) -> None:
         {"xaxis": {"title": {"text": t("partners_goal")}, "type": "category"},
          "yaxis": {"autorange": "reversed"}})
     render_chart(fig, key="pa_coverage",
-                 meta=ExportMeta(t("partners_coverage_title"), area_title(f.area), None, SOURCE))
+                 meta=_meta("partners_coverage_title", f))
     st.caption(t("partners_coverage_caption"))
 
 
@@ -308,7 +318,7 @@ def render_activity_map(f: ActivityFilter, year: int | None) -> None:
     clicked = render_area_map(
         values, level=_LEVEL[length], key="pa_map_view", value_label=labels[metric], fmt=fmt,
         parent_code=f.area or None, selected=None,
-        meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE))
+        meta=_meta("partners_map_title", f, year))
     if clicked and clicked != f.area:
         state.set_area(clicked)
     wide = fetch(activities_by_child, f)
@@ -321,7 +331,7 @@ def render_activity_map(f: ActivityFilter, year: int | None) -> None:
     table = values.assign(area=_names(values.code)).sort_values("value", ascending=False)
     with st.expander(t("partners_map_table")):
         render_table(table[["area", "value"]], height=240, key="pa_map_table",
-                     meta=ExportMeta(t("partners_map_title"), area_title(f.area), year, SOURCE),
+                     meta=_meta("partners_map_title", f, year),
                      column_config={"area": t("partners_col_area"),
                                     "value": st.column_config.NumberColumn(
                                         labels[metric], format="localized")})
@@ -342,7 +352,7 @@ def render_top_partners(f: ActivityFilter) -> None:
         "beneficiaries": df.beneficiaries, "budget": df.budget,
     })
     render_table(table, key="pa_top", height=420,
-                 meta=ExportMeta(t("partners_top_title"), area_title(f.area), None, SOURCE),
+                 meta=_meta("partners_top_title", f),
                  column_config={
                      "partner": t("partners_col_partner"), "sector": t("partners_sector"),
                      "home": t("partners_col_home"),
@@ -422,7 +432,7 @@ def render_network(f: ActivityFilter) -> None:
     flows = sankey_links(links, int(top_n))
     fig = build_network_figure(links, flows, int(top_n))
     render_chart(fig, key="pa_network",
-                 meta=ExportMeta(t("partners_network_title"), area_title(f.area), None, SOURCE))
+                 meta=_meta("partners_network_title", f))
     st.caption(t("partners_network_caption", partners=fmt_int(links.partner_id.nunique())))
 
 
@@ -524,7 +534,7 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
         "quadrant": ranked.quadrant.map(quadrants), "activities": ranked.activities,
     })
     render_table(table, key="pa_gap_table", height=420,
-                 meta=ExportMeta(t("partners_gap_title"), area_title(f.area), year, SOURCE),
+                 meta=_meta("partners_gap_title", f, year),
                  column_config={
                      "rank": st.column_config.NumberColumn(t("partners_col_rank")),
                      "area": t("partners_col_area"),
@@ -566,7 +576,7 @@ def render_candidates(f: ActivityFilter, ranked: pd.DataFrame) -> None:
         "in_area": df.in_area, "areas": df.areas,
     })
     render_table(table, key="pa_send_table",
-                 meta=ExportMeta(t("partners_send_title"), names[code], None, SOURCE),
+                 meta=ExportMeta(t("partners_send_title"), names[code], None, SOURCE, KINDS),
                  column_config={
                      "partner": t("partners_col_partner"), "sector": t("partners_sector"),
                      "home": t("partners_col_home"),
@@ -608,7 +618,7 @@ def render_gap_chart(f: ActivityFilter, ranked: pd.DataFrame, need_key: str,
         "yaxis": {"title": {"text": t("partners_col_activity_pct")}, "range": [-2, 104]}},
         460)
     render_chart(fig, key="pa_gap_chart",
-                 meta=ExportMeta(t("partners_gap_title"), area_title(f.area), None, SOURCE))
+                 meta=_meta("partners_gap_title", f))
 
 
 # ---------------------------------------------------------------- activity detail
@@ -646,7 +656,7 @@ def render_activity_table(f: ActivityFilter) -> None:
         "beneficiaries": df.beneficiaries, "budget": df.budget,
     })
     render_table(table, key="pa_detail", height=min(38 * len(table) + 40, 720),
-                 meta=ExportMeta(t("partners_detail_title"), area_title(f.area), None, SOURCE),
+                 meta=_meta("partners_detail_title", f),
                  column_config={
                      "started": t("partners_col_started"), "status": t("partners_status"),
                      "partner": t("partners_col_partner"), "sector": t("partners_sector"),

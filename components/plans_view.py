@@ -41,6 +41,8 @@ _FLAG_COLOURS = {"late": "#B2182B", "stalled": "#E08214", "behind": "#FDB863",
                  "suspended": "#7F7F7F", "on_track": "#1B7837", "not_started": "#B8B8B8",
                  "completed": "#2166AC"}
 SOURCE = "One Plan"
+# Import kinds behind these figures: the exports\' "data as of" date follows them.
+KINDS = ("plan_projects",)
 
 
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
@@ -131,7 +133,7 @@ def render_plan_map(area: str, fy: int, frame: pd.DataFrame) -> None:
         values, level=_MAP_LEVEL[length], key="plans_map",
         value_label=t(f"plans_metric_{metric}"), fmt=fmt,
         parent_code=area or None, higher_is_better=good_high,
-        meta=ExportMeta(t("plans_map_title"), area_title(area), fy, SOURCE))
+        meta=ExportMeta(t("plans_map_title"), area_title(area), fy, SOURCE, KINDS))
     if clicked and clicked != area:
         state.set_area(clicked)
 
@@ -159,7 +161,7 @@ def render_budget_need(area: str, fy: int, frame: pd.DataFrame) -> None:
     fig.update_yaxes(title=None)
     height = min(900, max(320, 22 * len(data) + 80))
     render_chart(_style(fig, height), key="plans_budget_need",
-                 meta=ExportMeta(t("plans_budget_need_title"), area_title(area), fy, SOURCE))
+                 meta=ExportMeta(t("plans_budget_need_title"), area_title(area), fy, SOURCE, KINDS))
     st.caption(t("plans_budget_need_caption", year=fmt_year(need_year, lang())))
 
 
@@ -179,7 +181,7 @@ def render_goals_chart(area: str, fy: int) -> None:
                        f"{t('plans_kpi_projects')}: %{{customdata[1]}}<extra></extra>")))
     fig.update_yaxes(title=t("plans_budget_mb"))
     render_chart(_style(fig), key="plans_goals",
-                 meta=ExportMeta(t("plans_by_goal_title"), area_title(area), fy, SOURCE))
+                 meta=ExportMeta(t("plans_by_goal_title"), area_title(area), fy, SOURCE, KINDS))
     st.caption(t("plans_by_goal_caption"))
 
 
@@ -193,7 +195,7 @@ def render_flags_chart(area: str, fy: int, projects: pd.DataFrame) -> None:
         hovertemplate="%{y}: %{x}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     render_chart(_style(fig), key="plans_flags",
-                 meta=ExportMeta(t("plans_flags_title"), area_title(area), fy, SOURCE))
+                 meta=ExportMeta(t("plans_flags_title"), area_title(area), fy, SOURCE, KINDS))
 
 
 @guarded
@@ -222,7 +224,7 @@ def render_project_table(area: str, fy: int, projects: pd.DataFrame) -> None:
         "beneficiaries": view.beneficiaries,
     })
     render_table(table, key="plans_table", height=420,
-                 meta=ExportMeta(t("plans_table_title"), area_title(area), fy, SOURCE),
+                 meta=ExportMeta(t("plans_table_title"), area_title(area), fy, SOURCE, KINDS),
                  column_config={
                      "flag": t("plans_flag_filter"), "project": t("plans_col_project"),
                      "area": t("plans_col_area"), "agency": t("plans_agency"),

@@ -38,6 +38,8 @@ from domain import poverty as pv
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
 
 SOURCE = "จปฐ. / TPMap"
+# Import kinds behind these figures: the exports\' "data as of" date follows them.
+KINDS = ("households",)
 DIMENSION_COLOURS = {"health": "#1B9E77", "living": "#D95F02", "education": "#7570B3",
                      "income": "#E7298A", "access": "#66A61E"}
 STATUS_COLOURS = {"identified": "#FDB863", "in_progress": "#4393C3", "resolved": "#1B7837"}
@@ -132,7 +134,7 @@ def _style(fig: go.Figure, height: int = 340) -> go.Figure:
 
 
 def _meta(key: str, area: str, year: int | None) -> ExportMeta:
-    return ExportMeta(t(key), area_title(area), year, SOURCE)
+    return ExportMeta(t(key), area_title(area), year, SOURCE, KINDS)
 
 
 # -- breadcrumb ----------------------------------------------------------------------------

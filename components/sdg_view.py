@@ -29,6 +29,8 @@ from data.sdg import (
 from domain import sdg as scoring
 from domain.formatting import fmt_num, fmt_signed, fmt_year, to_be
 
+KINDS = ("indicator_catalogue", "indicators")  # what the exports' data date follows
+
 GOALS = tuple(range(1, 18))
 
 
@@ -137,7 +139,7 @@ def render_indicator_map(spec: pd.Series, ranking: pd.DataFrame, level: str, are
         value_label=f"{spec[name_col()]} ({unit_label(spec.unit)})",
         fmt=lambda v: fmt_num(v, d), parent_code=parent if parent and parent[:2] != "R:" else None,
         selected=selected, higher_is_better=bool(spec.direction > 0),
-        meta=ExportMeta(spec[name_col()], area_title(parent or ""), year, spec.source),
+        meta=ExportMeta(spec[name_col()], area_title(parent or ""), year, spec.source, KINDS),
         height=560)
     if clicked and clicked != area:
         state.set_area(clicked)
@@ -160,7 +162,7 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
     render_table(
         view, height=min(560, 35 * (len(view) + 1) + 3), key=f"sdg_rank_{level}",
         meta=ExportMeta(f"{spec[name_col()]}: {t('sdg_ranking_title', level=t(level).lower())}",
-                        area_title(_table_parent(area, level) or ""), year, spec.source),
+                        area_title(_table_parent(area, level) or ""), year, spec.source, KINDS),
         column_config={
             "rank": st.column_config.NumberColumn(t("sdg_rank"), format="%d", width="small"),
             "area": st.column_config.TextColumn(t(level), width="medium"),
@@ -218,7 +220,7 @@ def render_trend(spec: pd.Series, area: str, year: int) -> None:
         st.caption(t("sdg_no_series", area=label))
     fig = build_trend_figure(series, spec, code, label)
     render_chart(fig, key="sdg_trend",
-                 meta=ExportMeta(spec[name_col()], label, year, spec.source))
+                 meta=ExportMeta(spec[name_col()], label, year, spec.source, KINDS))
 
 
 def _comparison_options(area: str, level: str) -> dict[str, str]:
@@ -270,7 +272,7 @@ def render_comparison(area: str, level: str, year: int) -> None:
     fig = build_comparison_figure(scores, a, b, options)
     render_chart(fig, key="sdg_compare",
                  meta=ExportMeta(t("sdg_compare_title"),
-                                 f"{options[a]} / {options[b]}", year, "SDG"))
+                                 f"{options[a]} / {options[b]}", year, "SDG", KINDS))
     if any(len(c) == 4 for c in (a, b)):
         st.caption(t("sdg_district_goals_note"))
 

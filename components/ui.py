@@ -26,6 +26,9 @@ class ExportMeta:
     area: str = ""
     year: int | None = None
     source: str = ""
+    # Import kinds the figures come from: the "data as of" stamp is their latest import.
+    kinds: tuple[str, ...] = ()
+    period: str = ""  # a date range the figures cover, where it is not one year
 
 
 @dataclass(frozen=True)

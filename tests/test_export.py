@@ -32,6 +32,11 @@ def test_meta_lines_show_be_years_in_thai_and_ce_in_english():
         "สัดส่วนคนจน รายจังหวัด", "พื้นที่: ภาคตะวันออกเฉียงเหนือ", "ปี พ.ศ.: 2566",
         "ที่มา: สำนักงานสถิติแห่งชาติ", "ข้อมูล ณ: 2026-11-25"]
     assert meta_lines(META, None, "en")[2] == "Year: 2023"
+    period = ExportMeta("Activities", "Pattani", None, "One Data", ("activities",),
+                        "1 Jan 2024 – 31 Dec 2024")
+    assert meta_lines(period, "2026-11-25", "en") == [
+        "Activities", "Area: Pattani", "Period: 1 Jan 2024 – 31 Dec 2024", "Source: One Data",
+        "Data as of: 2026-11-25"]
 
 
 def test_csv_has_bom_metadata_and_round_trips_thai():

@@ -4,6 +4,7 @@ misspelt names, duplicates, broken files), atomic commits, idempotence and undo.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import io
 
@@ -533,3 +534,15 @@ def test_templates_import_back(db, lang, fmt):
         p = preview_import(db, STEWARD, data, f"template.{fmt}", kind)
         assert p.rows_read == 1, kind
         assert not p.notes["ignored_columns"], (kind, p.notes["ignored_columns"])
+
+
+def test_data_date_of_an_export_follows_its_own_dataset(db):
+    """An export's "data as of" is the latest import of its kinds, else the initial load."""
+    from data.importer.commit import load_data_as_of
+
+    built = load_data_as_of(db, STEWARD, ("households",))
+    assert built is not None and dt.date.fromisoformat(built) <= dt.date.today()
+    text = "indicator,province,year,value\ng1_income_poverty,Khon Kaen,2563,5\n"
+    commit_import(db, STEWARD, preview_import(db, STEWARD, text.encode(), "d.csv", "indicators"))
+    assert load_data_as_of(db, STEWARD, ("indicators",)) == dt.date.today().isoformat()
+    assert load_data_as_of(db, STEWARD, ("households",)) == built

@@ -299,8 +299,15 @@ def load_rejections(store: Store, scope: AccessScope, batch_id: int) -> pd.DataF
     return pd.DataFrame(records, columns=None if records else ["row", "reason"])
 
 
-def load_data_as_of(store: Store, scope: AccessScope) -> str | None:
-    """Date of the latest committed import (the 'data as of' stamp on exports)."""
+def load_data_as_of(store: Store, scope: AccessScope,
+                    kinds: tuple[str, ...] = ()) -> str | None:
+    """The 'data as of' stamp of an export: the date of the latest committed import of the
+    kinds it draws on (any kind when none is named), else the date the store was built (its
+    initial load)."""
     del scope  # a date, not data
-    value = store.scalar("SELECT MAX(imported_at) FROM import_batches WHERE status = 'committed'")
+    sql = "SELECT MAX(imported_at) FROM import_batches WHERE status = 'committed'"
+    value = store.scalar(sql + " AND kind = ANY(?)", [list(kinds)]) if kinds else \
+        store.scalar(sql)
+    if value is None:
+        value = store.scalar("SELECT MIN(applied_at) FROM schema_migrations")
     return str(value)[:10] if value is not None else None
