@@ -77,7 +77,7 @@ WIDE_TIS620 = (
     "ที่มา: สำนักงานสถิติแห่งชาติ\n"
     "\n"
     "ตัวชี้วัด,จังหวัด,พ.ศ. 2561,พ.ศ. 2562,พ.ศ. 2563\n"
-    "g1_income_poverty,จ.ขอนแก่น,\"๑๒.๕\",\"1,1.0\",10.2\n"
+    "g1_income_poverty,จ.ขอนแก่น,\"๑๒.๕\",\"๑๑.๐\",10.2\n"
     "g1_income_poverty,Bungkan,20,19,\n"
     "g1_income_poverty,Phangnga,5,4,3\n"
     "g1_income_poverty,รวมภาคตะวันออกเฉียงเหนือ,15,14,13\n"
@@ -204,8 +204,9 @@ def test_xlsx_title_rows_and_two_row_thai_header(db):
     assert p.notes["format"] == "xlsx" and p.notes["header_row"] == 3
     assert p.notes["header_rows"] == 2
     got = sorted(p.accepted[["area_code", "year", "value"]].values.tolist())
-    assert got == [["10", 2021, 1.5], ["10", 2022, 1.25], ["82", 2021, 3.0], ["82", 2022, 25.0]]
-    assert _reasons(p) == ["aggregate", "aggregate"]
+    assert got == [["10", 2021, 1.5], ["10", 2022, 1.25], ["82", 2021, 3.0]]
+    # "2,5" may be a decimal comma or a typo: refused, not read as 25.
+    assert _reasons(p) == ["aggregate", "aggregate", "number"]
 
 
 def test_multiline_header_cells_and_thai_choices(db):
@@ -546,3 +547,19 @@ def test_data_date_of_an_export_follows_its_own_dataset(db):
     commit_import(db, STEWARD, preview_import(db, STEWARD, text.encode(), "d.csv", "indicators"))
     assert load_data_as_of(db, STEWARD, ("indicators",)) == dt.date.today().isoformat()
     assert load_data_as_of(db, STEWARD, ("households",)) == built
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1,234.5", 1234.5), ("12,345,678", 12345678.0), ("๑,๒๓๔", 1234.0), ("(1,000)", -1000.0),
+    ("฿ 5", 5.0), ("12 %", 12.0), ("-1,500", -1500.0), ("2,5", None), ("1,1.0", None),
+    ("1,2345", None), (",5", None), ("12,34,567", None), ("-", None),
+])
+def test_thousands_separators_only_between_groups_of_three(text, value):
+    from data.importer.parsing import parse_number
+
+    values, bad = parse_number(pd.Series([text], dtype=object))
+    if value is None:
+        assert bad.iloc[0] or text == "-"
+        assert pd.isna(values.iloc[0])
+    else:
+        assert not bad.iloc[0] and values.iloc[0] == value

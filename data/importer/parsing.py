@@ -59,10 +59,16 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     s = clean_text(s)
     missing = is_missing(s)
-    t = s.str.replace(r"[,\s฿%]|บาท", "", regex=True)
+    t = s.str.replace(r"[\s฿%]|บาท", "", regex=True)
     neg = t.str.fullmatch(r"\(.*\)")
     t = t.str.strip("()")
-    values = pd.to_numeric(t.where(~missing, None), errors="coerce").astype("float64")
+    # A comma is a thousands separator only between groups of three digits: "2,5" (a decimal
+    # comma?) or "1,1.0" is refused rather than read as 25 or 11.
+    commas = t.str.contains(",", regex=False).fillna(False)
+    grouped = t.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?").fillna(False)
+    t = t.where(~commas | ~grouped, t.str.replace(",", "", regex=False))
+    values = pd.to_numeric(t.where(~missing & ~(commas & ~grouped), None),
+                           errors="coerce").astype("float64")
     values = values.where(~neg.fillna(False), -values)
     bad = values.isna() & ~missing
     return values, bad
