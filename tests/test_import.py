@@ -474,9 +474,22 @@ def test_debt_cases(db):
     p = preview_import(db, STEWARD, text.encode(), "debt.csv", "debt_cases")
     assert _reasons(p) == ["invalid", "range"]
     commit_import(db, STEWARD, p)
-    assert db.rows("SELECT area_code, registered_on::VARCHAR, debt_amount, creditor_type, stage "
-                   "FROM debt_cases") == [("4001", "2024-01-05", 50000.0, "online_app",
-                                           "mediation")]
+    assert db.rows("SELECT area_code, CAST(registered_on AS VARCHAR), debt_amount, "
+                   "creditor_type, stage FROM debt_cases") == [
+        ("4001", "2024-01-05", 50000.0, "online_app", "mediation")]
+
+
+@pytest.mark.parametrize("policy", ["reject", "replace", "keep"])
+def test_two_cases_alike_but_for_their_case_number_both_import(db, policy):
+    """Same centre, same day, same creditor and amount: the case numbers keep them apart."""
+    text = ("เลขที่เรื่อง,วันที่ลงทะเบียน,จังหวัด,มูลหนี้ (บาท),ประเภทเจ้าหนี้,ขั้นตอน\n"
+            "40-2567-000001,2024-02-01,ขอนแก่น,20000,moneylender,registered\n"
+            "40-2567-000002,2024-02-01,ขอนแก่น,20000,moneylender,registered\n")
+    p = preview_import(db, STEWARD, text.encode(), "two.csv", "debt_cases", policy)
+    assert len(p.accepted) == 2 and p.rejected.empty
+    commit_import(db, STEWARD, p)
+    assert sorted(r[0] for r in db.rows("SELECT case_no FROM debt_cases")) == [
+        "40-2567-000001", "40-2567-000002"]
 
 
 def test_cli_dry_run_and_import(tmp_path, monkeypatch, capsys):

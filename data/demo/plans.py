@@ -186,6 +186,8 @@ def _debt_cases(ctx: DemoContext) -> pd.DataFrame:
                 "creditor_type": creditor_codes[int(rng.choice(len(creditor_p), p=creditor_p))],
                 "stage": stage, "mediation_on": mediation_on, "outcome_on": outcome_on,
                 "amount_reduced": reduced, "amount_refinanced": refinanced, "house_code": house,
+                # The centre's register: province, Buddhist-Era year, running number.
+                "case_no": f"{p.code}-{registered.year + 543}-{cid:06d}",
             })
             cid += 1
     return pd.DataFrame(rows)

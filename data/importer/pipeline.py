@@ -452,7 +452,7 @@ def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
         "creditor_type": v["creditor_type"], "stage": v["stage"],
         "mediation_on": v["mediation_on"], "outcome_on": v["outcome_on"],
         "amount_reduced": v["amount_reduced"], "amount_refinanced": v["amount_refinanced"],
-        "house_code": v["house_code"]})
+        "house_code": v["house_code"], "case_no": v["case_no"]})
 
 
 _BUILDERS = {

@@ -279,8 +279,14 @@ SPECS: dict[str, ImportSpec] = {
             Field("amount_refinanced", "float", "หนี้ที่ปรับเข้าระบบ (บาท)",
                   "Amount refinanced (baht)", default=0.0, example="0"),
             Field("house_code", "text", "รหัสบ้าน", "House code", example=""),
+            Field("case_no", "text", "เลขที่เรื่อง", "Case number", aliases=(
+                "เลขทะเบียน", "เลขที่รับเรื่อง", "case no", "case_number"),
+                example="40-2567-000123"),
         ),
-        key=("area_code", "registered_on", "creditor_type", "debt_amount", "house_code"),
+        # With the centre's case number two same-day cases of one amount stay apart; without
+        # it, such rows cannot be told apart and the duplicate policy decides.
+        key=("area_code", "registered_on", "creditor_type", "debt_amount", "house_code",
+             "case_no"),
         area_levels=("province", "district", "subdistrict"), id_column="case_id",
         date_year_column="registered_on"),
 }
