@@ -94,9 +94,9 @@ def render_plan_kpis(projects: pd.DataFrame) -> None:
     ])
 
 
-def _child_frame(area: str, fy: int, projects: pd.DataFrame) -> pd.DataFrame:
+def _child_frame(area: str, fy: int, projects: pd.DataFrame, agency: str) -> pd.DataFrame:
     """Per child unit: progress, budget, attention share and budget per target-poor person."""
-    by_child = fetch(plan_budget_by_child, area, fy)
+    by_child = fetch(plan_budget_by_child, area, fy, agency)
     by_child = by_child[~by_child.wide]
     length = child_code_length(area)
     flagged = projects[projects.area_code.str.len() >= length].assign(
@@ -166,9 +166,9 @@ def render_budget_need(area: str, fy: int, frame: pd.DataFrame) -> None:
 
 
 @guarded
-def render_goals_chart(area: str, fy: int) -> None:
+def render_goals_chart(area: str, fy: int, agency: str = "") -> None:
     st.markdown(f"#### {t('plans_by_goal_title')}")
-    goals = fetch(plan_budget_by_goal, area, fy)
+    goals = fetch(plan_budget_by_goal, area, fy, agency)
     if goals.empty:
         st.info(t("no_data"))
         return
@@ -269,8 +269,9 @@ def render_plans_page() -> None:
         st.info(t("no_data"))
         return
     render_plan_kpis(projects)
-    frame = _child_frame(area, fy, projects)
-    wide = fetch(plan_budget_by_child, area, fy)
+    agency = st.session_state.agency
+    frame = _child_frame(area, fy, projects, agency)
+    wide = fetch(plan_budget_by_child, area, fy, agency)
     left, right = st.columns([3, 2])
     with left:
         render_plan_map(area, fy, frame)
@@ -281,7 +282,7 @@ def render_plans_page() -> None:
         render_budget_need(area, fy, frame)
     left, right = st.columns(2)
     with left:
-        render_goals_chart(area, fy)
+        render_goals_chart(area, fy, agency)
     with right:
         render_flags_chart(area, fy, projects)
     render_project_table(area, fy, projects)

@@ -26,9 +26,13 @@ def load_fiscal_years(store: Store, scope: AccessScope) -> list[int]:
 
 
 def load_plan_as_of(store: Store, scope: AccessScope) -> Any:
-    """The date of the newest progress report: the plan data is "as of" this day."""
-    where, params = scope.sql_filter("province_code")
-    return store.scalar(f"SELECT MAX(last_update) FROM plan_projects WHERE {where}", params)
+    """The date of the newest progress report anywhere: the plan data is "as of" this day.
+
+    One date for every user (a date, not data): a project's flags must not change with who
+    looks at it.
+    """
+    del scope
+    return store.scalar("SELECT MAX(last_update) FROM plan_projects")
 
 
 def load_plan_projects(store: Store, scope: AccessScope, area_code: str,
@@ -51,8 +55,12 @@ def load_plan_projects(store: Store, scope: AccessScope, area_code: str,
     )
 
 
+def _agency_condition(agency: str, column: str = "agency") -> tuple[str, list[Any]]:
+    return (f"{column} = ?", [agency]) if agency else ("TRUE", [])
+
+
 def plan_budget_by_child(store: Store, scope: AccessScope, area_code: str,
-                         fiscal_year: int) -> pd.DataFrame:
+                         fiscal_year: int, agency: str = "") -> pd.DataFrame:
     """Projects, budget and mean progress per child unit of ``area_code``.
 
     A project belongs to a child only if it is planned at that level or below: a province-wide
@@ -62,27 +70,30 @@ def plan_budget_by_child(store: Store, scope: AccessScope, area_code: str,
     length = child_code_length(area_code)
     where, params = scope.sql_filter("province_code")
     cond, cond_args = area_condition(area_code, "area_code")
+    by, by_args = _agency_condition(agency)
     return store.query(
         "SELECT CASE WHEN length(area_code) >= ? THEN substr(area_code, 1, ?) "
         "ELSE area_code END AS code, length(area_code) < ? AS wide, COUNT(*) AS projects, "
         "SUM(budget_planned) AS budget_planned, SUM(budget_spent) AS budget_spent, "
         "AVG(progress_pct) AS progress_mean, SUM(beneficiaries) AS beneficiaries "
-        f"FROM plan_projects WHERE fiscal_year = ? AND {where} AND {cond} "
+        f"FROM plan_projects WHERE fiscal_year = ? AND {where} AND {cond} AND {by} "
         "GROUP BY 1, 2 ORDER BY 1",
-        [length, length, length, fiscal_year, *params, *cond_args],
+        [length, length, length, fiscal_year, *params, *cond_args, *by_args],
     )
 
 
 def plan_budget_by_goal(store: Store, scope: AccessScope, area_code: str,
-                        fiscal_year: int) -> pd.DataFrame:
+                        fiscal_year: int, agency: str = "") -> pd.DataFrame:
     """Projects and planned budget linked to each SDG goal (a project may serve several goals,
     so goal totals overlap and are not summed)."""
     where, params = scope.sql_filter("p.province_code")
     cond, cond_args = area_condition(area_code, "p.area_code")
+    by, by_args = _agency_condition(agency, "p.agency")
     return store.query(
         "SELECT g.goal, COUNT(DISTINCT p.project_id) AS projects, "
         "SUM(p.budget_planned) AS budget_planned "
         "FROM plan_projects p JOIN plan_project_goals g ON g.project_id = p.project_id "
-        f"WHERE p.fiscal_year = ? AND {where} AND {cond} GROUP BY g.goal ORDER BY g.goal",
-        [fiscal_year, *params, *cond_args],
+        f"WHERE p.fiscal_year = ? AND {where} AND {cond} AND {by} "
+        "GROUP BY g.goal ORDER BY g.goal",
+        [fiscal_year, *params, *cond_args, *by_args],
     )

@@ -441,18 +441,21 @@ def test_partners_then_activities_with_goals_and_undo_order(db):
 
 def test_plan_projects_replace_keeps_ids_and_undo_restores(db):
     head = ("จังหวัด,ปีงบประมาณ,ชื่อโครงการ,หน่วยงานรับผิดชอบ,งบประมาณที่ได้รับ (บาท),"
-            "วันเริ่ม,วันสิ้นสุด,สถานะ,ความก้าวหน้า (%),เป้าหมาย SDG\n")
+            "วันเริ่ม,วันสิ้นสุด,สถานะ,ความก้าวหน้า (%),เป้าหมาย SDG,วันที่รายงาน\n")
     first = head + ("ขอนแก่น,2568,ซ่อมบ้าน,การเคหะแห่งชาติ,\"1,500,000\",1/10/2567,30/9/2568,"
-                    "กำลังดำเนินการ,40,\"11.1, 1\"\n"
-                    "ขอนแก่น,2568,ถนน,drr,900000,1/10/2567,30/9/2568,ยังไม่เริ่ม,0,9\n"
-                    "ขอนแก่น,2568,ผิด,drr,900000,1/10/2567,30/9/2568,ยังไม่เริ่ม,140,9\n")
+                    "กำลังดำเนินการ,40,\"11.1, 1\",31/1/2568\n"
+                    "ขอนแก่น,2568,ถนน,drr,900000,1/10/2567,30/9/2568,ยังไม่เริ่ม,0,9,31/1/2568\n"
+                    "ขอนแก่น,2568,ผิด,drr,900000,1/10/2567,30/9/2568,ยังไม่เริ่ม,140,9,31/1/2568\n"
+                    "ขอนแก่น,2568,ไม่มีวันรายงาน,drr,900000,1/10/2567,30/9/2568,ยังไม่เริ่ม,0,9,\n")
     p1 = preview_import(db, STEWARD, first.encode(), "plan.csv", "plan_projects")
-    assert _reasons(p1) == ["range"]
+    # Progress without its report date cannot be judged late or stalled: refused.
+    assert _reasons(p1) == ["missing", "range"]
     r1 = commit_import(db, STEWARD, p1)
     ids = dict(db.rows("SELECT name_th, project_id FROM plan_projects"))
     assert db.rows("SELECT goal, target FROM plan_project_goals WHERE project_id = ? "
                    "ORDER BY goal", [ids["ซ่อมบ้าน"]]) == [(1, ""), (11, "11.1")]
-    update = head + ("ขอนแก่น,2568,ซ่อมบ้าน,nha,1500000,1/10/2567,30/9/2568,แล้วเสร็จ,100,11\n")
+    update = head + ("ขอนแก่น,2568,ซ่อมบ้าน,nha,1500000,1/10/2567,30/9/2568,แล้วเสร็จ,100,11,"
+                     "28/2/2568\n")
     p2 = preview_import(db, STEWARD, update.encode(), "plan2.csv", "plan_projects", "replace")
     assert len(p2.replaced) == 1
     r2 = commit_import(db, STEWARD, p2)

@@ -140,6 +140,28 @@ def test_plan_children_add_up_to_parent(any_store, everything):
     assert projects.goals.notna().all()
 
 
+def test_agency_filter_applies_to_every_plan_aggregate(any_store, everything):
+    """The map's child totals and the goal chart follow the agency picked on the page."""
+    fy = max(plans.load_fiscal_years(any_store, everything))
+    projects = plans.load_plan_projects(any_store, everything, "", fy)
+    agency = projects.agency.value_counts().index[0]
+    mine = projects[projects.agency == agency]
+    children = plans.plan_budget_by_child(any_store, everything, "", fy, agency)
+    assert children.projects.sum() == len(mine) < len(projects)
+    assert children.budget_planned.sum() == pytest.approx(mine.budget_planned.sum())
+    goals = plans.plan_budget_by_goal(any_store, everything, "", fy, agency)
+    every = plans.plan_budget_by_goal(any_store, everything, "", fy)
+    assert goals.projects.max() <= len(mine)
+    every = every.set_index("goal").projects
+    assert (goals.set_index("goal").projects <= every.reindex(goals.goal).to_numpy()).all()
+
+
+def test_plan_as_of_is_one_date_for_every_user(any_store, everything):
+    pattani = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    assert plans.load_plan_as_of(any_store, pattani) == plans.load_plan_as_of(any_store,
+                                                                              everything)
+
+
 def test_plan_queries_respect_scope(any_store):
     fy = max(plans.load_fiscal_years(any_store, AccessScope.everything()))
     pattani = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))

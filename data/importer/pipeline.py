@@ -429,7 +429,6 @@ def _build_plan_projects(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataF
     last = v["last_update"]
     if not isinstance(last.dtype, np.dtype) or last.dtype.kind != "M":
         last = pd.to_datetime(last, errors="coerce")
-    last = last.fillna(pd.Timestamp(dt.date.today()))
     return pd.DataFrame({
         "area_code": v.get("area_code"), "province_code": v.get("province_code"),
         "fiscal_year": v["fiscal_year"], "name_th": v["name_th"], "name_en": v["name_en"],

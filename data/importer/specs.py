@@ -252,7 +252,8 @@ SPECS: dict[str, ImportSpec] = {
                 "ร้อยละความก้าวหน้า", "progress"), default=0.0, example="40"),
             Field("beneficiaries", "int", "ผู้ได้รับประโยชน์ (คน)", "Beneficiaries",
                   default=0, example="200"),
-            Field("last_update", "date", "วันที่รายงาน", "Last update", aliases=(
+            # Required: progress without its report date cannot be judged late or stalled.
+            Field("last_update", "date", "วันที่รายงาน", "Last update", required=True, aliases=(
                 "ข้อมูล ณ วันที่", "as of"), example="2568-01-31"),
             Field("goals", "goals", "เป้าหมาย SDG", "SDG goals/targets", aliases=("sdg", "goal"),
                   example="11.1, 1"),
