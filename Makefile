@@ -19,7 +19,8 @@ $(STAMP): requirements.txt
 
 setup: $(STAMP) assets
 
-# Static files the app serves itself (no CDN): the Thai font, Leaflet, plotly topojson.
+# Static files the app serves itself (no CDN): the Thai font and Leaflet (plotly maps are drawn
+# on lon/lat axes, so no topojson is needed).
 assets: $(STAMP)
 	$(PY) -m components.assets
 

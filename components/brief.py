@@ -1,5 +1,4 @@
-"""Province brief: one printable HTML page (A4, prints to PDF from any browser) with the
-province's SDG scores, poverty measures and trend, and partner activity and gaps."""
+"""Province brief: one printable A4 HTML page (SDG map and scores, poverty, partner gaps)."""
 
 from __future__ import annotations
 
@@ -37,6 +36,8 @@ _L = {
     "source": ("ที่มา: ฐานข้อมูล One Data ของ War Room; ข้อมูล ณ {date}",
                "Source: War Room One Data store; data as of {date}"),
     "print": ("พิมพ์หรือบันทึกเป็น PDF", "Print or save as PDF"),
+    "map": ("ดัชนี SDG รายจังหวัด (จังหวัดนี้มีเส้นขอบเข้ม)",
+            "SDG index by province (this province outlined)"),
 }
 _CSS = """
 @page { size: A4; margin: 14mm; }
@@ -53,6 +54,7 @@ td, th { padding: 1mm 2mm;
 .goal { display: inline-block; min-width: 7mm; color: white; text-align: center;
   border-radius: 1mm; padding: 0 1mm; }
 section { break-inside: avoid; } .noprint { margin: 4mm 0; }
+figure { margin: 2mm 0; } figure svg { width: 100%; height: auto; max-height: 110mm; }
 @media print { .noprint { display: none; } }
 """
 
@@ -76,8 +78,11 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
     def L(key: str, **kw: Any) -> str:  # noqa: N802 - a label, read like t()
         return html.escape(_L[key][i].format(**kw))
 
-    name = store.scalar(f"SELECT {'name_th' if lang == 'th' else 'name_en'} FROM areas "
-                        "WHERE code = ?", [province]) or province
+    from data.importer.commit import load_data_as_of
+    from data.queries import load_area
+
+    area = load_area(store, scope, province) or {}
+    name = area.get("name_th" if lang == "th" else "name_en") or province
     shown_year = year + 543 if lang == "th" else year
     goals = {g: (th if lang == "th" else en, colour) for g, th, en, colour in SDG_GOALS}
     parts: list[str] = [
@@ -98,6 +103,9 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
         rank = int(ranked.area_code.tolist().index(province)) + 1
         parts.append(f"<p><b>{L('index')}: {_fmt(float(row['index'].iloc[0]), 1)}</b> · "
                      f"{L('rank', rank=rank, n=len(ranked))}</p>")
+    svg = _index_map_svg(index, province, L("map"), lang)
+    if svg:
+        parts.append(f"<figure>{svg}</figure>")
     if len(scores):
         parts.append(f"<table><tr><th>{L('goal')}</th><th></th><th class='num'>"
                      f"{L('score')}</th><th style='width:35%'></th></tr>")
@@ -136,7 +144,9 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
 
     # Partner activity and gaps.
     parts.append(f"<section><h2>{L('partners')}</h2>")
-    f = partners.ActivityFilter(area=province)
+    # The year of the brief: activities running at any time in it.
+    f = partners.ActivityFilter(area=province, start=dt.date(year, 1, 1),
+                                end=dt.date(year, 12, 31))
     k = partners.partner_kpis(store, scope, f)
     parts.append("<div class='kpis'>" + "".join(
         f"<div class='kpi'>{L(label)}<b>{_fmt(k[key])}</b></div>"
@@ -150,7 +160,31 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
         f"<span class='goal' style='background:{goals[g][1]}'>{g}</span> "
         f"{html.escape(goals[g][0])}" for g in gaps) if gaps else L("none")) + "</p>")
     parts.append("</section>")
-    as_of = store.scalar("SELECT MAX(imported_at) FROM import_batches WHERE status = 'committed'")
-    date = str(as_of)[:10] if as_of is not None else dt.date.today().isoformat()
+    date = load_data_as_of(store, scope) or "–"
     parts.append(f'<p class="sub">{L("source", date=date)}</p></body></html>')
     return "".join(parts).encode("utf-8")
+
+
+def _index_map_svg(index: pd.DataFrame, province: str, title: str, lang: str) -> str | None:
+    """The SDG index of every province with this one outlined, as inline SVG (Thai font)."""
+    from components.export import chart_image
+    from components.maps import build_static_map
+    from components.ui import ExportMeta
+
+    values = index.rename(columns={"area_code": "code", "index": "value"})[["code", "value"]]
+    try:
+        fig = build_static_map(values, level="province", value_label=title.split(" (")[0],
+                               fmt=lambda v: f"{v:.1f}", selected=province, language=lang)
+        if fig is None:
+            return None
+        fig.update_layout(width=560, height=620, title=None)
+        svg = chart_image(fig, ExportMeta(title), "svg", lang=lang).decode("utf-8")
+    except Exception:  # noqa: BLE001 - the brief is still useful without its map
+        import logging
+
+        logging.getLogger("warroom").exception("brief map failed")
+        return None
+    # The SVG document's own header would end the HTML figure early; keep the <svg> element.
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else None
+

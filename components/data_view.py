@@ -1,4 +1,6 @@
-"""Data page rendering: the One Data catalogue, imports (upload, preview, commit), undo,
+"""Data page rendering: catalogue, imports (upload, preview, commit, undo), templates, history.
+
+Data page rendering: the One Data catalogue, imports (upload, preview, commit), undo,
 templates, and the import history with its lineage."""
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def current_scope() -> AccessScope:
     return scope if isinstance(scope, AccessScope) else AccessScope.nothing()
 
 
-@st.cache_data(ttl=5, show_spinner=False)
+@st.cache_data(ttl=5, max_entries=1, show_spinner=False)
 def data_version() -> tuple[Any, ...]:
     """Changes whenever an import is committed or undone, so cached results are refreshed."""
     row = get_store().rows(

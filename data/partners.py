@@ -132,13 +132,13 @@ def households_by_child(store: Store, scope: AccessScope, area_code: str,
     cond, cond_params = area_condition(area_code, "village_code")
     # Summed from the village rollup (data/rollup.py), not from 13 million household rows.
     return store.query(
-        f"SELECT substr(village_code, 1, {int(length)}) AS code, "
+        "SELECT substr(village_code, 1, ?) AS code, "
         "CAST(SUM(households) AS BIGINT) AS households, CAST(SUM(people) AS BIGINT) AS people, "
         "CAST(SUM(target_poor_households) AS BIGINT) AS target_poor_households, "
         "CAST(SUM(target_poor_people) AS BIGINT) AS target_poor_people "
         f"FROM household_rollup WHERE survey_year = ? AND {where} AND {cond} "
         "GROUP BY 1 ORDER BY 1",
-        [year, *params, *cond_params])
+        [length, year, *params, *cond_params])
 
 
 def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,

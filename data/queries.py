@@ -166,13 +166,13 @@ def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
     # Aggregate the village rollup first, then name the (few) children.
     return store.query(
         "SELECT t.code, a.name_th, a.name_en, t.households, t.people, t.target_poor_people "
-        f"FROM (SELECT substr(h.village_code, 1, {int(level)}) AS code, "
+        "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
         "CAST(SUM(h.households) AS BIGINT) AS households, "
         "CAST(SUM(h.people) AS BIGINT) AS people, "
         "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
         f"FROM household_rollup h WHERE h.survey_year = ? AND {where} AND {cond} "
         "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
-        [year, *params, *cond_params],
+        [level, year, *params, *cond_params],
     )
 
 
@@ -187,21 +187,3 @@ def activities_by_sector(store: Store, scope: AccessScope, area_code: str,
         "GROUP BY 1 ORDER BY 2 DESC, 1",
         [year, *params, *cond_params],
     )
-
-
-def dataset_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
-    """Each dataset of the store: rows, areas, years (counts only; no restricted values)."""
-    specs = (
-        ("sdg_values", "area_code", "year"),
-        ("households", "village_code", "survey_year"),
-        ("assistance_cases", "village_code", "survey_year"),
-        ("partner_activities", "area_code", "EXTRACT(year FROM started_on)"),
-    )
-    rows = []
-    for table, area_col, year_col in specs:
-        r = store.rows(
-            f"SELECT COUNT(*), COUNT(DISTINCT {area_col}), MIN({year_col}), MAX({year_col}) "
-            f"FROM {table}")[0]
-        rows.append({"dataset": table, "rows": int(r[0]), "areas": int(r[1]),
-                     "first_year": r[2], "last_year": r[3]})
-    return pd.DataFrame(rows)

@@ -1,0 +1,1 @@
+"""The War Room test suite (unit, AppTest and browser tests)."""

@@ -1,4 +1,6 @@
-"""Exports: the produced files are opened and checked (PNG pixels and Thai glyphs, SVG/HTML
+"""Exports: the produced files are opened and checked, formula cells neutralised, rights enforced.
+
+Exports: the produced files are opened and checked (PNG pixels and Thai glyphs, SVG/HTML
 titles, CSV with BOM round-tripping Thai, XLSX), formula cells neutralised, rights enforced."""
 
 from __future__ import annotations
@@ -135,6 +137,11 @@ def test_province_brief_html(store):
     assert "ความก้าวหน้า SDG" in page and "ความยากจนหลายมิติ" in page and "ภาคีเครือข่าย" in page
     assert f"ปี {year + 543}" in page and "@page" in page
     assert page.count("class='goal'") >= 17
+    # The map of the index by province, inline and offline: 77 provinces, Thai text as glyphs.
+    figure = page[page.index("<figure>"):page.index("</figure>")]
+    assert figure.startswith("<figure><svg") and "http" not in figure.replace(
+        "http://www.w3.org", "")
+    assert "ข้อมูล ณ" in page and "ข้อมูล ณ –" not in page
     en = build_province_brief(store, AccessScope.everything(), "94", year, "en").decode()
     assert "Province brief: Pattani" in en and "SDGs without partner activity" in en
     outsider = AccessScope(user="x", roles=frozenset({"provincial"}), provinces=frozenset({"10"}))

@@ -1,4 +1,6 @@
-"""Imports: messy files built here (TIS-620, BE wide tables, title rows, Thai headers, subtotals,
+"""Imports: messy files built here, atomic commits, idempotence and undo.
+
+Imports: messy files built here (TIS-620, BE wide tables, title rows, Thai headers, subtotals,
 misspelt names, duplicates, broken files), atomic commits, idempotence and undo."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Browser tests of the Partners page: filters applied from a link in Thai and English, the gap
+"""Browser tests of the Partners page: filters, gap and network views, hostile names.
+
+Browser tests of the Partners page: filters applied from a link in Thai and English, the gap
 and network views, and hostile partner names shown as text (no element, no script run)."""
 
 from __future__ import annotations

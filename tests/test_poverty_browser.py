@@ -1,4 +1,6 @@
-"""Browser test of the poverty drill-down: Thailand down to a village by the page's own
+"""Browser test of the poverty drill-down from Thailand to a village and back.
+
+Browser test of the poverty drill-down: Thailand down to a village by the page's own
 controls, back up by the breadcrumb, with screenshots of every level."""
 
 from __future__ import annotations

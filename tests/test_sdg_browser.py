@@ -1,4 +1,6 @@
-"""Browser tests of the SDG progress and Overview pages: national, province and district views
+"""Browser tests of the SDG progress and Overview pages at every level in both languages.
+
+Browser tests of the SDG progress and Overview pages: national, province and district views
 in Thai and English, a goal click, presentation mode; screenshots in artifacts/screenshots."""
 
 from __future__ import annotations

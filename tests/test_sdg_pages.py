@@ -1,4 +1,6 @@
-"""AppTest of the SDG progress and Overview pages: levels, languages, filters from the URL,
+"""AppTest of the SDG progress and Overview pages: levels, languages, filters, scope.
+
+AppTest of the SDG progress and Overview pages: levels, languages, filters from the URL,
 goal clicks, presentation mode, and a provincial user's scope."""
 
 from __future__ import annotations

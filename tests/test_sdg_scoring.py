@@ -1,4 +1,6 @@
-"""SDG Index scoring against hand-computed cases: bounds, censoring, direction, missing data,
+"""SDG Index scoring against hand-computed cases, and the scoring queries on the demo store.
+
+SDG Index scoring against hand-computed cases: bounds, censoring, direction, missing data,
 categories, progress status; and the scoring queries on the demo store."""
 
 from __future__ import annotations

@@ -32,7 +32,6 @@ CASES = [
     (queries.target_poor_by_child, (EVERYTHING, "9401", 2023)),
     (queries.target_poor_by_child, (PATTANI, "50", 2023)),
     (queries.activities_by_sector, (EVERYTHING, "", 2023)),
-    (queries.dataset_catalogue, (EVERYTHING,)),
     (plans.load_fiscal_years, (EVERYTHING,)),
     (plans.plan_budget_by_child, (EVERYTHING, "", 2024)),
     (plans.plan_budget_by_goal, (EVERYTHING, "94", 2024)),

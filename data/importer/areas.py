@@ -1,4 +1,6 @@
-"""Match the area column of a file to DOPA codes: codes, Thai or English names, romanisations,
+"""Match a file's area column to DOPA codes and recognise national and subtotal rows.
+
+Match the area column of a file to DOPA codes: codes, Thai or English names, romanisations,
 and recognise national, regional and subtotal rows so that they are not imported as areas."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""From a file to a preview: columns matched, cells parsed, areas resolved, rows checked, and
+"""From a file to a preview: columns, cells, areas and duplicates checked; nothing written.
+
+From a file to a preview: columns matched, cells parsed, areas resolved, rows checked, and
 duplicates resolved by the chosen policy. Nothing is written here (see ``commit``)."""
 
 from __future__ import annotations
