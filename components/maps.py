@@ -426,8 +426,12 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     # Labels are computed now: a format_func calling t() later would see another language.
     view_labels = {v: t(f"map_view_{v}") for v in views}
     class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}
+    schemes = ("sequential", "diverging")
+    scheme_labels = {s: t(f"map_scheme_{s}") for s in schemes}
+    if f"{key}_scheme" not in st.session_state:
+        st.session_state[f"{key}_scheme"] = scheme
     if controls:
-        c1, c2 = st.columns([3, 2])
+        c1, c2, c3 = st.columns([5, 3, 3])
         with c1:
             view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
                                         format_func=view_labels.__getitem__, default="map",
@@ -436,9 +440,16 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
             method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
                                   format_func=class_labels.__getitem__,
                                   label_visibility="collapsed")
+        with c3:
+            # Diverging: the middle class (the median under quantiles) is neutral, the ends
+            # run to bad and good; both palettes are colour-blind safe.
+            scheme = st.selectbox(t("map_scheme"), schemes, key=f"{key}_scheme",
+                                  format_func=scheme_labels.__getitem__,
+                                  label_visibility="collapsed", help=t("map_scheme_help"))
     else:
         view = st.session_state.get(f"{key}_view") or "map"
         method = st.session_state.get(f"{key}_classes") or map_classes.METHODS[0]
+        scheme = st.session_state.get(f"{key}_scheme") or scheme
         meta = None
     language = lang()
     common = {"level": level, "value_label": value_label, "fmt": fmt, "parent_code": parent_code,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -63,6 +64,25 @@ def test_province_map_is_a_folium_component_without_geometry_in_it(empty_data_di
     assert '"label":"<i>v<\\/i>"' in args["feature_group"]
     assert not any("http" in link for link in args["js_links"] + args["css_links"])
     assert at.session_state["t_clicked"] is None
+
+
+def test_palette_choice_recolours_the_map(empty_data_dir):
+    """Sequential by default; the diverging palette puts the middle class in neutral grey."""
+    from components import assets
+    from domain import map_classes
+
+    if not assets.leaflet_ready():
+        pytest.skip("run `make assets` first")
+
+    def fills(at) -> set[str]:
+        style = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+        return set(re.findall(r"#[0-9a-f]{6}", style))
+
+    seq = fills(_run("province"))
+    div = fills(_run("province", t_map_scheme="diverging"))
+    assert seq & set(map_classes.palette(5, "sequential"))
+    assert set(map_classes.palette(5, "diverging")) <= div
+    assert "#f7f7f7" in div and "#f7f7f7" not in seq
 
 
 def test_tile_and_image_views_are_plotly(empty_data_dir):
