@@ -846,14 +846,26 @@ def _user() -> str:
 
 
 def status() -> dict[str, object]:
-    """Installed levels with feature counts, source, licence and payload bytes."""
-    from geo.boundaries import is_builtin
+    """Installed levels with feature counts, source, licence and payload bytes.
+
+    ``payload_bytes`` is what a browser is sent for the whole country at that level (the
+    simplified GeoJSON of ``geo.payload``), ``bytes`` the installed file on disk.
+    """
+    from geo import payload
+    from geo.boundaries import boundary_info, is_builtin
 
     levels: dict[str, object] = {}
     for level in LEVELS:
         path = installed_path(level)
+        pl = payload.get_payload(level) if path.exists() or is_builtin(level) else None
+        sent = {"payload_bytes": pl.nbytes if pl else None,
+                "payload_units": len(pl.codes) if pl else 0}
         if not path.exists():
-            levels[level] = {"installed": False, "builtin": is_builtin(level)}
+            info = boundary_info(level) if is_builtin(level) else None
+            levels[level] = {"installed": False, "builtin": is_builtin(level), **sent}
+            if info:
+                levels[level].update(source=info.get("source"), licence=info.get("licence"),
+                                     features=len(pl.codes) if pl else None)
             continue
         meta = installed_meta(level) or {}
         try:
@@ -864,6 +876,7 @@ def status() -> dict[str, object]:
             "installed": True,
             "features": features,
             "bytes": path.stat().st_size,
+            **sent,
             "source": meta.get("source"),
             "licence": meta.get("licence"),
             "file": meta.get("file"),

@@ -214,7 +214,10 @@ def test_cli_import_status_and_errors(tmp_path, capsys):
     prov = got["levels"]["province"]
     assert prov["features"] == 3 and prov["licence"] == "CC0"
     assert prov["bytes"] == installed_path("province").stat().st_size
-    assert got["levels"]["district"] == {"installed": False, "builtin": False}
+    # What a browser is sent for the whole country at the level (simplified GeoJSON).
+    assert prov["payload_bytes"] > 0 and prov["payload_units"] == 3
+    assert got["levels"]["district"] == {"installed": False, "builtin": False,
+                                         "payload_bytes": None, "payload_units": 0}
     assert status()["installed"] == ["province"]
     assert cli.main(["import", str(tmp_path / "nope.zip"), "--level", "district"]) == 2
     err = capsys.readouterr().err
