@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -84,5 +85,15 @@ def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     Arguments must be small hashable values (codes, years, names), never DataFrames.
     """
     path = f"{fn.__module__}:{fn.__qualname__}"
-    return _cached_call(path, current_scope(), data_version(), tuple(args),
+    return _cached_call(path, rights_of(current_scope()), data_version(), tuple(args),
                         tuple(sorted(kwargs.items())))
+
+
+def rights_of(scope: AccessScope) -> AccessScope:
+    """The scope a cached query sees: the user's rights without the user's name.
+
+    Results are shared by everyone with the same rights (roles, provinces, household
+    provinces) and never across different rights; keyed on the name, every user of a
+    ministry-wide deployment would have missed the cache on every first view.
+    """
+    return replace(scope, user="")

@@ -123,6 +123,34 @@ def test_two_provincial_users_do_not_share_cached_results(app_env):
     assert tuple(m.value for m in again.metric) == values[0]
 
 
+def test_cache_is_shared_by_equal_rights_never_across_rights(app_env, monkeypatch):
+    """Two officers of one province share cached results; other rights never do."""
+    from components import datasource
+    from data import queries
+
+    calls = []
+    real = queries.headline_by_area
+
+    def counted(store, scope, *args, **kw):
+        calls.append(scope)
+        return real(store, scope, *args, **kw)
+
+    monkeypatch.setattr(queries, "headline_by_area", counted)
+    a = AccessScope(user="officer.a", roles=frozenset({"provincial"}),
+                    provinces=frozenset({"94"}), household_provinces=frozenset({"94"}))
+    b = AccessScope(user="officer.b", roles=frozenset({"provincial"}),
+                    provinces=frozenset({"94"}), household_provinces=frozenset({"94"}))
+    c = AccessScope(user="officer.c", roles=frozenset({"provincial"}),
+                    provinces=frozenset({"40"}), household_provinces=frozenset({"40"}))
+    got = []
+    for scope in (a, b, c):
+        monkeypatch.setattr(datasource, "current_scope", lambda s=scope: s)
+        got.append(datasource.fetch(real, 2024))  # resolved by name: the counting twin runs
+    assert len(calls) == 2  # a computed, b served from the cache, c computed
+    assert got[0] == got[1] and got[0] != got[2]
+    assert all(s.user == "" for s in calls)  # queries never see who asked
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
 def test_unassigned_user_sees_nothing(app_env, page):
     at = open_page(page, role="unassigned", lang="en")
