@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from data import catalogue
 from data.importer.parsing import THAI_DIGITS
 
-KINDS = ("indicator_catalogue", "indicators", "households", "activities", "partners",
+# The first is the Data page's default: indicator values are what agencies send most.
+KINDS = ("indicators", "indicator_catalogue", "households", "activities", "partners",
          "plan_projects", "debt_cases")
 POLICIES = ("replace", "keep", "reject")
 AREA_FIELDS = ("area", "province", "district", "subdistrict", "village")
