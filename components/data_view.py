@@ -260,7 +260,8 @@ def render_brief() -> None:
 
     def build() -> bytes:
         data = build_province_brief(get_store(), scope, province, int(year), lg)
-        record_event(get_writer(), user, "brief", province, f"province brief {year}")
+        # The brief leaves the app like any export: on the audit log as one.
+        record_event(get_writer(), user, "export", province, f"province brief {year} ({lg})")
         return data
 
     shown = int(year) + 543 if lg == "th" else int(year)

@@ -581,3 +581,18 @@ def test_thousands_separators_only_between_groups_of_three(text, value):
         assert pd.isna(values.iloc[0])
     else:
         assert not bad.iloc[0] and values.iloc[0] == value
+
+
+def test_history_is_national_and_imports_are_logged_with_their_area(db):
+    """Import history is withheld from province-limited users; the audit names the province."""
+    from data.audit import load_audit_events
+
+    text = "indicator,province,year,value\ng1_income_poverty,Khon Kaen,2563,5\n"
+    r = commit_import(db, STEWARD, preview_import(db, STEWARD, text.encode(), "kk.csv",
+                                                  "indicators"))
+    assert load_batches(db, STEWARD).batch_id.tolist() == [r.batch_id]
+    loei = AccessScope(user="o", roles=frozenset({"provincial"}), provinces=frozenset({"42"}))
+    assert load_batches(db, loei).empty
+    admin = AccessScope(user="a", roles=frozenset({"admin"}), provinces=None)
+    event = load_audit_events(db, admin, action="import").iloc[0]
+    assert event.area_code == "40" and "provinces=40" in event.detail

@@ -88,10 +88,14 @@ def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
         raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
     result = CommitResult(batch_id, len(preview.accepted), len(preview.replaced),
                           len(preview.rejected))
+    # Which area: the province when the batch lies in one, else the provinces it touches.
+    provinces = sorted({str(a)[:2] for a in preview.areas if a})
     _after_change(store, spec, user, "import", batch_id, preview.years,
                   f"{preview.kind} batch {batch_id}: {preview.file_name} "
                   f"sha256={preview.sha256[:16]} accepted={result.inserted} "
-                  f"replaced={result.replaced} rejected={result.rejected}")
+                  f"replaced={result.replaced} rejected={result.rejected} "
+                  f"provinces={','.join(provinces) or '-'}",
+                  area=provinces[0] if len(provinces) == 1 else None)
     return result
 
 
@@ -256,11 +260,11 @@ def _restore(store: Store, batch_id: int, table: str) -> None:
 
 
 def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_id: int,
-                  years: list[int] | None, detail: str) -> None:
+                  years: list[int] | None, detail: str, area: str | None = None) -> None:
     from data.audit import record_event
 
     try:
-        record_event(store, user, action, None, detail)
+        record_event(store, user, action, area, detail)
     except Exception:  # noqa: BLE001 - the data change stands; the log says the audit failed
         log.exception("audit record failed for batch %s", batch_id)
     if spec.kind == "households":
@@ -274,8 +278,13 @@ def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_
 
 # -- reading batches ----------------------------------------------------------------------------
 def load_batches(store: Store, scope: AccessScope, limit: int = 200) -> pd.DataFrame:
-    """Import batches, newest first (who imported what and when; no data values)."""
-    del scope  # lineage is visible to every signed-in user; it names files, not values
+    """Import batches, newest first (who imported what and when; no data values).
+
+    The history names files and colleagues across the country: users limited to some
+    provinces do not get it (deny by default); the catalogue shows them their own counts.
+    """
+    if not scope.all_provinces:
+        return store.query("SELECT batch_id FROM import_batches WHERE FALSE")
     return store.query(
         "SELECT batch_id, kind, file_name, sha256, source, rows_read, rows_accepted, "
         "rows_rejected, rows_replaced, imported_by, imported_at, status, policy, undone_at, "
