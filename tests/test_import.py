@@ -596,3 +596,14 @@ def test_history_is_national_and_imports_are_logged_with_their_area(db):
     admin = AccessScope(user="a", roles=frozenset({"admin"}), provinces=None)
     event = load_audit_events(db, admin, action="import").iloc[0]
     assert event.area_code == "40" and "provinces=40" in event.detail
+
+
+def test_utf8_bom_file_with_bad_bytes_is_refused_not_patched(db):
+    """Bad bytes inside a UTF-8 file are an encoding error, never silently replaced."""
+    good = "\ufeffindicator,province,year,value\ng1_income_poverty,ขอนแก่น,2563,5\n".encode()
+    bad = good.replace("ขอนแก่น".encode(), b"\xe0\xb8" + b"\xff" + "นแก่น".encode())
+    with pytest.raises(ImportFailure):
+        preview_import(db, STEWARD, bad, "bad.csv", "indicators")
+    cut = good + "g1_income_poverty,ขอนแก่น,2564,".encode() + "๖".encode()[:2]
+    p = preview_import(db, STEWARD, cut, "cut.csv", "indicators")
+    assert len(p.accepted) == 1 and len(p.rejected) == 1

@@ -69,7 +69,15 @@ def read_table(data: bytes, file_name: str) -> RawTable:
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 with or without BOM, else TIS-620/cp874, else a guess."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        body = data[3:]
+        try:
+            return body.decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # A file cut in the middle of its last character keeps its whole rows (the cut
+            # row is rejected as such); bad bytes anywhere else are refused, never replaced.
+            if exc.start < len(body) - 3 or exc.reason != "unexpected end of data":
+                raise ImportFailure("encoding") from exc
+            return body[:exc.start].decode("utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
