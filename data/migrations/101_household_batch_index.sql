@@ -1,0 +1,3 @@
+-- DuckDB counts the imported household rows (batch_id IS NOT NULL) by scanning one column in
+-- about a second and needs no index; PostgreSQL gets a partial index (the .postgresql.sql twin).
+-- Nothing to do here: the version is recorded so that both engines stand at the same schema.
