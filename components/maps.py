@@ -431,21 +431,21 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     if f"{key}_scheme" not in st.session_state:
         st.session_state[f"{key}_scheme"] = scheme
     if controls:
-        c1, c2, c3 = st.columns([5, 3, 3])
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
         with c1:
             view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
                                         format_func=view_labels.__getitem__, default="map",
                                         label_visibility="collapsed") or "map"
-        with c2:
+        # Classes and colours are an analyst's choice: kept in one popover, with their full
+        # labels, so the map keeps its width for the map.
+        with c2, st.popover(t("map_options"), icon=":material/tune:", width="stretch"):
             method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
-                                  format_func=class_labels.__getitem__,
-                                  label_visibility="collapsed")
-        with c3:
+                                  format_func=class_labels.__getitem__)
             # Diverging: the middle class (the median under quantiles) is neutral, the ends
             # run to bad and good; both palettes are colour-blind safe.
             scheme = st.selectbox(t("map_scheme"), schemes, key=f"{key}_scheme",
                                   format_func=scheme_labels.__getitem__,
-                                  label_visibility="collapsed", help=t("map_scheme_help"))
+                                  help=t("map_scheme_help"))
     else:
         view = st.session_state.get(f"{key}_view") or "map"
         method = st.session_state.get(f"{key}_classes") or map_classes.METHODS[0]

@@ -77,6 +77,8 @@ def test_provincial_officer_signs_in_through_the_form(access_db):
         screenshot(page, "access-provincial-94-en")
         sidebar.get_by_role("button", name="Sign out").click()
         page.get_by_label("Password", exact=True).wait_for(timeout=30_000)
+        # The signed-in page's elements stay (faded) until the run that replaced them ends.
+        wait_rendered(page)
         assert page.locator('[data-testid="stMetric"]').count() == 0
 
 
