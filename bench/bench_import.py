@@ -1,8 +1,9 @@
 """Import throughput: a household CSV checked, previewed and committed as one batch.
 
-Import throughput: a household CSV (TIS-620, Thai headers, BE years, Thai digits in some
-cells) read, checked, previewed and committed as one batch. ``python -m bench.bench_import``
-runs it alone (``--rows``, default 1,000,000); ``python -m bench.run`` includes it."""
+The CSV is TIS-620 with Thai headers, BE years and Thai digits in some cells.
+``python -m bench.bench_import`` runs it alone (``--rows``, default 1,000,000);
+``python -m bench.run`` includes it.
+"""
 
 from __future__ import annotations
 

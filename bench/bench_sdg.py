@@ -2,8 +2,8 @@
 
 Run by ``python -m bench.run`` (``run(ctx)``, both backends). The page reruns are AppTest runs of
 the real app after a click on another goal or a change of year: "first visit" fills the cache
-for that goal, "warm" returns to goals already seen. The pandas baseline scores the same values
-with the domain functions on a frame loaded beforehand.
+for that goal, "warm" returns to goals already seen. (The pandas baseline of the scoring is
+in ``bench_store``: ``sdg_scoring``.)
 """
 
 from __future__ import annotations

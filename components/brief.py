@@ -103,7 +103,7 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
         rank = int(ranked.area_code.tolist().index(province)) + 1
         parts.append(f"<p><b>{L('index')}: {_fmt(float(row['index'].iloc[0]), 1)}</b> · "
                      f"{L('rank', rank=rank, n=len(ranked))}</p>")
-    svg = _index_map_svg(index, province, L("map"), lang)
+    svg = _index_map_svg(index, province, L("map"), L("index"), lang)
     if svg:
         parts.append(f"<figure>{svg}</figure>")
     if len(scores):
@@ -165,7 +165,8 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
     return "".join(parts).encode("utf-8")
 
 
-def _index_map_svg(index: pd.DataFrame, province: str, title: str, lang: str) -> str | None:
+def _index_map_svg(index: pd.DataFrame, province: str, title: str, value_label: str,
+                   lang: str) -> str | None:
     """The SDG index of every province with this one outlined, as inline SVG (Thai font)."""
     from components.export import chart_image
     from components.maps import build_static_map
@@ -173,7 +174,7 @@ def _index_map_svg(index: pd.DataFrame, province: str, title: str, lang: str) ->
 
     values = index.rename(columns={"area_code": "code", "index": "value"})[["code", "value"]]
     try:
-        fig = build_static_map(values, level="province", value_label=title.split(" (")[0],
+        fig = build_static_map(values, level="province", value_label=value_label,
                                fmt=lambda v: f"{v:.1f}", selected=province, language=lang)
         if fig is None:
             return None

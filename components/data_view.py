@@ -1,7 +1,7 @@
 """Data page rendering: catalogue, imports (upload, preview, commit, undo), templates, history.
 
-Data page rendering: the One Data catalogue, imports (upload, preview, commit), undo,
-templates, and the import history with its lineage."""
+Lineage: every import batch with its file, counts, policy and undo.
+"""
 
 from __future__ import annotations
 

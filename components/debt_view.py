@@ -37,7 +37,7 @@ from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_month, fmt_pct
 _METRICS = ("unresolved", "cases", "amount", "settled_pct")
 _STAGE_COLOURS = {"registered": "#9ECAE1", "mediation": "#4292C6", "settled": "#08519C"}
 SOURCE = "Damrongdhama centres"
-# Import kinds behind these figures: the exports\' "data as of" date follows them.
+# Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("debt_cases",)
 
 

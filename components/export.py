@@ -1,8 +1,9 @@
 """Files for analysts to take away: charts (PNG, SVG, offline HTML) and tables (CSV, XLSX).
 
-Files for analysts to take away: charts as PNG/SVG (Thai font) and interactive offline HTML,
-tables as CSV (UTF-8 with BOM for Excel) and XLSX, each stamped with title, area, year, source
-and the data's date. The builders are plain functions; ``render_*_exports`` add the buttons."""
+CSV is UTF-8 with BOM (Excel opens the Thai) and charts carry the Thai font; each file is
+stamped with title, area, year, source and the data's date. The builders are plain
+functions; ``render_*_exports`` add the buttons.
+"""
 
 from __future__ import annotations
 

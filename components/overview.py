@@ -30,7 +30,7 @@ from domain import sdg as scoring
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
 
 SOURCE = "SDG Index (War Room)"
-# Import kinds behind these figures: the exports\' "data as of" date follows them.
+# Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("indicator_catalogue", "indicators")
 
 _PRESENT_CSS = """

@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover - depends on which features are merged
     sdg_data = None
 
 SOURCE = "One Data: partner activities"
-# Import kinds behind these figures: the exports\' "data as of" date follows them.
+# Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("partners", "activities")
 
 

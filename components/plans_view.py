@@ -41,7 +41,7 @@ _FLAG_COLOURS = {"late": "#B2182B", "stalled": "#E08214", "behind": "#FDB863",
                  "suspended": "#7F7F7F", "on_track": "#1B7837", "not_started": "#B8B8B8",
                  "completed": "#2166AC"}
 SOURCE = "One Plan"
-# Import kinds behind these figures: the exports\' "data as of" date follows them.
+# Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("plan_projects",)
 
 

@@ -38,7 +38,7 @@ from domain import poverty as pv
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
 
 SOURCE = "จปฐ. / TPMap"
-# Import kinds behind these figures: the exports\' "data as of" date follows them.
+# Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("households",)
 DIMENSION_COLOURS = {"health": "#1B9E77", "living": "#D95F02", "education": "#7570B3",
                      "income": "#E7298A", "access": "#66A61E"}

@@ -1,7 +1,8 @@
 """SDG Index scoring (Sustainable Development Report method) and progress status.
 
-SDG Index scoring (Sustainable Development Report method): indicator, goal and index scores,
-performance categories, progress towards the 2030 target, and the missing-data rules."""
+Indicator, goal and index scores, performance categories, progress towards the 2030
+target, and the missing-data rules.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Exports: the produced files are opened and checked, formula cells neutralised, rights enforced.
 
-Exports: the produced files are opened and checked (PNG pixels and Thai glyphs, SVG/HTML
-titles, CSV with BOM round-tripping Thai, XLSX), formula cells neutralised, rights enforced."""
+PNG pixels and Thai glyphs, SVG/HTML titles, CSV with BOM round-tripping Thai, XLSX.
+"""
 
 from __future__ import annotations
 

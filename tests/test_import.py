@@ -1,7 +1,8 @@
 """Imports: messy files built here, atomic commits, idempotence and undo.
 
-Imports: messy files built here (TIS-620, BE wide tables, title rows, Thai headers, subtotals,
-misspelt names, duplicates, broken files), atomic commits, idempotence and undo."""
+The files reproduce TIS-620, BE wide tables, title rows, Thai headers, subtotals,
+misspelt names, duplicates and broken files.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Browser tests of the Partners page: filters, gap and network views, hostile names.
 
-Browser tests of the Partners page: filters applied from a link in Thai and English, the gap
-and network views, and hostile partner names shown as text (no element, no script run)."""
+Filters applied from a link in Thai and English; hostile partner names are shown as
+text (no element, no script run).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """AppTest of the Partners page: views, filters, paging, gap measures, escaping, scope.
 
-AppTest of the Partners page: every view in Thai and English, filters from widgets and links,
-paging, gap measures, escaping of partner-written text, and access scope."""
+Every view in Thai and English, filters from widgets and links.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Browser test of the poverty drill-down from Thailand to a village and back.
 
-Browser test of the poverty drill-down: Thailand down to a village by the page's own
-controls, back up by the breadcrumb, with screenshots of every level."""
+Down by the page's own controls, back up by the breadcrumb, with screenshots of every
+level.
+"""
 
 from __future__ import annotations
 

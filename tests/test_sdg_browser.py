@@ -1,7 +1,8 @@
 """Browser tests of the SDG progress and Overview pages at every level in both languages.
 
-Browser tests of the SDG progress and Overview pages: national, province and district views
-in Thai and English, a goal click, presentation mode; screenshots in artifacts/screenshots."""
+National, province and district views, a goal click, presentation mode; screenshots in
+artifacts/screenshots.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """AppTest of the SDG progress and Overview pages: levels, languages, filters, scope.
 
-AppTest of the SDG progress and Overview pages: levels, languages, filters from the URL,
-goal clicks, presentation mode, and a provincial user's scope."""
+Goal clicks, presentation mode and a provincial user's scope too.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """SDG Index scoring against hand-computed cases, and the scoring queries on the demo store.
 
-SDG Index scoring against hand-computed cases: bounds, censoring, direction, missing data,
-categories, progress status; and the scoring queries on the demo store."""
+Bounds, censoring, direction, missing data, categories, progress status.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Match a file's area column to DOPA codes and recognise national and subtotal rows.
 
-Match the area column of a file to DOPA codes: codes, Thai or English names, romanisations,
-and recognise national, regional and subtotal rows so that they are not imported as areas."""
+Codes, Thai or English names and romanisations are matched; national, regional and
+subtotal rows are recognised so that they are not imported as areas.
+"""
 
 from __future__ import annotations
 

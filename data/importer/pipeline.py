@@ -1,7 +1,8 @@
 """From a file to a preview: columns, cells, areas and duplicates checked; nothing written.
 
-From a file to a preview: columns matched, cells parsed, areas resolved, rows checked, and
-duplicates resolved by the chosen policy. Nothing is written here (see ``commit``)."""
+Columns are matched, cells parsed, areas resolved, rows checked, and duplicates
+resolved by the chosen policy (``commit`` writes).
+"""
 
 from __future__ import annotations
 
