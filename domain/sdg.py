@@ -82,7 +82,19 @@ def applicable(catalogue: pd.DataFrame, level: str) -> pd.DataFrame:
         cat = cat[cat.in_index.fillna(True).astype(bool)]
     if "levels" not in cat.columns or level in ("country", "region"):
         return cat
-    return cat[cat.levels.fillna("province").str.split(",").map(lambda ls: level in ls)]
+    keep = [level in str(ls if isinstance(ls, str) else "province").split(",")
+            for ls in cat.levels.tolist()]
+    return cat[np.asarray(keep, dtype=bool)]
+
+
+def _codes(values: pd.Series | np.ndarray, sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and the distinct values (first-seen order, or sorted), as numpy.
+
+    Plain object arrays: factorising pandas' Arrow-backed strings costs several times more.
+    """
+    arr = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(arr, sort=sort)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "province",
@@ -90,36 +102,62 @@ def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "pro
     """Goal score of every area: the mean of its indicator scores, if enough indicators have data.
 
     Returns one row per area and applicable goal: area_code, goal, score (NaN = no data),
-    indicators (with data), expected (applicable at the level), share.
+    indicators (with data), expected (applicable at the level), share. Areas come in the order
+    they first appear in ``scored``, goals in ascending order.
     """
     cat = applicable(catalogue, level)
-    expected = cat.groupby("goal").indicator_code.nunique().rename("expected")
-    s = scored[scored.indicator_code.isin(cat.indicator_code) & scored.score.notna()]
-    agg = s.groupby(["area_code", "goal"]).agg(mean=("score", "mean"),
-                                               indicators=("score", "size"))
-    areas = pd.Index(scored.area_code.unique(), name="area_code")
-    full = pd.MultiIndex.from_product([areas, expected.index], names=["area_code", "goal"])
-    out = agg.reindex(full).reset_index().merge(expected.reset_index(), on="goal")
-    out["indicators"] = out.indicators.fillna(0).astype(int)
-    out["share"] = out.indicators / out.expected
-    out["score"] = out["mean"].where(out.share >= min_share - 1e-9)
-    return out.drop(columns=["mean"])[["area_code", "goal", "score", "indicators", "expected",
-                                       "share"]]
+    expected_by_goal = cat.groupby("goal").indicator_code.nunique()
+    goals = expected_by_goal.index.to_numpy()
+    expected = expected_by_goal.to_numpy(dtype=np.int64)
+    area_idx, areas = _codes(scored.area_code)
+    n_areas, n_goals = len(areas), len(goals)
+    score = scored.score.to_numpy(dtype=float)
+    known = set(cat.indicator_code.tolist())
+    use = np.fromiter((c in known for c in scored.indicator_code.tolist()), dtype=bool,
+                      count=len(scored)) & ~np.isnan(score)
+    goal_pos = np.searchsorted(goals, scored.goal.to_numpy()[use]) if n_goals else \
+        np.zeros(0, dtype=np.int64)
+    cell = area_idx[use] * n_goals + goal_pos
+    size = n_areas * n_goals
+    sums = np.bincount(cell, weights=score[use], minlength=size)
+    counts = np.bincount(cell, minlength=size).astype(np.int64)
+    mean = np.full(size, np.nan)
+    np.divide(sums, counts, out=mean, where=counts > 0)
+    expected_all = np.tile(expected, n_areas)
+    share = counts / expected_all
+    return pd.DataFrame({
+        "area_code": pd.array(np.repeat(areas, n_goals), dtype=scored.area_code.dtype),
+        "goal": np.tile(goals, n_areas),
+        "score": np.where(share >= min_share - 1e-9, mean, np.nan),
+        "indicators": counts, "expected": expected_all, "share": share,
+    })
 
 
 def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.DataFrame:
     """The SDG index of every area: the mean of its goal scores, if enough goals are scored.
 
-    ``goals`` is the output of :func:`goal_scores`. Returns area_code, index (NaN = no data),
-    goals (scored), expected (applicable goals), category.
+    ``goals`` is the output of :func:`goal_scores`. Returns area_code (sorted), index (NaN = no
+    data), goals (scored), expected (applicable goals), category.
     """
     if goals.empty:
         return pd.DataFrame(columns=["area_code", "index", "goals", "expected", "category"])
-    g = goals.groupby("area_code").agg(mean=("score", "mean"), goals=("score", "count"),
-                                       expected=("goal", "nunique")).reset_index()
-    g["index"] = g["mean"].where(g.goals / g.expected >= min_share - 1e-9)
-    g["category"] = g["index"].map(category)
-    return g[["area_code", "index", "goals", "expected", "category"]]
+    area_idx, areas = _codes(goals.area_code, sort=True)
+    n = len(areas)
+    score = goals.score.to_numpy(dtype=float)
+    scored = ~np.isnan(score)
+    sums = np.bincount(area_idx[scored], weights=score[scored], minlength=n)
+    counts = np.bincount(area_idx[scored], minlength=n).astype(np.int64)
+    goal_idx, goal_values = _codes(goals.goal)
+    pairs = np.unique(area_idx * max(len(goal_values), 1) + goal_idx)
+    expected = np.bincount(pairs // max(len(goal_values), 1), minlength=n).astype(np.int64)
+    mean = np.full(n, np.nan)
+    np.divide(sums, counts, out=mean, where=counts > 0)
+    index = np.where(counts / expected >= min_share - 1e-9, mean, np.nan)
+    return pd.DataFrame({
+        "area_code": pd.array(areas, dtype=goals.area_code.dtype), "index": index,
+        "goals": counts, "expected": expected,
+        "category": [category(v) for v in index],
+    })
 
 
 def progress_status(base_value: float | None, base_year: int | None, value: float | None,

@@ -96,6 +96,61 @@ def test_indicators_left_out_of_the_index_do_not_count():
     assert goals.loc[1, "expected"] == 1
 
 
+def _goal_scores_by_definition(scored: pd.DataFrame, cat: pd.DataFrame, level: str,
+                               min_share: float) -> dict[tuple[str, int], tuple]:
+    """The goal-score rule written out loop by loop (the reference for the vectorised one)."""
+    applies = [r for r in cat.itertuples()
+               if (level in ("country", "region")
+                   or level in str(r.levels if isinstance(r.levels, str) else "province")
+                   .split(","))]
+    expected = {g: len({r.indicator_code for r in applies if r.goal == g})
+                for g in {r.goal for r in applies}}
+    goal_of = {r.indicator_code: r.goal for r in applies}
+    out = {}
+    for area in dict.fromkeys(scored.area_code):
+        rows = scored[scored.area_code == area]
+        for goal in sorted(expected):
+            vals = [s for c, s in zip(rows.indicator_code, rows.score, strict=True)
+                    if goal_of.get(c) == goal and not math.isnan(s)]
+            share = len(vals) / expected[goal]
+            mean = sum(vals) / len(vals) if vals and share >= min_share - 1e-9 else math.nan
+            out[(area, goal)] = (mean, len(vals), expected[goal])
+    return out
+
+
+@pytest.mark.parametrize("level", ["province", "district", "country"])
+def test_vectorised_goal_scores_and_index_follow_the_rules_on_random_data(level):
+    rng = np.random.default_rng(11)
+    cat = pd.DataFrame({
+        "indicator_code": [f"i{j}" for j in range(12)], "goal": rng.integers(1, 6, 12),
+        "direction": rng.choice([1, -1], 12), "lower_bound": 0.0, "upper_bound": 100.0,
+        "levels": rng.choice(["province", "province,district", None], 12)})
+    rows = [(f"{a:02d}", f"i{j}", rng.uniform(-10, 110))
+            for a in rng.permutation(40) for j in range(12) if rng.random() < 0.7]
+    values = _values(rows)
+    values.loc[values.index[::13], "value"] = np.nan  # a few missing values
+    scored = sdg.indicator_scores(values, cat)
+    goals = sdg.goal_scores(scored, cat, level)
+    want = _goal_scores_by_definition(scored, cat, level, sdg.MIN_INDICATOR_SHARE)
+    assert list(zip(goals.area_code, goals.goal, strict=True)) == list(want)
+    for row in goals.itertuples():
+        mean, n, expected = want[(row.area_code, row.goal)]
+        assert (row.indicators, row.expected) == (n, expected)
+        assert (math.isnan(row.score) and math.isnan(mean)) or row.score == pytest.approx(mean)
+    index = sdg.sdg_index(goals)
+    assert list(index.area_code) == sorted(set(goals.area_code))
+    for row in index.itertuples():
+        mine = goals[goals.area_code == row.area_code]
+        scored_goals = mine.score.dropna()
+        enough = len(scored_goals) / len(mine) >= sdg.MIN_GOAL_SHARE - 1e-9
+        assert row.goals == len(scored_goals) and row.expected == len(mine)
+        if enough:
+            assert row.index == pytest.approx(scored_goals.mean())
+            assert row.category == sdg.category(row.index)
+        else:
+            assert math.isnan(row.index) and pd.isna(row.category)
+
+
 @pytest.mark.parametrize(("score", "expected"), [
     (0, "aspirant"), (49.4, "aspirant"), (49.9, "aspirant"), (49.96, "performer"),
     (50, "performer"), (64, "performer"), (64.6, "performer"), (64.95, "front_runner"),
