@@ -73,6 +73,21 @@ def load_area_names(store: Store, scope: AccessScope, codes: tuple[str, ...]) ->
                        [list(codes)])
 
 
+def area_name_map(store: Store) -> dict[str, tuple[str, str]]:
+    """Every area's (Thai, English) name by code, read once per store.
+
+    The registry is reference data that no import changes; a drill-down step names its
+    units from memory instead of a query of its own (which would cost as much as the step).
+    """
+    def load(s: Store) -> dict[str, tuple[str, str]]:
+        rows = s.arrays("SELECT code, name_th, name_en FROM areas")
+        return dict(zip(rows["code"].tolist(),
+                        zip(rows["name_th"].tolist(), rows["name_en"].tolist(), strict=True),
+                        strict=True))
+
+    return store.reference("area_names", load)
+
+
 def load_years(store: Store, scope: AccessScope) -> list[int]:
     """Years that have household or SDG data, oldest first."""
     rows = store.rows(

@@ -6,12 +6,14 @@ import io
 import re
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from data import config
@@ -20,6 +22,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(duckdb|postgresql))?\.sql$")
 
 Dialect = Literal["duckdb", "postgresql"]
+T = TypeVar("T")
 
 
 class StoreError(RuntimeError):
@@ -94,6 +97,7 @@ class Store:
         self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._reference: dict[str, Any] = {}
         if self.url.startswith("duckdb://"):
             self.dialect: Dialect = "duckdb"
             import duckdb
@@ -192,6 +196,19 @@ class Store:
                 self._pg_idle.clear()
         self._local = threading.local()
 
+    def reference(self, name: str, load: Callable[[Store], T]) -> T:
+        """Reference data read once for the life of this store (the area registry's names).
+
+        Only for tables that no import changes: the app's caches are refreshed by the data
+        version, this is not.
+        """
+        with self._lock:
+            if name in self._reference:
+                return self._reference[name]
+        value = load(self)
+        with self._lock:
+            return self._reference.setdefault(name, value)
+
     # -- queries -----------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a SELECT and return its rows as a DataFrame."""
@@ -203,6 +220,31 @@ class Store:
             if not cur.description:
                 return pd.DataFrame()
             return _pg_frame(cur.fetchall(), cur.description)
+
+    def arrays(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
+        """Run a SELECT and return its columns as numpy arrays, by name.
+
+        For the few hundred rows a drill-down step reads: no DataFrame is built, which on
+        small results costs more than the query. NULLs come back as NaN (numbers) or None.
+        """
+        conn = self._conn()
+        if self.dialect == "duckdb":
+            cols = conn.execute(sql, list(params)).fetchnumpy()
+            return {k: (v.filled(np.nan if v.dtype.kind == "f" else None)
+                        if isinstance(v, np.ma.MaskedArray) else v) for k, v in cols.items()}
+        with conn.cursor() as cur:
+            cur.execute(self._sql(sql), list(params))
+            names = [d.name for d in cur.description]
+            rows = cur.fetchall()
+        out: dict[str, np.ndarray] = {}
+        for i, name in enumerate(names):
+            values = [r[i] for r in rows]
+            if any(isinstance(v, Decimal) for v in values):
+                values = [None if v is None else float(v) for v in values]
+            arr = np.array(values)
+            out[name] = arr if arr.dtype.kind in "biuf" or not rows else \
+                np.array(values, dtype=object)
+        return out
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         rows = self.rows(sql, params)

@@ -186,20 +186,20 @@ def measures_from_totals(totals: Mapping[str, float], weights: Weights) -> AFRes
     return AFResult(pop, poor, h, a, mpi, censored, uncensored, contribution, dim_mpi)
 
 
-def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
-    """Vectorised ``measures_from_totals`` over rows of totals (one row per area or year).
+def measures_arrays(totals: Mapping[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
+    """Vectorised ``measures_from_totals``: arrays of additive totals in, arrays of measures out.
 
-    Adds ``h``, ``a``, ``mpi``, ``mpi_<dim>`` (absolute part), ``contrib_<dim>`` (%),
-    ``h_<dim>`` (people poor and deprived in the dimension, as a ratio, if ``cdim_<dim>`` is
-    present) and ``a_<dim>`` (the dimension's part of the intensity, so they add up to A).
+    ``totals`` maps population, poor, score_poor, cen_<col> (and optionally cdim_<dim>) to
+    equal-length arrays (one element per area or year). Returns ``h``, ``a``, ``mpi``,
+    ``mpi_<dim>`` (absolute part), ``contrib_<dim>`` (%), ``a_<dim>`` (the dimension's part of
+    the intensity, so they add up to A) and ``h_<dim>`` (people poor and deprived in the
+    dimension, as a ratio) where ``cdim_<dim>`` is given.
     """
-    n = len(totals)
-
     def col(name: str) -> np.ndarray:
-        return totals[name].to_numpy(dtype=float) if n else np.zeros(0)
+        return np.asarray(totals[name], dtype=float)
 
     def ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
-        out = np.zeros_like(num)
+        out = np.zeros(np.shape(num))
         np.divide(scale * num, den, out=out, where=den > EPS)
         return out
 
@@ -209,7 +209,7 @@ def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
     new["a"] = ratio(col("score_poor"), poor)
     new["mpi"] = new["h"] * new["a"]
     for dim in dict.fromkeys(weights.dimensions):
-        part = np.zeros(n)
+        part = np.zeros(len(pop))
         for c, w, d in zip(weights.columns, weights.values, weights.dimensions, strict=True):
             if d == dim:
                 part = part + w * col(f"cen_{c}")
@@ -218,8 +218,14 @@ def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
         new[f"a_{dim}"] = ratio(new[f"mpi_{dim}"], new["h"])
         if f"cdim_{dim}" in totals:
             new[f"h_{dim}"] = ratio(col(f"cdim_{dim}"), pop)
-    base = totals.drop(columns=[c for c in new if c in totals])
-    return pd.concat([base, pd.DataFrame(new, index=totals.index)], axis=1)
+    return new
+
+
+def measures_frame(totals: pd.DataFrame, weights: Weights) -> pd.DataFrame:
+    """``totals`` (one row per area or year) with the columns of :func:`measures_arrays` added."""
+    new = measures_arrays(totals, weights)
+    base = {c: totals[c] for c in totals.columns if c not in new}
+    return pd.DataFrame({**base, **new}, index=totals.index)
 
 
 def measure_column(measure: str, dimension: str | None) -> str:

@@ -173,11 +173,23 @@ def test_rollup_equals_profiles(store, everything, k):
         fast = P._query_rollup(store, everything, area, year, k)
         slow = P._query_totals(store, everything, area, group, year, k, w)
         assert fast is not None, area
-        fast = fast.astype({"code": str}).set_index("code")
-        slow = slow.astype({"code": str}).set_index("code")
-        assert list(fast.index) == list(slow.index), area
-        pd.testing.assert_frame_equal(fast[slow.columns], slow, check_dtype=False,
-                                      check_exact=False, rtol=1e-9)
+        _assert_same_totals(fast, slow, area)
+    # Villages read their profile rows as they are, without the GROUP BY.
+    for area in (subdistrict, store.scalar(
+            "SELECT MIN(village_code) FROM households WHERE subdistrict_code = ?",
+            [subdistrict])):
+        fast = P._village_profiles(store, everything, area, YEAR, k, w)
+        slow = P._query_totals(store, everything, area, "village_code", YEAR, k, w)
+        _assert_same_totals(fast, slow, area)
+
+
+def _assert_same_totals(fast: P.Totals, slow: P.Totals, area: str) -> None:
+    fast_df = P.totals_frame(fast).astype({"code": str}).set_index("code")
+    slow_df = P.totals_frame(slow).astype({"code": str}).set_index("code")
+    assert len(slow_df), area
+    assert list(fast_df.index) == list(slow_df.index), area
+    pd.testing.assert_frame_equal(fast_df[slow_df.columns], slow_df, check_dtype=False,
+                                  check_exact=False, rtol=1e-9)
 
 
 def test_limited_user_gets_own_provinces_under_thailand(store):

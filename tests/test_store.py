@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import numpy as np
 import pytest
 
 from data.store import Store, StoreError, list_migrations, open_store, redact_url, split_sql
@@ -100,6 +101,23 @@ def test_any_and_empty_lists(any_empty_store):
     s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "A", "a", "a", 1])
     assert s.scalar("SELECT COUNT(*) FROM regions WHERE code = ANY(?)", [["A", "B"]]) == 1
     assert s.scalar("SELECT COUNT(*) FROM regions WHERE code = ANY(?)", [[]]) == 0
+
+
+def test_arrays_give_numpy_columns_alike_on_both_backends(any_empty_store):
+    s = any_empty_store
+    s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "A", "a", "a", 1])
+    s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "B", "b", "b", 2])
+    got = s.arrays("SELECT code, sort_order, sort_order > 1 AS late, "
+                   "CAST(NULL AS DOUBLE PRECISION) AS nothing FROM regions ORDER BY code")
+    assert list(got["code"]) == ["A", "B"]
+    assert got["sort_order"].dtype.kind in "iu" and list(got["sort_order"]) == [1, 2]
+    assert got["late"].dtype == bool and list(got["late"]) == [False, True]
+    assert np.isnan(got["nothing"].astype(float)).all()
+    # SUM of integers is NUMERIC on PostgreSQL: a float here, as on DuckDB's HUGEINT.
+    total = s.arrays("SELECT SUM(sort_order) AS n FROM regions")["n"]
+    assert float(total[0]) == 3.0
+    empty = s.arrays("SELECT code FROM regions WHERE FALSE")
+    assert len(empty["code"]) == 0
 
 
 def test_read_only_store_refuses_writes(any_store):
