@@ -2,19 +2,18 @@
 
 ``python -m bench.bench_poverty [--db PATH]`` prints a table. For each drill-down level
 (Thailand, a region, the largest province, and its largest district, subdistrict, village)
-it times, warm, the store query behind the page (per-child AF totals and MPI; the MPI trend
-over all survey years; the assistance pipeline) and a plain-pandas implementation of the same
-computation on the household table, loaded into memory beforehand (the load is not timed).
+it times, warm, the store query behind the page (per-child AF totals and MPI plus the area's
+own; the MPI trend over all survey years; the assistance pipeline) and a plain-pandas
+implementation of the same computation on the household table, loaded into memory beforehand
+(the load is not timed).
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bench.common import Row, format_table
+from bench.common import Row, Timing, format_table, measure
 from data import catalogue
 from data import poverty as P
 from data.areas import REGIONS_NESDC
@@ -32,27 +31,6 @@ from data.store import Store
 from domain import poverty as pv
 
 _FLAGS = list(catalogue.DEPRIVATION_COLUMNS)
-
-
-class _Timed:
-    """Wall and CPU medians of warm runs. The CPU time (this process, all its threads) shows
-    the work itself when the machine is shared and the wall time mostly waits for a core."""
-
-    def __init__(self, fn, *, repeat: int, warmup: int = 1) -> None:
-        for _ in range(warmup):
-            fn()
-        walls, cpus = [], []
-        for _ in range(repeat):
-            gc.collect()
-            t, c = time.perf_counter(), time.process_time()
-            fn()
-            walls.append((time.perf_counter() - t) * 1000)
-            cpus.append((time.process_time() - c) * 1000)
-        walls.sort()
-        self.median_ms = statistics.median(walls)
-        self.p95_ms = walls[min(len(walls) - 1, int(round(0.95 * (len(walls) - 1))))]
-        self.cpu_ms = statistics.median(cpus)
-        self.runs = repeat
 
 
 def _rss_mb() -> float:
@@ -137,6 +115,13 @@ def pandas_totals(hh: pd.DataFrame, area: str, key: str, k: float,
     return pv.measures_frame(totals, weights)
 
 
+def pandas_drilldown(hh: pd.DataFrame, area: str, k: float,
+                     weights: pv.Weights) -> tuple[pd.DataFrame, pd.Series]:
+    """What the store side computes for a drill-down step: the children and the area."""
+    children = pandas_totals(hh, area, "child", k, weights)
+    return children, P.poverty_area_totals(children, weights.key())
+
+
 def pandas_pipeline(cases: pd.DataFrame, area: str, year: int) -> pd.DataFrame:
     sel = cases[(cases.survey_year == year) & _pandas_mask(cases, area)]
     return sel.groupby(["dimension", "agency", "status"]).size().rename("cases").reset_index()
@@ -162,15 +147,16 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         log(f"{households:,} households in {year}; {profiles:,} profile rows; "
             f"levels: {levels}")
         rows: list[Row] = []
-        timings: dict[tuple[str, str, str], _Timed] = {}
+        timings: dict[tuple[str, str, str], Timing] = {}
         for st_ in stores:
             for level, area in levels:
-                timings[(st_.dialect, level, "drilldown")] = _Timed(
+                # What the page calls: the children (with their names) and the area.
+                timings[(st_.dialect, level, "drilldown")] = measure(
                     lambda a=area, s=st_: P.poverty_area_totals(
                         P.poverty_by_child(s, scope, a, year, k)), repeat=repeat)
-                timings[(st_.dialect, level, "trend")] = _Timed(
+                timings[(st_.dialect, level, "trend")] = measure(
                     lambda a=area, s=st_: P.poverty_trend(s, scope, a, k), repeat=repeat)
-                timings[(st_.dialect, level, "pipeline")] = _Timed(
+                timings[(st_.dialect, level, "pipeline")] = measure(
                     lambda a=area, s=st_: P.assistance_pipeline(s, scope, a, year),
                     repeat=repeat)
                 log(f"{st_.dialect} {level}: " + ", ".join(
@@ -184,20 +170,22 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
                             "dimension, agency, status FROM assistance_cases")
         load_s = time.perf_counter() - t
         log(f"pandas: loaded {len(hh):,} households and {len(cases):,} cases in {load_s:.1f} s")
-        baseline: dict[tuple[str, str], _Timed] = {}
+        baseline: dict[tuple[str, str], Timing] = {}
         for level, area in levels:
             got = P.poverty_by_child(store, scope, area, year, k).set_index("code")
-            want = pandas_totals(hh, area, "child", k, weights)
+            want, want_area = pandas_drilldown(hh, area, k, weights)
+            got_area = P.poverty_area_totals(got.reset_index())
+            assert np.isclose(got_area.mpi, want_area.mpi), f"area MPI differs at {level}"
             want = want.assign(code=want.code.map(
                 lambda c: c if isinstance(c, str) else str(int(c))))
             want = want.set_index("code")
             assert np.allclose(got.loc[want.index, "mpi"], want.mpi), f"MPI differs at {level}"
             assert (got.loc[want.index, "poor"] == want.poor).all(), f"poor differs at {level}"
             # The baseline's data is already in memory (warm): no separate warm-up run.
-            baseline[(level, "drilldown")] = _Timed(
-                lambda a=area, h=hh: pandas_totals(h, a, "child", k, weights),
+            baseline[(level, "drilldown")] = measure(
+                lambda a=area, h=hh: pandas_drilldown(h, a, k, weights),
                 repeat=baseline_repeat, warmup=0)
-            baseline[(level, "pipeline")] = _Timed(
+            baseline[(level, "pipeline")] = measure(
                 lambda a=area: pandas_pipeline(cases, a, year), repeat=baseline_repeat,
                 warmup=0)
             log(f"pandas {level}: drilldown {baseline[(level, 'drilldown')].median_ms:.1f} ms")
@@ -208,7 +196,7 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
             log(f"pandas: loaded {len(all_years):,} household-years in "
                 f"{time.perf_counter() - t:.1f} s")
             for level, area in levels:
-                baseline[(level, "trend")] = _Timed(
+                baseline[(level, "trend")] = measure(
                     lambda a=area, h=all_years: pandas_totals(h, a, "year", k, weights),
                     repeat=1, warmup=0)
                 log(f"pandas {level}: trend {baseline[(level, 'trend')].median_ms:.1f} ms")
@@ -218,10 +206,10 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
             area = dict(levels)[level]
             base = baseline.get((level, case))
             extra: dict[str, Any] = {"area": area or "TH", "runs": timing.runs,
-                                     "cpu_ms": round(timing.cpu_ms, 1)}
+                                     "cpu_ms": round(timing.cpu_median_ms, 1)}
             if base is not None:
-                extra["pandas_cpu_ms"] = round(base.cpu_ms, 1)
-                extra["cpu_x"] = round(base.cpu_ms / timing.cpu_ms, 1) if timing.cpu_ms else None
+                extra["pandas_cpu_ms"] = round(base.cpu_median_ms, 1)
+                extra["cpu_x"] = round(base.cpu_median_ms / timing.cpu_median_ms, 1) if timing.cpu_median_ms else None
             rows.append(Row("poverty", f"{level} {case}", backend, timing.median_ms,
                             None if base is None else base.median_ms, timing.p95_ms, extra))
         out = [r.as_dict() for r in rows]
