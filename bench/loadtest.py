@@ -118,6 +118,7 @@ class Client:
         self.timeout = timeout
         self.ws: Any = None
         self.page_hash = ""  # the page being shown (from the navigation message)
+        self.pages: dict[str, str] = {}  # url path ("" for the default page) -> script hash
         self.query = "lang=en"  # the URL's query string, as the app last wrote it
         self.widgets: dict[str, Any] = {}  # user key -> latest widget proto
         self.cache: dict[str, bytes] = {}  # message hash -> message, as the browser keeps
@@ -177,6 +178,8 @@ class Client:
             kind = fwd.WhichOneof("type")
             if kind == "navigation":
                 self.page_hash = fwd.navigation.page_script_hash
+                self.pages = {("" if p.is_default else p.url_pathname): p.page_script_hash
+                              for p in fwd.navigation.app_pages}
             elif kind == "page_info_changed":
                 self.query = fwd.page_info_changed.query_string
             elif kind == "delta":
