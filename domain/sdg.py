@@ -66,13 +66,21 @@ def category(score: float | None) -> str | None:
 def indicator_scores(values: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """``values`` (area_code, indicator_code, value) with ``goal`` and ``score`` added.
 
-    ``catalogue`` holds indicator_code, goal, direction, lower_bound, upper_bound.
+    ``catalogue`` holds indicator_code, goal, direction, lower_bound, upper_bound. Values of
+    indicators missing from the catalogue are left out.
     """
-    cat = catalogue[["indicator_code", "goal", "direction", "lower_bound", "upper_bound"]]
-    df = values.merge(cat, on="indicator_code", how="inner")
-    df["score"] = normalise(df.value.to_numpy(), df.lower_bound.to_numpy(),
-                            df.upper_bound.to_numpy(), df.direction.to_numpy())
-    return df.drop(columns=["direction", "lower_bound", "upper_bound"])
+    at = pd.Index(np.asarray(catalogue.indicator_code, dtype=object)).get_indexer(
+        np.asarray(values.indicator_code, dtype=object))
+    known = at >= 0
+    df = values if known.all() else values[known]
+    at = at[known]
+
+    def spec(column: str) -> np.ndarray:
+        return catalogue[column].to_numpy()[at]
+
+    return df.assign(goal=spec("goal"), score=normalise(
+        df.value.to_numpy(dtype=float), spec("lower_bound"), spec("upper_bound"),
+        spec("direction")))
 
 
 def applicable(catalogue: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -21,3 +21,47 @@ def test_official_goal_colours_and_names():
     assert goal_colour(99) != goal_colour(1)
     assert goal_name(6, "en") == "Clean Water and Sanitation"
     assert goal_name(1, "th") == "ขจัดความยากจน"
+
+
+def _style_with_plotly_updates(fig: go.Figure, **kw) -> go.Figure:
+    """The same look through plotly's own update calls: the reference style_figure must match."""
+    from components import charts as c
+
+    layout = {"font": {"family": c.FONT_FAMILY, "size": c.FONT_SIZE, "color": c.TEXT_COLOUR},
+              "title": {"font": {"size": c.TITLE_SIZE}},
+              "hoverlabel": {"font": {"family": c.FONT_FAMILY, "size": c.FONT_SIZE}},
+              "margin": kw.get("margin") or {"l": 8, "r": 8, "t": 40, "b": 8},
+              "paper_bgcolor": "white", "plot_bgcolor": "white",
+              "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+              "separators": ".,"}
+    if kw.get("height") is not None:
+        layout["height"] = kw["height"]
+    if kw.get("legend") is not None:
+        layout["showlegend"] = kw["legend"]
+    fig.update_layout(**layout)
+    fig.update_xaxes(gridcolor=c.GRID_COLOUR, zerolinecolor=c.GRID_COLOUR, automargin=True)
+    fig.update_yaxes(gridcolor=c.GRID_COLOUR, zerolinecolor=c.GRID_COLOUR, automargin=True)
+    return fig
+
+
+def _figures() -> list[go.Figure]:
+    from plotly.subplots import make_subplots
+
+    titled = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="ก"),
+                       layout={"title": {"text": "ชื่อ", "x": 0.1}, "legend": {"x": 0.5},
+                               "xaxis": {"title": {"text": "ปี"}, "zerolinecolor": "#666"},
+                               "yaxis": {"range": [0, 5]}})
+    two = make_subplots(rows=1, cols=2)
+    two.add_trace(go.Bar(x=[1], y=[2]), row=1, col=1)
+    two.add_trace(go.Bar(x=[1], y=[3]), row=1, col=2)
+    return [go.Figure(go.Bar(x=[1, 2], y=["a", "b"], orientation="h")), titled, two,
+            go.Figure(go.Pie(labels=["a", "b"], values=[1, 2]))]
+
+
+def test_style_figure_gives_the_layout_plotly_updates_give():
+    for options in ({}, {"height": 260, "legend": False, "margin": {"l": 1, "r": 2, "t": 3,
+                                                                    "b": 4}}):
+        for fig, same in zip(_figures(), _figures(), strict=True):
+            got = style_figure(fig, **options).to_plotly_json()
+            want = _style_with_plotly_updates(same, **options).to_plotly_json()
+            assert got == want
