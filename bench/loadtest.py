@@ -271,6 +271,16 @@ async def one_session(url: str, rng: random.Random, timeout: float, model: LoadM
     return res
 
 
+async def warm_up(url: str, timeout: float) -> dict[str, Any]:
+    """One session that opens every page of the test in turn: seconds per page, errors."""
+    out: dict[str, Any] = {"pages": {}, "errors": []}
+    async with Client(url, timeout) as c:
+        for page in dict.fromkeys((*FIRST_PAGES, *SECOND_PAGES)):
+            out["pages"][page or "overview"] = round(await c.rerun(page=page), 3)
+        out["errors"] = c.errors
+    return out
+
+
 def _pct(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -362,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=10.0,
                         help="users model: sessions open within this many seconds")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per step at most")
+    parser.add_argument("--no-repeat", dest="repeat", action="store_false",
+                        help="skip the repeat of the largest wave (memory left by sessions)")
     parser.add_argument("--max-sessions", type=int, default=100)
     parser.add_argument("--ttl", type=int, default=5,
                         help="server.disconnectedSessionTTL: when closed sessions may be freed")
@@ -402,20 +414,28 @@ def _run_model(db: str, model: LoadModel, args: argparse.Namespace,
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     server: dict[str, Any] = {"model": model.name}
     try:
-        # One warm-up session fills the caches a first visitor pays for; it is reported apart.
-        server["warmup"] = asyncio.run(wave(url, 1, 0, args.timeout, LoadModel("warm-up")))
+        # One warm-up session opens every page once: what the first visitor of a process pays
+        # for (imports, the area registry, fonts) is reported apart, not as a wave's growth.
+        server["warmup"] = asyncio.run(warm_up(url, args.timeout))
         server["rss_after_warmup_mb"] = start_rss = round(rss_mb(proc.pid))
         print(f"{model.name} warm-up: {json.dumps(server['warmup'])}; server RSS "
               f"{start_rss} MB", flush=True)
-        for i, n in enumerate(args.sessions):
+        plan = [(n, 1000 + i, "") for i, n in enumerate(args.sessions)]
+        if args.repeat and args.sessions:
+            # The largest wave once more with the same sessions: every result is cached now,
+            # so what memory it keeps after closing is what sessions leave behind (the first
+            # waves' growth is mostly caches filling: query results, DuckDB's buffer pool).
+            i = max(range(len(args.sessions)), key=args.sessions.__getitem__)
+            plan.append((args.sessions[i], 1000 + i, "repeat"))
+        for n, seed, note in plan:
             before = rss_mb(proc.pid)
-            result = asyncio.run(wave(url, n, 1000 + i, args.timeout, model, proc.pid))
+            result = asyncio.run(wave(url, n, seed, args.timeout, model, proc.pid))
             during = rss_mb(proc.pid)
             # Closed sessions are freed after the TTL; give the server that long, plus margin.
             time.sleep(args.ttl + 10)
             after = rss_mb(proc.pid)
-            result.update(rss_before_mb=round(before), rss_peak_after_wave_mb=round(during),
-                          rss_after_close_mb=round(after),
+            result.update(note=note, rss_before_mb=round(before),
+                          rss_peak_after_wave_mb=round(during), rss_after_close_mb=round(after),
                           growth_after_close_mb=round(after - before),
                           growth_since_warmup_mb=round(after - start_rss))
             waves.append(result)
@@ -430,9 +450,9 @@ def _run_model(db: str, model: LoadModel, args: argparse.Namespace,
 
 
 def format_waves(waves: list[dict[str, Any]]) -> str:
-    head = ("model", "sessions", "peak open", "requests", "p50 s", "p95 s", "max s", "errors",
+    head = ("model", "wave", "sessions", "peak open", "requests", "p50 s", "p95 s", "max s", "errors",
             "CPU ms/request", "RSS before MB", "RSS after close MB", "growth MB", "wall s")
-    keys = ("model", "sessions", "peak_open", "requests", "p50_s", "p95_s", "max_s", "errors",
+    keys = ("model", "note", "sessions", "peak_open", "requests", "p50_s", "p95_s", "max_s", "errors",
             "server_cpu_ms_per_request", "rss_before_mb", "rss_after_close_mb",
             "growth_after_close_mb", "wall_s")
     lines = [tuple(str(w.get(k)) for k in keys) for w in waves]

@@ -58,6 +58,9 @@ def test_a_session_changes_filters_on_the_page_it_opened(server, first):
 
 def test_waves_of_both_models_report_steps_without_errors(server):
     proc, url = server
+    warm = asyncio.run(L.warm_up(url, 60))
+    assert warm["errors"] == [] and set(warm["pages"]) == {
+        "overview", "poverty", "sdg", "plans", "debt", "partners"}
     users = L.LoadModel("users", ramp_s=0.5, think_s=(0.1, 0.3))
     for model in (users, L.LoadModel("burst")):
         result = asyncio.run(L.wave(url, 3, 1, 60, model, proc.pid))
