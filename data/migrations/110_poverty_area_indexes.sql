@@ -1,0 +1,4 @@
+-- DuckDB prunes the drill-down's area filters on the poverty aggregates with its zone maps
+-- (the tables are written in year and code order); PostgreSQL gets B-tree indexes in the
+-- .postgresql.sql twin. Nothing to do here: the version is recorded so that both engines
+-- stand at the same schema.
