@@ -230,8 +230,7 @@ class Store:
         conn = self._conn()
         if self.dialect == "duckdb":
             cols = conn.execute(sql, list(params)).fetchnumpy()
-            return {k: (v.filled(np.nan if v.dtype.kind == "f" else None)
-                        if isinstance(v, np.ma.MaskedArray) else v) for k, v in cols.items()}
+            return {k: _unmask(v) for k, v in cols.items()}
         with conn.cursor() as cur:
             cur.execute(self._sql(sql), list(params))
             names = [d.name for d in cur.description]
@@ -369,6 +368,19 @@ class Store:
         return [r[0] for r in self.rows(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1")]
+
+
+def _unmask(values: np.ndarray) -> np.ndarray:
+    """DuckDB's masked array for a column with NULLs: NaN for numbers, None for the rest."""
+    if not isinstance(values, np.ma.MaskedArray):
+        return values
+    if not values.mask.any():
+        return values.data
+    if values.dtype.kind in "iuf":
+        return values.astype(float).filled(np.nan)
+    out = values.data.astype(object)
+    out[values.mask] = None
+    return out
 
 
 # PostgreSQL type oids whose Python values are converted so that a frame has the dtypes

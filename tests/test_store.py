@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
 
 from data.store import Store, StoreError, list_migrations, open_store, redact_url, split_sql
@@ -108,11 +108,18 @@ def test_arrays_give_numpy_columns_alike_on_both_backends(any_empty_store):
     s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "A", "a", "a", 1])
     s.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?)", ["s", "B", "b", "b", 2])
     got = s.arrays("SELECT code, sort_order, sort_order > 1 AS late, "
-                   "CAST(NULL AS DOUBLE PRECISION) AS nothing FROM regions ORDER BY code")
+                   "CAST(NULL AS DOUBLE PRECISION) AS nothing, "
+                   "CASE WHEN sort_order > 1 THEN sort_order END AS some, "
+                   "CASE WHEN sort_order > 1 THEN code END AS label "
+                   "FROM regions ORDER BY code")
     assert list(got["code"]) == ["A", "B"]
     assert got["sort_order"].dtype.kind in "iu" and list(got["sort_order"]) == [1, 2]
     assert got["late"].dtype == bool and list(got["late"]) == [False, True]
     assert np.isnan(got["nothing"].astype(float)).all()
+    # A NULL is never a made-up number: NaN in a numeric column, None in a text column.
+    some = got["some"].astype(float)
+    assert np.isnan(some[0]) and some[1] == 2
+    assert list(got["label"]) == [None, "B"]
     # SUM of integers is NUMERIC on PostgreSQL: a float here, as on DuckDB's HUGEINT.
     total = s.arrays("SELECT SUM(sort_order) AS n FROM regions")["n"]
     assert float(total[0]) == 3.0
