@@ -152,8 +152,8 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
             for level, area in levels:
                 # What the page calls: the children (with their names) and the area.
                 timings[(st_.dialect, level, "drilldown")] = measure(
-                    lambda a=area, s=st_: P.poverty_area_totals(
-                        P.poverty_by_child(s, scope, a, year, k)), repeat=repeat)
+                    lambda a=area, s=st_: P.poverty_drilldown(s, scope, a, year, k),
+                    repeat=repeat)
                 timings[(st_.dialect, level, "trend")] = measure(
                     lambda a=area, s=st_: P.poverty_trend(s, scope, a, k), repeat=repeat)
                 timings[(st_.dialect, level, "pipeline")] = measure(
@@ -172,9 +172,9 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         log(f"pandas: loaded {len(hh):,} households and {len(cases):,} cases in {load_s:.1f} s")
         baseline: dict[tuple[str, str], Timing] = {}
         for level, area in levels:
-            got = P.poverty_by_child(store, scope, area, year, k).set_index("code")
+            step = P.poverty_drilldown(store, scope, area, year, k)
+            got, got_area = step.children.set_index("code"), step.area
             want, want_area = pandas_drilldown(hh, area, k, weights)
-            got_area = P.poverty_area_totals(got.reset_index())
             assert np.isclose(got_area.mpi, want_area.mpi), f"area MPI differs at {level}"
             want = want.assign(code=want.code.map(
                 lambda c: c if isinstance(c, str) else str(int(c))))

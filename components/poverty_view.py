@@ -30,8 +30,8 @@ from data.poverty import (
     child_level,
     load_poverty_years,
     load_target_households,
-    poverty_area_totals,
     poverty_by_child,
+    poverty_drilldown,
     poverty_trend,
 )
 from domain import poverty as pv
@@ -205,15 +205,15 @@ def _go_down(children: pd.DataFrame, area: str) -> None:
 
 
 @guarded
-def render_children_map(area: str, year: int, measure: str, dim: str | None,
-                        k: float, weights: tuple[tuple[str, float], ...] | None) -> None:
+def render_children_map(area: str, year: int, children: pd.DataFrame, measure: str,
+                        dim: str | None, k: float,
+                        weights: tuple[tuple[str, float], ...] | None) -> None:
     level_key = "" if not area else ("R" if area.startswith("R:") else len(area))
     label = _measure_label(measure, dim)
     if level_key not in _MAP_LEVEL:
         return
     # Under the whole country the map shows provinces (regions have no boundaries of their own).
-    grain = "province" if not area else None
-    df = fetch(poverty_by_child, area, year, k, weights, grain)
+    df = fetch(poverty_by_child, area, year, k, weights, "province") if not area else children
     values = pd.DataFrame({"code": df.code, "value": _measure_display(df, measure, dim)})
     clicked = render_area_map(
         values, level=_MAP_LEVEL[level_key], key=f"pov_map_{level_key}", value_label=label,
@@ -453,11 +453,10 @@ def render_poverty_page() -> None:
     measure, dim, k_text = _options()
     weights = _weights()
     k = pv.parse_k(k_text)
-    children = fetch(poverty_by_child, area, year, k, weights)
+    children, total = fetch(poverty_drilldown, area, year, k, weights)
     if children.empty:
         st.info(t("no_data"))
         return
-    total = poverty_area_totals(children, weights)
     render_measure_kpis(total)
     st.caption(t("poverty_af_caption", k=k_text)
                + ("" if weights is None else " · " + t("poverty_weights_custom")))
@@ -468,7 +467,7 @@ def render_poverty_page() -> None:
             if len(area) == 6:
                 render_village_bars(area, year, children, measure, dim)
             else:
-                render_children_map(area, year, measure, dim, k, weights)
+                render_children_map(area, year, children, measure, dim, k, weights)
         with right:
             render_children_table(area, year, children, measure, dim)
     left, right = st.columns(2)

@@ -372,62 +372,91 @@ def load_poverty_years(store: Store, scope: AccessScope) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def poverty_child_measures(store: Store, scope: AccessScope, area_code: str, year: int,
-                           k: float = float(pv.DEFAULT_K),
-                           weights: tuple[tuple[str, float], ...] | None = None,
-                           grain: str | None = None) -> pd.DataFrame:
-    """AF totals and measures of each child unit of ``area_code`` in one survey year.
+class Drilldown(NamedTuple):
+    """One drill-down step: the child units (as :func:`poverty_by_child`) and the area itself
+    (as :func:`poverty_area_totals` of them)."""
 
-    Children: regions under the country (provinces for a user limited to some provinces),
-    provinces under a region, then districts, subdistricts and villages; a village lists
-    itself. ``grain="province"`` lists provinces under the country (for its map). Columns:
-    code, the additive totals (households, population, poor, score_poor, cen_*, raw_*,
-    people_<dim>, cdim_<dim>, target_poor_*) and the measures of
-    ``domain.poverty.measures_arrays``; regions also carry their names.
-    """
-    w = _weights(weights)
+    children: pd.DataFrame
+    area: pd.Series
+
+
+def _children(store: Store, scope: AccessScope, area_code: str, year: int, k: float,
+              weights: tuple[tuple[str, float], ...] | None,
+              grain: str | None) -> tuple[Totals, dict[str, np.ndarray]] | None:
+    """Totals of the child units and their names; None when there are none to show."""
     if _hidden(scope, area_code):
-        return _empty_totals(w)
+        return None
     group = _CHILD_COLUMN[0 if area_code.startswith("R:") else len(area_code)]
     totals = _totals(store, scope, area_code, group, year, k, weights)
     if not len(totals.codes):
-        return _empty_totals(w)
+        return None
     # A user limited to some provinces sees those provinces under Thailand, not regions that
     # would carry a whole region's name over a part of it.
     if not area_code and grain != "province" and scope.all_provinces:
         totals = _to_regions(totals)
-        return _measures(totals.codes, totals, w, _region_names(totals.codes))
-    return _measures(totals.codes.astype(str).astype(object), totals, w)
+        return totals, _region_names(totals.codes)
+    codes = totals.codes.astype(str).astype(object)
+    registry = area_name_map(store)
+    names = [registry.get(c, (None, None)) for c in codes]
+    return Totals(codes, totals.matrix), {
+        "name_th": np.array([n[0] for n in names], dtype=object),
+        "name_en": np.array([n[1] for n in names], dtype=object)}
 
 
 def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int,
                      k: float = float(pv.DEFAULT_K),
                      weights: tuple[tuple[str, float], ...] | None = None,
                      grain: str | None = None) -> pd.DataFrame:
-    """:func:`poverty_child_measures` with the units' names (name_th, name_en)."""
-    df = poverty_child_measures(store, scope, area_code, year, k, weights, grain)
-    if df.empty or "name_th" in df:
-        return df
-    names = area_name_map(store)
-    pairs = [names.get(c, (None, None)) for c in df.code.tolist()]
-    df.insert(1, "name_th", pd.array([p[0] for p in pairs], dtype="str"))
-    df.insert(2, "name_en", pd.array([p[1] for p in pairs], dtype="str"))
-    return df
+    """AF totals and measures of each child unit of ``area_code`` in one survey year.
+
+    Children: regions under the country (provinces for a user limited to some provinces),
+    provinces under a region, then districts, subdistricts and villages; a village lists
+    itself. ``grain="province"`` lists provinces under the country (for its map). Columns:
+    code, name_th, name_en, the additive totals (households, population, poor, score_poor,
+    cen_*, raw_*, people_<dim>, cdim_<dim>, target_poor_*) and the measures of
+    ``domain.poverty.measures_arrays``.
+    """
+    found = _children(store, scope, area_code, year, k, weights, grain)
+    if found is None:
+        return _empty_totals(_weights(weights))
+    totals, names = found
+    return _measures(totals.codes, totals, _weights(weights), names)
+
+
+def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: int,
+                      k: float = float(pv.DEFAULT_K),
+                      weights: tuple[tuple[str, float], ...] | None = None) -> Drilldown:
+    """The poverty page's step: the child units and the area's own measures, in one pass
+    (the area's totals are the sum of its children's: they partition it)."""
+    w = _weights(weights)
+    found = _children(store, scope, area_code, year, k, weights, None)
+    if found is None:
+        return Drilldown(_empty_totals(w), _area_measures(np.zeros(len(TOTAL_COLUMNS)),
+                                                          list(TOTAL_COLUMNS), w))
+    totals, names = found
+    sums = _total_columns(Totals(np.array(["area"]), totals.matrix.sum(axis=0)[None, :]))
+    return Drilldown(_measures(totals.codes, totals, w, names),
+                     _area_measures(np.array([v[0] for v in sums.values()], dtype=float),
+                                    list(sums), w))
+
+
+def _area_measures(sums: np.ndarray, cols: list[str], weights: pv.Weights) -> pd.Series:
+    """One area's totals (``sums`` by ``cols``) with their measures, as a Series."""
+    totals = {c: sums[j:j + 1] for j, c in enumerate(cols)}
+    measures = pv.measures_arrays(totals, weights)
+    return pd.Series(np.concatenate([sums, [v[0] for v in measures.values()]]),
+                     index=pd.Index([*cols, *measures], dtype=object))
 
 
 def poverty_area_totals(children: pd.DataFrame, weights: tuple[tuple[str, float], ...] | None
                         = None) -> pd.Series:
     """The area's own measures: the sum of its children's totals (they partition it)."""
-    w = _weights(weights)
     cols = [c for c in TOTAL_COLUMNS if c in children]
     # Positional selection: selecting sixty columns by name costs more than summing them.
     at = children.columns.get_indexer(cols)
     sums = children.iloc[:, at].to_numpy(dtype=float).sum(axis=0) if len(children) else \
         np.zeros(len(cols))
-    totals = {c: sums[j:j + 1] for j, c in enumerate(cols)}
-    measures = pv.measures_arrays(totals, w)
-    return pd.Series(np.concatenate([sums, [v[0] for v in measures.values()]]),
-                     index=pd.Index([*cols, *measures], dtype=object))
+    return _area_measures(sums, cols, _weights(weights))
 
 
 def poverty_trend(store: Store, scope: AccessScope, area_code: str,

@@ -83,6 +83,26 @@ def test_children_add_up_to_parent(store, everything):
     assert len(one) == 1 and one.code.iloc[0] == villages.code.iloc[0]
 
 
+def test_a_drilldown_step_is_its_children_and_their_sum(store, everything):
+    district = _pattani_district(store)
+    hh = _households(store, "district_code = ?", [district])
+    for area in ("", "R:SB", "94", district):
+        step = P.poverty_drilldown(store, everything, area, YEAR, 0.25)
+        children = P.poverty_by_child(store, everything, area, YEAR, 0.25)
+        pd.testing.assert_frame_equal(step.children, children)
+        summed = P.poverty_area_totals(children)
+        for col in ("households", "population", "poor", "score_poor", "mpi", "h", "a",
+                    "contrib_income", "people_health", "cen_d_income_per_head"):
+            assert step.area[col] == pytest.approx(summed[col]), (area, col)
+    # The district's own measures are the direct AF measures of its households.
+    assert step.area.mpi == pytest.approx(pv.af_measures(hh, k=0.25).mpi)
+    assert set(step.children.name_en.dropna()) and step.children.name_th.notna().all()
+    # Nothing to show: an empty frame and an area of zeros, never an error.
+    pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    hidden = P.poverty_drilldown(store, pattani, "50", YEAR)
+    assert hidden.children.empty and hidden.area.population == 0 and hidden.area.mpi == 0
+
+
 def test_trend_matches_direct(store, everything):
     trend = P.poverty_trend(store, everything, "94").set_index("year")
     assert list(trend.index) == list(range(2018, 2025))
