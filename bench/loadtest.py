@@ -11,9 +11,9 @@ server has sent the whole rendered page.
 
 Two load models, both reported:
 
-* ``users`` (the goal's model): sessions open within ``--ramp`` seconds and a user looks at
-  each page for ``--think`` seconds (uniform) before the next step, as people in a meeting or
-  at their desks do; all N sessions are open at once (``peak_open`` in the report).
+* ``users`` (N people working at once): sessions open within ``--ramp`` seconds and a user
+  looks at each page for ``--think`` seconds (uniform) before the next step, as people in a
+  meeting or at their desks do; all N sessions are open at once (``peak_open`` in the report).
 * ``burst`` (stress): every session starts at once and clicks again the moment a page is
   drawn, so N requests queue at the server together; it shows the server's throughput.
 
@@ -403,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
     for target in (out / f"loadtest-{stamp}.json", out / "latest-loadtest.json"):
         target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     bad = [w for w in report["waves"] if w["errors"]]
+    bad += [s for s in report["servers"] if s.get("warmup", {}).get("errors")]
     return 1 if bad else 0
 
 
