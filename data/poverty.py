@@ -434,10 +434,8 @@ def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: in
         return Drilldown(_empty_totals(w), _area_measures(np.zeros(len(TOTAL_COLUMNS)),
                                                           list(TOTAL_COLUMNS), w))
     totals, names = found
-    sums = _total_columns(Totals(np.array(["area"]), totals.matrix.sum(axis=0)[None, :]))
     return Drilldown(_measures(totals.codes, totals, w, names),
-                     _area_measures(np.array([v[0] for v in sums.values()], dtype=float),
-                                    list(sums), w))
+                     _area_measures(totals.matrix.sum(axis=0), list(TOTAL_COLUMNS), w))
 
 
 def _area_measures(sums: np.ndarray, cols: list[str], weights: pv.Weights) -> pd.Series:

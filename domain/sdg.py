@@ -123,9 +123,7 @@ def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "pro
     known = set(cat.indicator_code.tolist())
     use = np.fromiter((c in known for c in scored.indicator_code.tolist()), dtype=bool,
                       count=len(scored)) & ~np.isnan(score)
-    goal_pos = np.searchsorted(goals, scored.goal.to_numpy()[use]) if n_goals else \
-        np.zeros(0, dtype=np.int64)
-    cell = area_idx[use] * n_goals + goal_pos
+    cell = area_idx[use] * n_goals + np.searchsorted(goals, scored.goal.to_numpy()[use])
     size = n_areas * n_goals
     sums = np.bincount(cell, weights=score[use], minlength=size)
     counts = np.bincount(cell, minlength=size).astype(np.int64)
@@ -156,8 +154,9 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.Data
     sums = np.bincount(area_idx[scored], weights=score[scored], minlength=n)
     counts = np.bincount(area_idx[scored], minlength=n).astype(np.int64)
     goal_idx, goal_values = _codes(goals.goal)
-    pairs = np.unique(area_idx * max(len(goal_values), 1) + goal_idx)
-    expected = np.bincount(pairs // max(len(goal_values), 1), minlength=n).astype(np.int64)
+    # Distinct (area, goal) pairs, counted per area: the goals that apply to each area.
+    pairs = np.unique(area_idx * len(goal_values) + goal_idx)
+    expected = np.bincount(pairs // len(goal_values), minlength=n).astype(np.int64)
     mean = np.full(n, np.nan)
     np.divide(sums, counts, out=mean, where=counts > 0)
     index = np.where(counts / expected >= min_share - 1e-9, mean, np.nan)
