@@ -9,7 +9,6 @@ import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -233,15 +232,17 @@ class Store:
             return {k: _unmask(v) for k, v in cols.items()}
         with conn.cursor() as cur:
             cur.execute(self._sql(sql), list(params))
-            names = [d.name for d in cur.description]
+            description = cur.description
             rows = cur.fetchall()
+        # Column types come from the result's description, not from looking at every value:
+        # testing each value for a Decimal cost more than the query on a thousand rows.
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(description)
         out: dict[str, np.ndarray] = {}
-        for i, name in enumerate(names):
-            values = [r[i] for r in rows]
-            if any(isinstance(v, Decimal) for v in values):
-                values = [None if v is None else float(v) for v in values]
+        for d, values in zip(description, columns, strict=True):
+            if d.type_code == _PG_NUMERIC or (d.type_code in _PG_INTS and None in values):
+                values = [np.nan if v is None else float(v) for v in values]
             arr = np.array(values)
-            out[name] = arr if arr.dtype.kind in "biuf" or not rows else \
+            out[d.name] = arr if arr.dtype.kind in "biuf" or not rows else \
                 np.array(values, dtype=object)
         return out
 
