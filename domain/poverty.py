@@ -204,18 +204,24 @@ def measures_arrays(totals: Mapping[str, np.ndarray], weights: Weights) -> dict[
         return out
 
     pop, poor = col("population"), col("poor")
-    new: dict[str, np.ndarray] = {}
-    new["h"] = ratio(poor, pop)
-    new["a"] = ratio(col("score_poor"), poor)
-    new["mpi"] = new["h"] * new["a"]
-    for dim in dict.fromkeys(weights.dimensions):
-        part = np.zeros(len(pop))
-        for c, w, d in zip(weights.columns, weights.values, weights.dimensions, strict=True):
-            if d == dim:
-                part = part + w * col(f"cen_{c}")
-        new[f"mpi_{dim}"] = ratio(part, pop)
-        new[f"contrib_{dim}"] = ratio(new[f"mpi_{dim}"], new["mpi"], 100.0)
-        new[f"a_{dim}"] = ratio(new[f"mpi_{dim}"], new["h"])
+    h = ratio(poor, pop)
+    new: dict[str, np.ndarray] = {"h": h, "a": ratio(col("score_poor"), poor)}
+    new["mpi"] = mpi = h * new["a"]
+    # Every dimension at once: censored headcounts (areas x indicators) times the weights
+    # placed in their dimension's column (indicators x dimensions).
+    dims = list(dict.fromkeys(weights.dimensions))
+    placed = np.zeros((len(weights.columns), len(dims)))
+    for j, (w, d) in enumerate(zip(weights.values, weights.dimensions, strict=True)):
+        placed[j, dims.index(d)] = w
+    censored = np.column_stack([col(f"cen_{c}") for c in weights.columns]) \
+        if len(pop) else np.zeros((0, len(weights.columns)))
+    part = ratio(censored @ placed, pop[:, None])
+    contrib = ratio(part, mpi[:, None], 100.0)
+    a_dim = ratio(part, h[:, None])
+    for i, dim in enumerate(dims):
+        new[f"mpi_{dim}"] = part[:, i]
+        new[f"contrib_{dim}"] = contrib[:, i]
+        new[f"a_{dim}"] = a_dim[:, i]
         if f"cdim_{dim}" in totals:
             new[f"h_{dim}"] = ratio(col(f"cdim_{dim}"), pop)
     return new
