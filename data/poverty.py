@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+from pandas.api.internals import create_dataframe_from_blocks
+from pandas.api.types import infer_dtype
 
 from data import catalogue
 from data.areas import REGIONS_NESDC
@@ -17,11 +20,17 @@ from domain import poverty as pv
 
 _FLAGS = catalogue.DEPRIVATION_COLUMNS
 _FLAG_SQL = ", ".join(_FLAGS)
+# poverty_profiles.flag_bits: bit i set when the profile is deprived in _FLAGS[i]
+# (migration 111 writes the same for the rows it found).
+_FLAG_BITS = tuple(1 << i for i in range(len(_FLAGS)))
+_FLAG_BITS_SQL = " + ".join(f"CASE WHEN {c} THEN CAST(? AS INTEGER) ELSE 0 END" for c in _FLAGS)
+# Levels whose code poverty_profiles also holds as an integer key (<level>_key), and the
+# width of their codes (the keys drop nothing: codes are digits of a fixed width).
+_KEY_LEVELS = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
 # Code column of the child units under an area, by the area's code length.
 _CHILD_COLUMN = {0: "province_code", 2: "district_code", 4: "subdistrict_code",
                  6: "village_code", 8: "village_code"}
-_AREA_COLUMN = {2: "province_code", 4: "district_code", 6: "subdistrict_code",
-                8: "village_code"}
+_AREA_LEVEL = {2: "province", 4: "district", 6: "subdistrict", 8: "village"}
 _DEFAULT = pv.nested_weights()
 # The default weights are multiples of 1/60: scores become exact integers ("score units").
 SCORE_SCALE = pv.score_scale(_DEFAULT)
@@ -47,14 +56,21 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
         store.execute(f"DELETE FROM poverty_profiles WHERE {cond}", params)
         store.execute(f"DELETE FROM poverty_case_counts WHERE {cond}", params)
         # Written in year and village order so that DuckDB's zone maps prune area filters.
+        keys = ", ".join(f"{level}_key" for level in _KEY_LEVELS)
+        key_values = ", ".join(f"CAST({level}_code AS INTEGER) AS {level}_key"
+                               for level in _KEY_LEVELS)
         store.execute(
             "INSERT INTO poverty_profiles (survey_year, province_code, district_code, "
-            f"subdistrict_code, village_code, target_poor, {_FLAG_SQL}, households, people) "
+            f"subdistrict_code, village_code, target_poor, {_FLAG_SQL}, households, people, "
+            f"{keys}, flag_bits) "
             "SELECT survey_year, province_code, district_code, subdistrict_code, village_code, "
-            f"target_poor, {_FLAG_SQL}, COUNT(*), SUM(members) FROM households WHERE {cond} "
+            f"target_poor, {_FLAG_SQL}, households, people, {key_values}, {_FLAG_BITS_SQL} "
+            "FROM (SELECT survey_year, province_code, district_code, subdistrict_code, "
+            f"village_code, target_poor, {_FLAG_SQL}, COUNT(*) AS households, "
+            f"SUM(members) AS people FROM households WHERE {cond} "
             f"GROUP BY survey_year, province_code, district_code, subdistrict_code, "
-            f"village_code, target_poor, {_FLAG_SQL} ORDER BY survey_year, village_code",
-            params)
+            f"village_code, target_poor, {_FLAG_SQL}) g ORDER BY survey_year, village_code",
+            [*_FLAG_BITS, *params])
         store.execute(f"DELETE FROM poverty_rollup WHERE {cond}", params)
         for level, unit, parent in _ROLLUP_LEVELS:
             _insert_rollup(store, level, unit, parent, cond, params)
@@ -107,8 +123,12 @@ def child_level(area_code: str) -> str:
     return {2: "district", 4: "subdistrict", 6: "village", 8: "village"}[len(area_code)]
 
 
-def area_filter(area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
-    """WHERE fragment selecting the aggregate rows inside an area (equality on its code)."""
+def area_filter(area_code: str, prefix: str = "", keys: bool = False) -> tuple[str, list[Any]]:
+    """WHERE fragment selecting the aggregate rows inside an area (equality on its code).
+
+    ``keys``: on the integer keys of ``poverty_profiles`` instead of the codes.
+    """
+    column, value = ("_key", int) if keys else ("_code", str)
     if not area_code:
         return "TRUE", []
     if area_code.startswith("R:"):
@@ -117,11 +137,11 @@ def area_filter(area_code: str, prefix: str = "") -> tuple[str, list[Any]]:
             raise ValueError(f"unknown region {area_code!r}")
         # IN with one placeholder per province prunes better than ANY(list) in DuckDB.
         marks = ", ".join("?" for _ in provinces)
-        return f"{prefix}province_code IN ({marks})", list(provinces)
-    column = _AREA_COLUMN.get(len(area_code))
-    if column is None or not area_code.isdigit():
+        return f"{prefix}province{column} IN ({marks})", [value(p) for p in provinces]
+    level = _AREA_LEVEL.get(len(area_code))
+    if level is None or not area_code.isdigit():
         raise ValueError(f"not an area code: {area_code!r}")
-    return f"{prefix}{column} = ?", [area_code]
+    return f"{prefix}{level}{column} = ?", [value(area_code)]
 
 
 def _weights(weights: tuple[tuple[str, float], ...] | None) -> pv.Weights:
@@ -146,25 +166,49 @@ class Totals(NamedTuple):
     matrix: np.ndarray
 
 
-def _group_totals(code: Any, cols: dict[str, np.ndarray]) -> Totals:
-    """Sum the per-row totals by ``code`` (sorted codes).
+def _group_totals(code: Any, matrix: np.ndarray) -> Totals:
+    """Sum the rows of ``matrix`` (columns ``TOTAL_COLUMNS``) by ``code`` (sorted codes).
 
     One numpy matrix and ``np.add.reduceat`` instead of a 60-column pandas groupby: the
     per-column overhead of pandas would cost more than the query.
     """
     codes = np.asarray(code)
-    matrix = np.column_stack([cols[c] for c in TOTAL_COLUMNS]) if len(codes) else \
-        np.zeros((0, len(TOTAL_COLUMNS)))
+    if len(codes) and codes.dtype.kind in "iu" and (codes[1:] >= codes[:-1]).all():
+        # Profiles come in area order: each code's rows are already together.
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        return Totals(codes[starts], np.add.reduceat(matrix, starts, axis=0))
     keys, inverse = np.unique(codes, return_inverse=True)
+    if not len(keys):
+        return Totals(keys, np.zeros((0, len(TOTAL_COLUMNS))))
     order = np.argsort(inverse, kind="stable")
     starts = np.searchsorted(inverse[order], np.arange(len(keys)))
-    sums = np.add.reduceat(matrix[order], starts, axis=0) if len(keys) else matrix
-    return Totals(keys, sums)
+    return Totals(keys, np.add.reduceat(matrix[order], starts, axis=0))
+
+
+def _totals_matrix(households: np.ndarray, people: np.ndarray, target_poor: np.ndarray,
+                   poor: np.ndarray, score_people: np.ndarray, deprived: np.ndarray,
+                   any_dim: np.ndarray) -> np.ndarray:
+    """Per-row additive totals (columns ``TOTAL_COLUMNS``) from people deprived in each
+    indicator (``deprived``, rows x ``_FLAGS``) and in any indicator of each dimension
+    (``any_dim``, rows x ``_DIMS``), the row's AF identification and its people's
+    deprivation scores summed (``score_people``)."""
+    tp = target_poor.astype(float)
+    poor = poor.astype(float)
+    base = np.column_stack([households, people, households * tp, people * tp,
+                            households * poor, people * poor, score_people * poor])
+    # TPMap counts target-poor people in a dimension; AF counts the poor (censored).
+    return np.hstack([base, deprived * poor[:, None], deprived, any_dim * tp[:, None],
+                      any_dim * poor[:, None]])
 
 
 def _column(rows: Any, name: str, dtype: Any = float) -> np.ndarray:
     """One column of a DataFrame or of a dict of arrays (``Store.arrays``) as numpy."""
     return np.asarray(rows[name], dtype=dtype)
+
+
+_FLAG_INDEX = {c: j for j, c in enumerate(_FLAGS)}
+# Indicator (row) belongs to dimension (column), in _FLAGS and _DIMS order.
+_DIM_MEMBERS = np.array([[c in cols for cols in _DIMS.values()] for c in _FLAGS], dtype=float)
 
 
 def profile_totals(rows: Any, weights: pv.Weights, k: float) -> Totals:
@@ -175,52 +219,56 @@ def profile_totals(rows: Any, weights: pv.Weights, k: float) -> Totals:
     identification at ``k`` happens here, on a few hundred to a few thousand rows, which
     keeps the statement small.
     """
-    flags = np.column_stack([_column(rows, c, bool) for c in weights.columns]) \
-        if len(rows["code"]) else np.zeros((0, len(weights.columns)), dtype=bool)
-    scores = flags.astype(float) @ weights.array()
-    poor = pv.identify_poor(scores, k)
-    people = _column(rows, "people")
-    hh = _column(rows, "households")
-    tp = _column(rows, "target_poor", bool)
-    poor_people = people * poor
-    cols: dict[str, np.ndarray] = {
-        "households": hh, "population": people, "target_poor_households": hh * tp,
-        "target_poor_people": people * tp, "poor_households": hh * poor, "poor": poor_people,
-        "score_poor": poor_people * scores,
-    }
-    index = {c: j for j, c in enumerate(weights.columns)}
-    for c in _FLAGS:
-        cols[f"cen_{c}"] = poor_people * flags[:, index[c]]
-    for c in _FLAGS:
-        cols[f"raw_{c}"] = people * flags[:, index[c]]
-    for dim, dim_cols in _DIMS.items():
-        any_dim = flags[:, [index[c] for c in dim_cols]].any(axis=1)
-        cols[f"people_{dim}"] = people * tp * any_dim  # TPMap counts target-poor people
-        cols[f"cdim_{dim}"] = poor_people * any_dim
-    return _group_totals(rows["code"], cols)
+    flags = np.column_stack([_column(rows, c, bool) for c in _FLAGS]) \
+        if len(rows["code"]) else np.zeros((0, len(_FLAGS)), dtype=bool)
+    return _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
+                        _column(rows, "households"), _column(rows, "people"), weights, k)
+
+
+def _flag_totals(code: Any, flags: np.ndarray, target_poor: np.ndarray,
+                 households: np.ndarray, people: np.ndarray, weights: pv.Weights,
+                 k: float) -> Totals:
+    """:func:`profile_totals` from the flags as one boolean matrix (rows x ``_FLAGS``)."""
+    placed = np.zeros(len(_FLAGS))
+    for c, w in zip(weights.columns, weights.values, strict=True):
+        placed[_FLAG_INDEX[c]] = w
+    deprived = flags.astype(float)
+    score = deprived @ placed
+    poor = pv.identify_poor(score, k)
+    any_dim = (deprived @ _DIM_MEMBERS > 0) * people[:, None]
+    matrix = _totals_matrix(households, people, target_poor, poor, people * score,
+                            deprived * people[:, None], any_dim)
+    return _group_totals(code, matrix)
+
+
+def _poor_units(k: float) -> float:
+    """The least score, in score units, of someone poor at ``k`` (a score of 0 never is)."""
+    return k * SCORE_SCALE - 1e-6
 
 
 def rollup_totals(rows: Any, k: float) -> Totals:
-    """Additive AF totals by ``code`` from roll-up rows (default weights, integer scores)."""
-    units = _column(rows, "score_units")
-    poor = (units > 0) & (units >= k * SCORE_SCALE - 1e-6)
-    people = _column(rows, "people")
-    hh = _column(rows, "households")
-    tp = _column(rows, "target_poor", bool)
-    cols: dict[str, np.ndarray] = {
-        "households": hh, "population": people, "target_poor_households": hh * tp,
-        "target_poor_people": people * tp, "poor_households": hh * poor,
-        "poor": people * poor, "score_poor": people * poor * units / SCORE_SCALE,
-    }
-    for c in _FLAGS:
-        cols[f"cen_{c}"] = _column(rows, f"p_{c}") * poor
-    for c in _FLAGS:
-        cols[f"raw_{c}"] = _column(rows, f"p_{c}")
-    for dim in _DIMS:
-        any_dim = _column(rows, f"p_any_{dim}")
-        cols[f"people_{dim}"] = any_dim * tp  # TPMap counts target-poor people
-        cols[f"cdim_{dim}"] = any_dim * poor
-    return _group_totals(rows["code"], cols)
+    """Additive AF totals by ``code`` from roll-up rows (default weights, integer scores).
+
+    The rows are the roll-up's own (with ``score_units``) or already summed by code, target
+    poverty and AF poverty at ``k`` (with ``poor`` and ``people_units``, their people's
+    summed scores in score units).
+    """
+    if "score_units" in rows:
+        units = _column(rows, "score_units")
+        poor = (units > 0) & (units >= _poor_units(k))
+        people_units = _column(rows, "people") * units
+    else:
+        poor = _column(rows, "poor", bool)
+        people_units = _column(rows, "people_units")
+    size = len(poor)
+    deprived = np.column_stack([_column(rows, f"p_{c}") for c in _FLAGS]) if size else \
+        np.zeros((0, len(_FLAGS)))
+    any_dim = np.column_stack([_column(rows, f"p_any_{d}") for d in _DIMS]) if size else \
+        np.zeros((0, len(_DIMS)))
+    matrix = _totals_matrix(_column(rows, "households"), _column(rows, "people"),
+                            _column(rows, "target_poor", bool), poor,
+                            people_units / SCORE_SCALE, deprived, any_dim)
+    return _group_totals(rows["code"], matrix)
 
 
 def _total_columns(totals: Totals) -> dict[str, np.ndarray]:
@@ -244,8 +292,8 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
 def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
                   year: int | None, k: float, weights: pv.Weights) -> Totals:
     """Totals by ``group`` (a code column or ``survey_year``) from the profiles."""
-    where, params = scope.sql_filter("p.province_code")
-    cond, cond_params = area_filter(area_code, "p.")
+    where, params = scope.sql_key_filter("p.province_key")
+    cond, cond_params = area_filter(area_code, "p.", keys=True)
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
     rows = store.arrays(
         f"SELECT p.{group} AS code, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}, "
@@ -256,21 +304,28 @@ def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
     return profile_totals(rows, weights, k)
 
 
-def _village_profiles(store: Store, scope: AccessScope, area_code: str, year: int,
+def _profile_children(store: Store, scope: AccessScope, area_code: str, year: int,
                       k: float, weights: pv.Weights) -> Totals:
-    """Totals of the villages under a subdistrict (or of one village) in one year.
+    """Totals of the units under a district or a subdistrict (or of one village) in one year.
 
-    Village profiles are already one row per village and deprivation profile: read them as
-    they are (no GROUP BY), which is what keeps the deepest levels quick.
+    The profiles are read as they are, without a GROUP BY, on their integer keys and with
+    their flags as one integer: the few hundred rows a step needs then cost less to find and
+    to fetch than the area codes and flag columns themselves (migration 111).
     """
-    where, params = scope.sql_filter("p.province_code")
-    cond, cond_params = area_filter(area_code, "p.")
+    child = _CHILD_COLUMN[len(area_code)].removesuffix("_code")
+    where, params = scope.sql_key_filter("p.province_key")
+    cond, cond_params = area_filter(area_code, "p.", keys=True)
     rows = store.arrays(
-        f"SELECT p.village_code AS code, p.target_poor, "
-        f"{', '.join('p.' + c for c in _FLAGS)}, p.households, p.people "
+        f"SELECT p.{child}_key AS code, p.target_poor, p.flag_bits, p.households, p.people "
         f"FROM poverty_profiles p WHERE p.survey_year = ? AND {where} AND {cond}",
         [year, *params, *cond_params])
-    return profile_totals(rows, weights, k)
+    bits = np.asarray(rows["flag_bits"], dtype=np.int64)
+    flags = (bits[:, None] >> np.arange(len(_FLAGS))) & 1 > 0
+    totals = _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
+                          _column(rows, "households"), _column(rows, "people"), weights, k)
+    width = _KEY_LEVELS[child]
+    return Totals(np.array([f"{int(c):0{width}d}" for c in totals.codes], dtype=object),
+                  totals.matrix)
 
 
 def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] | None:
@@ -296,9 +351,11 @@ def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | 
                   k: float) -> Totals | None:
     """The same totals as ``_query_totals`` from the roll-up (default weights only).
 
-    The roll-up rows of the units are read as they are and summed by code here: a statement
-    with one aggregate per column costs DuckDB more to plan than the few hundred rows it
-    would save sending.
+    DuckDB sends the units' roll-up rows as they are, to be summed by code here: a statement
+    with one aggregate per column costs it more to plan than the rows it would save sending.
+    PostgreSQL plans such a statement in a fraction of a millisecond but turns every row it
+    sends into Python objects: it sums by code, target poverty and AF poverty at ``k`` itself,
+    sending about an eighth of the rows (a province's districts: 2.9 ms -> 1.5 ms).
     """
     found = _rollup_filter(area_code, by_year=year is None)
     if found is None:
@@ -306,24 +363,40 @@ def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | 
     cond, cond_params, group = found
     where, params = scope.sql_filter("r.province_code")
     year_sql, year_params = ("r.survey_year = ?", [year]) if year is not None else ("TRUE", [])
-    rows = store.arrays(
-        f"SELECT {group} AS code, r.score_units, r.target_poor, "
-        f"{', '.join('r.' + c for c in _ROLLUP_SUMS)} FROM poverty_rollup r "
-        f"WHERE {year_sql} AND {where} AND {cond}",
-        [*year_params, *params, *cond_params])
+    rows_sql = f"FROM poverty_rollup r WHERE {year_sql} AND {where} AND {cond}"
+    args = [*year_params, *params, *cond_params]
+    if store.dialect == "postgresql":
+        sums = ", ".join(f"CAST(SUM(r.{c}) AS BIGINT) AS {c}" for c in _ROLLUP_SUMS)
+        rows = store.arrays(
+            f"SELECT {group} AS code, r.target_poor, "
+            "(r.score_units > 0 AND r.score_units >= ?) AS poor, "
+            f"CAST(SUM(r.people * r.score_units) AS BIGINT) AS people_units, {sums} "
+            f"{rows_sql} GROUP BY 1, 2, 3", [_poor_units(k), *args])
+    else:
+        rows = store.arrays(
+            f"SELECT {group} AS code, r.score_units, r.target_poor, "
+            f"{', '.join('r.' + c for c in _ROLLUP_SUMS)} {rows_sql}", args)
     return rollup_totals(rows, k)
 
 
 def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: int | None,
             k: float, weights: tuple[tuple[str, float], ...] | None) -> Totals:
-    """Totals from the roll-up when the default weights allow it, else from the profiles."""
+    """Totals from the roll-up when the default weights allow it, from the profiles as they are
+    below a province, else from the profiles grouped in SQL.
+
+    A district's subdistricts are in both: DuckDB reads the district's profiles on their
+    integer keys faster (0.6 ms against 1.3 ms), PostgreSQL sums the roll-up rows itself
+    faster than it sends the profiles (1.1 ms against 1.6 ms).
+    """
     w = _weights(weights)
-    if w == _DEFAULT:
+    below_province = (year is not None and len(area_code) in (4, 6, 8)
+                      and not area_code.startswith("R:"))
+    if w == _DEFAULT and not (below_province and store.dialect == "duckdb"):
         found = _query_rollup(store, scope, area_code, year, k)
         if found is not None:
             return found
-    if group == "village_code" and year is not None:
-        return _village_profiles(store, scope, area_code, year, k, w)
+    if below_province:
+        return _profile_children(store, scope, area_code, year, k, w)
     return _query_totals(store, scope, area_code, group, year, k, w)
 
 
@@ -348,8 +421,45 @@ def _measures(codes: np.ndarray, totals: Totals, weights: pv.Weights,
               extra: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """One frame: code, ``extra`` columns, the totals (counts as integers) and their measures."""
     cols = _total_columns(totals)
-    return pd.DataFrame({"code": codes, **(extra or {}), **cols,
-                         **pv.measures_arrays(cols, weights)})
+    return frame_from_arrays({"code": codes, **(extra or {}), **cols,
+                              **pv.measures_arrays(cols, weights)})
+
+
+def frame_from_arrays(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """``pd.DataFrame(columns)`` for equal-length 1-D numpy columns, built a block at a time.
+
+    The constructor inspects each of a step's eighty columns on its own, which cost as much as
+    the query; the columns of one dtype stacked into one block cost a third of that. Text
+    columns become the default string dtype, as the constructor would make them; anything
+    else goes through the constructor.
+    """
+    names = list(columns)
+    size = {len(v) for v in columns.values()}
+    if len(size) != 1 or not size.pop():
+        return pd.DataFrame(columns)
+    blocks: list[tuple[Any, np.ndarray]] = []
+    numeric: dict[np.dtype, list[int]] = {}
+    for i, name in enumerate(names):
+        values = columns[name]
+        if not isinstance(values, np.ndarray) or values.ndim != 1:
+            return pd.DataFrame(columns)
+        if values.dtype.kind in "biuf":
+            numeric.setdefault(values.dtype, []).append(i)
+        elif values.dtype == object and infer_dtype(values, skipna=True) == "string":
+            blocks.append((pd.array(values, dtype="str"), np.array([i])))
+        else:
+            return pd.DataFrame(columns)
+    for at in numeric.values():
+        blocks.append((np.vstack([columns[names[i]] for i in at]), np.array(at)))
+    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(len(columns[names[0]])),
+                                        columns=_labels(tuple(names)))
+
+
+@functools.lru_cache(maxsize=64)
+def _labels(names: tuple[str, ...], dtype: str | None = None) -> pd.Index:
+    """The labels of a step's columns (a few layouts, each built once: an Index of eighty
+    names is immutable and costs more to build than the numbers under it)."""
+    return pd.Index(names, dtype=dtype)
 
 
 def _empty_totals(weights: pv.Weights) -> pd.DataFrame:
@@ -434,8 +544,16 @@ def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: in
         return Drilldown(_empty_totals(w), _area_measures(np.zeros(len(TOTAL_COLUMNS)),
                                                           list(TOTAL_COLUMNS), w))
     totals, names = found
-    return Drilldown(_measures(totals.codes, totals, w, names),
-                     _area_measures(totals.matrix.sum(axis=0), list(TOTAL_COLUMNS), w))
+    # The area's sums ride along as a last row, so that the measures are computed once.
+    sums = totals.matrix.sum(axis=0)
+    cols = _total_columns(Totals(totals.codes, np.vstack([totals.matrix, sums])))
+    measures = pv.measures_arrays(cols, w)
+    children = frame_from_arrays({"code": totals.codes, **names,
+                                  **{c: v[:-1] for c, v in cols.items()},
+                                  **{c: v[:-1] for c, v in measures.items()}})
+    area = pd.Series(np.concatenate([sums, [v[-1] for v in measures.values()]]),
+                     index=_labels((*TOTAL_COLUMNS, *measures), "object"))
+    return Drilldown(children, area)
 
 
 def _area_measures(sums: np.ndarray, cols: list[str], weights: pv.Weights) -> pd.Series:

@@ -72,6 +72,12 @@ class AccessScope:
             return "TRUE", []
         return f"{column} = ANY(?)", [sorted(self.provinces)]
 
+    def sql_key_filter(self, column: str) -> tuple[str, list[Any]]:
+        """``sql_filter`` on an integer province key (``poverty_profiles.province_key``)."""
+        if self.provinces is None:
+            return "TRUE", []
+        return f"{column} = ANY(?)", [sorted(int(p) for p in self.provinces if p.isdigit())]
+
     def household_sql_filter(self, column: str) -> tuple[str, list[Any]]:
         """A WHERE fragment for row-level household data (never wider than the aggregate scope)."""
         return f"{column} = ANY(?)", [sorted(self.household_provinces)]

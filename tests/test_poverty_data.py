@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,12 +195,14 @@ def test_rollup_equals_profiles(store, everything, k):
         slow = P._query_totals(store, everything, area, group, year, k, w)
         assert fast is not None, area
         _assert_same_totals(fast, slow, area)
-    # Villages read their profile rows as they are, without the GROUP BY.
-    for area in (subdistrict, store.scalar(
-            "SELECT MIN(village_code) FROM households WHERE subdistrict_code = ?",
-            [subdistrict])):
-        fast = P._village_profiles(store, everything, area, YEAR, k, w)
-        slow = P._query_totals(store, everything, area, "village_code", YEAR, k, w)
+    # Below a province the profile rows are read as they are (integer keys, flag bits),
+    # without the GROUP BY.
+    village = store.scalar(
+        "SELECT MIN(village_code) FROM households WHERE subdistrict_code = ?", [subdistrict])
+    for area, group in ((district, "subdistrict_code"), (subdistrict, "village_code"),
+                        (village, "village_code")):
+        fast = P._profile_children(store, everything, area, YEAR, k, w)
+        slow = P._query_totals(store, everything, area, group, YEAR, k, w)
         _assert_same_totals(fast, slow, area)
 
 
@@ -218,3 +221,74 @@ def test_limited_user_gets_own_provinces_under_thailand(store):
     got = P.poverty_by_child(store, two, "", YEAR)
     assert sorted(got.code) == ["40", "94"]
     assert set(got.name_en) == {"Pattani", "Khon Kaen"}
+
+
+def _assert_keys_and_bits_agree(store) -> int:
+    """Every profile's integer keys spell its codes and its flag bits its flags."""
+    flags = list(catalogue.DEPRIVATION_COLUMNS)
+    df = store.query(
+        "SELECT province_code, district_code, subdistrict_code, village_code, province_key, "
+        f"district_key, subdistrict_key, village_key, flag_bits, {', '.join(flags)} "
+        "FROM poverty_profiles")
+    for level, width in P._KEY_LEVELS.items():
+        spelt = df[f"{level}_key"].map(lambda v, w=width: f"{int(v):0{w}d}")
+        assert (spelt == df[f"{level}_code"]).all(), level
+    bits = df.flag_bits.to_numpy(np.int64)
+    for i, c in enumerate(flags):
+        assert (((bits >> i) & 1).astype(bool) == df[c].to_numpy(bool)).all(), c
+    return len(df)
+
+
+def test_refresh_writes_profile_keys_and_flag_bits(store):
+    assert _assert_keys_and_bits_agree(store) > 1000
+
+
+def test_migration_111_fills_keys_and_bits_of_existing_profiles(any_store_url, monkeypatch):
+    """A store at version 110 with profiles gets the keys and bits the refresh would write."""
+    from data import store as store_module
+
+    every = store_module.list_migrations
+    monkeypatch.setattr(store_module, "list_migrations",
+                        lambda dialect: [m for m in every(dialect) if m.version < 111])
+    s = store_module.Store(any_store_url)
+    try:
+        s.migrate()
+        flags = list(catalogue.DEPRIVATION_COLUMNS)
+        deprived = np.random.default_rng(3).random((60, len(flags))) < 0.4
+        deprived[0] = True  # every bit at once
+        deprived[1] = False
+        marks = ", ".join("?" for _ in range(len(flags) + 8))
+        for i, row in enumerate(deprived):
+            village = f"{10 + i % 3}{1 + i % 2:02d}{1 + i % 5:02d}{1 + i:02d}"
+            s.execute(
+                "INSERT INTO poverty_profiles (survey_year, province_code, district_code, "
+                f"subdistrict_code, village_code, target_poor, {', '.join(flags)}, households, "
+                f"people) VALUES ({marks})",
+                [2024, village[:2], village[:4], village[:6], village, bool(i % 2),
+                 *map(bool, row), 1, 3])
+        monkeypatch.setattr(store_module, "list_migrations", every)
+        assert 111 in s.migrate()
+        assert _assert_keys_and_bits_agree(s) == len(deprived)
+    finally:
+        s.close()
+
+
+def test_frame_from_arrays_equals_the_constructor():
+    rng = np.random.default_rng(5)
+    n = 7
+    codes = np.array([f"{30010501 + i}" for i in range(n)], dtype=object)
+    names = codes.copy()
+    names[2] = None  # an area the registry does not name
+    cases = [
+        {"code": codes, "name_th": names, "households": rng.integers(0, 9, n),
+         "score_poor": rng.random(n), "poor": rng.integers(0, 9, n), "h": rng.random(n)},
+        {"code": np.arange(2018, 2018 + n), "households": rng.integers(0, 9, n),
+         "h": rng.random(n)},
+        {"code": np.array([], dtype=object), "households": np.array([], dtype=np.int64)},
+        {"code": np.array([1, "x"] * 3 + [2], dtype=object), "h": rng.random(n)},
+        {"flag": rng.random(n) < 0.5, "h": rng.random(n)},
+    ]
+    for columns in cases:
+        got = P.frame_from_arrays(columns)
+        pd.testing.assert_frame_equal(got, pd.DataFrame(columns))
+        assert list(got.columns) == list(columns)
