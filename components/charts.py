@@ -86,3 +86,16 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def pin_zero_bars(fig: go.Figure, values: Any) -> go.Figure:
+    """Horizontal bars that are all zero: a 0 to 1 axis with the zeros written beside them.
+
+    Plotly draws an empty -1 to 1 axis for them and hides the labels inside zero-width bars,
+    which reads as a broken chart rather than as "none".
+    """
+    numbers = [float(v) for v in values if v == v]  # NaN is not a zero
+    if numbers and not any(numbers):
+        fig.update_xaxes(range=[0, 1])
+        fig.update_traces(textposition="outside", cliponaxis=False)
+    return fig

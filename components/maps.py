@@ -18,6 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from components import assets
+from components.charts import pin_zero_bars
 from components.datasource import current_scope
 from components.i18n import lang, load_strings, t
 from components.ui import ExportMeta, render_chart
@@ -377,6 +378,7 @@ def render_ranked(values: pd.DataFrame, *, key: str, value_label: str,
                            textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(height=min(900, 24 * len(shown) + 80), xaxis_title=value_label,
                       margin={"l": 10, "r": 10, "t": 30, "b": 40})
+    pin_zero_bars(fig, shown["value"])
     if len(frame) > limit:
         st.caption(t("map_ranked_top", n=limit, total=len(frame)))
     render_chart(fig, key=f"{key}_ranked", meta=meta)

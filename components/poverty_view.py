@@ -11,6 +11,7 @@ import streamlit as st
 from components import state
 from components.area_names import area_title
 from components.auth import record_household_view
+from components.charts import pin_zero_bars
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
@@ -235,6 +236,7 @@ def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: s
         marker_color="#B2182B", text=[fmt(v) for v in data.value], textposition="auto",
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_xaxes(title=_measure_label(measure, dim))
+    pin_zero_bars(fig, data.value)
     render_chart(_style(fig, min(900, max(300, 26 * len(data) + 80))), key="pov_villages",
                  meta=_meta("poverty_villages_title", area, year))
 

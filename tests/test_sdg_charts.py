@@ -65,3 +65,20 @@ def test_style_figure_gives_the_layout_plotly_updates_give():
             got = style_figure(fig, **options).to_plotly_json()
             want = _style_with_plotly_updates(same, **options).to_plotly_json()
             assert got == want
+
+
+def test_all_zero_bars_get_a_zero_to_one_axis_and_visible_labels():
+    import plotly.graph_objects as go
+
+    from components.charts import pin_zero_bars
+
+    zeros = go.Figure(go.Bar(x=[0, 0.0, 0], y=["a", "b", "c"], orientation="h",
+                             text=["0", "0", "0"], textposition="auto"))
+    pin_zero_bars(zeros, [0, 0.0, 0])
+    assert tuple(zeros.layout.xaxis.range) == (0, 1)
+    assert zeros.data[0].textposition == "outside"
+    for values in ([0, 0.2, 0], [float("nan"), float("nan")], []):
+        fig = go.Figure(go.Bar(x=values, orientation="h", textposition="auto"))
+        pin_zero_bars(fig, values)
+        assert fig.layout.xaxis.range is None, values
+        assert fig.data[0].textposition == "auto", values
