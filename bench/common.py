@@ -22,8 +22,13 @@ class Timing:
     cpu_median_ms: float | None = None
 
 
-def measure(fn: Callable[[], Any], *, repeat: int = 7, warmup: int = 1) -> Timing:
-    """Median and p95 wall time of ``fn`` over ``repeat`` warm runs (after ``warmup`` runs).
+def measure(fn: Callable[[], Any], *, repeat: int = 7, warmup: int = 3,
+            min_time: float = 0.3, max_runs: int = 300) -> Timing:
+    """Median and p95 wall time of ``fn`` over at least ``repeat`` warm runs (after ``warmup``
+    runs), more for quick calls: runs go on until they add up to ``min_time`` seconds (at most
+    ``max_runs``), as ``timeit``'s autorange does. A median of five 2 ms runs moved by 10 %
+    between two runs of the suite; three hundred of them do not. Both sides of a comparison
+    are measured the same way.
 
     As ``timeit`` does, the garbage collector is off while timing (one collection before the
     runs): a collection inside a run would bill it for other runs' garbage, and one before each
@@ -36,7 +41,9 @@ def measure(fn: Callable[[], Any], *, repeat: int = 7, warmup: int = 1) -> Timin
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for _ in range(repeat):
+        started = time.perf_counter()
+        while len(times) < repeat or (time.perf_counter() - started < min_time
+                                      and len(times) < max_runs):
             c = time.process_time()
             t = time.perf_counter()
             fn()

@@ -54,3 +54,17 @@ def test_pandas_baselines_answer_like_the_store(store, everything):
     indicators = store.query("SELECT * FROM sdg_indicators")
     scores = pandas_sdg_scores(values, indicators, 2023)
     assert scores.sdg_index.between(0, 100).all() and len(scores) > 77
+
+
+def test_measure_runs_quick_calls_until_its_time_budget_and_slow_ones_repeat_times():
+    import gc
+    import time
+
+    from bench.common import measure
+
+    calls = []
+    quick = measure(lambda: calls.append(1), repeat=5, warmup=2, min_time=0.05, max_runs=40)
+    assert quick.runs == 40 and len(calls) == 42  # the budget was not reached: capped
+    slow = measure(lambda: time.sleep(0.03), repeat=3, warmup=0, min_time=0.05)
+    assert slow.runs == 3 and 25 <= slow.median_ms < 200
+    assert gc.isenabled()
