@@ -82,11 +82,20 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
             f"FROM assistance_cases WHERE {cond} GROUP BY survey_year, province_code, "
             "village_code, dimension, agency, status ORDER BY survey_year, village_code",
             params)
+        store.execute(f"DELETE FROM poverty_case_provinces WHERE {cond}", params)
+        store.execute(
+            "INSERT INTO poverty_case_provinces (survey_year, province_code, dimension, agency, "
+            "status, cases) SELECT survey_year, province_code, dimension, agency, status, "
+            f"SUM(cases) FROM poverty_case_counts WHERE {cond} GROUP BY survey_year, "
+            "province_code, dimension, agency, status ORDER BY survey_year, province_code",
+            params)
     return {
         "poverty_profiles": int(store.scalar("SELECT COUNT(*) FROM poverty_profiles") or 0),
         "poverty_case_counts": int(store.scalar("SELECT COUNT(*) FROM poverty_case_counts")
                                    or 0),
         "poverty_rollup": int(store.scalar("SELECT COUNT(*) FROM poverty_rollup") or 0),
+        "poverty_case_provinces": int(
+            store.scalar("SELECT COUNT(*) FROM poverty_case_provinces") or 0),
     }
 
 
@@ -589,11 +598,16 @@ def poverty_trend(store: Store, scope: AccessScope, area_code: str,
 
 def assistance_pipeline(store: Store, scope: AccessScope, area_code: str,
                         year: int) -> pd.DataFrame:
-    """Assistance cases of one survey year by dimension, responsible agency and status."""
+    """Assistance cases of one survey year by dimension, responsible agency and status.
+
+    Down to a province the counts by province answer; below it, the counts by village.
+    """
     where, params = scope.sql_filter("province_code")
     cond, cond_params = area_filter(area_code)
+    by_province = not area_code or area_code.startswith("R:") or len(area_code) == 2
+    table = "poverty_case_provinces" if by_province else "poverty_case_counts"
     return store.query(
-        "SELECT dimension, agency, status, CAST(SUM(cases) AS BIGINT) AS cases FROM poverty_case_counts "
+        f"SELECT dimension, agency, status, CAST(SUM(cases) AS BIGINT) AS cases FROM {table} "
         f"WHERE survey_year = ? AND {where} AND {cond} GROUP BY dimension, agency, status "
         "ORDER BY dimension, agency, status",
         [year, *params, *cond_params])

@@ -112,12 +112,24 @@ def test_trend_matches_direct(store, everything):
 
 
 def test_pipeline_matches_cases(store, everything):
-    got = P.assistance_pipeline(store, everything, "94", YEAR)
-    direct = store.query(
-        "SELECT dimension, agency, status, COUNT(*) AS n FROM assistance_cases "
-        "WHERE survey_year = ? AND province_code = '94' GROUP BY 1, 2, 3", [YEAR])
-    assert got.cases.sum() == direct.n.sum() > 0
-    assert set(got.status) <= set(catalogue.CASE_STATUSES)
+    district = _pattani_district(store)
+    village = store.scalar(
+        "SELECT MIN(village_code) FROM assistance_cases WHERE substr(village_code, 1, 4) = ?",
+        [district])
+    # The country, a region and a province read the counts by province; below, by village.
+    for area in ("", "R:SB", "94", district, village):
+        if area.isdigit() and len(area) > 2:  # cases hold no district or subdistrict code
+            cond, params = f"substr(village_code, 1, {len(area)}) = ?", [area]
+        else:
+            cond, params = P.area_filter(area)
+        direct = store.query(
+            "SELECT dimension, agency, status, COUNT(*) AS cases FROM assistance_cases "
+            f"WHERE survey_year = ? AND {cond} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            [YEAR, *params])
+        got = P.assistance_pipeline(store, everything, area, YEAR)
+        assert len(direct) and direct.cases.sum() > 0, area
+        pd.testing.assert_frame_equal(got, direct, check_dtype=False)
+        assert set(got.status) <= set(catalogue.CASE_STATUSES)
 
 
 def test_scope_restricts_aggregates(store):
