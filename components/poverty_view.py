@@ -359,9 +359,11 @@ def render_trend(area: str, measure: str, dim: str | None, k: float,
     years = [fmt_year(int(y), lang()) for y in trend.year]
     fig = go.Figure(go.Scatter(
         x=years, y=values, mode="lines+markers+text", line={"color": "#B2182B", "width": 3},
-        text=[fmt(v) for v in values], textposition="top center",
+        text=[fmt(v) for v in values], textposition="top center", cliponaxis=False,
         hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.update_yaxes(title=_measure_label(measure, dim), rangemode="tozero")
+    # Headroom above the highest point for its label (measures are never negative).
+    top = max((float(v) for v in values if v == v), default=0.0)
+    fig.update_yaxes(title=_measure_label(measure, dim), range=[0, top * 1.2 if top > 0 else 1])
     fig.update_xaxes(type="category", title=t("year_be"))
     render_chart(_style(fig, 320), key="pov_trend", meta=_meta("poverty_trend_title", area, None))
 
