@@ -304,3 +304,31 @@ def test_frame_from_arrays_equals_the_constructor():
         got = P.frame_from_arrays(columns)
         pd.testing.assert_frame_equal(got, pd.DataFrame(columns))
         assert list(got.columns) == list(columns)
+
+
+def test_provincial_user_drills_down_own_province_only(store, everything):
+    """The integer-key scope filter keeps every row of the user's province and none other."""
+    pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    district = _pattani_district(store)
+    subdistrict = store.scalar(
+        "SELECT MIN(subdistrict_code) FROM households WHERE district_code = ?", [district])
+    village = store.scalar(
+        "SELECT MIN(village_code) FROM households WHERE subdistrict_code = ?", [subdistrict])
+    other = pv.nested_weights({"income": 3, "access": 0.5}).key()
+    for area in ("94", district, subdistrict, village):
+        for weights in (None, other):
+            mine = P.poverty_drilldown(store, pattani, area, YEAR, weights=weights)
+            seen = P.poverty_drilldown(store, everything, area, YEAR, weights=weights)
+            assert len(mine.children) and mine.area.population > 0, (area, weights)
+            pd.testing.assert_frame_equal(mine.children, seen.children)
+            pd.testing.assert_frame_equal(P.poverty_trend(store, pattani, area, weights=weights),
+                                          P.poverty_trend(store, everything, area,
+                                                          weights=weights))
+    # Under Thailand with other weights the profiles are grouped in SQL: the key filter alone
+    # keeps the other provinces out.
+    assert list(P.poverty_by_child(store, pattani, "", YEAR, weights=other).code) == ["94"]
+    elsewhere = store.scalar(
+        "SELECT MIN(district_code) FROM households WHERE province_code = '40'")
+    hidden = P.poverty_drilldown(store, pattani, elsewhere, YEAR)
+    assert hidden.children.empty and hidden.area.population == 0
+    assert P.poverty_trend(store, pattani, elsewhere).empty
