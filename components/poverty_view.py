@@ -11,7 +11,7 @@ import streamlit as st
 from components import state
 from components.area_names import area_title
 from components.auth import record_household_view
-from components.charts import pin_zero_bars
+from components.charts import compact_style, pin_zero_bars
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
@@ -128,10 +128,7 @@ def _fmt(measure: str):
 
 
 def _style(fig: go.Figure, height: int = 340) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 8, "r": 8, "t": 30, "b": 8},
-                      font={"family": "Noto Sans Thai, sans-serif", "size": 14},
-                      legend={"orientation": "h", "y": -0.18})
-    return fig
+    return compact_style(fig, height=height, top=30, legend_y=-0.18)
 
 
 def _meta(key: str, area: str, year: int | None) -> ExportMeta:

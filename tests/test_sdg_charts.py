@@ -82,3 +82,15 @@ def test_all_zero_bars_get_a_zero_to_one_axis_and_visible_labels():
         pin_zero_bars(fig, values)
         assert fig.layout.xaxis.range is None, values
         assert fig.data[0].textposition == "auto", values
+
+
+def test_compact_style_gives_the_layout_plotly_updates_give():
+    from components.charts import compact_style
+
+    for height, top, legend_y in ((340, 30, -0.18), (360, 36, -0.15), (340, 30, -0.2)):
+        for fig, same in zip(_figures(), _figures(), strict=True):
+            got = compact_style(fig, height=height, top=top, legend_y=legend_y)
+            same.update_layout(height=height, margin={"l": 8, "r": 8, "t": top, "b": 8},
+                               font={"family": "Noto Sans Thai, sans-serif", "size": 14},
+                               legend={"orientation": "h", "y": legend_y})
+            assert got.to_plotly_json() == same.to_plotly_json()
