@@ -30,7 +30,7 @@ _KEY_LEVELS = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
 # Code column of the child units under an area, by the area's code length.
 _CHILD_COLUMN = {0: "province_code", 2: "district_code", 4: "subdistrict_code",
                  6: "village_code", 8: "village_code"}
-_AREA_LEVEL = {2: "province", 4: "district", 6: "subdistrict", 8: "village"}
+_AREA_LEVEL = {width: level for level, width in _KEY_LEVELS.items()}
 _DEFAULT = pv.nested_weights()
 # The default weights are multiples of 1/60: scores become exact integers ("score units").
 SCORE_SCALE = pv.score_scale(_DEFAULT)
@@ -301,7 +301,7 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
 def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
                   year: int | None, k: float, weights: pv.Weights) -> Totals:
     """Totals by ``group`` (a code column or ``survey_year``) from the profiles."""
-    where, params = scope.sql_key_filter("p.province_key")
+    where, params = scope.sql_filter("p.province_key", keys=True)
     cond, cond_params = area_filter(area_code, "p.", keys=True)
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
     rows = store.arrays(
@@ -322,7 +322,7 @@ def _profile_children(store: Store, scope: AccessScope, area_code: str, year: in
     to fetch than the area codes and flag columns themselves (migration 111).
     """
     child = _CHILD_COLUMN[len(area_code)].removesuffix("_code")
-    where, params = scope.sql_key_filter("p.province_key")
+    where, params = scope.sql_filter("p.province_key", keys=True)
     cond, cond_params = area_filter(area_code, "p.", keys=True)
     rows = store.arrays(
         f"SELECT p.{child}_key AS code, p.target_poor, p.flag_bits, p.households, p.people "
@@ -560,17 +560,20 @@ def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: in
     children = frame_from_arrays({"code": totals.codes, **names,
                                   **{c: v[:-1] for c, v in cols.items()},
                                   **{c: v[:-1] for c, v in measures.items()}})
-    area = pd.Series(np.concatenate([sums, [v[-1] for v in measures.values()]]),
-                     index=_labels((*TOTAL_COLUMNS, *measures), "object"))
-    return Drilldown(children, area)
+    return Drilldown(children, _area_series(sums, TOTAL_COLUMNS, measures, -1))
 
 
 def _area_measures(sums: np.ndarray, cols: list[str], weights: pv.Weights) -> pd.Series:
     """One area's totals (``sums`` by ``cols``) with their measures, as a Series."""
     totals = {c: sums[j:j + 1] for j, c in enumerate(cols)}
-    measures = pv.measures_arrays(totals, weights)
-    return pd.Series(np.concatenate([sums, [v[0] for v in measures.values()]]),
-                     index=pd.Index([*cols, *measures], dtype=object))
+    return _area_series(sums, cols, pv.measures_arrays(totals, weights), 0)
+
+
+def _area_series(sums: np.ndarray, cols: Iterable[str], measures: dict[str, np.ndarray],
+                 row: int) -> pd.Series:
+    """An area's totals (``sums`` by ``cols``) and its measures (row ``row`` of ``measures``)."""
+    return pd.Series(np.concatenate([sums, [v[row] for v in measures.values()]]),
+                     index=_labels((*cols, *measures), "object"))
 
 
 def poverty_area_totals(children: pd.DataFrame, weights: tuple[tuple[str, float], ...] | None

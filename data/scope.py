@@ -66,17 +66,16 @@ class AccessScope:
         """Users, roles and the audit log belong to administrators."""
         return self.has_role("admin")
 
-    def sql_filter(self, column: str) -> tuple[str, list[Any]]:
-        """A WHERE fragment restricting a province-code column, with its bound parameter."""
-        if self.provinces is None:
-            return "TRUE", []
-        return f"{column} = ANY(?)", [sorted(self.provinces)]
+    def sql_filter(self, column: str, keys: bool = False) -> tuple[str, list[Any]]:
+        """A WHERE fragment restricting a province-code column, with its bound parameter.
 
-    def sql_key_filter(self, column: str) -> tuple[str, list[Any]]:
-        """``sql_filter`` on an integer province key (``poverty_profiles.province_key``)."""
+        ``keys``: the column holds the codes as integers (``poverty_profiles.province_key``).
+        """
         if self.provinces is None:
             return "TRUE", []
-        return f"{column} = ANY(?)", [sorted(int(p) for p in self.provinces if p.isdigit())]
+        if keys:
+            return f"{column} = ANY(?)", [sorted(int(p) for p in self.provinces if p.isdigit())]
+        return f"{column} = ANY(?)", [sorted(self.provinces)]
 
     def household_sql_filter(self, column: str) -> tuple[str, list[Any]]:
         """A WHERE fragment for row-level household data (never wider than the aggregate scope)."""
