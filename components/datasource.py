@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
+from decimal import Decimal
 from typing import Any, TypeVar
 
+import numpy as np
 import streamlit as st
 
 from data.scope import AccessScope
@@ -70,23 +73,62 @@ def data_version() -> tuple[Any, ...]:
     return tuple(row[0]) if row else ()
 
 
+# Values whose repr spells them exactly and differently from every other value of these types.
+_PLAIN = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain values only, so that its repr can stand in for it in a cache key."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple or kind is list:
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return (kind.__module__, kind.__qualname__,
+                tuple((f.name, _plain(getattr(value, f.name))) for f in fields(value)))
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    # A set's repr depends on its order, another object's on its address: not a key.
+    raise TypeError(f"cache key: {kind.__name__} is not a plain value")
+
+
+def cache_key(fn_path: str, scope: AccessScope, version: tuple[Any, ...],
+              args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> str:
+    """One string naming a cached call: the query, the caller's rights, the data and arguments.
+
+    Streamlit hashes a single string about four times faster than the same parts as objects
+    (it inspects the function's signature and walks the scope dataclass on every call).
+    """
+    rights = (tuple(sorted(scope.roles)),
+              None if scope.provinces is None else tuple(sorted(scope.provinces)),
+              tuple(sorted(scope.household_provinces)))
+    return repr((fn_path, rights, _plain(version), _plain(args), _plain(kwargs)))
+
+
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_call(fn_path: str, scope: AccessScope, version: tuple[Any, ...],
-                 args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    # The scope and the data version are part of the key: results never cross users' scopes.
-    module, _, name = fn_path.partition(":")
+def _cached_call(key: str, *, _fn_path: str, _scope: AccessScope, _args: tuple[Any, ...],
+                 _kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    # Only ``key`` is hashed; it holds the scope's rights and the data version, so results
+    # never cross users' scopes (see cache_key).
+    module, _, name = _fn_path.partition(":")
     fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), scope, *args, **dict(kwargs))
+    return fn(get_store(), _scope, *_args, **dict(_kwargs))
 
 
 def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a data-layer query ``fn(store, scope, *args)`` through the shared cache.
 
-    Arguments must be small hashable values (codes, years, names), never DataFrames.
+    Arguments must be small plain values (codes, years, names, tuples and frozen dataclasses
+    of them), never DataFrames.
     """
     path = f"{fn.__module__}:{fn.__qualname__}"
-    return _cached_call(path, rights_of(current_scope()), data_version(), tuple(args),
-                        tuple(sorted(kwargs.items())))
+    scope = rights_of(current_scope())
+    args, items = tuple(args), tuple(sorted(kwargs.items()))
+    # Keyword arguments only: Streamlit reads a positional argument's name from the
+    # function's signature on every call.
+    return _cached_call(key=cache_key(path, scope, data_version(), args, items),
+                        _fn_path=path, _scope=scope, _args=args, _kwargs=items)
 
 
 def rights_of(scope: AccessScope) -> AccessScope:

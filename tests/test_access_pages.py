@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import pandas as pd
 import pytest
 
 from components.nav import PAGES, visible_pages
@@ -149,6 +150,50 @@ def test_cache_is_shared_by_equal_rights_never_across_rights(app_env, monkeypatc
     assert len(calls) == 2  # a computed, b served from the cache, c computed
     assert got[0] == got[1] and got[0] != got[2]
     assert all(s.user == "" for s in calls)  # queries never see who asked
+
+
+def test_cache_key_holds_every_right_and_spells_arguments_exactly():
+    """The one string a cached query is keyed on: rights, data version and exact arguments."""
+    import datetime as dt
+
+    import numpy as np
+
+    from components.datasource import cache_key
+    from data.partners import ActivityFilter
+
+    def key(scope=None, version=(1, 2, 0), args=(), kwargs=()):
+        scope = scope or AccessScope(roles=frozenset({"provincial"}),
+                                     provinces=frozenset({"94"}),
+                                     household_provinces=frozenset({"94"}))
+        return cache_key("data.queries:headline_by_area", scope, version, args, kwargs)
+
+    base = AccessScope(roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
+                       household_provinces=frozenset({"94"}))
+    variants = [base,
+                AccessScope(roles=frozenset({"provincial"}), provinces=frozenset({"94"})),
+                AccessScope(roles=frozenset({"analyst"}), provinces=frozenset({"94"}),
+                            household_provinces=frozenset({"94"})),
+                AccessScope(roles=frozenset({"provincial"}), provinces=frozenset({"94", "40"}),
+                            household_provinces=frozenset({"94"})),
+                AccessScope(roles=frozenset({"provincial"}), provinces=None,
+                            household_provinces=frozenset({"94"}))]
+    assert len({key(s) for s in variants}) == len(variants)
+    # The user's name is not a right; the order of a set is not either.
+    assert key(AccessScope(user="x", roles=base.roles, provinces=frozenset({"40", "94"}),
+                           household_provinces=base.household_provinces)) == key(
+        AccessScope(user="y", roles=base.roles, provinces=frozenset({"94", "40"}),
+                    household_provinces=base.household_provinces))
+    assert key(version=(1, 2, 0)) != key(version=(1, 3, 0))
+    values = [1, 1.0, True, "1", None, (1,), dt.date(2024, 1, 1), 0.30000000000000004, 0.3]
+    assert len({key(args=(v,)) for v in values}) == len(values)
+    assert key(args=(np.int64(2024),)) == key(args=(2024,))
+    assert key(kwargs=(("k", 0.3),)) != key(kwargs=(("k", 0.4),))
+    f = ActivityFilter(area="94", goals=(1, 2))
+    assert key(args=(f,)) == key(args=(ActivityFilter(area="94", goals=(1, 2)),))
+    assert key(args=(f,)) != key(args=(ActivityFilter(area="94", goals=(1,)),))
+    for bad in ({"94"}, object(), pd.DataFrame()):
+        with pytest.raises(TypeError):
+            key(args=(bad,))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.key)
