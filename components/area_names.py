@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from components.datasource import current_scope, fetch
+from components.datasource import current_scope, get_store
 from components.i18n import lang, t
 from data import areas as area_registry
-from data.queries import load_area, load_area_names
+from data.queries import area_name_map
 
 
 def area_title(code: str) -> str:
@@ -17,17 +17,26 @@ def area_title(code: str) -> str:
         if region is None:
             return code
         return region.name_th if lang() == "th" else region.name_en
-    row = fetch(load_area, code)
-    if row is None:
+    # An area outside the user's provinces is shown by its code only, as if it did not exist.
+    names = area_name_map(get_store()).get(code) if current_scope().can_see_province(code) else None
+    if names is None:
         return code
-    return row["name_th"] if lang() == "th" else row["name_en"]
+    return names[0] if lang() == "th" else names[1]
 
 
 def area_names(codes) -> dict[str, str]:
-    """Names of many areas at once (one cached query), in the current language."""
-    unique = tuple(sorted({str(c) for c in codes if c}))
-    if not unique:
-        return {}
-    df = fetch(load_area_names, unique)
-    col = "name_th" if lang() == "th" else "name_en"
-    return dict(zip(df.code, df[col], strict=True))
+    """Names of many areas at once, in the current language (names are public reference data).
+
+    Read from the registry held in memory: a cached query per call cost more to key and copy
+    than the lookup it saved.
+    """
+    registry = area_name_map(get_store())
+    i = 0 if lang() == "th" else 1
+    out = {}
+    for c in codes:
+        if c:
+            code = str(c)
+            names = registry.get(code)
+            if names is not None:
+                out[code] = names[i]
+    return out

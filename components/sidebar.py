@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components import state
-from components.datasource import current_scope, fetch
+from components.datasource import current_scope, fetch, get_store
 from components.i18n import lang, name_col, t
 from data import areas as area_registry
-from data.queries import load_area, load_areas, load_regions, load_years
+from data.queries import area_name_map, load_areas, load_regions, load_years
 from domain.formatting import fmt_year
 
 
@@ -56,7 +56,7 @@ def visible_area(code: str) -> bool:
     if len(code) not in (2, 4, 6, 8) or not code.isdigit():
         return False
     # A well-formed code is not enough: "99" or "1099" name no area (and has no region).
-    return scope.can_see_province(code[:2]) and fetch(load_area, code) is not None
+    return scope.can_see_province(code[:2]) and code in area_name_map(get_store())
 
 
 def _labels(df, empty: str, language: str) -> dict[str, str]:

@@ -67,12 +67,6 @@ def load_area(store: Store, scope: AccessScope, code: str) -> dict[str, Any] | N
     return None if df.empty else df.iloc[0].to_dict()
 
 
-def load_area_names(store: Store, scope: AccessScope, codes: tuple[str, ...]) -> pd.DataFrame:
-    """Thai and English names of the given areas (names are public reference data)."""
-    return store.query("SELECT code, name_th, name_en FROM areas WHERE code = ANY(?)",
-                       [list(codes)])
-
-
 def area_name_map(store: Store) -> dict[str, tuple[str, str]]:
     """Every area's (Thai, English) name by code, read once per store.
 
