@@ -385,10 +385,7 @@ def render_pipeline(area: str, year: int) -> None:
             (left, "agency", agencies, "pov_pipeline_agency"),
             (right, "dimension", {d: _dim_name(d) for d in catalogue.DIMENSION_CODES},
              "pov_pipeline_dimension")):
-        table = cases.pivot_table(index=field, columns="status", values="cases", aggfunc="sum",
-                                  fill_value=0).reindex(columns=list(catalogue.CASE_STATUSES),
-                                                        fill_value=0)
-        table = table.assign(_n=table.sum(axis=1)).sort_values("_n").drop(columns="_n")
+        table = pv.cases_by_status(cases, field, catalogue.CASE_STATUSES)
         fig = go.Figure()
         for status in catalogue.CASE_STATUSES:
             fig.add_trace(go.Bar(

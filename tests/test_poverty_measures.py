@@ -196,3 +196,24 @@ def test_parse_dimension_weights():
     for bad in ("1,1,1", "0,0,0,0,0", "a,1,1,1,1", "-1,1,1,1,1"):
         with pytest.raises(ValueError):
             pv.parse_dimension_weights(bad)
+
+
+def test_cases_by_status_equals_a_pivot_table():
+    """Every agency with its cases per status (unknown statuses left out), smallest first."""
+    statuses = ("identified", "in_progress", "resolved")
+    cases = pd.DataFrame({
+        "agency": ["b", "a", "b", "c", None, "a", "d"],
+        "status": ["resolved", "identified", "identified", "in_progress", "resolved",
+                   "resolved", "withdrawn"],
+        "cases": [5, 2, 1, 7, 9, 3, 4]})
+    got = pv.cases_by_status(cases, "agency", statuses)
+    want = cases.pivot_table(index="agency", columns="status", values="cases", aggfunc="sum",
+                             fill_value=0).reindex(columns=list(statuses), fill_value=0)
+    want = want.loc[want.sum(axis=1).sort_values(kind="stable").index]
+    assert list(got.index) == ["d", "a", "b", "c"]  # d only has an unknown status: 0 cases
+    assert got.loc["a"].tolist() == [2, 0, 3] and got.loc["b"].tolist() == [1, 0, 5]
+    assert got.dtypes.map(lambda d: d.kind).tolist() == ["i", "i", "i"]
+    pd.testing.assert_frame_equal(got.drop(index="d"), want.drop(index="d", errors="ignore"),
+                                  check_dtype=False, check_names=False)
+    empty = pv.cases_by_status(cases.iloc[:0], "agency", statuses)
+    assert empty.shape == (0, 3)
