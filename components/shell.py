@@ -10,9 +10,10 @@ import streamlit as st
 
 from components import auth, sidebar, state
 from components.datasource import store_ready
+from components.gate import RunGate
 from components.i18n import t
 from components.nav import build_navigation
-from data.config import demo_mode
+from data.config import demo_mode, run_slots
 from data.scope import AccessScope
 
 _CSS = """
@@ -44,7 +45,17 @@ def _freeze_startup_heap() -> None:
 _freeze_startup_heap()
 
 
+# Page runs of this process admitted at once; a run waits at most as long as the load goal
+# (p95 under 5 s) for its slot. See docs/deployment.md ("Run slots").
+RUN_GATE = RunGate(run_slots(), wait_s=5.0)
+
+
 def run() -> None:
+    with RUN_GATE:
+        _run()
+
+
+def _run() -> None:
     state.begin_run()
     st.markdown(_CSS, unsafe_allow_html=True)
     if not store_ready():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("warroom")
 
 
 def data_dir() -> Path:
@@ -54,3 +56,25 @@ def read_only() -> bool:
 def demo_mode() -> bool:
     """Demo users are offered at login only when this is explicitly switched on."""
     return os.environ.get("WARROOM_DEMO", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def run_slots() -> int:
+    """How many page runs one app process executes at once (``WARROOM_RUN_SLOTS``).
+
+    The default is the number of cores, at least 2: one run can wait on the store (which
+    works outside Python's lock) while another computes. A value that is not a positive
+    whole number is reported in the log and the default is used.
+    """
+    default = max(2, os.cpu_count() or 2)
+    raw = os.environ.get("WARROOM_RUN_SLOTS", "").strip()
+    if not raw:
+        return default
+    try:
+        slots = int(raw)
+    except ValueError:
+        slots = 0
+    if slots < 1:
+        log.warning("WARROOM_RUN_SLOTS=%r is not a positive whole number; using %d", raw,
+                    default)
+        return default
+    return slots
