@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from types import TracebackType
+
+log = logging.getLogger("warroom")
 
 
 class RunGate:
@@ -35,6 +38,10 @@ class RunGate:
         if not got:
             with self._lock:
                 self.overflows += 1
+                count = self.overflows
+            # The process is past what it can serve in time: the operator's cue to add replicas.
+            log.warning("run gate: a page run waited %.1f s for one of %d slots and went ahead "
+                        "without one (%d so far)", self.wait_s, self.slots, count)
         return time.monotonic() - start
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

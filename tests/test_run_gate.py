@@ -39,7 +39,7 @@ def test_gate_admits_at_most_its_slots_and_the_rest_in_turn():
     assert gate.overflows == 0
 
 
-def test_a_run_waits_at_most_wait_s_then_goes_ahead():
+def test_a_run_waits_at_most_wait_s_then_goes_ahead(caplog):
     gate = RunGate(1, wait_s=0.2)
     release = threading.Event()
     entered = threading.Event()
@@ -55,6 +55,7 @@ def test_a_run_waits_at_most_wait_s_then_goes_ahead():
     with gate as waited:
         assert 0.15 <= waited < 2
     assert gate.overflows == 1
+    assert any("went ahead without one (1 so far)" in r.getMessage() for r in caplog.records)
     release.set()
     th.join(5)
     # The overflowing run held no slot, so the one slot is free again: no wait now.
