@@ -39,6 +39,34 @@ def test_gate_admits_at_most_its_slots_and_the_rest_in_turn():
     assert gate.overflows == 0
 
 
+def test_a_freed_slot_goes_to_the_oldest_waiter_not_to_a_newcomer():
+    """Waiting runs are admitted in arrival order: a run arriving just as a slot frees up
+    queues behind those already waiting (a plain semaphore would let it take the slot)."""
+    gate = RunGate(1, wait_s=30)
+    order: list[str] = []
+
+    def waiter(name: str) -> None:
+        with gate:
+            order.append(name)
+
+    gate.__enter__()  # this thread holds the one slot
+    waiters = []
+    for name in ("first", "second"):
+        th = threading.Thread(target=waiter, args=(name,))
+        th.start()
+        waiters.append(th)
+        deadline = time.monotonic() + 5
+        while len(gate._waiting) < len(waiters) and time.monotonic() < deadline:
+            time.sleep(0.005)
+    gate.__exit__(None, None, None)  # free the slot ...
+    with gate:  # ... and arrive again at once
+        order.append("newcomer")
+    for th in waiters:
+        th.join(5)
+    assert order == ["first", "second", "newcomer"]
+    assert gate.overflows == 0
+
+
 def test_a_run_waits_at_most_wait_s_then_goes_ahead(caplog):
     gate = RunGate(1, wait_s=0.2)
     release = threading.Event()
