@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.area_filter import area_predicate, parse_area
 from data.plans import child_code_length
 from data.queries import area_condition
 from data.scope import AccessScope
@@ -211,16 +212,17 @@ def partners_for_area(store: Store, scope: AccessScope, f: ActivityFilter, area_
     sectors, period) in the page's area, those based in the same province first, then the
     most active; ``in_area`` counts their activities already in ``area_code``."""
     where, args = _where(scope, f)
+    inside, inside_args = area_predicate(area_code, column="a.area_code")
     return store.query(
         "SELECT p.partner_id, p.name, p.name_en, p.sector, p.home_province, "
         "COUNT(*) AS activities, COUNT(DISTINCT a.area_code) AS areas, "
-        "SUM(CASE WHEN a.area_code LIKE ? THEN 1 ELSE 0 END) AS in_area, "
+        f"SUM(CASE WHEN {inside} THEN 1 ELSE 0 END) AS in_area, "
         "SUM(a.beneficiaries) AS beneficiaries "
         f"{_FROM} WHERE {where} "
         "GROUP BY p.partner_id, p.name, p.name_en, p.sector, p.home_province "
         "ORDER BY CASE WHEN p.home_province = ? THEN 0 ELSE 1 END, activities DESC, "
         "p.partner_id LIMIT ?",
-        [area_code + "%", *args, area_code[:2], int(limit)])
+        [*inside_args, *args, parse_area(area_code).province, int(limit)])
 
 
 def partner_goal_links(store: Store, scope: AccessScope, f: ActivityFilter) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pandas.api.internals import create_dataframe_from_blocks
 from pandas.api.types import infer_dtype
 
 from data import catalogue
+from data.area_filter import area_predicate
 from data.areas import REGIONS_NESDC
 from data.queries import area_name_map
 from data.scope import AccessScope
@@ -30,7 +31,6 @@ _KEY_LEVELS = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
 # Code column of the child units under an area, by the area's code length.
 _CHILD_COLUMN = {0: "province_code", 2: "district_code", 4: "subdistrict_code",
                  6: "village_code", 8: "village_code"}
-_AREA_LEVEL = {width: level for level, width in _KEY_LEVELS.items()}
 _DEFAULT = pv.nested_weights()
 # The default weights are multiples of 1/60: scores become exact integers ("score units").
 SCORE_SCALE = pv.score_scale(_DEFAULT)
@@ -133,24 +133,9 @@ def child_level(area_code: str) -> str:
 
 
 def area_filter(area_code: str, prefix: str = "", keys: bool = False) -> tuple[str, list[Any]]:
-    """WHERE fragment selecting the aggregate rows inside an area (equality on its code).
-
-    ``keys``: on the integer keys of ``poverty_profiles`` instead of the codes.
-    """
-    column, value = ("_key", int) if keys else ("_code", str)
-    if not area_code:
-        return "TRUE", []
-    if area_code.startswith("R:"):
-        provinces = next((r.provinces for r in REGIONS_NESDC if r.code == area_code[2:]), None)
-        if provinces is None:
-            raise ValueError(f"unknown region {area_code!r}")
-        # IN with one placeholder per province prunes better than ANY(list) in DuckDB.
-        marks = ", ".join("?" for _ in provinces)
-        return f"{prefix}province{column} IN ({marks})", [value(p) for p in provinces]
-    level = _AREA_LEVEL.get(len(area_code))
-    if level is None or not area_code.isdigit():
-        raise ValueError(f"not an area code: {area_code!r}")
-    return f"{prefix}{level}{column} = ?", [value(area_code)]
+    """WHERE fragment selecting the aggregate rows inside an area (equality on its code's own
+    level column; ``keys``: on the integer keys of ``poverty_profiles``)."""
+    return area_predicate(area_code, prefix=prefix, keys=keys)
 
 
 def _weights(weights: tuple[tuple[str, float], ...] | None) -> pv.Weights:

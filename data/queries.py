@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.area_filter import area_predicate
 from data.scope import AccessScope
 from data.store import Store, redact_url
 
@@ -98,10 +99,8 @@ def headline_by_area(store: Store, scope: AccessScope, year: int,
     village code); the scope filter always applies.
     """
     where, params = scope.sql_filter("province_code")
-    area_sql, area_args = "", []
-    if area_code:
-        area_sql = " AND village_code LIKE ?"
-        area_args = [area_code + "%"]
+    area_where, area_args = area_predicate(area_code, column="village_code")
+    area_sql = f" AND {area_where}"
     # Household counts come from the village rollup (data/rollup.py), not 13 million rows.
     hh = store.rows(
         "SELECT COALESCE(SUM(households), 0), COALESCE(SUM(people), 0), "
@@ -119,11 +118,11 @@ def headline_by_area(store: Store, scope: AccessScope, year: int,
         f"FROM assistance_cases WHERE survey_year = ? AND {where}{area_sql}",
         [year, *params, *area_args],
     )[0]
-    act_area = " AND area_code LIKE ?" if area_code else ""
+    act_where, act_args = area_predicate(area_code, column="area_code")
     activities = store.scalar(
         "SELECT COUNT(*) FROM partner_activities "
-        f"WHERE EXTRACT(year FROM started_on) = ? AND {where}{act_area}",
-        [year, *params, *area_args],
+        f"WHERE EXTRACT(year FROM started_on) = ? AND {where} AND {act_where}",
+        [year, *params, *act_args],
     )
     return {
         "households": int(hh[0]), "people": int(hh[1]), "target_poor_people": int(hh[2]),
@@ -135,19 +134,9 @@ def headline_by_area(store: Store, scope: AccessScope, year: int,
 
 
 def area_condition(area_code: str, column: str) -> tuple[str, list[Any]]:
-    """WHERE fragment selecting rows inside an area by a code column that starts with the area.
-
-    ``column`` holds a code at least as deep as the area (e.g. ``village_code``); a region
-    (``R:NE``) selects its provinces; the empty code selects everything.
-    """
-    from data.areas import REGIONS_NESDC
-
-    if not area_code:
-        return "TRUE", []
-    if area_code.startswith("R:"):
-        provinces = next((r.provinces for r in REGIONS_NESDC if r.code == area_code[2:]), ())
-        return f"substr({column}, 1, 2) = ANY(?)", [list(provinces)]
-    return f"{column} LIKE ?", [area_code + "%"]
+    """WHERE fragment selecting rows inside an area by a code column at least as deep as the
+    area (e.g. ``village_code``); see ``data.area_filter.area_predicate``."""
+    return area_predicate(area_code, column=column)
 
 
 def sdg_values_by_area(store: Store, scope: AccessScope, area_code: str,

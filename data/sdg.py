@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.area_filter import area_predicate, parse_area
 from data.scope import AccessScope
 from data.store import Store
 from domain import sdg as scoring
@@ -40,15 +41,12 @@ def _area_filter(scope: AccessScope, level: str,
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     where, params = scope.sql_filter("a.province_code")
-    sql = f"JOIN areas a ON a.code = v.area_code WHERE a.level = ? AND {where}"
-    args: list[Any] = [level, *params]
-    if parent_code and parent_code.startswith("R:"):
-        sql += " AND a.region_nesdc = ?"
-        args.append(parent_code[2:])
-    elif parent_code:
-        sql += " AND a.province_code = ?"
-        args.append(parent_code[:2])
-    return sql, args
+    # A parent below a province narrows to its province (the scores of a level are compared
+    # within the province).
+    parent = parse_area(parent_code)
+    inside, inside_args = area_predicate(parent.province or parent.code, column="a.code")
+    sql = f"JOIN areas a ON a.code = v.area_code WHERE a.level = ? AND {where} AND {inside}"
+    return sql, [level, *params, *inside_args]
 
 
 def sdg_values_by_level(store: Store, scope: AccessScope, level: str, years: tuple[int, ...],
