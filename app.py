@@ -14,4 +14,5 @@ st.set_page_config(
 
 from components import shell  # noqa: E402 - page config must come first
 
+shell.startup()  # once per process: file modes, run gate, frozen heap
 shell.run()

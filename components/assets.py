@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 import shutil
 import sys
 import tarfile
@@ -14,9 +13,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from data import config
+
 STATIC = Path(__file__).resolve().parent.parent / "static" / "vendor"
-# Downloaded npm tarballs are kept here so `make assets` works offline after the first run.
-CACHE = Path(os.environ.get("WARROOM_ASSET_CACHE", Path.home() / ".cache" / "warroom-assets"))
+
+
+def _cache_dir() -> Path:
+    """Downloaded npm tarballs are kept here so `make assets` works offline after the first run."""
+    return Path(config.get("WARROOM_ASSET_CACHE"))
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def _integrity(blob: bytes) -> str:
 
 def fetch_npm(asset: NpmAsset) -> bytes:
     """The package tarball from the cache or the npm registry, verified against its integrity."""
-    cached = CACHE / f"{asset.name}-{asset.version}.tgz"
+    cached = _cache_dir() / f"{asset.name}-{asset.version}.tgz"
     if cached.exists() and _integrity(cached.read_bytes()) == asset.integrity:
         return cached.read_bytes()
     try:
@@ -74,7 +78,7 @@ def fetch_npm(asset: NpmAsset) -> bytes:
                          "and run `make assets` again") from exc
     if _integrity(blob) != asset.integrity:
         raise SystemExit(f"{asset.url}: checksum mismatch, refusing to install it")
-    CACHE.mkdir(parents=True, exist_ok=True)
+    _cache_dir().mkdir(parents=True, exist_ok=True)
     cached.write_bytes(blob)
     return blob
 

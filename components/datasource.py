@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import math
 import time
@@ -18,6 +17,7 @@ import streamlit as st
 
 from data.scope import AccessScope
 from data.store import Store, StoreError, open_store
+from data.store_state import StoreState, from_error, inspect_store
 
 log = logging.getLogger("warroom")
 T = TypeVar("T")
@@ -25,10 +25,14 @@ T = TypeVar("T")
 
 @st.cache_resource(show_spinner=False)
 def get_store() -> Store:
-    """One store per process, shared by all sessions (each thread gets its own cursor)."""
+    """One store per process, shared by all sessions (each thread gets its own cursor).
+
+    Never creates a store: a missing file is reported as missing, not turned into an empty
+    store that looks built. A failure is not cached; the next run tries again.
+    """
     from data import config
 
-    return open_store(read_only=config.read_only())
+    return open_store(read_only=config.read_only(), create=False)
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,7 +45,7 @@ def get_writer() -> Store:
 
     if config.primary_url() == config.database_url():
         return get_store()
-    return Store(config.primary_url())
+    return Store(config.primary_url(), create=False)
 
 
 def audit_writable() -> bool:
@@ -53,29 +57,39 @@ def audit_writable() -> bool:
         return False
 
 
-# When each store was last seen holding areas (monotonic seconds), and for how long to trust it.
+# When each store was last seen ready (monotonic seconds), and for how long to trust it.
 _READY_SEEN: weakref.WeakKeyDictionary[Store, float] = weakref.WeakKeyDictionary()
 READY_TTL_S = 10.0
 
 
-def store_ready() -> bool:
-    """Whether the store holds the area registry; a yes is trusted for ``READY_TTL_S``.
+def store_state() -> StoreState:
+    """The store's state, named truthfully (missing, empty, in use, read-only, damaged, ...).
 
-    Asked on every rerun, the COUNT cost each page about 1.5 ms; a store that stops
-    answering within the 10 s shows its error on the page's own queries instead.
+    A ready store is trusted for ``READY_TTL_S`` (asking on every rerun costs each page a
+    query); a store that stops answering within that time shows its error on the page's own
+    queries instead.
     """
+    from data import config
+
     try:
         store = get_store()
-        now = time.monotonic()
-        if now - _READY_SEEN.get(store, -math.inf) < READY_TTL_S:
-            return True
-        ready = bool(store.scalar("SELECT COUNT(*) FROM areas"))
-    except (StoreError, Exception):  # an absent or locked store is shown as "no data"
-        log.exception("store not available")
-        return False
-    if ready:
+    except StoreError as exc:
+        log.warning("store not available (%s): %s", exc.state, exc)
+        return from_error(exc)
+    now = time.monotonic()
+    if now - _READY_SEEN.get(store, -math.inf) < READY_TTL_S:
+        return READY
+    try:
+        state = inspect_store(store, read_only=config.read_only())
+    except Exception as exc:  # noqa: BLE001 - a driver error is named, never called empty
+        log.exception("store state unknown")
+        return from_error(StoreError(f"the store did not answer: {exc}"))
+    if state.ready:
         _READY_SEEN[store] = now
-    return ready
+    return state
+
+
+READY = StoreState("ready", "the store is ready")
 
 
 def current_scope() -> AccessScope:
@@ -127,13 +141,11 @@ def cache_key(fn_path: str, scope: AccessScope, version: tuple[Any, ...],
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_call(key: str, *, _fn_path: str, _scope: AccessScope, _args: tuple[Any, ...],
-                 _kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    # Only ``key`` is hashed; it holds the scope's rights and the data version, so results
-    # never cross users' scopes (see cache_key).
-    module, _, name = _fn_path.partition(":")
-    fn = getattr(importlib.import_module(module), name)
-    return fn(get_store(), _scope, *_args, **dict(_kwargs))
+def _cached_call(key: str, *, _fn: Callable[..., Any], _scope: AccessScope,
+                 _args: tuple[Any, ...], _kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    # Only ``key`` is hashed; it names the query and holds the scope's rights and the data
+    # version, so results never cross users' scopes (see cache_key).
+    return _fn(get_store(), _scope, *_args, **dict(_kwargs))
 
 
 def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -148,7 +160,7 @@ def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     # Keyword arguments only: Streamlit reads a positional argument's name from the
     # function's signature on every call.
     return _cached_call(key=cache_key(path, scope, data_version(), args, items),
-                        _fn_path=path, _scope=scope, _args=args, _kwargs=items)
+                        _fn=fn, _scope=scope, _args=args, _kwargs=items)
 
 
 def rights_of(scope: AccessScope) -> AccessScope:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from components.charts import pin_zero_bars
 from components.datasource import current_scope
 from components.i18n import lang, load_strings, t
 from components.ui import ExportMeta, render_chart
+from data import config
 from domain import map_classes
 from domain.formatting import fmt_num
 from geo import boundaries, payload, tilegrid
@@ -29,8 +29,6 @@ from geo import boundaries, payload, tilegrid
 CLASS_COUNT = 5
 VIEWS = ("map", "tiles", "image")
 # Basemap tiles are off unless an operator configures a (local or licensed) tile server.
-TILES_ENV = "WARROOM_TILES_URL"
-TILES_ATTRIBUTION_ENV = "WARROOM_TILES_ATTRIBUTION"
 NO_DATA = map_classes.NO_DATA_COLOUR
 
 
@@ -266,9 +264,9 @@ def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
     vendor = f"{_static_prefix()}app/static/vendor/leaflet"
     m.default_js = [("leaflet", f"{vendor}/leaflet.js")]
     m.default_css = [("leaflet_css", f"{vendor}/leaflet.css")]
-    tiles = os.environ.get(TILES_ENV, "").strip()
+    tiles = config.get("WARROOM_TILES_URL")
     if tiles:
-        folium.TileLayer(tiles, attr=os.environ.get(TILES_ATTRIBUTION_ENV, tiles),
+        folium.TileLayer(tiles, attr=config.get("WARROOM_TILES_ATTRIBUTION") or tiles,
                          name="basemap").add_to(m)
     layer = _AreaLayer(None if url is None else _static_prefix() + url,
                        pl.text if url is None else None, _attribution(level))

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import gc
 import importlib
+import logging
 import pkgutil
+import threading
 
 import streamlit as st
 
 from components import auth, sidebar, state
-from components.datasource import store_ready
+from components.datasource import store_state
 from components.gate import RunGate
 from components.i18n import t
 from components.nav import build_navigation
-from data.config import demo_mode, run_slots
+from components.store_view import render_store_state
+from data import config
+from data.config import demo_mode
 from data.scope import AccessScope
+
+log = logging.getLogger("warroom")
 
 _CSS = """
 <style>
@@ -28,10 +34,10 @@ _CSS = """
 def _freeze_startup_heap() -> None:
     """Import every view module now and move the heap built so far out of the collector's way.
 
-    A full garbage collection walks every tracked object; over the ~160,000 objects of the
-    imported libraries that took 50-80 ms, paid by whichever rerun it fell in. Frozen objects
-    are never scanned again, so a full collection walks only what sessions created (about
-    10 ms). See also ``runner.postScriptGC`` in ``.streamlit/config.toml``.
+    A full garbage collection walks every tracked object, including the ~160,000 of the
+    imported libraries, and is paid by whichever rerun it falls in. Frozen objects are never
+    scanned again, so a full collection walks only what sessions created. See also
+    ``runner.postScriptGC`` in ``.streamlit/config.toml``.
     """
     import components
 
@@ -42,15 +48,31 @@ def _freeze_startup_heap() -> None:
     gc.freeze()
 
 
-_freeze_startup_heap()
+_STARTED = threading.Lock()
+RUN_GATE: RunGate | None = None
 
 
-# Page runs of this process admitted at once; a run waits at most as long as the load goal
-# (p95 under 5 s) for its slot. See docs/deployment.md ("Run slots").
-RUN_GATE = RunGate(run_slots(), wait_s=5.0)
+def startup() -> None:
+    """Process-wide set-up, once per process (``app.py`` calls it on every run): private file
+    modes, warnings about readable store files, the frozen start-up heap, and the run gate."""
+    global RUN_GATE
+    if RUN_GATE is not None:
+        return
+    with _STARTED:
+        if RUN_GATE is not None:
+            return
+        config.restrict_new_files()
+        for warning in config.private_path_warnings():
+            log.warning("%s", warning)
+        _freeze_startup_heap()
+        # Page runs of this process admitted at once; a run waits at most 5 s for its slot.
+        # See docs/deployment.md ("Run slots").
+        RUN_GATE = RunGate(config.run_slots(), wait_s=5.0)
 
 
 def run() -> None:
+    startup()
+    assert RUN_GATE is not None
     with RUN_GATE:
         _run()
 
@@ -58,9 +80,10 @@ def run() -> None:
 def _run() -> None:
     state.begin_run()
     st.markdown(_CSS, unsafe_allow_html=True)
-    if not store_ready():
+    store = store_state()
+    if not store.ready:
         build_navigation(AccessScope.nothing())
-        st.warning(t("no_store"))
+        render_store_state(store)
         state.sync_url()
         return
     scope = auth.ensure_signed_in()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -24,8 +25,59 @@ Dialect = Literal["duckdb", "postgresql"]
 T = TypeVar("T")
 
 
+# What state a store that cannot be used is in (see data/store_state.py for what to do).
+STATES = ("missing", "empty", "locked", "read_only", "damaged", "newer_schema", "outdated",
+          "unreachable", "error")
+
+
 class StoreError(RuntimeError):
-    """A store operation failed; the message is safe to show to a user."""
+    """A store operation failed; the message is safe to show to an operator.
+
+    ``state`` names why (one of ``STATES``), ``holder`` the process holding a locked file.
+    """
+
+    def __init__(self, message: str, *, state: str = "error", holder: str = "") -> None:
+        super().__init__(message)
+        self.state = state
+        self.holder = holder
+
+
+_LOCKED = re.compile(r"Could not set lock on file|Conflicting lock", re.I)
+_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
+_READ_ONLY = re.compile(r"Permission denied|Operation not permitted|Read-only file system|"
+                        r"read-only mode|"
+                        r"cannot open file .* for writing", re.I)
+_DAMAGED = re.compile(r"not a valid DuckDB database|WAL does not match|replaying WAL|"
+                      r"checkpoint iteration does not match|"
+                      r"Could not read enough bytes|Corrupt|checksum|invalid .*header", re.I)
+
+
+def holder_of(pid: int) -> str:
+    """``PID n: command line`` of the process holding a store file (as far as the OS tells)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmd = " ".join(" ".join(part.decode(errors="replace").split())
+                       for part in raw.split(b"\0") if part)
+        cmd = cmd if len(cmd) <= 120 else cmd[:117] + "..."
+    except OSError:
+        cmd = ""
+    return f"PID {pid}: {cmd}" if cmd else f"PID {pid}"
+
+
+def duckdb_open_error(path: str, exc: Exception) -> StoreError:
+    """The DuckDB error of opening ``path`` as a StoreError that names the store's state."""
+    text = str(exc)
+    if _LOCKED.search(text):
+        pid = _HOLDER_PID.search(text)
+        holder = holder_of(int(pid.group(1))) if pid else "another process"
+        return StoreError(f"the DuckDB store {path} is in use by another process ({holder})",
+                          state="locked", holder=holder)
+    if _READ_ONLY.search(text):
+        return StoreError(f"the DuckDB store {path} cannot be written by this account: {text}",
+                          state="read_only")
+    if _DAMAGED.search(text):
+        return StoreError(f"the DuckDB store {path} is damaged: {text}", state="damaged")
+    return StoreError(f"cannot open the DuckDB store at {path}: {text}")
 
 
 @dataclass(frozen=True)
@@ -91,7 +143,8 @@ class Store:
     values are always bound, never formatted into the text.
     """
 
-    def __init__(self, url: str | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, read_only: bool = False,
+                 create: bool = True) -> None:
         self.url = url or config.database_url()
         self.read_only = read_only
         self._local = threading.local()
@@ -105,11 +158,14 @@ class Store:
             path = self.url.removeprefix("duckdb:///") or ":memory:"
             self.path = path
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                if not Path(path).exists() and (read_only or not create):
+                    # Opening would create an empty file that later looks like a built store.
+                    raise StoreError(f"there is no store at {path}", state="missing")
+                config.ensure_private_dir(Path(path).parent)
             try:
                 self._root = duckdb.connect(path, read_only=read_only)
             except duckdb.Error as exc:
-                raise StoreError(f"cannot open the DuckDB store at {path}: {exc}") from exc
+                raise duckdb_open_error(path, exc) from exc
         elif self.url.startswith(("postgresql://", "postgres://")):
             self.dialect = "postgresql"
             self.path = ""
@@ -147,7 +203,7 @@ class Store:
         except psycopg.Error as exc:
             raise StoreError(
                 f"cannot connect to the PostgreSQL store at {redact_url(self.url)}: "
-                f"{exc}") from exc
+                f"{exc}", state="unreachable") from exc
         if self.read_only:
             conn.execute("SET default_transaction_read_only = on")
         with self._lock:
@@ -179,9 +235,7 @@ class Store:
             return len(self._pg_open) if self.dialect == "postgresql" else 0
 
     def _sql(self, sql: str) -> str:
-        if self.dialect == "postgresql":
-            return sql.replace("%", "%%").replace("?", "%s")
-        return sql
+        return pg_placeholders(sql) if self.dialect == "postgresql" else sql
 
     def close(self) -> None:
         if self.dialect == "duckdb":
@@ -276,19 +330,43 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """All statements inside are committed together or not at all."""
+        """All statements inside are committed together or not at all.
+
+        Nested use joins the enclosing transaction, so that a step that is one unit on its own
+        (a refresh of aggregates) can also be part of a larger unit (an import's commit).
+        """
         conn = self._conn()
-        if self.dialect == "duckdb":
-            conn.execute("BEGIN TRANSACTION")
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
             try:
                 yield self
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        else:
-            with conn.transaction():
-                yield self
+            finally:
+                self._local.depth = depth
+            return
+        self._local.depth = 1
+        try:
+            if self.dialect == "duckdb":
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    yield self
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            else:
+                with conn.transaction():
+                    yield self
+        finally:
+            self._local.depth = 0
+
+    def in_transaction(self) -> bool:
+        return bool(getattr(self._local, "depth", 0))
+
+    def connection(self) -> Any:
+        """This thread's driver connection (a DuckDB cursor or a psycopg connection), for the
+        few bulk paths that stream Arrow data (copy, demo build); queries use the methods."""
+        return self._conn()
 
     def serialise(self, name: str) -> None:
         """Inside a transaction: wait until no other process works under ``name``.
@@ -327,13 +405,29 @@ class Store:
 
     # -- schema ------------------------------------------------------------------------------
     def schema_version(self) -> int:
-        try:
-            return int(self.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
-        except Exception:
+        """The highest migration applied; 0 for a store without the migrations table."""
+        if not self.table_exists("schema_migrations"):
             return 0
+        return int(self.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations") or 0)
+
+    def pending_migrations(self) -> list[Migration]:
+        """Migrations of this code not yet applied to the store; refuses a newer store."""
+        current = self.schema_version()
+        known = list_migrations(self.dialect)
+        if known and current > known[-1].version:
+            raise StoreError(
+                f"the store's schema is version {current}, newer than this code knows "
+                f"({known[-1].version}): it was migrated by a newer War Room; run that "
+                "version or restore a backup made before the upgrade", state="newer_schema")
+        if not current:
+            return known
+        done = {int(r[0]) for r in self.rows("SELECT version FROM schema_migrations")}
+        return [m for m in known if m.version not in done]
 
     def migrate(self) -> list[int]:
         """Apply the migrations not yet applied, each in its own transaction; return versions."""
+        if not self.pending_migrations():
+            return []
         self.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
@@ -436,9 +530,79 @@ def redact_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def open_store(url: str | None = None, *, read_only: bool = False, migrate: bool = True) -> Store:
-    """Open the configured store and bring its schema up to date."""
-    store = Store(url, read_only=read_only)
-    if migrate and not read_only:
-        store.migrate()
+def pg_placeholders(sql: str) -> str:
+    """``?`` placeholders as psycopg's ``%s``, outside string literals, quoted names and
+    comments; every ``%`` doubled (psycopg reads ``%`` everywhere in a statement with
+    parameters). PostgreSQL's JSON ``?`` operators cannot be told from a placeholder: write
+    ``jsonb_exists()`` instead."""
+    return _pg_placeholders(sql)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pg_placeholders(sql: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        end = _skip_quoted(sql, i)
+        if end > i:
+            out.append(sql[i:end].replace("%", "%%"))
+            i = end
+            continue
+        out.append("%s" if ch == "?" else "%%" if ch == "%" else ch)
+        i += 1
+    return "".join(out)
+
+
+_DOLLAR_TAG = re.compile(r"\$[A-Za-z_]*\$")
+
+
+def _skip_quoted(sql: str, i: int) -> int:
+    """End of the literal, quoted name or comment starting at ``i`` (``i`` itself if none)."""
+    ch, nxt = sql[i], sql[i + 1:i + 2]
+    if ch in "'\"":
+        j = i + 1
+        while j < len(sql):
+            if sql[j] == ch:
+                if sql[j + 1:j + 2] == ch:  # a doubled quote inside the literal
+                    j += 2
+                    continue
+                return j + 1
+            j += 1
+        return len(sql)
+    if ch == "-" and nxt == "-":
+        j = sql.find("\n", i)
+        return len(sql) if j < 0 else j
+    if ch == "/" and nxt == "*":
+        j = sql.find("*/", i + 2)
+        return len(sql) if j < 0 else j + 2
+    if ch == "$":
+        tag = _DOLLAR_TAG.match(sql, i)
+        if tag:
+            j = sql.find(tag.group(0), tag.end())
+            return len(sql) if j < 0 else j + len(tag.group(0))
+    return i
+
+
+def open_store(url: str | None = None, *, read_only: bool = False, migrate: bool = True,
+               create: bool = True) -> Store:
+    """Open the configured store and bring its schema up to date.
+
+    ``create=False`` refuses a DuckDB file that does not exist (state ``missing``) instead of
+    creating an empty one. Pending migrations of a store that holds data are preceded by an
+    automatic backup (``data.backup``).
+    """
+    store = Store(url, read_only=read_only, create=create)
+    try:
+        if migrate and not read_only:
+            pending = store.pending_migrations()
+            if pending and store.schema_version():
+                from data.backup import backup_before
+
+                backup_before(store, "migrate")
+            if pending:
+                store.migrate()
+    except BaseException:
+        store.close()
+        raise
     return store

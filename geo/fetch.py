@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -14,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from data import config
 from geo.boundaries import LEVELS
 from geo.importer import COD_AB, ImportReport, import_boundaries
 
@@ -55,7 +55,7 @@ class Resource:
 
 def base_url() -> str:
     """HDX base URL; ``WARROOM_HDX_URL`` points it elsewhere (a mirror, or a test server)."""
-    return os.environ.get("WARROOM_HDX_URL", DEFAULT_BASE_URL).rstrip("/")
+    return str(config.get("WARROOM_HDX_URL") or DEFAULT_BASE_URL).rstrip("/")
 
 
 def offline_help(reason: str) -> str:

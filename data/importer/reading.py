@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from data import config
 from data.importer.errors import ImportFailure
 from data.importer.parsing import THAI_DIGITS, year_of_header
 
@@ -27,11 +27,7 @@ _NUMERIC = re.compile(r"^[-+(]?[\d,]*\.?\d+%?\)?$")
 
 def max_import_bytes() -> int:
     """Largest accepted file; ``WARROOM_IMPORT_MAX_MB`` overrides the 200 MB default."""
-    try:
-        mb = float(os.environ.get("WARROOM_IMPORT_MAX_MB", "200"))
-    except ValueError:
-        mb = 200.0
-    return int(mb * 1024 * 1024)
+    return int(float(config.get("WARROOM_IMPORT_MAX_MB")) * 1024 * 1024)
 
 
 @dataclass
