@@ -24,6 +24,7 @@ def copy_store(source: Store, target_url: str, *, replace: bool = False,
     one transaction with ``COPY`` in batches of ``batch_rows``. A non-empty target is refused
     unless ``replace`` (then its tables are emptied first). ``tables`` copies only those,
     ``skip`` leaves those out (e.g. the big household tables when only reference data changed).
+    A target that holds data is backed up (``pg_dump``) before its tables are emptied.
     """
     if source.dialect != "duckdb":
         raise StoreError("the source of a copy is a DuckDB store")
@@ -64,7 +65,11 @@ def _copy(source: Store, target: Store, *, replace: bool, batch_rows: int,
             if target.scalar(f"SELECT COUNT(*) FROM (SELECT 1 FROM {t} LIMIT 1) x")]
     if busy and not replace:
         raise StoreError(f"the target already holds data (tables {', '.join(busy)}); "
-                         "pass --replace to empty them first")
+                         "pass --replace to empty them first (it is backed up first)")
+    if busy:
+        from data.backup import backup_before
+
+        log(f"backup of the target before it is replaced: {backup_before(target, 'copy')}")
     log(f"copying {len(plan)} tables, {sum(n for *_x, n in plan):,} rows "
         f"to {redact_url(target.url)}")
     stats: dict[str, Any] = {"tables": {}}

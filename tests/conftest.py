@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,19 @@ from tests.backends import (  # noqa: F401  (fixtures over DuckDB and PostgreSQL
 REPO = Path(__file__).resolve().parent.parent
 SHARED_GEO = REPO.parent / "shared" / "geo"
 TEST_SCALE = 0.004
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _backups_outside_the_repo(tmp_path_factory):
+    """Automatic backups (before migrations, restores, demo replacements) go to a folder of
+    the test session, never into the working copy's var/."""
+    saved = os.environ.get("WARROOM_BACKUP_DIR")
+    os.environ["WARROOM_BACKUP_DIR"] = str(tmp_path_factory.mktemp("backups"))
+    yield
+    if saved is None:
+        os.environ.pop("WARROOM_BACKUP_DIR", None)
+    else:
+        os.environ["WARROOM_BACKUP_DIR"] = saved
 
 
 @pytest.fixture(scope="session")
@@ -47,9 +61,40 @@ def app_env(demo_db, monkeypatch):
     monkeypatch.chdir(REPO)
     st.cache_data.clear()
     st.cache_resource.clear()
+    _forget_sign_in_failures(demo_db)
     yield demo_db
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def _forget_sign_in_failures(db: Path) -> None:
+    """Sign-in back-off counts are per address, and every AppTest run has the same (none):
+    each test starts without the failures of the tests before it."""
+    from data.store import Store
+    from data.throttle import THROTTLE
+
+    THROTTLE._memory.clear()
+    store = Store(f"duckdb:///{db}", create=False)
+    try:
+        store.execute("DELETE FROM login_throttle")
+    finally:
+        store.close()
+
+
+@pytest.fixture()
+def app_env_copy(demo_db, tmp_path, monkeypatch, app_env):
+    """Like ``app_env``, on a copy of the demo store of this test's own (for tests that count
+    what they write: sign-ins, audit events, accounts)."""
+    import shutil
+
+    import streamlit as st
+
+    copy = tmp_path / "store.duckdb"
+    shutil.copyfile(demo_db, copy)
+    monkeypatch.setenv("WARROOM_DB", str(copy))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield copy
 
 
 @pytest.fixture()

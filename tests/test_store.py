@@ -171,13 +171,13 @@ def test_summary_of_a_missing_store_says_so_and_creates_nothing(tmp_path, monkey
 
 
 def test_an_empty_store_does_not_count_as_built(tmp_path, demo_db):
-    from data.__main__ import _has_areas
     from data.store import open_store
+    from data.store_state import probe
 
     empty = tmp_path / "empty.duckdb"
     open_store(f"duckdb:///{empty}").close()
-    assert not _has_areas(empty)
-    assert _has_areas(demo_db)
+    assert probe(f"duckdb:///{empty}").state == "empty"
+    assert probe(f"duckdb:///{demo_db}").state == "ready"
 
 
 def test_a_finished_thread_hands_its_connection_back(any_store):

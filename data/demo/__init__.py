@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 import zlib
 from collections.abc import Callable
@@ -13,7 +12,6 @@ import numpy as np
 import pandas as pd
 
 from data import areas as area_registry
-from data import catalogue
 from data.store import Store, StoreError
 
 YEARS: tuple[int, ...] = tuple(range(2018, 2025))
@@ -102,23 +100,9 @@ def _villages(ctx: DemoContext) -> pd.DataFrame:
 
 
 def _write_reference(ctx: DemoContext) -> None:
-    st = ctx.store
-    st.insert_df("regions", area_registry.regions_frame())
-    st.insert_df("areas", ctx.areas)
-    st.insert_df(
-        "sdg_goals",
-        pd.DataFrame(catalogue.SDG_GOALS, columns=["goal", "name_th", "name_en", "colour"]),
-    )
-    st.insert_df(
-        "poverty_indicators",
-        pd.DataFrame(
-            [
-                {"indicator_code": i.code, "dimension": i.dimension, "column_name": i.column,
-                 "name_th": i.name_th, "name_en": i.name_en, "sort_order": n}
-                for n, i in enumerate(catalogue.POVERTY_INDICATORS)
-            ]
-        ),
-    )
+    from data.reference import write_reference
+
+    write_reference(ctx.store, ctx.areas)
 
 
 def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
@@ -144,14 +128,28 @@ def _rollup(ctx: DemoContext) -> None:
 
 
 def build(path: str | Path, *, scale: float = 0.01, seed: int = 2561,
-          log: Callable[[str], None] = print) -> dict[str, float]:
-    """Build a complete demo store at ``path`` (DuckDB), atomically replacing any old file."""
+          log: Callable[[str], None] = print, replace: bool = False) -> dict[str, float]:
+    """Build a complete demo store at ``path`` (DuckDB).
+
+    An existing store is replaced only with ``replace``: the build is refused up front when the
+    store is in use, and the old store is backed up before the new file takes its place.
+    """
     if not 0 < scale <= 1.5:
         raise StoreError("scale must be in (0, 1.5]")
-    from data.store import open_store
+    from data import backup, config
+    from data.store import Store, open_store
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        if not replace:
+            raise StoreError(f"a store already exists at {path}; the demo build replaces it "
+                             "only with --replace (a backup of it is kept)")
+        try:
+            Store(f"duckdb:///{path}", create=False).close()  # refuses now if it is in use
+        except StoreError as exc:
+            if exc.state != "damaged":  # a damaged store is moved aside when the build is done
+                raise
+    config.ensure_private_dir(path.parent)
     tmp = path.with_name(path.name + ".building")
     for p in (tmp, Path(str(tmp) + ".wal")):
         if p.exists():
@@ -182,7 +180,7 @@ def build(path: str | Path, *, scale: float = 0.01, seed: int = 2561,
         tmp.unlink(missing_ok=True)
         raise
     store.close()
-    os.replace(tmp, path)
+    backup.install_duckdb_file(tmp, path, reason="demo-replace", log=log)
     timings["total"] = time.perf_counter() - t_all
     log(f"demo store written to {path} in {timings['total']:.1f} s")
     return timings
