@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.audit import record_event
 from data.importer.errors import ImportFailure
 from data.importer.pipeline import EXISTING_ID, GOALS, KEY, ImportPreview
 from data.importer.reading import ROW
@@ -78,25 +79,31 @@ def commit_import(store: Store, scope: AccessScope, preview: ImportPreview,
                  preview.file_bytes, len(preview.areas), first, last])
             _write_rows(store, spec, preview, batch_id)
             _write_rejections(store, preview, batch_id)
-            if spec.kind == "households":
-                # Same transaction: the drill-down rollup never disagrees with households.
-                refresh_household_rollup(store, preview.years)
+            _refresh_derived(store, spec, preview.years)
+            result = CommitResult(batch_id, len(preview.accepted), len(preview.replaced),
+                                  len(preview.rejected))
+            # Which area: the province when the batch lies in one, else the provinces it
+            # touches.
+            provinces = sorted({str(a)[:2] for a in preview.areas if a})
+            record_event(store, user, "import", provinces[0] if len(provinces) == 1 else None,
+                         f"{preview.kind} batch {batch_id}: {preview.file_name} "
+                         f"sha256={preview.sha256[:16]} accepted={result.inserted} "
+                         f"replaced={result.replaced} rejected={result.rejected} "
+                         f"provinces={','.join(provinces) or '-'}")
     except ImportFailure:
         raise
     except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
         log.exception("import commit failed")
         raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
-    result = CommitResult(batch_id, len(preview.accepted), len(preview.replaced),
-                          len(preview.rejected))
-    # Which area: the province when the batch lies in one, else the provinces it touches.
-    provinces = sorted({str(a)[:2] for a in preview.areas if a})
-    _after_change(store, spec, user, "import", batch_id, preview.years,
-                  f"{preview.kind} batch {batch_id}: {preview.file_name} "
-                  f"sha256={preview.sha256[:16]} accepted={result.inserted} "
-                  f"replaced={result.replaced} rejected={result.rejected} "
-                  f"provinces={','.join(provinces) or '-'}",
-                  area=provinces[0] if len(provinces) == 1 else None)
     return result
+
+
+def _refresh_derived(store: Store, spec: ImportSpec, years: list[int] | None) -> None:
+    """Recompute what is derived from the rows a batch changed, in the batch's transaction:
+    a crash at any moment leaves the rows and their aggregates both old or both new."""
+    if spec.kind == "households":
+        refresh_household_rollup(store, years)
+        refresh_poverty_aggregates(store, years)
 
 
 def _write_rows(store: Store, spec: ImportSpec, preview: ImportPreview, batch_id: int) -> None:
@@ -227,16 +234,15 @@ def undo_batch(store: Store, scope: AccessScope, batch_id: int) -> int:
             store.execute(f"DELETE FROM {spec.table} WHERE batch_id = ?", [batch_id])
             for table in (spec.table, *spec.children):
                 _restore(store, batch_id, table)
-            if kind == "households":
-                refresh_household_rollup(store, years)
+            _refresh_derived(store, spec, years)
             store.execute(
                 "UPDATE import_batches SET status = 'undone', undone_at = ?, undone_by = ? "
                 "WHERE batch_id = ?", [dt.datetime.now(), user, batch_id])
+            record_event(store, user, "import_undo", None,
+                         f"{kind} batch {batch_id} undone: {removed} rows removed")
     except Exception as exc:  # noqa: BLE001 - rolled back; the user gets a clean message
         log.exception("undo failed")
         raise ImportFailure("commit_failed", detail=type(exc).__name__) from exc
-    _after_change(store, spec, user, "import_undo", batch_id, years,
-                  f"{kind} batch {batch_id} undone: {removed} rows removed")
     return removed
 
 
@@ -257,23 +263,6 @@ def _restore(store: Store, batch_id: int, table: str) -> None:
         elif kind.startswith("TIMESTAMP"):
             frame[col] = pd.to_datetime(frame[col], errors="coerce")
     store.insert_df(table, _for_sql(frame))
-
-
-def _after_change(store: Store, spec: ImportSpec, user: str, action: str, batch_id: int,
-                  years: list[int] | None, detail: str, area: str | None = None) -> None:
-    from data.audit import record_event
-
-    try:
-        record_event(store, user, action, area, detail)
-    except Exception:  # noqa: BLE001 - the data change stands; the log says the audit failed
-        log.exception("audit record failed for batch %s", batch_id)
-    if spec.kind == "households":
-        # Its own transaction (readers see old or new aggregates); a failure leaves the
-        # committed batch in place and is logged, the next refresh repairs it.
-        try:
-            refresh_poverty_aggregates(store, years)
-        except Exception:  # noqa: BLE001
-            log.exception("poverty aggregates not refreshed after batch %s", batch_id)
 
 
 # -- reading batches ----------------------------------------------------------------------------
