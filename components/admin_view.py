@@ -6,15 +6,18 @@ import datetime as dt
 
 import streamlit as st
 
-from components.auth import record_action
-from components.datasource import current_scope, fetch, get_writer
+from components.auth import client_address, record_action
+from components.datasource import current_scope, data_version, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import guarded, render_page_header, render_table
-from data import users
+from data import config, users
 from data.audit import load_audit_actions, load_audit_events
 from data.queries import load_areas
+from data.rollup import aggregates_check
 from data.scope import ROLES
-from domain.safe_text import csv_bytes
+from data.throttle import load_blocked_accounts
+from domain.formatting import fmt_year
+from domain.safe_text import csv_bytes, md_text
 
 AUDIT_LIMIT = 5000
 _MESSAGE = "_admin_message"
@@ -64,6 +67,14 @@ def _on_password(username: str) -> None:
 
 def _on_disable(username: str, disabled: bool) -> None:
     _run(users.set_disabled, username, disabled)
+
+
+def _on_unlock(username: str) -> None:
+    try:
+        n = users.unlock_user(get_writer(), username, actor=current_scope().user)
+        st.session_state[_MESSAGE] = ("success", t("access_unlocked", n=n))
+    except ValueError as exc:
+        st.session_state[_MESSAGE] = ("error", str(exc))
 
 
 def _on_pick() -> None:
@@ -131,8 +142,29 @@ def render_users() -> None:
             st.form_submit_button(t("access_reset_password"), on_click=_on_password,
                                   args=(picked,))
         disabled = bool(frame.set_index("username").loc[picked, "disabled"])
-        st.button(t("access_enable") if disabled else t("access_disable"), key="adm_disable",
-                  on_click=_on_disable, args=(picked, not disabled))
+        left_b, right_b = st.columns(2)
+        left_b.button(t("access_enable") if disabled else t("access_disable"),
+                      key="adm_disable", on_click=_on_disable, args=(picked, not disabled))
+        right_b.button(t("access_unlock"), key="adm_unlock", help=t("access_unlock_help"),
+                       on_click=_on_unlock, args=(picked,))
+    render_blocked(list(frame.username))
+
+
+def render_blocked(usernames: list[str]) -> None:
+    """Accounts waiting out a sign-in back-off now, with where the failures came from."""
+    st.markdown(f"#### {t('access_blocked_title')}")
+    blocked = load_blocked_accounts(get_writer(), usernames)
+    if blocked.empty:
+        st.caption(t("access_blocked_none"))
+        return
+    render_table(blocked, key="adm_blocked", column_config={
+        "username": t("access_col_username"), "address": t("access_col_address"),
+        "failures": t("access_col_failures"),
+        "last_failed_at": st.column_config.DatetimeColumn(t("access_col_when"),
+                                                          format="YYYY-MM-DD HH:mm:ss"),
+        "blocked_until": st.column_config.DatetimeColumn(t("access_col_blocked_until"),
+                                                         format="YYYY-MM-DD HH:mm:ss"),
+    })
 
 
 @guarded
@@ -157,13 +189,40 @@ def render_audit_log() -> None:
                                                        format="YYYY-MM-DD HH:mm:ss"),
         "user_name": t("access_col_user"), "action": t("access_col_action"),
         "area_code": t("access_col_area"), "detail": t("access_col_detail"),
+        "source_address": t("access_col_address"), "served_by": t("access_col_served_by"),
     })
     filters = f"user={user} action={action} area={area} since={since} until={until}"
+
+    # Read now: the file is made on click, in a thread without the user's session.
+    user, address = current_scope().user, client_address()
+
+    def build() -> bytes:
+        # Recorded before the file is made: no record, no file.
+        record_action("audit_export", area or None, filters, user=user, address=address)
+        return csv_bytes(events)
+
     st.download_button(
-        t("access_download_csv"), data=csv_bytes(events),
+        t("access_download_csv"), data=build,
         file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
-        key="adm_audit_csv", icon=":material/download:",
-        on_click=record_action, args=("audit_export", area or None, filters))
+        key="adm_audit_csv", icon=":material/download:", on_click="ignore")
+
+
+@guarded
+def render_operations_warnings() -> None:
+    """What an administrator must fix on the server: store files others can read, poverty
+    aggregates that disagree with the household rows they are computed from."""
+    for warning in config.private_path_warnings():
+        st.warning(md_text(t("access_file_warning", warning=warning)))
+    stale = _stale_aggregate_years(data_version())
+    if stale:
+        st.warning(md_text(t("access_aggregates_stale",
+                             years=", ".join(fmt_year(y, lang()) for y in stale))))
+
+
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _stale_aggregate_years(version: tuple) -> list[int]:
+    del version  # part of the cache key: a new import asks again
+    return list(aggregates_check(get_writer())["stale_years"])
 
 
 def render_admin_page() -> None:
@@ -174,7 +233,8 @@ def render_admin_page() -> None:
         return
     message = st.session_state.pop(_MESSAGE, None)
     if message:
-        (st.success if message[0] == "success" else st.error)(message[1])
+        (st.success if message[0] == "success" else st.error)(md_text(message[1]))
+    render_operations_warnings()
     users_tab, audit_tab = st.tabs([t("access_tab_users"), t("access_tab_audit")])
     with users_tab:
         render_users()

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 import streamlit as st
 
 from components.datasource import audit_writable, current_scope, get_writer
 from components.i18n import t
-from data import users
-from data.audit import count_recent_failures, record_event
+from components.ui import Refused
+from data import config, users
+from data.audit import record_event
 from data.config import demo_mode
 from data.scope import AccessScope
+from data.store import Store
+from data.throttle import THROTTLE, Attempt, name_hash
 
 log = logging.getLogger("warroom")
 
@@ -25,15 +27,11 @@ _NOTICE_KEY = "_auth_notice"
 _LAST_HH_KEY = "_auth_last_household_view"
 # Session keys kept across a sign-out (the next user keeps the language and the URL's view).
 _KEEP_ON_SIGN_OUT = ("lang",)
-MAX_FAILURES, FAILURE_WINDOW_MINUTES = 5, 15
 
 
 def idle_minutes() -> float:
     """Minutes without any interaction after which a session is signed out (default 30)."""
-    try:
-        return max(1.0, float(os.environ.get("WARROOM_IDLE_MINUTES", "30")))
-    except ValueError:
-        return 30.0
+    return float(config.get("WARROOM_IDLE_MINUTES"))
 
 
 def oidc_configured() -> bool:
@@ -52,53 +50,92 @@ def _oidc_providers() -> list[str | None]:
     return named or [None]
 
 
+def client_address() -> str:
+    """The client's address: the connection's peer, or, when the peer is a trusted proxy
+    (``WARROOM_TRUSTED_PROXIES``), the nearest untrusted hop of ``X-Forwarded-For``."""
+    try:
+        peer = str(st.context.ip_address or "")
+        forwarded = str(st.context.headers.get("X-Forwarded-For") or "")
+    except Exception:  # noqa: BLE001 - no request context (tests, scripts)
+        return ""
+    trusted = {a.strip() for a in config.get("WARROOM_TRUSTED_PROXIES").split(",") if a.strip()}
+    if peer in trusted:
+        for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+            if hop not in trusted:
+                return hop[:64]
+    return peer[:64]
+
+
 def record_action(action: str, area: str | None = None, detail: str | None = None,
-                  user: str | None = None) -> None:
+                  user: str | None = None, address: str | None = None) -> None:
     """Put an action of the signed-in user on the audit log (never personal data values).
 
-    Other features call this for exports, imports and undo. A failure to write is logged but
-    does not break the page.
+    Call it before the action: when the record cannot be written it raises ``Refused`` and
+    the action must not happen (no sign-in, no export, no household view without a record).
+    Outside a page run (a download's file is made in another thread) pass ``user`` and
+    ``address`` as read during the run: there is no session there.
     """
     try:
         record_event(get_writer(), user if user is not None else current_scope().user, action,
-                     area, detail)
-    except Exception:  # noqa: BLE001 - the page keeps working; the server log has the error
+                     area, detail, address=client_address() if address is None else address)
+    except Exception as exc:  # noqa: BLE001 - the caller refuses; the server log has the error
         log.exception("audit event %s could not be recorded", action)
+        raise Refused(t("access_audit_failed")) from exc
+
+
+def _record_quietly(action: str, detail: str, user: str) -> None:
+    """Record an event whose failure must not stop anything (a failed or refused sign-in is
+    refused either way; the back-off does not depend on this record)."""
+    try:
+        record_action(action, None, detail, user=user)
+    except Refused:
+        pass
 
 
 def record_household_view(area: str, detail: str = "household_list") -> bool:
     """Check and record a view of household-level data for ``area``; call before rendering it.
 
     Returns False when the user may not list households there (nothing is shown, so nothing
-    is recorded). Repeated reruns of the same view are recorded once.
+    is recorded); raises ``Refused`` when the view cannot be recorded (nothing may be shown).
+    Repeated reruns of the same view are recorded once.
     """
     scope = current_scope()
     if not scope.can_list_households(area):
         return False
     if st.session_state.get(_LAST_HH_KEY) != (area, detail):
-        st.session_state[_LAST_HH_KEY] = (area, detail)
         record_action("household_list_view", area, detail)
+        st.session_state[_LAST_HH_KEY] = (area, detail)
     return True
 
 
 # -- signing in and out ---------------------------------------------------------------------
 def sign_in(user: users.User, method: str) -> AccessScope:
-    """Start a signed-in session for ``user`` and record it."""
+    """Start a signed-in session for ``user`` and record it; raises ``Refused`` (and nobody is
+    signed in) when the sign-in cannot be put on the audit log."""
     scope = users.scope_for(user)
+    detail = method if not scope.is_empty else f"{method}; no assignment"
+    record_action("login", None, detail, user=user.username)
     st.session_state[SCOPE_KEY] = scope
     st.session_state[USER_KEY] = user
     st.session_state[LAST_SEEN_KEY] = time.time()
     st.session_state.pop(_NOTICE_KEY, None)
-    detail = method if not scope.is_empty else f"{method}; no assignment"
-    record_action("login", None, detail, user=user.username)
     return scope
 
 
+def _start(user: users.User, method: str) -> AccessScope | None:
+    try:
+        return sign_in(user, method)
+    except Refused:
+        st.session_state[_NOTICE_KEY] = "access_audit_failed"
+        return None
+
+
 def sign_out(reason: str = "logout") -> None:
-    """End the session's sign-in; everything but the language is forgotten."""
+    """End the session's sign-in; everything but the language is forgotten. Signing out is
+    never refused, even when the audit log cannot take its record."""
     user = current_scope().user
     if user:
-        record_action("logout", None, reason, user=user)
+        _record_quietly("logout", reason, user)
     oidc = oidc_configured() and bool(st.user.is_logged_in)
     for key in list(st.session_state.keys()):
         if key not in _KEEP_ON_SIGN_OUT:
@@ -153,9 +190,9 @@ def ensure_signed_in() -> AccessScope | None:
 
 def _autologin() -> AccessScope | None:
     """Demo mode only: ``WARROOM_AUTOLOGIN=<demo user>`` signs that demo user in (tests)."""
-    name = os.environ.get("WARROOM_AUTOLOGIN", "").strip()
+    name = config.get("WARROOM_AUTOLOGIN")
     user = users.demo_user(name) if name and demo_mode() else None
-    return sign_in(user, "demo auto") if user else None
+    return _start(user, "demo auto") if user else None
 
 
 def _oidc_sign_in() -> AccessScope | None:
@@ -167,37 +204,57 @@ def _oidc_sign_in() -> AccessScope | None:
     if user is None or user.disabled:
         # A valid identity without an enabled account: signed in, but the scope is empty.
         name = email or "unknown"
-        record_action("login_denied", None, "identity provider: no enabled account", user=name)
+        try:
+            record_action("login_denied", None, "identity provider: no enabled account",
+                          user=name)
+        except Refused:
+            st.session_state[_NOTICE_KEY] = "access_audit_failed"
+            return None
         st.session_state[SCOPE_KEY] = AccessScope.nothing(name)
         st.session_state[LAST_SEEN_KEY] = time.time()
         return st.session_state[SCOPE_KEY]
-    return sign_in(users.User(**{**user.__dict__, "email": email}), "oidc")
+    return _start(users.User(**{**user.__dict__, "email": email}), "oidc")
 
 
 def _on_password_submit() -> None:
+    """Check a password; unknown names, wrong passwords and accounts waiting out a back-off
+    get the same message after the same work (one password-hash check)."""
     name = users.normalise_username(st.session_state.get("login_username", ""))
     password = st.session_state.get("login_password", "")
     st.session_state.login_password = ""
+    st.session_state[_NOTICE_KEY] = "access_sign_in_failed"
     store = get_writer()
-    known = users.load_user(store, name) is not None if name else False
-    # Unknown names are recorded as such: a password typed into the name field stays private.
-    who = name if known else "unknown"
-    if known and count_recent_failures(store, name, FAILURE_WINDOW_MINUTES) >= MAX_FAILURES:
-        record_action("login_failed", None, "locked: too many failures", user=who)
-        st.session_state[_NOTICE_KEY] = "access_locked"
+    attempt = Attempt(name, client_address())
+    wait = THROTTLE.blocked_for(store, attempt)
+    if wait:
+        users.verify_password(None, password)  # the same work as a real check
+        _record_quietly("login_failed", f"waiting {wait:.0f} s after repeated failures",
+                        _attempted(store, name))
         return
-    user = users.authenticate(store, name, password) if name and password else None
+    user = users.authenticate(store, name, password)
     if user is None:
-        record_action("login_failed", None, "password" if known else "unknown user", user=who)
-        st.session_state[_NOTICE_KEY] = "access_wrong_password"
+        THROTTLE.failed(store, attempt)
+        _record_quietly("login_failed", "wrong name or password", _attempted(store, name))
         return
-    sign_in(user, "password")
+    THROTTLE.succeeded(store, attempt)
+    _start(user, "password")
+
+
+def _attempted(store: Store, name: str) -> str:
+    """The name a failed attempt is recorded under: an account's own name, or a hash of a name
+    that is no account (it may be a password typed into the wrong field)."""
+    try:
+        if name and users.load_user(store, name) is not None:
+            return name
+    except Exception:  # noqa: BLE001 - the record then carries the hash
+        log.exception("account lookup failed")
+    return f"unknown:{name_hash(name)[:12]}"
 
 
 def _on_demo(username: str) -> None:
     user = users.demo_user(username)
     if user is not None and demo_mode():
-        sign_in(user, "demo")
+        _start(user, "demo")
 
 
 def _sign_in_screen() -> AccessScope | None:

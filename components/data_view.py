@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.auth import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_store, get_writer
 from components.export import recorded
 from components.i18n import lang, t
@@ -247,7 +248,6 @@ def render_brief() -> None:
     from components import state
     from components.area_names import area_title
     from components.brief import build_province_brief
-    from data.audit import record_event
 
     st.caption(t("importx_brief_hint"))
     province = (state.area() or "")[:2]
@@ -256,13 +256,13 @@ def render_brief() -> None:
     if not (province.isdigit() and year and scope.can_see_province(province)):
         st.info(t("importx_brief_pick"))
         return
-    lg, user = lang(), scope.user
+    lg, user, address = lang(), scope.user, client_address()
 
     def build() -> bytes:
-        data = build_province_brief(get_store(), scope, province, int(year), lg)
-        # The brief leaves the app like any export: on the audit log as one.
-        record_event(get_writer(), user, "export", province, f"province brief {year} ({lg})")
-        return data
+        # The brief leaves the app like any export: on the audit log as one, first.
+        record_action("export", province, f"province brief {year} ({lg})", user=user,
+                      address=address)
+        return build_province_brief(get_store(), scope, province, int(year), lg)
 
     shown = int(year) + 543 if lg == "th" else int(year)
     st.download_button(t("importx_brief_button", name=area_title(province), year=shown),

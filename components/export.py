@@ -203,22 +203,23 @@ def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") 
 
 # -- Streamlit buttons --------------------------------------------------------------------------
 def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], bytes]:
-    """Build the file on click and record the export (who, what, area; never values)."""
-    from components import state
-    from components.datasource import current_scope, get_writer
-    from data.audit import record_event
+    """Build the file on click, after recording the export (who, what, area; never values).
 
-    user = current_scope().user
+    No record, no file: when the audit log cannot be written the click fails with that reason.
+    """
+    from components import state
+    from components.auth import client_address, record_action
+    from components.datasource import current_scope
+
+    # Read now: the file is made on click, in a thread without the user's session.
+    user, address = current_scope().user, client_address()
     area = state.area()  # the selected area's code; the title names it in words
 
     def run() -> bytes:
-        data = build()
-        try:
-            record_event(get_writer(), user, "export", area or None,
-                         f"{what}: {meta.title} ({getattr(meta, 'area', '')})")
-        except Exception:  # noqa: BLE001 - the file is still handed over
-            log.exception("export audit failed")
-        return data
+        record_action("export", area or None,
+                      f"{what}: {meta.title} ({getattr(meta, 'area', '')})", user=user,
+                      address=address)
+        return build()
 
     return run
 

@@ -103,6 +103,11 @@ def _column_labels(config: Any) -> dict[str, str]:
     return labels
 
 
+class Refused(RuntimeError):
+    """An action that did not happen, for a reason the user is told (the message is translated
+    plain text, e.g. "the audit log cannot be written")."""
+
+
 def guarded(fn: F) -> F:
     """Render a section; an unexpected error shows a short message instead of a traceback."""
 
@@ -110,6 +115,9 @@ def guarded(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except Refused as exc:
+            st.error(html.escape(str(exc)))
+            return None
         except Exception:  # noqa: BLE001 - any failure becomes a message, never a traceback
             log.exception("section %s failed", fn.__name__)
             st.error(t("error_generic"))

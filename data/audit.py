@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
 import threading
 from datetime import date, datetime, time, timedelta
 
@@ -13,18 +16,38 @@ from data.store import Store
 _lock = threading.Lock()
 
 
+def cli_actor(note: str = "") -> str:
+    """How every command line records who ran it: ``cli:<operating-system user>``, with a
+    free-text note after it when one is given (never instead of it)."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry for the uid (some containers)
+        who = f"uid{os.getuid()}"
+    note = " ".join(note.split())[:80]
+    return f"cli:{who}" + (f" ({note})" if note else "")
+
+
+def served_by() -> str:
+    """The host and process that record an event (several app processes share one log)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def record_event(store: Store, user: str, action: str, area: str | None = None,
-                 detail: str | None = None) -> None:
-    """Append one event; ``detail`` names what was touched (a file, an export), not its values."""
+                 detail: str | None = None, address: str | None = None) -> None:
+    """Append one event; ``detail`` names what was touched (a file, an export), not its values.
+
+    Raises when the event cannot be written: the caller must then not perform the action.
+    """
     # One writer at a time (threads here, replicas on PostgreSQL) keeps the ids unique
     # without a sequence, which DuckDB and PostgreSQL would spell differently.
     with _lock, store.transaction():
         store.serialise("audit_log")
         next_id = int(store.scalar("SELECT COALESCE(MAX(event_id), 0) + 1 FROM audit_log"))
         store.execute(
-            "INSERT INTO audit_log (event_id, user_name, action, area_code, detail) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [next_id, user or "anonymous", action, area or None, detail],
+            "INSERT INTO audit_log (event_id, user_name, action, area_code, detail, "
+            "source_address, served_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [next_id, user or "anonymous", action, area or None, detail, address or None,
+             served_by()],
         )
 
 
@@ -60,20 +83,11 @@ def load_audit_events(store: Store, scope: AccessScope, *, user: str = "", actio
         where.append("occurred_at < ?")
         params.append(datetime.combine(until + timedelta(days=1), time.min))
     return store.query(
-        "SELECT event_id, occurred_at, user_name, action, area_code, detail FROM audit_log "
-        f"WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
+        "SELECT event_id, occurred_at, user_name, action, area_code, detail, source_address, "
+        f"served_by FROM audit_log WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
 
 
 def load_audit_actions(store: Store, scope: AccessScope) -> list[str]:
     if not scope.may_administer:
         raise PermissionError("the audit log is for administrators")
     return [r[0] for r in store.rows("SELECT DISTINCT action FROM audit_log ORDER BY action")]
-
-
-def count_recent_failures(store: Store, user: str, minutes: int) -> int:
-    """Failed sign-ins for ``user`` in the last ``minutes`` (to slow down password guessing)."""
-    # The window is computed by the database, on the same clock that stamped the events.
-    return int(store.scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed' AND user_name = ? "
-        "AND occurred_at >= CAST(CURRENT_TIMESTAMP AS TIMESTAMP) "
-        "- CAST(? AS INTEGER) * INTERVAL '1 minute'", [user or "anonymous", int(minutes)]) or 0)

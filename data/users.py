@@ -123,9 +123,10 @@ def load_users(store: Store) -> pd.DataFrame:
     roles = store.query("SELECT username, role FROM user_roles ORDER BY role")
     provs = store.query("SELECT username, province_code FROM user_provinces "
                         "ORDER BY province_code")
-    users["roles"] = users.username.map(roles.groupby("username").role.agg(", ".join)).fillna("")
-    users["provinces"] = users.username.map(
-        provs.groupby("username").province_code.agg(", ".join)).fillna("")
+    role_text = roles.groupby("username").role.agg(", ".join).to_dict()
+    province_text = provs.groupby("username").province_code.agg(", ".join).to_dict()
+    users["roles"] = [role_text.get(u, "") for u in users.username]
+    users["provinces"] = [province_text.get(u, "") for u in users.username]
     return users[["username", "display_name", "email", "roles", "provinces", "disabled",
                   "created_at", "created_by"]]
 
@@ -163,6 +164,16 @@ def _check_provinces(provinces: set[str] | frozenset[str]) -> list[str]:
     return sorted(provinces)
 
 
+def _check_assignments(roles: set[str] | frozenset[str],
+                       provinces: set[str] | frozenset[str]) -> tuple[list[str], list[str]]:
+    """Roles and provinces as stored; a provincial role needs at least one province (it would
+    grant nothing, and look like an account that works)."""
+    role_list, prov_list = _check_roles(roles), _check_provinces(provinces)
+    if "provincial" in role_list and not prov_list:
+        raise ValueError("the provincial role needs at least one province (--province CODE)")
+    return role_list, prov_list
+
+
 def add_user(store: Store, username: str, *, actor: str, display_name: str = "",
              email: str | None = None, password: str | None = None,
              roles: set[str] | frozenset[str] = frozenset(),
@@ -173,7 +184,7 @@ def add_user(store: Store, username: str, *, actor: str, display_name: str = "",
         raise ValueError("a user name has 1-63 characters: a-z, 0-9 and . _ @ -")
     if password is not None:
         check_new_password(password)
-    role_list, prov_list = _check_roles(roles), _check_provinces(provinces)
+    role_list, prov_list = _check_assignments(roles, provinces)
     if load_user(store, name) is not None:
         raise ValueError(f"user {name} already exists")
     with store.transaction():
@@ -183,8 +194,8 @@ def add_user(store: Store, username: str, *, actor: str, display_name: str = "",
             [name, display_name.strip(), (email or "").strip().lower() or None,
              hash_password(password) if password else None, actor])
         _write_assignments(store, name, role_list, prov_list)
-    record_event(store, actor, "user_add", detail=f"user={name} roles={','.join(role_list)} "
-                 f"provinces={','.join(prov_list)}")
+        record_event(store, actor, "user_add", detail=f"user={name} "
+                     f"roles={','.join(role_list)} provinces={','.join(prov_list)}")
     return load_user(store, name)  # type: ignore[return-value]
 
 
@@ -211,27 +222,29 @@ def set_assignments(store: Store, username: str, *, actor: str,
                     provinces: set[str] | frozenset[str]) -> None:
     """Replace a user's roles and provinces."""
     name = _require(store, username)
-    role_list, prov_list = _check_roles(roles), _check_provinces(provinces)
+    role_list, prov_list = _check_assignments(roles, provinces)
     with store.transaction():
         _write_assignments(store, name, role_list, prov_list)
-    record_event(store, actor, "user_roles", detail=f"user={name} roles={','.join(role_list)} "
-                 f"provinces={','.join(prov_list)}")
+        record_event(store, actor, "user_roles", detail=f"user={name} "
+                     f"roles={','.join(role_list)} provinces={','.join(prov_list)}")
 
 
 def set_password(store: Store, username: str, password: str, *, actor: str) -> None:
     name = _require(store, username)
     check_new_password(password)
-    store.execute("UPDATE users SET password_hash = ? WHERE username = ?",
-                  [hash_password(password), name])
-    record_event(store, actor, "user_passwd", detail=f"user={name}")
+    with store.transaction():
+        store.execute("UPDATE users SET password_hash = ? WHERE username = ?",
+                      [hash_password(password), name])
+        record_event(store, actor, "user_passwd", detail=f"user={name}")
 
 
 def set_profile(store: Store, username: str, *, actor: str, display_name: str,
                 email: str | None) -> None:
     name = _require(store, username)
-    store.execute("UPDATE users SET display_name = ?, email = ? WHERE username = ?",
-                  [display_name.strip(), (email or "").strip().lower() or None, name])
-    record_event(store, actor, "user_profile", detail=f"user={name}")
+    with store.transaction():
+        store.execute("UPDATE users SET display_name = ?, email = ? WHERE username = ?",
+                      [display_name.strip(), (email or "").strip().lower() or None, name])
+        record_event(store, actor, "user_profile", detail=f"user={name}")
 
 
 def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> None:
@@ -239,9 +252,22 @@ def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> 
     name = _require(store, username)
     if disabled and actor == name:
         raise ValueError("administrators cannot disable their own account")
-    store.execute("UPDATE users SET disabled = ? WHERE username = ?", [bool(disabled), name])
-    record_event(store, actor, "user_disable" if disabled else "user_enable",
-                 detail=f"user={name}")
+    with store.transaction():
+        store.execute("UPDATE users SET disabled = ? WHERE username = ?",
+                      [bool(disabled), name])
+        record_event(store, actor, "user_disable" if disabled else "user_enable",
+                     detail=f"user={name}")
+
+
+def unlock_user(store: Store, username: str, *, actor: str) -> int:
+    """Clear the account's failed sign-ins from every address (it may sign in at once)."""
+    from data.throttle import unlock
+
+    name = _require(store, username)
+    with store.transaction():
+        cleared = unlock(store, name)
+        record_event(store, actor, "user_unlock", detail=f"user={name} counts={cleared}")
+    return cleared
 
 
 def ensure_user_tables(store: Store) -> None:

@@ -136,7 +136,6 @@ def test_cache_is_shared_by_equal_rights_never_across_rights(app_env, monkeypatc
         calls.append(scope)
         return real(store, scope, *args, **kw)
 
-    monkeypatch.setattr(queries, "headline_by_area", counted)
     a = AccessScope(user="officer.a", roles=frozenset({"provincial"}),
                     provinces=frozenset({"94"}), household_provinces=frozenset({"94"}))
     b = AccessScope(user="officer.b", roles=frozenset({"provincial"}),
@@ -146,7 +145,7 @@ def test_cache_is_shared_by_equal_rights_never_across_rights(app_env, monkeypatc
     got = []
     for scope in (a, b, c):
         monkeypatch.setattr(datasource, "current_scope", lambda s=scope: s)
-        got.append(datasource.fetch(real, 2024))  # resolved by name: the counting twin runs
+        got.append(datasource.fetch(counted, 2024))  # the function itself is called
     assert len(calls) == 2  # a computed, b served from the cache, c computed
     assert got[0] == got[1] and got[0] != got[2]
     assert all(s.user == "" for s in calls)  # queries never see who asked
@@ -244,7 +243,7 @@ def _sign_in(at, username: str, password: str):
     return at.run()
 
 
-def test_sign_in_form_then_sign_out_are_recorded(app_env):
+def test_sign_in_form_then_sign_out_are_recorded(app_env_copy):
     _add_account("kanya.form", "pattani-officer-1", display_name="Kanya",
                  roles={"provincial"}, provinces={"94"})
     at = open_page("overview", role=None, lang="en", query={"area": "94"})
@@ -264,26 +263,82 @@ def test_sign_in_form_then_sign_out_are_recorded(app_env):
     assert _events(user="kanya.form", action="logout").detail.iloc[0] == "logout"
 
 
-def test_failed_sign_in_is_recorded_without_the_password(app_env):
+SIGN_IN_FAILED = ("Sign-in failed: wrong user name or password, or too many attempts. Wait a "
+                  "few minutes and try again, or contact the administrator.")
+
+
+def test_failed_sign_in_is_recorded_without_the_password(app_env_copy):
+    from data.throttle import name_hash
+
     _add_account("somsak.fail", "right-password-1", roles={"executive"})
     at = open_page("overview", role=None, lang="en")
     at = _sign_in(at, "somsak.fail", "wrong-password-1")
-    assert [e.value for e in at.error] == ["Wrong user name or password"]
+    assert [e.value for e in at.error] == [SIGN_IN_FAILED]
     assert "scope" not in at.session_state and not at.metric
     at = _sign_in(at, "no-such-user", "whatever-123")
+    assert [e.value for e in at.error] == [SIGN_IN_FAILED]  # unknown names look the same
     failed = _events(action="login_failed")
-    assert "somsak.fail" in set(failed.user_name) and "unknown" in set(failed.user_name)
+    assert set(failed.user_name) == {"somsak.fail", f"unknown:{name_hash('no-such-user')[:12]}"}
     assert not failed.detail.str.contains("wrong-password|whatever|no-such-user").any()
+    assert failed.served_by.str.match(r"^.+:\d+$").all()  # which process recorded it
 
 
-def test_repeated_failures_lock_the_account_for_a_while(app_env):
+def test_repeated_failures_make_the_account_wait_until_an_admin_unlocks(app_env_copy):
+    from data import users
+    from data.throttle import FREE_FAILURES
+
     _add_account("locked.user", "right-password-2", roles={"executive"})
     at = open_page("overview", role=None, lang="en")
-    for _ in range(5):
+    for _ in range(FREE_FAILURES):
         at = _sign_in(at, "locked.user", "bad-password-x")
     at = _sign_in(at, "locked.user", "right-password-2")
     assert "scope" not in at.session_state
-    assert "Too many failed sign-ins" in at.error[0].value
+    # The same words as a wrong password: nobody learns that the account exists.
+    assert [e.value for e in at.error] == [SIGN_IN_FAILED]
+    # Attempts while waiting are not counted as new failures (nobody can lock it forever).
+    assert _store().scalar("SELECT MAX(failures) FROM login_throttle "
+                           "WHERE throttle_key LIKE 'acct:%'") == FREE_FAILURES
+    # Another account from the same address is not affected.
+    _add_account("other.user", "right-password-4", roles={"analyst"})
+    other = _sign_in(open_page("overview", role=None, lang="en"), "other.user",
+                     "right-password-4")
+    assert other.session_state["scope"].roles == {"analyst"}
+    assert users.unlock_user(_store(), "locked.user", actor="test-admin") == 1
+    at = _sign_in(at, "locked.user", "right-password-2")
+    assert at.session_state["scope"].roles == {"executive"}
+    assert (_events(action="user_unlock").detail == "user=locked.user counts=1").any()
+
+
+def test_no_sign_in_export_or_household_list_without_an_audit_record(app_env_copy, monkeypatch):
+    """Audit fails closed: what cannot be recorded does not happen, and the user is told."""
+    from data import audit
+
+    _add_account("audited.user", "right-password-5", roles={"executive"})
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "record_event", broken)
+    monkeypatch.setattr("components.auth.record_event", broken)
+    at = _sign_in(open_page("overview", role=None, lang="en"), "audited.user",
+                  "right-password-5")
+    assert "scope" not in at.session_state and not at.metric
+    assert [e.value for e in at.error] == [
+        "Not done: the audit log cannot be written right now. Try again later or tell the "
+        "administrator."]
+    # A household list is not shown when its view cannot be recorded.
+    hh = open_page("poverty", user="demo-pattani", lang="en",
+                   query={"area": "94010101", "year": "2024"})
+    assert "Not done: the audit log cannot be written" in " ".join(e.value for e in hh.error)
+    assert not [d for d in hh.dataframe if "household" in d.value.columns]
+    # An export's file is not made when the export cannot be recorded.
+    from components.export import recorded
+    from components.ui import ExportMeta, Refused
+
+    made = []
+    with pytest.raises(Refused):
+        recorded(lambda: made.append(1) or b"x", "csv", ExportMeta("t"))()
+    assert made == []
 
 
 def test_disabled_account_loses_access_at_its_next_step(app_env):
