@@ -11,7 +11,7 @@ from components.datasource import current_scope, data_version, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import guarded, render_page_header, render_table
 from data import config, users
-from data.audit import load_audit_actions, load_audit_events
+from data.audit import load_access_report, load_audit_actions, load_audit_events
 from data.queries import load_areas
 from data.rollup import aggregates_check
 from data.scope import ROLES
@@ -189,7 +189,8 @@ def render_audit_log() -> None:
                                                        format="YYYY-MM-DD HH:mm:ss"),
         "user_name": t("access_col_user"), "action": t("access_col_action"),
         "area_code": t("access_col_area"), "detail": t("access_col_detail"),
-        "source_address": t("access_col_address"), "served_by": t("access_col_served_by"),
+        "purpose": t("purpose_col"), "source_address": t("access_col_address"),
+        "served_by": t("access_col_served_by"),
     })
     filters = f"user={user} action={action} area={area} since={since} until={until}"
 
@@ -205,6 +206,36 @@ def render_audit_log() -> None:
         t("access_download_csv"), data=build,
         file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
         key="adm_audit_csv", icon=":material/download:", on_click="ignore")
+
+
+@guarded
+def render_access_report() -> None:
+    """Who opened household lists, where and for what purpose (exportable, and the export is
+    on the audit log like any other)."""
+    scope = current_scope()
+    st.caption(t("purpose_report_caption"))
+    c1, c2 = st.columns(2)
+    since = c1.date_input(t("access_filter_since"), value=None, key="adm_r_since")
+    until = c2.date_input(t("access_filter_until"), value=None, key="adm_r_until")
+    report = load_access_report(get_writer(), scope, since=since, until=until)
+    render_table(report, key="adm_access_report", column_config={
+        "user_name": t("access_col_user"), "area_code": t("access_col_area"),
+        "purpose": t("purpose_col"), "views": t("purpose_report_views"),
+        "first_view": st.column_config.DatetimeColumn(t("purpose_report_first"),
+                                                      format="YYYY-MM-DD HH:mm"),
+        "last_view": st.column_config.DatetimeColumn(t("purpose_report_last"),
+                                                     format="YYYY-MM-DD HH:mm"),
+    })
+    user, address = scope.user, client_address()
+
+    def build() -> bytes:
+        record_action("access_report_export", None, f"since={since} until={until}", user=user,
+                      address=address)
+        return csv_bytes(report)
+
+    st.download_button(t("purpose_report_csv"), data=build, on_click="ignore",
+                       file_name=f"household-access-{dt.date.today().isoformat()}.csv",
+                       mime="text/csv", key="adm_access_csv", icon=":material/download:")
 
 
 @guarded
@@ -235,9 +266,12 @@ def render_admin_page() -> None:
     if message:
         (st.success if message[0] == "success" else st.error)(md_text(message[1]))
     render_operations_warnings()
-    users_tab, audit_tab = st.tabs([t("access_tab_users"), t("access_tab_audit")])
+    users_tab, audit_tab, access_tab = st.tabs([t("access_tab_users"), t("access_tab_audit"),
+                                                t("purpose_report_title")])
     with users_tab:
         render_users()
     with audit_tab:
         render_audit_log()
+    with access_tab:
+        render_access_report()
 

@@ -16,7 +16,8 @@ def area_title(code: str) -> str:
         region = next((r for r in area_registry.REGIONS_NESDC if r.code == code[2:]), None)
         if region is None:
             return code
-        return region.name_th if lang() == "th" else region.name_en
+        name = region.name_th if lang() == "th" else region.name_en
+        return name if current_scope().all_provinces else t("region_own_part", region=name)
     # An area outside the user's provinces is shown by its code only, as if it did not exist.
     names = area_name_map(get_store()).get(code) if current_scope().can_see_province(code) else None
     if names is None:

@@ -67,7 +67,8 @@ def client_address() -> str:
 
 
 def record_action(action: str, area: str | None = None, detail: str | None = None,
-                  user: str | None = None, address: str | None = None) -> None:
+                  user: str | None = None, address: str | None = None,
+                  purpose: str | None = None) -> None:
     """Put an action of the signed-in user on the audit log (never personal data values).
 
     Call it before the action: when the record cannot be written it raises ``Refused`` and
@@ -77,7 +78,8 @@ def record_action(action: str, area: str | None = None, detail: str | None = Non
     """
     try:
         record_event(get_writer(), user if user is not None else current_scope().user, action,
-                     area, detail, address=client_address() if address is None else address)
+                     area, detail, address=client_address() if address is None else address,
+                     purpose=purpose)
     except Exception as exc:  # noqa: BLE001 - the caller refuses; the server log has the error
         log.exception("audit event %s could not be recorded", action)
         raise Refused(t("access_audit_failed")) from exc
@@ -92,8 +94,10 @@ def _record_quietly(action: str, detail: str, user: str) -> None:
         pass
 
 
-def record_household_view(area: str, detail: str = "household_list") -> bool:
-    """Check and record a view of household-level data for ``area``; call before rendering it.
+def record_household_view(area: str, detail: str = "household_list",
+                          purpose: str | None = None) -> bool:
+    """Check and record a view of household-level data for ``area`` with the purpose the user
+    gave (``components.purpose``); call before rendering it.
 
     Returns False when the user may not list households there (nothing is shown, so nothing
     is recorded); raises ``Refused`` when the view cannot be recorded (nothing may be shown).
@@ -102,9 +106,9 @@ def record_household_view(area: str, detail: str = "household_list") -> bool:
     scope = current_scope()
     if not scope.can_list_households(area):
         return False
-    if st.session_state.get(_LAST_HH_KEY) != (area, detail):
-        record_action("household_list_view", area, detail)
-        st.session_state[_LAST_HH_KEY] = (area, detail)
+    if st.session_state.get(_LAST_HH_KEY) != (area, detail, purpose):
+        record_action("household_list_view", area, detail, purpose=purpose)
+        st.session_state[_LAST_HH_KEY] = (area, detail, purpose)
     return True
 
 
@@ -147,6 +151,33 @@ def sign_out(reason: str = "logout") -> None:
         st.logout()
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def demo_refusal() -> str | None:
+    """Why demo sign-in is off although demo mode is on (a translation key), else None.
+
+    Demo users must never meet real data: not on a store that holds real accounts or imported
+    batches, not on a server that listens beyond this machine, unless WARROOM_DEMO_FORCE says
+    this is a test system.
+    """
+    if config.get("WARROOM_DEMO_FORCE"):
+        return None
+    address = str(st.get_option("server.address") or "")
+    if address not in _LOOPBACK:
+        return "access_demo_refused_address"
+    # Asked on every run (two small tables): a demo session must end at its next step once
+    # a real account or an import arrives.
+    real = get_writer().scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM "
+                               "import_batches WHERE status = 'committed')")
+    return "access_demo_refused_data" if real else None
+
+
+def demo_offered() -> bool:
+    """Demo users are offered when demo mode is on and nothing refuses it (``demo_refusal``)."""
+    return demo_mode() and demo_refusal() is None
+
+
 def _expired() -> bool:
     last = st.session_state.get(LAST_SEEN_KEY)
     return last is not None and time.time() - float(last) > idle_minutes() * 60
@@ -156,7 +187,7 @@ def _refresh(user: users.User) -> AccessScope | None:
     """Re-read a stored account, so that a disabled account or new roles apply at once."""
     if user.demo:
         # Demo accounts exist only while demo mode is on.
-        return users.scope_for(user) if demo_mode() else None
+        return users.scope_for(user) if demo_offered() else None
     fresh = users.load_user(get_writer(), user.username)
     if fresh is None or fresh.disabled:
         return None
@@ -191,7 +222,7 @@ def ensure_signed_in() -> AccessScope | None:
 def _autologin() -> AccessScope | None:
     """Demo mode only: ``WARROOM_AUTOLOGIN=<demo user>`` signs that demo user in (tests)."""
     name = config.get("WARROOM_AUTOLOGIN")
-    user = users.demo_user(name) if name and demo_mode() else None
+    user = users.demo_user(name) if name and demo_offered() else None
     return _start(user, "demo auto") if user else None
 
 
@@ -253,7 +284,7 @@ def _attempted(store: Store, name: str) -> str:
 
 def _on_demo(username: str) -> None:
     user = users.demo_user(username)
-    if user is not None and demo_mode():
+    if user is not None and demo_offered():
         _start(user, "demo")
 
 
@@ -293,7 +324,10 @@ def _sign_in_screen() -> AccessScope | None:
                               autocomplete="current-password")
                 st.form_submit_button(t("access_sign_in"), type="primary",
                                       on_click=_on_password_submit)
-        if demo_mode():
+        refusal = demo_refusal() if demo_mode() else None
+        if refusal:
+            st.warning(t(refusal))
+        if demo_offered():
             with st.container(border=True):
                 st.markdown(f"#### {t('access_demo_users')}")
                 st.warning(t("access_demo_warning"))

@@ -61,7 +61,9 @@ def render_catalogue() -> None:
     df["last_import"] = df["last_import"].map(
         lambda ts: "–" if ts is None or ts != ts else fmt_date(ts.date(), lang(), short=True)
         + ts.strftime(" %H:%M"))
-    df["source"] = df["source"].map(lambda s: s or "–")
+    df["source"] = [", ".join(filter(None, [s, t("importx_shared_batches", n=n) if n else ""]))
+                    or "–" for s, n in zip(df.source, df.shared_batches, strict=True)]
+    df = df.drop(columns=["shared_batches"])
     render_table(df, key="importx_catalogue",
                  meta=ExportMeta(t("importx_tab_catalogue"), source="One Data"),
                  column_config={
@@ -253,6 +255,10 @@ def render_brief() -> None:
     province = (state.area() or "")[:2]
     year = state.year()
     scope = current_scope()
+    if not scope.may_export:
+        # The brief leaves the app like any export: it follows the role table's export right.
+        st.info(t("importx_brief_not_allowed"))
+        return
     if not (province.isdigit() and year and scope.can_see_province(province)):
         st.info(t("importx_brief_pick"))
         return

@@ -11,7 +11,7 @@ import streamlit as st
 from components import state
 from components.area_names import area_names, area_title
 from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
-from components.datasource import fetch
+from components.datasource import current_scope, fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
 from components.sdg_view import GOALS, category_label
@@ -137,7 +137,8 @@ def render_goal_strip(focus: str, year: int) -> None:
     ref = None
     if focus != NATIONAL:
         ref = scores[scores.area_code == NATIONAL].set_index("goal").score.to_dict()
-    title = area_title(focus if focus != NATIONAL else "")
+    # The national scores are Thailand's, whoever looks at them (never "your provinces").
+    title = area_title(focus) if focus != NATIONAL else t("country")
     st.markdown(f"**{html.escape(t('ov_goal_strip_title'))}** · {html.escape(title)}")
     st.markdown(goal_strip_html(mine, ref, lang(), t("country")), unsafe_allow_html=True)
 
@@ -247,8 +248,11 @@ def render_overview_page() -> None:
     hero, strip = st.columns([1, 6])
     with hero:
         nat_label = "" if focus == NATIONAL else t("ov_national_index", value=fmt_num(national))
+        # A region's or a user's own view headlines the national index: say whose it is.
+        label = t("ov_sdg_index") if focus != NATIONAL or not area and \
+            current_scope().all_provinces else f"{t('ov_sdg_index')} · {t('country')}"
         st.markdown(index_hero_html(now, prev, None if focus == NATIONAL else national,
-                                    t("ov_sdg_index"), nat_label), unsafe_allow_html=True)
+                                    label, nat_label), unsafe_allow_html=True)
     with strip:
         render_goal_strip(focus, year)
     movers = fetch(index_movers, level, year, parent)

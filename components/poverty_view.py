@@ -12,9 +12,10 @@ from components import state
 from components.area_names import area_title
 from components.auth import record_household_view
 from components.charts import compact_style, pin_zero_bars
-from components.datasource import fetch
+from components.datasource import current_scope, fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
+from components.purpose import render_purpose_gate
 from components.ui import (
     ExportMeta,
     Kpi,
@@ -403,10 +404,14 @@ def render_households(area: str, year: int, k: float,
                       weights: tuple[tuple[str, float], ...] | None) -> None:
     """The village's target households, only for users entitled to this province's records."""
     st.markdown(f"#### {t('poverty_households_title')}")
-    # Checks the user's right and puts the view on the audit log (who, when, which village).
-    if not record_household_view(area, "poverty"):
+    if not current_scope().can_list_households(area):
         st.info(t("poverty_households_not_entitled"))
         return
+    purpose = render_purpose_gate(area)
+    if purpose is None:
+        return
+    # Puts the view on the audit log (who, when, which village, why); no record, no list.
+    record_household_view(area, "poverty", purpose)
     df = fetch(load_target_households, area, year, k, weights)
     if df.empty:
         st.info(t("poverty_households_none"))

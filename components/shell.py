@@ -17,7 +17,6 @@ from components.i18n import t
 from components.nav import build_navigation
 from components.store_view import render_store_state
 from data import config
-from data.config import demo_mode
 from data.scope import AccessScope
 
 log = logging.getLogger("warroom")
@@ -99,7 +98,7 @@ def _run() -> None:
         return
     sidebar.render_sidebar()
     auth.render_user_box()
-    if demo_mode():
+    if auth.demo_offered():
         st.sidebar.caption(t("demo_data_notice"))
     nav.run()
     state.sync_url()

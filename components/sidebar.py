@@ -52,7 +52,11 @@ def visible_area(code: str) -> bool:
     """Whether an area code exists in the registry and lies inside the user's scope."""
     scope = current_scope()
     if code.startswith("R:"):
-        return code[2:] in {r.code for r in area_registry.REGIONS_NESDC}
+        region = next((r for r in area_registry.REGIONS_NESDC if r.code == code[2:]), None)
+        # A user of some provinces gets a region only where it holds one of them (and sees
+        # only that part of it: every query is scoped, and the title says so).
+        return region is not None and (scope.all_provinces or bool(
+            set(region.provinces) & set(scope.provinces or ())))
     if len(code) not in (2, 4, 6, 8) or not code.isdigit():
         return False
     # A well-formed code is not enough: "99" or "1099" name no area (and has no region).

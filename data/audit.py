@@ -33,7 +33,8 @@ def served_by() -> str:
 
 
 def record_event(store: Store, user: str, action: str, area: str | None = None,
-                 detail: str | None = None, address: str | None = None) -> None:
+                 detail: str | None = None, address: str | None = None,
+                 purpose: str | None = None) -> None:
     """Append one event; ``detail`` names what was touched (a file, an export), not its values.
 
     Raises when the event cannot be written: the caller must then not perform the action.
@@ -45,9 +46,9 @@ def record_event(store: Store, user: str, action: str, area: str | None = None,
         next_id = int(store.scalar("SELECT COALESCE(MAX(event_id), 0) + 1 FROM audit_log"))
         store.execute(
             "INSERT INTO audit_log (event_id, user_name, action, area_code, detail, "
-            "source_address, served_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "source_address, served_by, purpose) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [next_id, user or "anonymous", action, area or None, detail, address or None,
-             served_by()],
+             served_by(), purpose or None],
         )
 
 
@@ -83,11 +84,31 @@ def load_audit_events(store: Store, scope: AccessScope, *, user: str = "", actio
         where.append("occurred_at < ?")
         params.append(datetime.combine(until + timedelta(days=1), time.min))
     return store.query(
-        "SELECT event_id, occurred_at, user_name, action, area_code, detail, source_address, "
-        f"served_by FROM audit_log WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
+        "SELECT event_id, occurred_at, user_name, action, area_code, detail, purpose, "
+        f"source_address, served_by FROM audit_log WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
 
 
 def load_audit_actions(store: Store, scope: AccessScope) -> list[str]:
     if not scope.may_administer:
         raise PermissionError("the audit log is for administrators")
     return [r[0] for r in store.rows("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
+
+def load_access_report(store: Store, scope: AccessScope, *, since: date | None = None,
+                       until: date | None = None) -> pd.DataFrame:
+    """Who opened household records, where and why: one row per user, area and purpose with
+    the number of views and the first and last (an administrator's report)."""
+    if not scope.may_administer:
+        raise PermissionError("the access report is for administrators")
+    where, params = ["action = 'household_list_view'"], []
+    if since:
+        where.append("occurred_at >= ?")
+        params.append(datetime.combine(since, time.min))
+    if until:
+        where.append("occurred_at < ?")
+        params.append(datetime.combine(until + timedelta(days=1), time.min))
+    return store.query(
+        "SELECT user_name, area_code, COALESCE(purpose, '') AS purpose, COUNT(*) AS views, "
+        "MIN(occurred_at) AS first_view, MAX(occurred_at) AS last_view FROM audit_log "
+        f"WHERE {' AND '.join(where)} GROUP BY user_name, area_code, COALESCE(purpose, '') "
+        "ORDER BY user_name, area_code, purpose", params)

@@ -81,6 +81,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WARROOM_DEMO", "bool", False,
             "`1` offers the clearly labelled demo users (on for `make run`); empty means off",
             "off"),
+    Setting("WARROOM_DEMO_FORCE", "bool", False,
+            "`1` offers the demo users even on a store that holds real accounts or imported "
+            "batches, or when the app listens beyond this machine (test systems only)", "off"),
     Setting("WARROOM_AUTOLOGIN", "text", "",
             "demo mode only: sign every new session in as this demo user (browser tests)",
             "unset"),

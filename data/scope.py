@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 ROLES = ("executive", "provincial", "analyst", "steward", "admin")
@@ -14,8 +14,8 @@ class AccessScope:
 
     ``provinces`` is ``None`` for every province, otherwise the set of 2-digit codes whose
     aggregates the user may see. ``household_provinces`` are the provinces whose household
-    records (masked) the user may list. The scope is hashable so that it can be part of every
-    cache key that holds restricted data.
+    records (masked) the user may list. ``rights()`` is what every cache key that holds
+    restricted data is built from.
     """
 
     user: str = ""
@@ -81,6 +81,21 @@ class AccessScope:
         """A WHERE fragment for row-level household data (never wider than the aggregate scope)."""
         return f"{column} = ANY(?)", [sorted(self.household_provinces)]
 
-    def cache_key(self) -> tuple[Any, ...]:
-        provinces = None if self.provinces is None else tuple(sorted(self.provinces))
-        return (provinces, tuple(sorted(self.household_provinces)))
+    def rights(self) -> tuple[tuple[str, Any], ...]:
+        """Everything this scope grants, as plain sorted values: every field but the user's
+        name. Cached results are keyed on it and a query sees a scope with the same rights and
+        no name (``without_user``), so equal rights share results and different ones never do.
+        """
+        out = []
+        for f in fields(self):
+            if f.name == "user":
+                continue
+            value = getattr(self, f.name)
+            if isinstance(value, (set, frozenset)):
+                value = tuple(sorted(value))
+            out.append((f.name, value))
+        return tuple(out)
+
+    def without_user(self) -> AccessScope:
+        """The same rights under no name: what a cached query is given."""
+        return replace(self, user="")

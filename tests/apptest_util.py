@@ -52,3 +52,12 @@ def assert_clean(at: AppTest) -> None:
     """No exception element and no generic error message on the page."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def give_purpose(at: AppTest, area: str, choice: str = "case_follow_up",
+                 note: str = "") -> AppTest:
+    """Answer the purpose question that stands before a household list, and rerun."""
+    at.selectbox(key=f"purpose_c_{area}").set_value(choice)
+    at.text_input(key=f"purpose_n_{area}").input(note)
+    next(b for b in at.button if b.label in ("Open the list", "เปิดรายชื่อ")).click()
+    return at.run()

@@ -52,49 +52,32 @@ def store(any_store):  # noqa: F811 - the fixture, used by name
 
 
 @pytest.fixture()
-def app_env(demo_db, monkeypatch):
-    """Environment for AppTest runs: the demo store, demo mode on, caches cleared."""
-    import streamlit as st
-
-    monkeypatch.setenv("WARROOM_DB", str(demo_db))
-    monkeypatch.setenv("WARROOM_DEMO", "1")
-    monkeypatch.chdir(REPO)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    _forget_sign_in_failures(demo_db)
-    yield demo_db
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def _forget_sign_in_failures(db: Path) -> None:
-    """Sign-in back-off counts are per address, and every AppTest run has the same (none):
-    each test starts without the failures of the tests before it."""
-    from data.store import Store
-    from data.throttle import THROTTLE
-
-    THROTTLE._memory.clear()
-    store = Store(f"duckdb:///{db}", create=False)
-    try:
-        store.execute("DELETE FROM login_throttle")
-    finally:
-        store.close()
-
-
-@pytest.fixture()
-def app_env_copy(demo_db, tmp_path, monkeypatch, app_env):
-    """Like ``app_env``, on a copy of the demo store of this test's own (for tests that count
-    what they write: sign-ins, audit events, accounts)."""
+def app_env(demo_db, tmp_path, monkeypatch):
+    """Environment for AppTest runs: a copy of the demo store of this test's own (what one
+    test writes - accounts, audit events, imports, sign-in failures - never reaches another),
+    demo mode on, caches cleared."""
     import shutil
 
     import streamlit as st
 
-    copy = tmp_path / "store.duckdb"
+    copy = tmp_path / "app-store.duckdb"
     shutil.copyfile(demo_db, copy)
     monkeypatch.setenv("WARROOM_DB", str(copy))
-    st.cache_resource.clear()
+    monkeypatch.setenv("WARROOM_DEMO", "1")
+    # A test system: its tests add accounts and imports beside the demo users
+    # (tests/test_access_pages.py checks the guard without this).
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "1")
+    monkeypatch.chdir(REPO)
     st.cache_data.clear()
+    st.cache_resource.clear()
+    from data.throttle import THROTTLE
+
+    THROTTLE._memory.clear()  # the back-off of this process, shared by every AppTest run
     yield copy
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    for leftover in (copy, Path(f"{copy}.wal")):
+        leftover.unlink(missing_ok=True)
 
 
 @pytest.fixture()

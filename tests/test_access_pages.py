@@ -11,7 +11,7 @@ import pytest
 from components.nav import PAGES, visible_pages
 from data.scope import AccessScope
 from data.users import DEMO_USERS, demo_user, scope_for
-from tests.apptest_util import ROLE_USERS, assert_clean, open_page
+from tests.apptest_util import ROLE_USERS, assert_clean, give_purpose, open_page
 
 ADMIN = AccessScope(user="test-admin", roles=frozenset({"admin"}), provinces=None)
 ROLES = ("executive", "provincial", "analyst", "steward", "admin")
@@ -243,7 +243,7 @@ def _sign_in(at, username: str, password: str):
     return at.run()
 
 
-def test_sign_in_form_then_sign_out_are_recorded(app_env_copy):
+def test_sign_in_form_then_sign_out_are_recorded(app_env):
     _add_account("kanya.form", "pattani-officer-1", display_name="Kanya",
                  roles={"provincial"}, provinces={"94"})
     at = open_page("overview", role=None, lang="en", query={"area": "94"})
@@ -267,7 +267,7 @@ SIGN_IN_FAILED = ("Sign-in failed: wrong user name or password, or too many atte
                   "few minutes and try again, or contact the administrator.")
 
 
-def test_failed_sign_in_is_recorded_without_the_password(app_env_copy):
+def test_failed_sign_in_is_recorded_without_the_password(app_env):
     from data.throttle import name_hash
 
     _add_account("somsak.fail", "right-password-1", roles={"executive"})
@@ -283,7 +283,7 @@ def test_failed_sign_in_is_recorded_without_the_password(app_env_copy):
     assert failed.served_by.str.match(r"^.+:\d+$").all()  # which process recorded it
 
 
-def test_repeated_failures_make_the_account_wait_until_an_admin_unlocks(app_env_copy):
+def test_repeated_failures_make_the_account_wait_until_an_admin_unlocks(app_env):
     from data import users
     from data.throttle import FREE_FAILURES
 
@@ -309,7 +309,7 @@ def test_repeated_failures_make_the_account_wait_until_an_admin_unlocks(app_env_
     assert (_events(action="user_unlock").detail == "user=locked.user counts=1").any()
 
 
-def test_no_sign_in_export_or_household_list_without_an_audit_record(app_env_copy, monkeypatch):
+def test_no_sign_in_export_or_household_list_without_an_audit_record(app_env, monkeypatch):
     """Audit fails closed: what cannot be recorded does not happen, and the user is told."""
     from data import audit
 
@@ -327,8 +327,10 @@ def test_no_sign_in_export_or_household_list_without_an_audit_record(app_env_cop
         "Not done: the audit log cannot be written right now. Try again later or tell the "
         "administrator."]
     # A household list is not shown when its view cannot be recorded.
+    village = _pattani_village()
     hh = open_page("poverty", user="demo-pattani", lang="en",
-                   query={"area": "94010101", "year": "2024"})
+                   query={"area": village, "year": "2024"})
+    hh = give_purpose(hh, village)
     assert "Not done: the audit log cannot be written" in " ".join(e.value for e in hh.error)
     assert not [d for d in hh.dataframe if "household" in d.value.columns]
     # An export's file is not made when the export cannot be recorded.
@@ -487,9 +489,24 @@ def test_household_list_only_for_its_province_and_on_record(app_env):
     query = {"area": village, "year": "2024"}
     officer = open_page("poverty", user="demo-pattani", lang="en", query=query)
     assert_clean(officer)
+    assert not _household_tables(officer)  # the purpose is asked first, nothing recorded
+    assert _events(user="demo-pattani", action="household_list_view", area=village).empty
+    officer = give_purpose(officer, village, "other")
+    assert not _household_tables(officer)  # "other" needs its details
+    assert any("give the details" in e.value for e in officer.error)
+    officer = give_purpose(officer, village, "other", "Letter 0017/2567 from the governor")
+    assert_clean(officer)
     assert _household_tables(officer)
     views = _events(user="demo-pattani", action="household_list_view", area=village)
     assert list(views.detail) == ["poverty"]
+    assert list(views.purpose) == ["other: Letter 0017/2567 from the governor"]
+    # Admins get the access report by user, area and purpose.
+    from data.audit import load_access_report
+
+    report = load_access_report(_store(), ADMIN)
+    row = report[report.user_name == "demo-pattani"].iloc[0]
+    assert (row.area_code, row.purpose, row.views) == (
+        village, "other: Letter 0017/2567 from the governor", 1)
     for other in ("demo-khonkaen", "demo-executive", "demo-analyst", "demo-steward",
                   "demo-admin"):
         at = open_page("poverty", user=other, lang="en", query=query)
@@ -504,3 +521,36 @@ def test_demo_session_ends_when_demo_mode_is_off(app_env, monkeypatch):
     monkeypatch.setenv("WARROOM_DEMO", "0")
     at = open_page("overview", user="demo-executive", lang="en")
     assert not at.metric and at.text_input(key="login_username")
+
+
+def test_demo_users_never_meet_real_data(app_env, monkeypatch):
+    """Demo sign-in is refused on a store with real accounts or imports, and off loopback."""
+    import streamlit as st
+
+    from data import users
+
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
+    at = open_page("overview", role=None, lang="en")
+    assert [b for b in at.button if b.label.startswith("Demo:")]  # a pure demo store
+    users.add_user(_store(), "real.person", actor="test", password="real-password-1",
+                   roles={"executive"})
+    st.cache_resource.clear()
+    at = open_page("overview", role=None, lang="en")
+    assert not [b for b in at.button if b.label.startswith("Demo:")]
+    assert any("real accounts or imported data" in w.value for w in at.warning)
+    # A demo session already open ends at its next step.
+    demo = open_page("overview", user="demo-executive", lang="en")
+    assert "scope" not in demo.session_state and not demo.metric
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "1")  # a test system, said so by name
+    assert [b for b in open_page("overview", role=None, lang="en").button
+            if b.label.startswith("Demo:")]
+
+
+def test_demo_users_are_refused_when_the_app_listens_beyond_this_machine(app_env, monkeypatch):
+    from components import auth
+
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
+    monkeypatch.setattr(auth.st, "get_option", lambda name: "0.0.0.0")
+    assert auth.demo_refusal() == "access_demo_refused_address"
+    monkeypatch.setattr(auth.st, "get_option", lambda name: "127.0.0.1")
+    assert auth.demo_refusal() is None

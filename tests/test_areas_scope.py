@@ -53,5 +53,26 @@ def test_scope_provinces_and_household_rights():
     assert not scope.can_list_households("41010101")
     assert AccessScope.everything().sql_filter("x") == ("TRUE", [])
     assert not AccessScope.everything().can_list_households("40010101")
-    # Different scopes give different cache keys.
-    assert scope.cache_key() != AccessScope.everything().cache_key()
+    # Different rights give different keys; the name is not a right.
+    assert scope.rights() != AccessScope.everything().rights()
+    assert scope.rights() == AccessScope(user="someone else", roles=scope.roles,
+                                         provinces=scope.provinces,
+                                         household_provinces=scope.household_provinces).rights()
+
+
+def test_a_new_right_is_part_of_every_cache_key_without_being_listed_anywhere():
+    """The cache key and the scope a query sees come from one method: a field added to the
+    scope changes the key by itself."""
+    from dataclasses import dataclass, field
+
+    from components.datasource import cache_key, rights_of
+
+    @dataclass(frozen=True)
+    class WithPurpose(AccessScope):
+        purposes: frozenset[str] = field(default_factory=frozenset)
+
+    base = dict(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
+                household_provinces=frozenset({"94"}))
+    a, b = WithPurpose(**base, purposes=frozenset({"audit"})), WithPurpose(**base)
+    assert cache_key("q", a, (1,), (), ()) != cache_key("q", b, (1,), (), ())
+    assert rights_of(a).purposes == {"audit"} and rights_of(a).user == ""

@@ -149,9 +149,13 @@ def test_province_brief_html(store):
         build_province_brief(store, outsider, "40", year, "th")
 
 
-def test_brief_button_on_data_page(app_env):
-    scope = AccessScope(user="e", roles=frozenset({"executive"}), provinces=None)
-    at = open_page("data", lang="en", query={"area": "40"}, session={"scope": scope})
+@pytest.mark.parametrize("role, offered", [("analyst", True), ("executive", False),
+                                           ("provincial", False), ("steward", False)])
+def test_brief_button_follows_the_export_right(app_env, role, offered):
+    """The brief is an export: offered to the roles the README's table gives exports."""
+    at = open_page("data", role=role, lang="en", query={"area": "94"})
     assert_clean(at)
     labels = [str(b.proto.label) for b in at.get("download_button")]
-    assert any(lb.startswith("Download the brief of Khon Kaen") for lb in labels), labels
+    assert any(lb.startswith("Download the brief of Pattani") for lb in labels) is offered
+    if not offered:
+        assert any("is an export" in i.value for i in at.info)

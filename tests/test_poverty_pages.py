@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from data.scope import AccessScope
-from tests.apptest_util import assert_clean, open_page
+from tests.apptest_util import assert_clean, give_purpose, open_page
 
 YEAR = "2024"
 
@@ -58,6 +58,10 @@ def test_village_households_for_entitled_provincial_user(app_env, monkeypatch, l
     village = _chain(app_env)[-1]
     at = open_page("poverty", lang=lang, query={"year": YEAR, "area": village},
                    session={"scope": _pattani_staff()})
+    assert_clean(at)
+    # The purpose comes first: no household row before it is given.
+    assert not [d for d in at.dataframe if "household" in d.value.columns]
+    at = give_purpose(at, village, "field_visit")
     assert_clean(at)
     frames = [d.value for d in at.dataframe]
     households = [f for f in frames if "household" in f.columns]

@@ -273,23 +273,28 @@ def test_a_changed_or_foreign_backup_is_refused(tmp_path, demo_db):
 
 def test_automatic_backups_before_migrations_are_kept_to_the_retention_count(
         tmp_path, demo_db, monkeypatch):
+    from data import store as store_module
+
     folder = tmp_path / "auto"
     monkeypatch.setenv("WARROOM_BACKUP_DIR", str(folder))
     monkeypatch.setenv("WARROOM_BACKUP_KEEP", "2")
     path = _copy_demo(demo_db, tmp_path / "m")
-    for _ in range(3):
-        # Undo the latest migration, as an older release would have left the store.
-        s = Store(f"duckdb:///{path}")
-        s.execute("ALTER TABLE audit_log DROP COLUMN source_address")
-        s.execute("ALTER TABLE audit_log DROP COLUMN served_by")
-        s.execute("DELETE FROM schema_migrations WHERE version = 121")
-        s.close()
+    released = Store(f"duckdb:///{path}", read_only=True).schema_version()
+    # Three upgrades, each bringing one new migration (as later releases will).
+    migrations = tmp_path / "migrations"
+    shutil.copytree(store_module.MIGRATIONS_DIR, migrations)
+    monkeypatch.setattr(store_module, "MIGRATIONS_DIR", migrations)
+    for n in (1, 2, 3):
+        (migrations / f"{990 + n}_upgrade_{n}.sql").write_text(
+            f"CREATE TABLE upgrade_{n} (x INTEGER);\n", encoding="utf-8")
         open_store(f"duckdb:///{path}").close()
     kept = backup.list_backups(folder)
     assert [b["reason"] for b in kept] == ["migrate", "migrate"]
-    assert all(b["schema_version"] == 120 for b in kept)
+    # The two newest: taken before the second and the third upgrade.
+    assert [b["schema_version"] for b in kept] == [992, 991]
+    assert "upgrade_2" in kept[0]["tables"] and "upgrade_2" not in kept[1]["tables"]
     s = Store(f"duckdb:///{path}", read_only=True)
-    assert s.schema_version() == 121
+    assert s.schema_version() == 993 and released < 991
     s.close()
 
 
@@ -390,6 +395,7 @@ def _env_names(text: str) -> list[str]:
 
 
 def test_a_bad_setting_is_logged_and_the_default_used(monkeypatch, caplog):
+    monkeypatch.setattr(config, "_WARNED", set())  # logged once per process and value
     monkeypatch.setenv("WARROOM_IDLE_MINUTES", "soon")
     monkeypatch.setenv("WARROOM_RUN_SLOTS", "0")
     monkeypatch.setenv("WARROOM_DEMO", "")
