@@ -100,7 +100,7 @@ def _columns(store: Store, table: str) -> list[str]:
 
 def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: int, *,
                 replace: bool, batch_rows: int, log: Callable[[str], None]) -> int:
-    conn = target._conn()
+    conn = target.connection()
     col_sql = ", ".join(cols)
     copied = 0
     with conn.transaction(), conn.cursor() as cur:
@@ -110,7 +110,7 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
         if replace:
             cur.execute(f"TRUNCATE {table}")
         rebuild = _drop_indexes(cur, table) if n >= _REBUILD_INDEXES_FROM else []
-        reader = source._conn().sql(f"SELECT {col_sql} FROM {table}").to_arrow_reader(
+        reader = source.connection().sql(f"SELECT {col_sql} FROM {table}").to_arrow_reader(
             batch_rows)
         # Reading the next batch from DuckDB overlaps with PostgreSQL parsing this one.
         with ThreadPoolExecutor(max_workers=1) as pool:

@@ -78,7 +78,7 @@ def generate(ctx: DemoContext) -> None:
     welfare_p = np.clip(0.18 * pov_factor ** 0.6, 0.03, 0.6)[village_idx]
     welfare_base = rng.random(n)
 
-    conn = ctx.store._conn()
+    conn = ctx.store.connection()
     conn.register("demo_villages", pd.DataFrame(
         {"village_idx": np.arange(len(villages), dtype=np.int32),
          "village_code": villages.code.to_numpy()}))
@@ -132,7 +132,7 @@ def generate(ctx: DemoContext) -> None:
 
 def _insert_year(ctx: DemoContext, frame: pd.DataFrame) -> None:
     cols = ", ".join(f"f.{c}" for c in catalogue.DEPRIVATION_COLUMNS)
-    conn = ctx.store._conn()
+    conn = ctx.store.connection()
     conn.register("demo_frame", frame)
     try:
         conn.execute(
@@ -188,7 +188,7 @@ def _cases(rng: np.random.Generator, year: int, poor_idx: np.ndarray, flags_poor
 
 
 def _insert_cases(ctx: DemoContext, cases: pd.DataFrame) -> None:
-    conn = ctx.store._conn()
+    conn = ctx.store.connection()
     conn.register("demo_cases", cases)
     try:
         conn.execute(
