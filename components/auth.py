@@ -168,8 +168,11 @@ def demo_refusal() -> str | None:
         return "access_demo_refused_address"
     # Asked on every run (two small tables): a demo session must end at its next step once
     # a real account or an import arrives.
-    real = get_writer().scalar("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM "
-                               "import_batches WHERE status = 'committed')")
+    # Batches imported by the demo users themselves are demo data.
+    real = get_writer().scalar(
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM import_batches "
+        "WHERE status = 'committed' AND NOT (imported_by = ANY(?)))",
+        [[u.username for u in users.DEMO_USERS]])
     return "access_demo_refused_data" if real else None
 
 

@@ -182,6 +182,9 @@ def add_user(store: Store, username: str, *, actor: str, display_name: str = "",
     name = normalise_username(username)
     if not _USERNAME.match(name):
         raise ValueError("a user name has 1-63 characters: a-z, 0-9 and . _ @ -")
+    if name.startswith("demo-"):
+        # The demo users' names: what they do is demo data (components.auth.demo_refusal).
+        raise ValueError("user names starting with demo- are reserved for the demo users")
     if password is not None:
         check_new_password(password)
     role_list, prov_list = _check_assignments(roles, provinces)

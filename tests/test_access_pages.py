@@ -532,6 +532,14 @@ def test_demo_users_never_meet_real_data(app_env, monkeypatch):
     monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
     at = open_page("overview", role=None, lang="en")
     assert [b for b in at.button if b.label.startswith("Demo:")]  # a pure demo store
+    _store().execute("INSERT INTO import_batches (batch_id, kind, file_name, sha256, "
+                     "rows_read, rows_accepted, rows_rejected, rows_replaced, imported_by, "
+                     "imported_at, status) VALUES (901, 'indicators', 'demo.csv', 'x', 1, 1, 0, "
+                     "0, 'demo-steward', CURRENT_TIMESTAMP, 'committed')")
+    at = open_page("overview", role=None, lang="en")
+    assert [b for b in at.button if b.label.startswith("Demo:")]  # the demo steward's import
+    with pytest.raises(ValueError, match="reserved"):
+        users.add_user(_store(), "demo-extra", actor="test", password="a-long-password")
     users.add_user(_store(), "real.person", actor="test", password="real-password-1",
                    roles={"executive"})
     st.cache_resource.clear()
