@@ -47,10 +47,16 @@ def visible_pages(scope: AccessScope) -> list[PageSpec]:
     return [p for p in PAGES if p.roles is None or scope.has_role(*p.roles)]
 
 
-def build_navigation(scope: AccessScope, position: str = "top"):
-    """``st.navigation`` over the pages this user may open."""
+def build_navigation(scope: AccessScope, position: str = "top", every_page: bool = False):
+    """``st.navigation`` over the pages this user may open.
+
+    ``every_page`` (with ``position="hidden"``, before sign-in, where no page is run): a deep
+    link to any page is recognised, so it survives the sign-in instead of ending in Streamlit's
+    "page not found" dialog; the signed-in navigation then holds only the user's pages.
+    """
+    specs = PAGES if every_page else visible_pages(scope)
     pages = [
         st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=p.default)
-        for p in visible_pages(scope)
+        for p in specs
     ]
     return st.navigation(pages, position=position)

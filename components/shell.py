@@ -81,14 +81,14 @@ def _run() -> None:
     st.markdown(_CSS, unsafe_allow_html=True)
     store = store_state()
     if not store.ready:
-        build_navigation(AccessScope.nothing())
+        build_navigation(AccessScope.nothing(), position="hidden", every_page=True)
         render_store_state(store)
         state.sync_url()
         return
     scope = auth.ensure_signed_in()
     if scope is None:
         # The sign-in screen is drawn; the URL is left as opened so a deep link survives it.
-        build_navigation(AccessScope.nothing(), position="hidden")
+        build_navigation(AccessScope.nothing(), position="hidden", every_page=True)
         return
     nav = build_navigation(scope)
     if scope.is_empty:
