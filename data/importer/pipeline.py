@@ -16,7 +16,9 @@ import pandas as pd
 
 from data.importer import parsing
 from data.importer.areas import AreaMatcher
+from data.importer.checks import run_checks
 from data.importer.errors import ImportFailure, reason_text
+from data.importer.mapping import Mapping, Shaped, apply_mapping
 from data.importer.reading import ROW, RawTable, read_table
 from data.importer.specs import (
     POLICIES,
@@ -25,6 +27,7 @@ from data.importer.specs import (
     header_key,
     spec_for,
 )
+from data.importer.suggest import suggest_mapping
 from data.scope import AccessScope
 from data.store import Store
 
@@ -94,48 +97,93 @@ def file_sha256(data: bytes) -> str:
 
 
 def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str, kind: str,
-                   policy: str = "reject") -> ImportPreview:
-    """Read, check and resolve a file for ``kind``; raises ImportFailure for a refused file."""
+                   policy: str = "reject", mapping: Mapping | None = None) -> ImportPreview:
+    """Read, map, check and resolve a file for ``kind``; raises ImportFailure for a refused
+    file (``unmapped`` when required fields have no source yet).
+
+    Without ``mapping`` the suggested one is used (headers first, then values); the notes
+    say which field came from where and why.
+    """
     spec = spec_for(kind)
     if policy not in POLICIES:
         raise ImportFailure("unknown_policy", policy=policy)
     raw = read_table(data, file_name)
-    sha = file_sha256(data)
-    frame, notes = _shape(raw, spec)
-    rows_read = len(frame)
-    rows = _Rows(frame.index)
-    values = _parse_fields(frame, spec, rows)
-    values.attrs["header_unit"] = notes["units"].get("value")
     matcher = AreaMatcher.from_store(store)
-    area_cols = {name: frame[col] for name, col in notes.pop("_area_columns").items()}
-    if area_cols:
-        codes, reason, detail = matcher.resolve(area_cols, spec.area_levels)
-        for code in ("missing", "aggregate", "area_unknown", "area_level"):
-            rows.flag(reason == code, code, detail)
-        values["area_code"] = codes
-        prov = codes.fillna("").astype(str).str[:2]
-        values["province_code"] = prov
-        if not scope.all_provinces:
-            allowed = prov.isin(sorted(scope.provinces or ())) | codes.isna()
-            rows.flag(~allowed, "out_of_scope", codes)
+    reasons: dict[str, str] = {}
+    if mapping is None:
+        mapping, suggestions, _profiles = suggest_mapping(raw.frame, spec, matcher)
+        reasons = {s.field: s.reason for s in suggestions}
+    shaped = apply_mapping(raw.frame, spec, mapping, file_name)
+    frame = shaped.frame
+    notes = _notes(raw, shaped, mapping, reasons)
+    rows = _Rows(frame.index)
+    values = _parse_fields(frame, spec, rows, shaped.columns)
+    values.attrs["header_unit"] = shaped.units.get("value")
+    _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
     if matcher.approximate:
         notes["approximate_matches"] = {k: f"{v} {matcher.name.get(v, '')}"
                                         for k, v in matcher.approximate.items()}
-    table = _BUILDERS[kind](store, values, rows)
+    table = BUILDERS[kind](store, values, rows)
     table = _resolve_duplicates(store, spec, table, rows, policy)
+    notes["checks"] = run_checks(store, spec, table, rows.reason, rows.detail, values)
+    return _preview(store, spec, data, file_name, policy, frame, table, rows, notes)
+
+
+def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
+           reasons: dict[str, str]) -> dict[str, Any]:
+    return {"format": raw.file_format, "encoding": raw.encoding, "header_row": raw.header_row,
+            "header_rows": raw.header_rows, "sheet": raw.sheet, "headers": raw.headers,
+            "ignored_columns": shaped.ignored, "units": shaped.units,
+            "columns": {k: v for k, v in shaped.columns.items() if not v.startswith("__set_")},
+            "constants": shaped.constants, "mapping": mapping.to_dict(),
+            "suggested_by": reasons, "hidden_characters": raw.hidden,
+            **({"wide_years": shaped.wide_years, "wide_empty_cells": shaped.wide_empty}
+               if shaped.wide_years else {})}
+
+
+def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
+                   frame: pd.DataFrame, columns: dict[str, str], values: pd.DataFrame,
+                   rows: _Rows) -> None:
+    area_fields = [f.name for f in spec.fields if f.kind == "area" and f.name in columns]
+    if not area_fields:
+        return
+    cells = {name: frame[columns[name]] for name in area_fields}
+    depth = None
+    if "area" in cells:
+        # Leading spaces (or an XLSX cell's indent, read as spaces) show a hierarchy.
+        text = cells["area"].astype(str)
+        depth = text.str.len() - text.str.lstrip(" \u3000\u00a0\t").str.len()
+    codes, reason, detail = matcher.resolve(cells, spec.area_levels, depth)
+    for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
+        rows.flag(reason == code, code, detail)
+    values["area_code"] = codes
+    prov = codes.fillna("").astype(str).str[:2]
+    values["province_code"] = prov
+    values.attrs["aggregate_rows"] = detail.where(reason == "aggregate")
+    if not scope.all_provinces:
+        allowed = prov.isin(sorted(scope.provinces or ())) | codes.isna()
+        rows.flag(~allowed, "out_of_scope", codes)
+
+
+def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy: str,
+             frame: pd.DataFrame, table: pd.DataFrame, rows: _Rows,
+             notes: dict[str, Any]) -> ImportPreview:
     ok = rows.ok
     accepted = table[ok].copy()
     replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
         if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
-    rejected = frame.loc[~ok].copy()
+    shown = frame.rename(columns={c: c.removeprefix("__set_") for c in frame.columns
+                                  if c.startswith("__set_")})
+    rejected = shown.loc[~ok].copy()
     rejected.insert(0, "reason", rows.reason[~ok])
     rejected.insert(1, "detail", rows.detail[~ok])
+    sha = file_sha256(data)
     existing = store.scalar(
         "SELECT MIN(batch_id) FROM import_batches WHERE sha256 = ? AND kind = ? "
-        "AND status = 'committed'", [sha, kind])
+        "AND status = 'committed'", [sha, spec.kind])
     preview = ImportPreview(
-        kind=kind, file_name=file_name, sha256=sha, file_bytes=len(data), policy=policy,
-        rows_read=rows_read, accepted=accepted, rejected=rejected, replaced=replaced,
+        kind=spec.kind, file_name=file_name, sha256=sha, file_bytes=len(data), policy=policy,
+        rows_read=len(frame), accepted=accepted, rejected=rejected, replaced=replaced,
         notes=notes, existing_batch=int(existing) if existing is not None else None)
     if "area_code" in accepted:
         preview.areas = sorted(accepted["area_code"].dropna().unique().tolist())
@@ -145,70 +193,6 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
         years = col.dt.year if spec.date_year_column else col
         preview.years = sorted(int(y) for y in pd.Series(years).dropna().unique())
     return preview
-
-
-# -- shape: columns, wide years -----------------------------------------------------------------
-def _shape(raw: RawTable, spec: ImportSpec) -> tuple[pd.DataFrame, dict[str, Any]]:
-    frame = raw.frame
-    mapping: dict[str, str] = {}
-    year_cols: dict[str, int] = {}
-    units: dict[str, str] = {}
-    ignored: list[str] = []
-    lookup: dict[str, Field] = {}
-    for f in spec.fields:
-        for h in f.headers():
-            lookup.setdefault(h, f)
-    for col in frame.columns:
-        if col == ROW:
-            continue
-        f = lookup.get(header_key(col))
-        unit = parsing.unit_of_header(col)
-        if f is not None and f.name not in mapping:
-            mapping[f.name] = col
-            if unit:
-                units[f.name] = unit
-            continue
-        year = parsing.year_of_header(col) if spec.wide else None
-        if year is not None and year not in year_cols.values():
-            year_cols[col] = year
-            if unit:
-                units.setdefault("value", unit)
-            continue
-        ignored.append(col)
-    notes: dict[str, Any] = {"format": raw.file_format, "encoding": raw.encoding,
-                             "header_row": raw.header_row, "header_rows": raw.header_rows,
-                             "sheet": raw.sheet, "ignored_columns": ignored, "units": units}
-    if spec.wide and "year" not in mapping and year_cols:
-        keep = [c for c in mapping.values()] + [ROW]
-        long = frame[keep + list(year_cols)].melt(id_vars=keep, var_name="__year_col",
-                                                  value_name="__value")
-        long["__year"] = long["__year_col"].map(year_cols).astype(str)
-        # Empty cells of a wide table are years without data, not errors.
-        empty = parsing.is_missing(parsing.clean_text(long["__value"]))
-        notes["wide_years"] = sorted(year_cols.values())
-        notes["wide_empty_cells"] = int(empty.sum())
-        long = long[~empty].sort_values([ROW, "__year"], kind="stable").reset_index(drop=True)
-        frame = long.drop(columns=["__year_col"])
-        mapping["year"] = "__year"
-        if "value" in mapping and mapping["value"] in frame:
-            # A "value" column next to year columns is not expected; the years win.
-            frame = frame.drop(columns=[mapping["value"]])
-        mapping["value"] = "__value"
-    missing = [f for f in spec.fields if f.required and f.kind != "area" and f.name not in mapping]
-    required_area = [f for f in spec.fields if f.required and f.kind == "area"]
-    area_fields = [f for f in spec.fields if f.kind == "area"]
-    area_columns = {f.name: mapping[f.name] for f in area_fields if f.name in mapping}
-    if required_area:
-        missing += [f for f in required_area if f.name not in mapping]
-    elif area_fields and not area_columns:
-        missing.append(area_fields[0])
-    if missing:
-        raise ImportFailure("missing_columns", columns=", ".join(f"{f.th} / {f.en}"
-                                                                  for f in missing))
-    notes["columns"] = mapping
-    notes["_area_columns"] = area_columns
-    frame.attrs["mapping"] = mapping
-    return frame, notes
 
 
 # -- cells --------------------------------------------------------------------------------------
@@ -249,8 +233,8 @@ def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Se
     return values, bad.astype(bool), missing.astype(bool)
 
 
-def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows) -> pd.DataFrame:
-    mapping: dict[str, str] = frame.attrs["mapping"]
+def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
+                  mapping: dict[str, str]) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for f in spec.fields:
         if f.kind == "area":
@@ -457,7 +441,7 @@ def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
         "house_code": v["house_code"], "case_no": v["case_no"]})
 
 
-_BUILDERS = {
+BUILDERS = {
     "indicator_catalogue": _build_catalogue, "indicators": _build_indicators, "households": _build_households,
     "partners": _build_partners, "activities": _build_activities,
     "plan_projects": _build_plan_projects, "debt_cases": _build_debt_cases,
