@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import_cli.add_parser(sub)
     args = parser.parse_args(argv)
-    if args.command == "import":
+    if args.command in ("import", "recipes"):
         return import_cli.run(args)
 
     from data.store import StoreError

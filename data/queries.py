@@ -11,12 +11,25 @@ from data.store import Store, redact_url
 
 _TABLES = ("areas", "regions", "sdg_goals", "sdg_indicators", "sdg_values", "poverty_indicators",
            "households", "assistance_cases", "partners", "partner_activities", "activity_goals",
-           "import_batches")
+           "import_batches", "import_recipes")
+
+
+def _counted_tables() -> tuple[str, ...]:
+    """Every table a dataset kind writes (its own and its children) beside the core ones."""
+    from data.importer.specs import SPECS
+
+    out = list(_TABLES)
+    for spec in SPECS.values():
+        for table in (spec.table, *spec.children):
+            if table not in out:
+                out.append(table)
+    return tuple(out)
 
 
 def summary(store: Store) -> dict[str, Any]:
     """Row counts and coverage of the whole store (an operator's view, not scoped)."""
-    counts = {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in _TABLES}
+    counts = {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in _counted_tables()
+              if store.table_exists(t)}
     levels = dict(store.rows("SELECT level, COUNT(*) FROM areas GROUP BY level ORDER BY level"))
     years = [int(r[0]) for r in store.rows(
         "SELECT DISTINCT survey_year FROM households ORDER BY 1")]

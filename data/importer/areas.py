@@ -260,6 +260,9 @@ class AreaMatcher:
         if depth is not None and "area" in frame and depth.nunique() > 1:
             return self._resolve_indented(frame["area"], depth, levels)
         keys = list(frame.columns)
+        if frame.empty:
+            empty = pd.Series(None, index=index, dtype=object)
+            return empty, empty.copy(), empty.copy()
         # One lookup per distinct combination of cells: files repeat them a lot.
         joined = frame[keys[0]] if len(keys) == 1 else frame.agg("\x1f".join, axis=1)
         at, uniques = pd.factorize(joined, use_na_sentinel=False)

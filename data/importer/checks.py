@@ -87,8 +87,8 @@ def _hierarchy(store: Store, live: pd.DataFrame, keys: tuple[str, ...], value: s
                           "key": _key(live, keys), "value": live[value].astype(float)})
     children = frame[frame.parent.notna()].groupby(["parent", "key"]).agg(
         children_sum=("value", "sum"), children=("code", "nunique")).reset_index()
-    parents = frame.rename(columns={"code": "parent", "value": "parent_value"})[
-        ["parent", "key", "parent_value"]]
+    parents = frame[["code", "key", "value"]].rename(
+        columns={"code": "parent", "value": "parent_value"})
     both = children.merge(parents, on=["parent", "key"])
     if both.empty:
         return []

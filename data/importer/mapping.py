@@ -21,6 +21,7 @@ from data.importer.specs import Field, ImportSpec, header_key
 SOURCES = ("column", "constant", "filename")
 YEAR_COLUMN = "__year"
 VALUE_COLUMN = "__value"
+MEASURE_COLUMN = "__measure"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class Shaped:
     wide_years: list[int] = field(default_factory=list)
     wide_empty: int = 0
     constants: dict[str, str] = field(default_factory=dict)
+    measure_columns: dict[str, str] = field(default_factory=dict)
 
 
 def apply_mapping(frame: pd.DataFrame, spec: ImportSpec, mapping: Mapping,
@@ -176,8 +178,9 @@ def apply_mapping(frame: pd.DataFrame, spec: ImportSpec, mapping: Mapping,
         columns[name] = col
         constants[name] = value
     used = set(columns.values())
+    measure_cols = {name: columns.pop(name) for name in spec.measures if name in columns}
     year_cols: dict[str, int] = {}
-    if spec.wide and mapping.wide and "year" not in columns:
+    if spec.wide and mapping.wide and "year" not in columns and not measure_cols:
         for col in frame.columns:
             if col == ROW or col in used:
                 continue
@@ -191,7 +194,9 @@ def apply_mapping(frame: pd.DataFrame, spec: ImportSpec, mapping: Mapping,
     if added:
         frame = frame.assign(**added)
     shaped = Shaped(frame, columns, ignored, units, constants=constants)
-    if year_cols:
+    if measure_cols:
+        _melt_measures(shaped, measure_cols)
+    elif year_cols:
         _melt_years(shaped, year_cols)
     _check_required(spec, shaped.columns)
     return shaped
@@ -214,6 +219,24 @@ def _melt_years(shaped: Shaped, year_cols: dict[str, int]) -> None:
     shaped.frame = long.drop(columns=["__year_col"])
     shaped.columns["year"] = YEAR_COLUMN
     shaped.columns["value"] = VALUE_COLUMN
+
+
+def _melt_measures(shaped: Shaped, measure_cols: dict[str, str]) -> None:
+    """One column per measure becomes one row per (record, measure); empty cells are no rows."""
+    for name in ("measure", "value"):
+        if name in shaped.columns:
+            shaped.ignored.append(shaped.columns.pop(name))
+    keep = list(dict.fromkeys([*shaped.columns.values(), ROW]))
+    by_column = {col: name for name, col in measure_cols.items()}
+    long = shaped.frame[keep + list(by_column)].melt(id_vars=keep, var_name="__measure_col",
+                                                     value_name=VALUE_COLUMN)
+    long[MEASURE_COLUMN] = long["__measure_col"].map(by_column)
+    empty = parsing.is_missing(parsing.clean_text(long[VALUE_COLUMN]))
+    long = long[~empty].sort_values([ROW], kind="stable").reset_index(drop=True)
+    shaped.frame = long.drop(columns=["__measure_col"])
+    shaped.columns["measure"] = MEASURE_COLUMN
+    shaped.columns["value"] = VALUE_COLUMN
+    shaped.measure_columns = measure_cols
 
 
 def missing_fields(spec: ImportSpec, columns: dict[str, str]) -> list[Field]:

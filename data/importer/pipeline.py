@@ -19,6 +19,7 @@ from data.importer.areas import AreaMatcher
 from data.importer.checks import run_checks
 from data.importer.errors import ImportFailure, reason_text
 from data.importer.mapping import Mapping, Shaped, apply_mapping
+from data.importer.published import build_poverty_published
 from data.importer.reading import ROW, RawTable, read_table
 from data.importer.specs import (
     POLICIES,
@@ -97,17 +98,19 @@ def file_sha256(data: bytes) -> str:
 
 
 def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str, kind: str,
-                   policy: str = "reject", mapping: Mapping | None = None) -> ImportPreview:
+                   policy: str = "reject", mapping: Mapping | None = None,
+                   raw: RawTable | None = None) -> ImportPreview:
     """Read, map, check and resolve a file for ``kind``; raises ImportFailure for a refused
     file (``unmapped`` when required fields have no source yet).
 
     Without ``mapping`` the suggested one is used (headers first, then values); the notes
-    say which field came from where and why.
+    say which field came from where and why. ``raw``: the file as already read (by
+    ``plan_import``), so that a large file is read once.
     """
     spec = spec_for(kind)
     if policy not in POLICIES:
         raise ImportFailure("unknown_policy", policy=policy)
-    raw = read_table(data, file_name)
+    raw = raw if raw is not None else read_table(data, file_name)
     matcher = AreaMatcher.from_store(store)
     reasons: dict[str, str] = {}
     if mapping is None:
@@ -134,7 +137,8 @@ def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
     return {"format": raw.file_format, "encoding": raw.encoding, "header_row": raw.header_row,
             "header_rows": raw.header_rows, "sheet": raw.sheet, "headers": raw.headers,
             "ignored_columns": shaped.ignored, "units": shaped.units,
-            "columns": {k: v for k, v in shaped.columns.items() if not v.startswith("__set_")},
+            "columns": {**{k: v for k, v in shaped.columns.items() if not v.startswith("__")},
+                        **shaped.measure_columns},
             "constants": shaped.constants, "mapping": mapping.to_dict(),
             "suggested_by": reasons, "hidden_characters": raw.hidden,
             **({"wide_years": shaped.wide_years, "wide_empty_cells": shaped.wide_empty}
@@ -332,13 +336,17 @@ def _build_catalogue(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame
               + v["upper_bound"].astype(str))
     rows.flag(v["decimals"].notna() & ~v["decimals"].between(0, 4), "range",
               "decimals " + v["decimals"].astype(str))
+    # An SDG indicator is scored between its bounds; a measure without a goal is not scored.
+    sdg = v["goal"].notna()
+    rows.flag(sdg & (v["lower_bound"].isna() | v["upper_bound"].isna()), "missing",
+              "ค่าต่ำสุด/สูงสุดของช่วงคะแนน / lower and upper bound (SDG indicator)")
     return pd.DataFrame({
         "indicator_code": code, "goal": v["goal"], "un_code": v["un_code"],
         "name_th": v["name_th"], "name_en": v["name_en"], "unit": v["unit"],
         "direction": v["direction"].map({"higher": 1, "lower": -1}),
         "lower_bound": v["lower_bound"], "upper_bound": v["upper_bound"],
         "target_2030": v["target_2030"], "source": v["source"], "levels": v["levels"],
-        "in_index": v["in_index"].astype(bool), "decimals": v["decimals"],
+        "in_index": v["in_index"].astype(bool) & sdg, "decimals": v["decimals"],
         "base_year": v["base_year"]})
 
 
@@ -442,6 +450,7 @@ def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
 
 
 BUILDERS = {
+    "poverty_published": build_poverty_published,
     "indicator_catalogue": _build_catalogue, "indicators": _build_indicators, "households": _build_households,
     "partners": _build_partners, "activities": _build_activities,
     "plan_projects": _build_plan_projects, "debt_cases": _build_debt_cases,
