@@ -347,7 +347,7 @@ def load_batches(store: Store, scope: AccessScope, limit: int = 200) -> pd.DataF
     return store.query(
         "SELECT batch_id, kind, file_name, sha256, source, rows_read, rows_accepted, "
         "rows_rejected, rows_replaced, imported_by, imported_at, status, policy, undone_at, "
-        "undone_by, first_year, last_year, areas_covered FROM import_batches "
+        "undone_by, first_year, last_year, areas_covered, recipe FROM import_batches "
         "ORDER BY batch_id DESC LIMIT ?", [int(limit)])
 
 
