@@ -96,10 +96,11 @@ def area_name_map(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def load_years(store: Store, scope: AccessScope) -> list[int]:
-    """Years that have household or SDG data, oldest first."""
+    """Years that have household, published poverty or SDG data, oldest first."""
     rows = store.rows(
         "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM household_rollup "
-        "UNION SELECT year AS y FROM sdg_values) t ORDER BY y")
+        "UNION SELECT year AS y FROM sdg_values UNION SELECT year AS y FROM poverty_published"
+        ") t ORDER BY y")
     return [int(r[0]) for r in rows]
 
 

@@ -214,6 +214,13 @@ class AreaMatcher:
             return self._closest(raw, key, level, scope)
         return None
 
+    def unpad(self, code: str) -> str:
+        """A code padded with zeros to a deeper width (``4000`` or ``400000`` for province 40,
+        ``400100`` for district 4001, as DOPA tables write totals) as the unit's own code."""
+        while len(code) > 2 and code.endswith("00") and code not in self.codes:
+            code = code[:-2]
+        return code
+
     def _code(self, code: str, level: str, parent: str) -> str | None:
         """A current code of ``level``; a two-digit number under a parent is a local number."""
         if parent and len(code) <= 2 and level != "province":
@@ -341,8 +348,9 @@ class AreaMatcher:
             digits = _CODE.fullmatch(area_cell.translate(THAI_DIGITS))
             if digits:
                 # A code says its own level by its width: one lookup.
-                level = _CODE_LEVEL.get(len(digits.group(1)))
-                code = self.match_one(area_cell, level) if level else None
+                number = self.unpad(digits.group(1))
+                level = _CODE_LEVEL.get(len(number))
+                code = self.match_one(number, level) if level else None
             else:
                 # Village names are looked up only where villages are wanted (75,000 names).
                 names = ("province", "district", "subdistrict") + (

@@ -124,9 +124,12 @@ def filename_value(pattern: str, file_name: str) -> str | None:
     """The part of ``file_name`` (without folders) that ``pattern`` captures, or None."""
     name = re.split(r"[\\/]", file_name)[-1]
     regex = pattern_regex(pattern)
-    m = regex.search(name)
-    if m is None and "{}" in pattern:
+    m = None
+    if "{}" in pattern:
+        # A pattern without the extension matches the name without it.
         m = regex.search(re.sub(r"\.[A-Za-z0-9]+$", "", name))
+    if m is None:
+        m = regex.search(name)
     if m is None:
         return None
     return (m.group(1) if m.groups() else m.group(0)).strip()

@@ -161,7 +161,7 @@ def _read_xlsx(data: bytes) -> RawTable:
     try:
         for ws in wb.worksheets:
             try:
-                rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+                rows = [[_indented(c) for c in r] for r in ws.iter_rows()]
             except Exception as exc:  # noqa: BLE001
                 raise ImportFailure("unreadable", detail=type(exc).__name__) from exc
             rows = _trim_rows(rows)
@@ -178,6 +178,18 @@ def _read_xlsx(data: bytes) -> RawTable:
     finally:
         wb.close()
     raise ImportFailure("empty")
+
+
+def _indented(cell: object) -> str:
+    """A cell's text; a text cell indented in Excel gets two leading spaces per step, so that
+    a hierarchy shown by indentation (a province, its districts below it) can be read."""
+    value = getattr(cell, "value", None)
+    text = _cell_text(value)
+    if isinstance(value, str):
+        indent = getattr(getattr(cell, "alignment", None), "indent", 0) or 0
+        if indent:
+            return "  " * int(indent) + text
+    return text
 
 
 def _cell_text(v: object) -> str:

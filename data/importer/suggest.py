@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from data.importer import parsing
-from data.importer.areas import AreaMatcher
+from data.importer.areas import AreaMatcher, aggregate_kind
 from data.importer.mapping import Mapping, Source, exact_mapping, header_lookup
 from data.importer.reading import ROW
 from data.importer.specs import ImportSpec, header_key
@@ -35,7 +35,7 @@ _NAME_WORDS = ("name", "ชื่อ", "th", "en", "nameth", "nameen")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "year": ("ปี", "year", "พศ", "ปีพศ", "ปีที่", "ปีข้อมูล", "yearbe", "yearce"),
     "value": ("ค่า", "value", "จำนวน", "ร้อยละ", "อัตรา", "rate", "amount", "count", "total",
-              "ผลรวม", "ข้อมูล"),
+              "ผลรวม", "ข้อมูล", "รวม", "ทั้งหมด", "ยอดรวม"),
     "unit": ("หน่วย", "unit", "units", "หน่วยนับ"),
     "indicator": ("ตัวชี้วัด", "indicator", "รายการ", "item", "ประเด็น", "measure"),
     "source": ("แหล่งที่มา", "ที่มา", "source", "แหล่งข้อมูล"),
@@ -82,11 +82,16 @@ def profile_column(name: str, values: pd.Series, matcher: AreaMatcher) -> Column
         widths = set(digits.str.len())
         if len(widths) == 1 and (w := next(iter(widths))) in (2, 4, 6, 8):
             level = {v: k for k, v in LEVEL_WIDTH.items()}[w]
-            known = sum(1 for c in digits if matcher.level.get(c) == level)
+            known = sum(1 for c in digits if matcher.level.get(matcher.unpad(c)) == level
+                        or matcher.level.get(matcher.unpad(c)) is not None and c.endswith("00"))
             # Two-digit numbers are province codes only under a header that says so (77 of
             # the 90 two-digit numbers are province codes).
-            hinted = w > 2 or header_level(name)[0] is not None
-            if hinted and known >= 0.8 * len(digits):
+            level_hint, what = header_level(name)
+            hinted = w > 2 or level_hint is not None
+            # A header that says "code" needs half the values to be units (files mix in
+            # totals and registration offices); otherwise most of them.
+            share_needed = 0.5 if what == "code" else 0.8
+            if hinted and known >= share_needed * len(digits):
                 return ColumnProfile(name, share, code_level=level, thai_digits=thai)
         if widths <= {1, 2} and len(digits) > 1:
             return ColumnProfile(name, share, local_numbers=True, numeric=True,
@@ -102,7 +107,10 @@ def profile_column(name: str, values: pd.Series, matcher: AreaMatcher) -> Column
 
 
 def _name_level(values: pd.Series, matcher: AreaMatcher) -> str | None:
-    sample = values.head(60).tolist()
+    # National, regional and subtotal rows name no area of a level: left out of the count.
+    sample = [v for v in values.head(80).tolist() if not aggregate_kind(v)][:60]
+    if not sample:
+        return None
     for level in ("province", "district", "subdistrict"):
         hits = sum(1 for v in sample if matcher.match_one(v, level) is not None)
         if hits >= max(1, 0.6 * len(sample)):
