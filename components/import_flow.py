@@ -42,6 +42,7 @@ def _check(upload, kind: str, policy: str) -> None:  # type: ignore[no-untyped-d
 def _try_preview(mapping: Mapping) -> None:
     """Preview with ``mapping``; an incomplete mapping leaves the mapping step open."""
     state = st.session_state[PLAN]
+    state["tried"] = True
     try:
         st.session_state[PREVIEW] = preview_import(
             get_writer(), current_scope(), state["data"], state["name"], state["plan"].kind,
@@ -83,6 +84,8 @@ def render_import() -> None:
             st.error(exc.message(lang()))
     state = st.session_state.get(PLAN)
     if state is not None:
+        if not state.get("tried"):
+            _try_preview(state["plan"].mapping)
         _render_plan(state)
     preview = st.session_state.get(PREVIEW)
     if preview is not None:

@@ -62,7 +62,10 @@ def _field_row(f: Field, plan: ImportPlan, token: str, reasons: dict[str, str]) 
     c1.markdown(f"**{md_text(_label(f))}**{marker}")
     if f.name in reasons:
         c1.caption(t(f"importx_reason_{reasons[f.name]}"))
-    picked = c2.selectbox(_label(f), options, index=options.index(choice), format_func=_shown,
+    # Labels resolved now: a format function may run outside this session's script run.
+    labels = {o: _shown(o) for o in options}
+    picked = c2.selectbox(_label(f), options, index=options.index(choice),
+                          format_func=labels.__getitem__,
                           key=f"importx_map_{token}_{f.name}", label_visibility="collapsed")
     if picked in (_CONST, _NAME):
         hint = t("importx_map_constant_hint") if picked == _CONST else t(

@@ -31,15 +31,20 @@ def render_new_measure(on_created: Callable[[], None]) -> None:
             name_en = c3.text_input(t("importx_measure_name_en"))
             c1, c2, c3 = st.columns(3)
             unit = c1.text_input(t("importx_measure_unit"), placeholder="คน")
-            direction = c2.selectbox(t("importx_measure_direction"), ["higher", "lower"],
-                                     format_func=lambda d: t(f"importx_measure_{d}"))
-            goal = c3.selectbox(t("importx_measure_goal"), _GOALS, format_func=lambda g: t(
-                "importx_measure_not_sdg") if g == 0 else f"SDG {g}")
+            # Labels resolved now: a format function may run outside this script run.
+            directions = {d: t(f"importx_measure_{d}") for d in ("higher", "lower")}
+            goals = {g: t("importx_measure_not_sdg") if g == 0 else f"SDG {g}" for g in _GOALS}
+            level_names = {lv: t(f"importx_measure_levels_{lv}")
+                           for lv in ("province", "province,district")}
+            direction = c2.selectbox(t("importx_measure_direction"), list(directions),
+                                     format_func=directions.__getitem__)
+            goal = c3.selectbox(t("importx_measure_goal"), _GOALS,
+                                format_func=goals.__getitem__)
             c1, c2, c3, c4 = st.columns(4)
             lower = c1.text_input(t("importx_measure_lower_bound"))
             upper = c2.text_input(t("importx_measure_upper_bound"))
-            levels = c3.selectbox(t("importx_measure_levels"), ["province", "province,district"],
-                                  format_func=lambda lv: t(f"importx_measure_levels_{lv}"))
+            levels = c3.selectbox(t("importx_measure_levels"), list(level_names),
+                                  format_func=level_names.__getitem__)
             source = c4.text_input(t("importx_measure_source"))
             submitted = st.form_submit_button(t("importx_measure_create"), type="primary")
         if submitted:

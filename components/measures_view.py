@@ -32,10 +32,14 @@ def render_measures() -> None:
     if not years:
         st.info(t("no_data"))
         return
+    # Labels resolved now: a format function may run outside this session's script run.
+    year_labels = {y: fmt_year(int(y), lang()) for y in years}
     year = c2.selectbox(t("year_be"), years[::-1], key="importx_measure_year",
-                        format_func=lambda y: fmt_year(int(y), lang()))
+                        format_func=year_labels.__getitem__)
     levels = [lv for lv in ("province", "district") if lv in str(spec.levels).split(",")]
-    level = c3.selectbox(t("sdg_level"), levels, key="importx_measure_level", format_func=t)
+    level_labels = {lv: t(lv) for lv in levels}
+    level = c3.selectbox(t("sdg_level"), levels, key="importx_measure_level",
+                         format_func=level_labels.__getitem__)
     st.caption(md_text(f"{t('sdg_unit')}: {spec.unit} · {t('source')}: {spec.source} · "
                        f"{t('importx_measure_not_sdg')}"))
     area = state.area()

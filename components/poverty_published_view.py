@@ -86,8 +86,9 @@ def _measure_picker(children: pd.DataFrame) -> str | None:
     if not present:
         return None
     default = "target_poor_people" if "target_poor_people" in present else present[0]
+    labels = {c: _label(c) for c in present}
     return st.selectbox(t("pubpov_measure"), present, index=present.index(default),
-                        key="pubpov_measure", format_func=_label)
+                        key="pubpov_measure", format_func=labels.__getitem__)
 
 
 def _render_map(area: str, year: int, children: pd.DataFrame, measure: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,6 +183,11 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
     rejected.insert(0, "reason", rows.reason[~ok])
     rejected.insert(1, "detail", rows.detail[~ok])
     sha = file_sha256(data)
+    if notes.get("constants"):
+        # The same bytes with another year or indicator set for the whole file are another
+        # import: the constants are part of what makes a batch "the same file twice".
+        extra = json.dumps(notes["constants"], sort_keys=True, ensure_ascii=False)
+        sha = file_sha256(data + b"\x00" + extra.encode("utf-8"))
     existing = store.scalar(
         "SELECT MIN(batch_id) FROM import_batches WHERE sha256 = ? AND kind = ? "
         "AND status = 'committed'", [sha, spec.kind])
