@@ -94,6 +94,10 @@ def normalise_area_name(name: str) -> str:
     return re.sub(r"[\s.\-'’_,()]", "", s)
 
 
+def _pairs(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
 @functools.lru_cache(maxsize=65536)
 def loose_key(key: str) -> str:
     """A looser key for romanisations: ``Bueng Kan``/``Bungkan``, ``Chiang``/``Chieng``."""
@@ -150,7 +154,7 @@ class AreaMatcher:
         self._index: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
-        self._names: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[tuple[str, str], tuple[list[str], dict[str, list[int]]]] = {}
 
     def _build(self, level: str) -> None:
         if level in self._index:
@@ -231,11 +235,23 @@ class AreaMatcher:
         return None
 
     def _closest(self, raw: str, key: str, level: str, scope: str) -> str | None:
-        """Misspellings: the closest name when it is clearly closest (names only)."""
-        names = self._names.get((scope, level))
-        if names is None:
-            names = self._names[(scope, level)] = sorted(set(self._keys.get((scope, level), [])))
-        close = difflib.get_close_matches(key, names, n=2, cutoff=0.8)
+        """Misspellings: the closest name when it is clearly closest (names only).
+
+        Only names sharing half the query's letter pairs are compared: a name a letter or
+        two off shares most of them, and an unknown name is then turned away in a few
+        dictionary lookups instead of being compared with every name of the level.
+        """
+        names, grams = self._gram_index(level, scope)
+        pairs = _pairs(key)
+        if not pairs:
+            return None
+        counts: dict[int, int] = {}
+        for g in pairs:
+            for i in grams.get(g, ()):
+                counts[i] = counts.get(i, 0) + 1
+        need = max(1, len(pairs) // 2)
+        candidates = [names[i] for i, n in counts.items() if n >= need]
+        close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
         if not close:
             return None
         best = self._unique(self._index[level].get((scope, close[0])))
@@ -245,6 +261,17 @@ class AreaMatcher:
             self.approximate[raw] = best
             return best
         return None
+
+    def _gram_index(self, level: str, scope: str) -> tuple[list[str], dict[str, list[int]]]:
+        found = self._names.get((scope, level))
+        if found is None:
+            names = sorted(set(self._keys.get((scope, level), [])))
+            grams: dict[str, list[int]] = {}
+            for i, name in enumerate(names):
+                for g in _pairs(name):
+                    grams.setdefault(g, []).append(i)
+            found = self._names[(scope, level)] = (names, grams)
+        return found
 
     @staticmethod
     def _unique(codes: list[str] | None) -> str | None:
@@ -274,8 +301,9 @@ class AreaMatcher:
         joined = frame[keys[0]] if len(keys) == 1 else frame.agg("\x1f".join, axis=1)
         at, uniques = pd.factorize(joined, use_na_sentinel=False)
         first = pd.Series(range(len(joined))).groupby(at).first().to_numpy()
-        results = [self._resolve_tuple(dict(zip(keys, frame.iloc[i].tolist(), strict=True)),
-                                       levels) for i in first]
+        cols = [frame[k].to_numpy(dtype=object)[first] for k in keys]
+        results = [self._resolve_tuple(dict(zip(keys, cells, strict=True)), levels)
+                   for cells in zip(*cols, strict=True)]
         parts = [pd.array([r[j] for r in results], dtype=object) for j in range(3)]
         return tuple(pd.Series(p.take(at) if len(p) else p, index=index, dtype=object)
                      for p in parts)  # type: ignore[return-value]
@@ -342,6 +370,9 @@ class AreaMatcher:
             kind = aggregate_kind(v) if v else None
             if kind:
                 return None, "aggregate", f"{kind}: {v}"
+            if v and _LOCAL_WORDS.search(v):
+                # A municipality or registration office: no DOPA unit, whatever it is near.
+                return None, "non_dopa", v
         code: str | None = None
         area_cell = cells.get("area", "")
         if area_cell:

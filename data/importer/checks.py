@@ -37,16 +37,18 @@ def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.S
                detail: pd.Series, values: pd.DataFrame,
                threshold: float = GAP_WARN_PCT) -> dict[str, Any]:
     ok = reason.isna()
+    dup_codes = ["dup_file_replace", "dup_file_keep", "dup_file_reject"]
     out: dict[str, Any] = {"threshold_pct": threshold,
                            "non_dopa": _listed(detail[reason == "non_dopa"]),
-                           "duplicates": _listed(detail[reason.fillna("").str.startswith(
-                               "dup_file")])}
+                           "duplicates": _listed(detail[reason.isin(dup_codes)])}
     if spec.kind in _GROUPS and "area_code" in table:
         keys, value = _GROUPS[spec.kind]
         additive = _additive_rows(store, spec, table)
         live = table[ok & additive]
         out["hierarchy"] = _hierarchy(store, live, keys, value, threshold)
-        national = detail.where(reason == "aggregate").fillna("").str.startswith("national")
+        aggregate = reason == "aggregate"
+        national = aggregate.copy()
+        national[aggregate] = detail[aggregate].astype(str).str.startswith("national")
         out["national"] = _national(table[national & additive], live, keys, value, threshold)
     if spec.kind == "indicators":
         out.update(_indicator_ranges(store, table[ok]))
@@ -142,10 +144,10 @@ def _indicator_ranges(store: Store, live: pd.DataFrame) -> dict[str, Any]:
     hi = live["indicator_code"].map(cat["upper_bound"]).astype(float)
     v = live["value"].astype(float)
     beyond = (lo.notna() & (v < lo)) | (hi.notna() & (v > hi))
-    hit = live[beyond]
+    hit = beyond[beyond].index[:_LIST]
     examples = [f"{c} {a}: {x:g} ∉ [{lo_:g}, {hi_:g}]" for c, a, x, lo_, hi_ in zip(
-        hit["indicator_code"], hit["area_code"], v[beyond], lo[beyond].fillna(float("-inf")),
-        hi[beyond].fillna(float("inf")), strict=True)][:_LIST]
+        live.loc[hit, "indicator_code"], live.loc[hit, "area_code"], v[hit],
+        lo[hit].fillna(float("-inf")), hi[hit].fillna(float("inf")), strict=True)]
     first = live["indicator_code"].map(spans["first"]) if len(spans) else None
     last = live["indicator_code"].map(spans["last"]) if len(spans) else None
     year = live["year"].astype(float)

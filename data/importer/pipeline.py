@@ -84,6 +84,8 @@ class _Rows:
         if not mask.any():
             return
         self.reason[mask] = code
+        if callable(detail):  # built only when some row is flagged
+            detail = detail()
         if isinstance(detail, pd.Series):
             self.detail[mask] = detail[mask].astype(str)
         else:
@@ -258,7 +260,7 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
         code = {"int": "number", "float": "number", "year": "year", "date": "date",
                 "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
         if bad.any():
-            rows.flag(bad, code, f"{f.en}: " + frame[col].astype(str))
+            rows.flag(bad, code, lambda f=f, c=col: f"{f.en}: " + frame[c].astype(str))
         if f.required and f.default is None:
             rows.flag(missing, "missing", f"{f.th} / {f.en}")
         if f.default is not None:
@@ -280,13 +282,21 @@ def _unit_key(unit: object) -> str:
     return _UNIT_SYNONYMS.get(k, _UNIT_SYNONYMS.get(unit.strip(), k))
 
 
+def map_unique(s: pd.Series, fn: Any) -> pd.Series:
+    """``s.map(fn)`` computed once per distinct value (a file repeats a few values a lot)."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    done = np.array([fn(u) for u in uniques], dtype=object)
+    return pd.Series(done[codes] if len(done) else np.array([], dtype=object), index=s.index,
+                     dtype=object)
+
+
 def _disaggregation(text: pd.Series) -> pd.Series:
-    k = text.fillna("total").astype(str).map(header_key)
+    k = map_unique(text.fillna("total").astype(str), header_key)
     mapping = {"": "total", "total": "total", "รวม": "total", "ทั้งหมด": "total",
                "ชาย": "sex=male", "male": "sex=male", "หญิง": "sex=female",
                "female": "sex=female", "sexmale": "sex=male", "sexfemale": "sex=female",
                "sex=male": "sex=male", "sex=female": "sex=female"}
-    return k.map(lambda v: mapping.get(v, v))
+    return map_unique(k, lambda v: mapping.get(v, v))
 
 
 def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
@@ -297,7 +307,8 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
         for label in (r.indicator_code, r.name_th, r.name_en):
             if label:
                 lookup.setdefault(header_key(label), r.indicator_code)
-    code = v["indicator"].map(lambda x: lookup.get(header_key(x)) if isinstance(x, str) else None)
+    code = map_unique(v["indicator"], lambda x: lookup.get(header_key(x)) if isinstance(x, str)
+                      else None)
     rows.flag(code.isna() & v["indicator"].notna(), "indicator_unknown", v["indicator"])
     units = dict(zip(cat.indicator_code, cat.unit, strict=True))
     levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
@@ -308,9 +319,9 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
     expected = code.map(units)
     has_unit = given.notna() & expected.notna()
     if has_unit.any():
-        mismatch = has_unit & (given.fillna("").astype(str).map(_unit_key)
-                               != expected.fillna("").astype(str).map(_unit_key))
-        rows.flag(mismatch, "unit", given.astype(str) + " ≠ " + expected.astype(str))
+        mismatch = has_unit & (map_unique(given.fillna("").astype(str), _unit_key)
+                               != map_unique(expected.fillna("").astype(str), _unit_key))
+        rows.flag(mismatch, "unit", lambda: given.astype(str) + " ≠ " + expected.astype(str))
     if "area_code" in v:
         lvl = v["area_code"].fillna("").astype(str).str.len().map(
             {2: "province", 4: "district", 6: "subdistrict", 8: "village"})
@@ -318,11 +329,11 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
         verdict = {p: (not p.split("@")[0]) or p.split("@")[1] in
                    str(levels.get(p.split("@")[0], "")).split(",") for p in pair.unique()}
         rows.flag(~pair.map(verdict).astype(bool) & v["area_code"].notna(), "area_level",
-                  code.astype(str) + " @ " + v["area_code"].astype(str))
+                  lambda: code.astype(str) + " @ " + v["area_code"].astype(str))
     value = v["value"]
-    pct = expected.map(_unit_key) == "%"
-    rows.flag(pct & ((value < 0) | (value > 100)), "range", value.astype(str) + " %")
-    rows.flag(~pct & expected.notna() & (value < 0), "range", value.astype(str))
+    pct = map_unique(expected, _unit_key) == "%"
+    rows.flag(pct & ((value < 0) | (value > 100)), "range", lambda: value.astype(str) + " %")
+    rows.flag(~pct & expected.notna() & (value < 0), "range", lambda: value.astype(str))
     out = pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
                         "year": v["year"], "disaggregation": _disaggregation(v["disaggregation"]),
                         "value": value})
@@ -335,13 +346,13 @@ def _build_catalogue(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame
     rows.flag(~code.str.fullmatch(r"[A-Za-z0-9_.\-]{1,64}") & (code != ""), "invalid",
               "indicator code " + code)
     rows.flag(v["goal"].notna() & ~v["goal"].between(1, 17), "range",
-              "goal " + v["goal"].astype(str))
+              lambda: "goal " + v["goal"].astype(str))
     rows.flag(v["lower_bound"].notna() & v["upper_bound"].notna() &
               (v["lower_bound"] >= v["upper_bound"]), "invalid",
-              "lower bound ≥ upper bound: " + v["lower_bound"].astype(str) + " ≥ "
+              lambda: "lower bound ≥ upper bound: " + v["lower_bound"].astype(str) + " ≥ "
               + v["upper_bound"].astype(str))
     rows.flag(v["decimals"].notna() & ~v["decimals"].between(0, 4), "range",
-              "decimals " + v["decimals"].astype(str))
+              lambda: "decimals " + v["decimals"].astype(str))
     # An SDG indicator is scored between its bounds; a measure without a goal is not scored.
     sdg = v["goal"].notna()
     rows.flag(sdg & (v["lower_bound"].isna() | v["upper_bound"].isna()), "missing",
@@ -361,9 +372,9 @@ def _build_households(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
 
     code = v["area_code"].astype(object)
     rows.flag(v["members"].notna() & (v["members"] < 1), "range",
-              "members " + v["members"].astype(str))
+              lambda: "members " + v["members"].astype(str))
     income = v["income_per_head"]
-    rows.flag(income.notna() & (income < 0), "range", "income " + income.astype(str))
+    rows.flag(income.notna() & (income < 0), "range", lambda: "income " + income.astype(str))
     c = code.fillna("").astype(str)
     out = pd.DataFrame({
         "house_code": v["house_code"], "survey_year": v["survey_year"], "village_code": code,
@@ -412,7 +423,7 @@ def _build_activities(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFram
     rows.flag(v["ended_on"].notna() & v["started_on"].notna() &
               (v["ended_on"] < v["started_on"]), "invalid", "ended_on < started_on")
     for col in ("beneficiaries", "budget"):
-        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+        rows.flag(v[col] < 0, "range", lambda c=col: f"{c} " + v[c].astype(str))
     return pd.DataFrame({
         "partner_id": pid, "area_code": v.get("area_code"), "province_code": prov,
         "title": v["title"], "started_on": v["started_on"], "ended_on": v["ended_on"],
@@ -424,9 +435,9 @@ def _build_plan_projects(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataF
     rows.flag(v["end_date"].notna() & v["start_date"].notna() &
               (v["end_date"] < v["start_date"]), "invalid", "end_date < start_date")
     rows.flag((v["progress_pct"] < 0) | (v["progress_pct"] > 100), "range",
-              "progress " + v["progress_pct"].astype(str))
+              lambda: "progress " + v["progress_pct"].astype(str))
     for col in ("budget_planned", "budget_spent", "beneficiaries"):
-        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+        rows.flag(v[col] < 0, "range", lambda c=col: f"{c} " + v[c].astype(str))
     last = v["last_update"]
     if not isinstance(last.dtype, np.dtype) or last.dtype.kind != "M":
         last = pd.to_datetime(last, errors="coerce")
@@ -440,9 +451,9 @@ def _build_plan_projects(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataF
 
 
 def _build_debt_cases(store: Store, v: pd.DataFrame, rows: _Rows) -> pd.DataFrame:
-    rows.flag(v["debt_amount"] <= 0, "range", "debt " + v["debt_amount"].astype(str))
+    rows.flag(v["debt_amount"] <= 0, "range", lambda: "debt " + v["debt_amount"].astype(str))
     for col in ("amount_reduced", "amount_refinanced"):
-        rows.flag(v[col] < 0, "range", f"{col} " + v[col].astype(str))
+        rows.flag(v[col] < 0, "range", lambda c=col: f"{c} " + v[c].astype(str))
     for col in ("mediation_on", "outcome_on"):
         rows.flag(v[col].notna() & (v[col] < v["registered_on"]), "invalid",
                   f"{col} < registered_on")
@@ -464,15 +475,15 @@ BUILDERS = {
 
 
 # -- keys and duplicates ------------------------------------------------------------------------
-def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """One text key per row, built the same way for file rows and stored rows."""
+def key_parts(df: pd.DataFrame, columns: tuple[str, ...]) -> list[pd.Series]:
+    """Each key column as text, written the same way for file rows and stored rows."""
     parts = []
     for col in columns:
         s = df[col]
         if s.dtype.kind == "M" or str(s.dtype).startswith("datetime"):
             t = pd.to_datetime(s, errors="coerce").dt.strftime("%Y-%m-%d")
         elif s.dtype.kind == "f":
-            t = s.map(lambda x: "" if pd.isna(x) else f"{x:.2f}")
+            t = map_unique(s, lambda x: "" if pd.isna(x) else f"{x:.2f}")
         elif s.dtype.kind in "iu" or str(s.dtype) in ("Int64", "Int32"):
             t = s.astype("Int64").astype("string")
         else:
@@ -482,12 +493,22 @@ def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
             else:
                 t = s.astype("string")
         parts.append(t.fillna("").astype(str))
-    if not parts:
-        return pd.Series("", index=df.index)
-    out = parts[0]
-    for p in parts[1:]:
+    return parts
+
+
+def _joined(parts: list[pd.Series], mask: np.ndarray | None = None) -> pd.Series:
+    picked = [p[mask] if mask is not None else p for p in parts]
+    out = picked[0]
+    for p in picked[1:]:
         out = out + "|" + p
     return out
+
+
+def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """One text key per row, built the same way for file rows and stored rows."""
+    if not columns:
+        return pd.Series("", index=df.index)
+    return _joined(key_parts(df, columns))
 
 
 def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.DataFrame:
@@ -508,24 +529,37 @@ def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.Da
 
 def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, rows: _Rows,
                         policy: str) -> pd.DataFrame:
+    """Keys repeated in the file and keys already stored, by ``policy``.
+
+    Keys are compared as tuples of their columns (hashed in C); the joined text key is
+    written only for the rows that need it (duplicates and replaced rows).
+    """
     table = table.copy()
-    table[KEY] = key_text(table, spec.key)
-    ok = rows.ok
-    live = table[ok]
+    parts = key_parts(table, spec.key)
+    keys = pd.MultiIndex.from_arrays(parts)
+    table[KEY] = pd.Series("", index=table.index, dtype=object)
+    ok = rows.ok.to_numpy()
     keep = {"replace": "last", "keep": "first", "reject": False}[policy]
-    dup = live[KEY].duplicated(keep=keep)
-    rows.flag(dup.reindex(table.index, fill_value=False), f"dup_file_{policy}", table[KEY])
+    dup = np.zeros(len(table), dtype=bool)
+    dup[ok] = keys[ok].duplicated(keep=keep)
+    if dup.any():
+        table.loc[dup, KEY] = _joined(parts, dup).to_numpy()
+        rows.flag(pd.Series(dup, index=table.index), f"dup_file_{policy}", table[KEY])
     existing = _existing_keys(store, spec, table[rows.ok])
     table[EXISTING_ID] = pd.Series(pd.NA, index=table.index, dtype=object)
     if existing.empty:
         return table
-    existing = existing.copy()
-    existing[KEY] = key_text(existing, spec.key)
-    ident = spec.id_column or KEY
-    found = dict(zip(existing[KEY], existing[ident], strict=True))
-    hit = table[KEY].isin(found.keys()) & rows.ok
+    stored = pd.MultiIndex.from_arrays(key_parts(existing, spec.key))
+    hit = keys.isin(stored) & rows.ok.to_numpy()
+    if not hit.any():
+        return table
+    table.loc[hit, KEY] = _joined(parts, hit).to_numpy()
     if policy == "replace":
-        table.loc[hit, EXISTING_ID] = table.loc[hit, KEY].map(found)
+        ident = (existing[spec.id_column].to_numpy(dtype=object) if spec.id_column else
+                 _joined(key_parts(existing, spec.key)).to_numpy(dtype=object))
+        found = pd.Series(ident, index=stored)
+        found = found[~found.index.duplicated()]
+        table.loc[hit, EXISTING_ID] = found.reindex(keys[hit]).to_numpy()
     else:
-        rows.flag(hit, f"dup_store_{policy}", table[KEY])
+        rows.flag(pd.Series(hit, index=table.index), f"dup_store_{policy}", table[KEY])
     return table
