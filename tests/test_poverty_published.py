@@ -160,3 +160,33 @@ def test_provincial_user_sees_only_their_province(page_db):
     assert_clean(at)
     assert "21,500" not in _texts(at)
     assert not any("4001" in df.value.to_string() for df in at.dataframe)
+
+
+@pytest.mark.browser
+def test_published_figures_in_the_browser(page_db):
+    """The map of published figures draws its provinces; the source is named on the page."""
+    from tests.browser_util import (
+        app_server,
+        assert_no_exception,
+        browser,
+        count_map_polygons,
+        require_browser,
+        screenshot,
+        wait_rendered,
+    )
+
+    require_browser()
+    with app_server(page_db) as base, browser() as ctx:
+        page = ctx.new_page()
+        page.goto(f"{base}/poverty?lang=en&year=2016")
+        wait_rendered(page)
+        page.get_by_text("Figures published by TPMap").first.wait_for(timeout=60_000)
+        assert count_map_polygons(page, 77) == 77
+        assert_no_exception(page)
+        screenshot(page, "poverty-published-2559-en")
+        page.goto(f"{base}/poverty?lang=en&year=2024")
+        wait_rendered(page)
+        page.get_by_text("Published figures beside those computed").first.scroll_into_view_if_needed()
+        wait_rendered(page)
+        assert_no_exception(page)
+        screenshot(page, "poverty-published-beside-computed-en")

@@ -12,6 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from data.importer.parsing import THAI_DIGITS
@@ -92,6 +93,14 @@ def normalise_area_name(name: str) -> str:
         if s.endswith(" " + suffix):
             s = s[: -len(suffix) - 1].strip()
     return re.sub(r"[\s.\-'’_,()]", "", s)
+
+
+def _stride(uniques: list[np.ndarray], i: int) -> int:
+    """The weight of column ``i`` in the combined code of several factorised columns."""
+    out = 1
+    for u in uniques[i + 1:]:
+        out *= max(1, len(u))
+    return out
 
 
 def _pairs(key: str) -> set[str]:
@@ -281,31 +290,45 @@ class AreaMatcher:
         return codes[0] if len(distinct) == 1 else None
 
     def resolve(self, columns: dict[str, pd.Series], levels: tuple[str, ...],
-                depth: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+                indented: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
         """(codes, reason codes, details) for the area columns present in a file.
 
         ``columns`` maps 'area', 'province', 'district', 'subdistrict', 'village' to text series;
         a code column ('area') wins, otherwise names are resolved from the province down.
-        ``depth`` (the indentation of the 'area' cells) makes each row's parent the nearest
-        row above it that is indented less: a hierarchy shown by indentation.
+        ``indented``: when the 'area' cells are indented differently (leading spaces, or an
+        XLSX cell's indent read as spaces), each row's parent is the nearest row above it that
+        is indented less: a hierarchy shown by indentation.
         """
         index = next(iter(columns.values())).index
-        frame = pd.DataFrame({k: v.astype(str).str.strip() for k, v in columns.items()})
-        if depth is not None and "area" in frame and depth.nunique() > 1:
-            return self._resolve_indented(frame["area"], depth, levels)
-        keys = list(frame.columns)
-        if frame.empty:
+        if not len(index):
             empty = pd.Series(None, index=index, dtype=object)
             return empty, empty.copy(), empty.copy()
-        # One lookup per distinct combination of cells: files repeat them a lot.
-        joined = frame[keys[0]] if len(keys) == 1 else frame.agg("\x1f".join, axis=1)
-        at, uniques = pd.factorize(joined, use_na_sentinel=False)
-        first = pd.Series(range(len(joined))).groupby(at).first().to_numpy()
-        cols = [frame[k].to_numpy(dtype=object)[first] for k in keys]
-        results = [self._resolve_tuple(dict(zip(keys, cells, strict=True)), levels)
-                   for cells in zip(*cols, strict=True)]
-        parts = [pd.array([r[j] for r in results], dtype=object) for j in range(3)]
-        return tuple(pd.Series(p.take(at) if len(p) else p, index=index, dtype=object)
+        keys = list(columns)
+        # One lookup per distinct combination of cells: files repeat them a lot. Plain object
+        # arrays: converting a hundred thousand cells to pandas' string type costs more.
+        codes, uniques = [], []
+        for k in keys:
+            c, u = pd.factorize(columns[k].to_numpy(dtype=object), use_na_sentinel=False)
+            codes.append(c.astype(np.int64))
+            uniques.append(np.array(["" if x is None else str(x) for x in u], dtype=object))
+        if indented and "area" in columns:
+            area = uniques[keys.index("area")]
+            lead = np.array([len(x) - len(x.lstrip(" \u3000\u00a0\t")) for x in area])
+            if len(set(lead.tolist())) > 1:
+                depth = lead[codes[keys.index("area")]]
+                cells = pd.Series(area[codes[keys.index("area")]], index=index)
+                return self._resolve_indented(cells.str.strip(), pd.Series(depth, index=index),
+                                              levels)
+        combined = codes[0]
+        for c, u in zip(codes[1:], uniques[1:], strict=True):
+            combined = combined * max(1, len(u)) + c
+        at, distinct = pd.factorize(combined)
+        picks = [u[(distinct // _stride(uniques, i)) % max(1, len(uniques[i]))]
+                 for i, u in enumerate(uniques)]
+        results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells, strict=True)},
+                                       levels) for cells in zip(*picks, strict=True)]
+        parts = [np.array([r[j] for r in results], dtype=object) for j in range(3)]
+        return tuple(pd.Series(p[at], index=index, dtype=object)
                      for p in parts)  # type: ignore[return-value]
 
     def _resolve_indented(self, cells: pd.Series, depth: pd.Series, levels: tuple[str, ...],

@@ -155,18 +155,12 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
     if not area_fields:
         return
     cells = {name: frame[columns[name]] for name in area_fields}
-    depth = None
-    if "area" in cells:
-        # Leading spaces (or an XLSX cell's indent, read as spaces) show a hierarchy.
-        text = cells["area"].astype(str)
-        depth = text.str.len() - text.str.lstrip(" \u3000\u00a0\t").str.len()
-    codes, reason, detail = matcher.resolve(cells, spec.area_levels, depth)
+    codes, reason, detail = matcher.resolve(cells, spec.area_levels, indented=True)
     for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
         rows.flag(reason == code, code, detail)
     values["area_code"] = codes
-    prov = codes.fillna("").astype(str).str[:2]
+    prov = map_unique(codes, lambda c: c[:2] if isinstance(c, str) else "")
     values["province_code"] = prov
-    values.attrs["aggregate_rows"] = detail.where(reason == "aggregate")
     if not scope.all_provinces:
         allowed = prov.isin(sorted(scope.provinces or ())) | codes.isna()
         rows.flag(~allowed, "out_of_scope", codes)
