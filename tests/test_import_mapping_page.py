@@ -118,3 +118,31 @@ def test_hostile_headers_file_and_recipe_names_show_as_text(writable):
     assert any("Invisible characters" in w.value for w in at.warning)
     table = next(df.value for df in at.dataframe if "reason" in df.value and "column" in df.value)
     assert table.row.tolist() == [3, 4]
+
+
+def test_a_new_measure_is_created_from_the_mapping_step(writable):
+    """The steward creates the indicator the file needs; the file is checked again against it."""
+    data = fx.dopa_register_by_office()
+    state = _plan_state(writable, data, "births_2566.csv", "indicators")
+    at = open_page("data", lang="en", session={"scope": STEWARD, "importx_plan": state})
+    _widget(at, "selectbox", "_indicator").set_value("=").run()
+    _widget(at, "text_input", "_indicator_=").set_value("births").run()
+    _widget(at, "selectbox", "_year").set_value("~").run()
+    _widget(at, "text_input", "_year_~").set_value("births_{}.csv").run()
+    next(b for b in at.button if b.key == "importx_map_apply").click().run()
+    assert [m.value for m in at.metric][:4] == ["7", "0", "7", "0"]  # births: no such indicator
+    form = {w.label: w for w in at.text_input if not w.key or not w.key.startswith("importx_")}
+    form["Code"].set_value("births")
+    form["Thai name"].set_value("จำนวนเด็กเกิด")
+    form["English name"].set_value("Births")
+    form["Unit"].set_value("คน")
+    form["Source"].set_value("กรมการปกครอง")
+    next(s for s in at.selectbox if s.label == "Levels").set_value("province,district")
+    next(b for b in at.button if b.label == "Create the measure").click().run()
+    assert_clean(at)
+    assert any("Measure births created" in s.value for s in at.success)
+    row = writable.query("SELECT goal, in_index, unit, levels FROM sdg_indicators "
+                         "WHERE indicator_code = 'births'").iloc[0]
+    assert row.isna().goal and not bool(row.in_index) and row.levels == "province,district"
+    # Checked again against the new measure: the DOPA units are accepted now.
+    assert [m.value for m in at.metric][:4] == ["7", "4", "3", "0"]
