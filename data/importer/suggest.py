@@ -64,15 +64,20 @@ class Suggestion:
     reason: str  # header, synonym, code_values, name_values, year_values, number_values, similar
 
 
-def profile_columns(frame: pd.DataFrame, matcher: AreaMatcher) -> dict[str, ColumnProfile]:
-    return {c: profile_column(c, frame[c], matcher) for c in frame.columns if c != ROW}
+def profile_columns(frame: pd.DataFrame, matcher: AreaMatcher,
+                    skip: set[str] | None = None) -> dict[str, ColumnProfile]:
+    """Profiles of the columns (those in ``skip``, already mapped by their header, get an
+    empty one: reading their values would tell nothing new)."""
+    return {c: ColumnProfile(c, 1.0) if skip and c in skip else
+            profile_column(c, frame[c], matcher) for c in frame.columns if c != ROW}
 
 
 def profile_column(name: str, values: pd.Series, matcher: AreaMatcher) -> ColumnProfile:
-    text = values.astype(str).str.strip()
-    filled = text[text != ""]
-    share = len(filled) / len(text) if len(text) else 0.0
-    sample = pd.Series(filled.unique()[:_SAMPLE], dtype=object)
+    cells = values.to_numpy(dtype=object)
+    share = float((cells != "").mean()) if len(cells) else 0.0
+    # The distinct values only (a sample of them): a column repeats a few values a lot.
+    distinct = [str(v).strip() for v in pd.unique(cells)[:_SAMPLE * 2]]
+    sample = pd.Series([v for v in distinct if v][:_SAMPLE], dtype=object)
     if sample.empty:
         return ColumnProfile(name, share)
     thai = bool(sample.str.contains("[๐-๙]", regex=True).any())
@@ -144,7 +149,7 @@ def suggest_mapping(frame: pd.DataFrame, spec: ImportSpec, matcher: AreaMatcher,
     exact = exact_mapping(headers, spec)
     chosen: list[Suggestion] = [Suggestion(k, s, "header") for k, s in exact.fields.items()]
     used = set(exact.columns())
-    profiles = profile_columns(frame, matcher)
+    profiles = profile_columns(frame, matcher, skip=used)
     names = {f.name for f in spec.fields}
 
     def take(field: str, column: str, reason: str) -> None:
