@@ -18,7 +18,7 @@ from data.importer import KINDS, ImportFailure, load_batches, load_rejections, u
 from data.importer.lineage import load_catalogue
 from data.importer.templates import template_csv, template_xlsx
 from domain.formatting import fmt_date, fmt_int, fmt_year
-from domain.safe_text import csv_bytes
+from domain.safe_text import csv_bytes, md_text
 
 _MESSAGE = "importx_message"
 
@@ -79,7 +79,7 @@ def render_templates() -> None:
 
 
 def _failure(exc: ImportFailure) -> None:
-    st.error(exc.message(lang()))
+    st.error(md_text(exc.message(lang())))
 
 
 @guarded

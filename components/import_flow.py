@@ -81,7 +81,7 @@ def render_import() -> None:
             _check(upload, kind, policy)
         except ImportFailure as exc:
             st.session_state.pop(PLAN, None)
-            st.error(exc.message(lang()))
+            st.error(md_text(exc.message(lang())))
     state = st.session_state.get(PLAN)
     if state is not None:
         if not state.get("tried"):
@@ -126,7 +126,7 @@ def _save(plan: ImportPlan, state: dict, name: str) -> None:
                              state.get("mapping", plan.mapping), plan.raw.headers,
                              state.get("policy"))
     except ImportFailure as exc:
-        st.error(exc.message(lang()))
+        st.error(md_text(exc.message(lang())))
         return
     plan.recipe = recipe
     st.success(md_text(t("importx_recipe_saved", name=recipe.name, version=recipe.version)))

@@ -64,7 +64,7 @@ def _create(code: str, name_th: str, name_en: str, unit: str, direction: str, go
         st.error(t("importx_measure_bad_number"))
         return
     except ImportFailure as exc:
-        st.error(exc.message(lang()))
+        st.error(md_text(exc.message(lang())))
         return
     data_version.clear()
     st.success(md_text(t("importx_measure_created", code=measure.code, batch=result.batch_id)))

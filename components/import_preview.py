@@ -158,7 +158,7 @@ def _render_commit(preview: ImportPreview, recipe: Recipe | None) -> None:
             if recipe is not None and not result.already:
                 mark_batch_recipe(get_writer(), result.batch_id, recipe)
         except ImportFailure as exc:
-            st.error(exc.message(lang()))
+            st.error(md_text(exc.message(lang())))
             return
         data_version.clear()
         st.session_state.pop(PREVIEW, None)

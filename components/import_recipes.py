@@ -62,7 +62,7 @@ def render_recipes() -> None:
         try:
             saved = import_recipe(get_writer(), current_scope(), upload.getvalue())
         except ImportFailure as exc:
-            st.error(exc.message(lang()))
+            st.error(md_text(exc.message(lang())))
             return
         data_version.clear()
         st.success(md_text(t("importx_recipe_saved", name=saved.name, version=saved.version)))
