@@ -146,3 +146,16 @@ def test_a_new_measure_is_created_from_the_mapping_step(writable):
     assert row.isna().goal and not bool(row.in_index) and row.levels == "province,district"
     # Checked again against the new measure: the DOPA units are accepted now.
     assert [m.value for m in at.metric][:4] == ["7", "4", "3", "0"]
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_every_label_of_the_mapping_step_is_translated(writable, lang):
+    state = _plan_state(writable, fx.tpmap_province_file(), "tpmap.csv", "poverty_published")
+    at = open_page("data", lang=lang, session={"scope": STEWARD, "importx_plan": state})
+    assert_clean(at)
+    labels = [w.label for kind in ("selectbox", "text_input", "button", "checkbox")
+              for w in getattr(at, kind)]
+    labels += [e.label for e in at.expander] + _shown_text(at)
+    missing = [x for x in labels if str(x).startswith(("importx_", "pubpov_"))]
+    assert not missing, missing
+    assert any(("จับคู่คอลัมน์" if lang == "th" else "Column mapping") in str(x) for x in labels)
