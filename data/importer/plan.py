@@ -51,7 +51,7 @@ def plan_import(store: Store, data: bytes, file_name: str, kind: str | None,
         if chosen is not None:
             kind = chosen.kind
     if not kind:
-        raise ImportFailure("unknown_kind", kind="-")
+        raise ImportFailure("unknown_kind", kind="- (name the kind, or a recipe)")
     spec = spec_for(kind)
     mapping, suggestions, profiles = suggest_mapping(raw.frame, spec,
                                                      AreaMatcher.from_store(store))
