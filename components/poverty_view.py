@@ -15,6 +15,10 @@ from components.charts import compact_style, pin_zero_bars
 from components.datasource import current_scope, fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
+from components.poverty_published_view import (
+    render_published_comparison,
+    render_published_instead,
+)
 from components.purpose import render_purpose_gate
 from components.ui import (
     ExportMeta,
@@ -447,11 +451,11 @@ def render_poverty_page() -> None:
     subtitle = area_title(area) + (f" · {fmt_year(year, language)}" if year else "")
     render_page_header(t("page_poverty"), subtitle)
     render_breadcrumb(area)
-    if not years:
-        st.info(t("no_data"))
-        return
     if year not in years:
-        st.info(t("poverty_no_survey", years=", ".join(fmt_year(y, language) for y in years)))
+        # Without household records of this year, the published figures if there are any.
+        if not render_published_instead(area, year):
+            st.info(t("poverty_no_survey", years=", ".join(fmt_year(y, language) for y in years))
+                    if years else t("no_data"))
         return
     measure, dim, k_text = _options()
     weights = _weights()
@@ -483,6 +487,7 @@ def render_poverty_page() -> None:
         render_dimension_counts(area, year, total)
     with right:
         render_trend(area, measure, dim, k, weights)
+    render_published_comparison(area, year)
     render_pipeline(area, year)
     if len(area) == 8:
         render_households(area, year, k, weights)

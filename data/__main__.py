@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config.restrict_new_files()
     args = _parser().parse_args(argv)
-    if args.command == "import":
+    if args.command in ("import", "recipes"):
         from data.importer import cli as import_cli
 
         return import_cli.run(args)

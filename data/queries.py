@@ -12,12 +12,25 @@ from data.store import Store, redact_url
 
 _TABLES = ("areas", "regions", "sdg_goals", "sdg_indicators", "sdg_values", "poverty_indicators",
            "households", "assistance_cases", "partners", "partner_activities", "activity_goals",
-           "import_batches")
+           "import_batches", "import_recipes")
+
+
+def _counted_tables() -> tuple[str, ...]:
+    """Every table a dataset kind writes (its own and its children) beside the core ones."""
+    from data.importer.specs import SPECS
+
+    out = list(_TABLES)
+    for spec in SPECS.values():
+        for table in (spec.table, *spec.children):
+            if table not in out:
+                out.append(table)
+    return tuple(out)
 
 
 def summary(store: Store) -> dict[str, Any]:
     """Row counts and coverage of the whole store (an operator's view, not scoped)."""
-    counts = {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in _TABLES}
+    counts = {t: int(store.scalar(f"SELECT COUNT(*) FROM {t}")) for t in _counted_tables()
+              if store.table_exists(t)}
     levels = dict(store.rows("SELECT level, COUNT(*) FROM areas GROUP BY level ORDER BY level"))
     years = [int(r[0]) for r in store.rows(
         "SELECT DISTINCT survey_year FROM households ORDER BY 1")]
@@ -84,10 +97,11 @@ def area_name_map(store: Store) -> dict[str, tuple[str, str]]:
 
 
 def load_years(store: Store, scope: AccessScope) -> list[int]:
-    """Years that have household or SDG data, oldest first."""
+    """Years that have household, published poverty or SDG data, oldest first."""
     rows = store.rows(
         "SELECT DISTINCT y FROM (SELECT survey_year AS y FROM household_rollup "
-        "UNION SELECT year AS y FROM sdg_values) t ORDER BY y")
+        "UNION SELECT year AS y FROM sdg_values UNION SELECT year AS y FROM poverty_published"
+        ") t ORDER BY y")
     return [int(r[0]) for r in rows]
 
 

@@ -88,6 +88,8 @@ def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
     (NaN = no data under the missing-data rule), indicators, expected, share.
     """
     catalogue = load_sdg_catalogue(store, scope)
+    # Measures without a goal (population, GPP, target-poor counts) are browsable, not scored.
+    catalogue = catalogue[catalogue.goal.notna()]
     if level == "country":
         values = national_values(store, scope, (year,))
     else:

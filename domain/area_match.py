@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -114,6 +115,7 @@ class _Index:
 
     def __init__(self, rows: list[tuple[str, str, str]]):
         self.codes = [r[0] for r in rows]
+        self.code_set = set(self.codes)
         self.exact: dict[str, list[str]] = {}
         self.roman: dict[str, list[str]] = {}
         self.tones: dict[str, list[str]] = {}
@@ -129,6 +131,18 @@ class _Index:
             if th:
                 self.tones.setdefault(thai_key(th), []).append(code)
                 self.names.setdefault(code[:2], []).append((th, code))
+        # Every Thai name in order, for the names a prefix starts (a bisection, not a scan).
+        self.sorted_names = sorted(p for part in self.names.values() for p in part)
+        self.sorted_keys = [n for n, _ in self.sorted_names]
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """Codes of the Thai names that start with ``prefix``."""
+        at = bisect.bisect_left(self.sorted_keys, prefix)
+        out = []
+        while at < len(self.sorted_keys) and self.sorted_keys[at].startswith(prefix):
+            out.append(self.sorted_names[at][1])
+            at += 1
+        return out
 
 
 @lru_cache(maxsize=4)
@@ -150,6 +164,13 @@ def _rows_by_level(registry: pd.DataFrame) -> dict[str, tuple[tuple[str, str, st
 @lru_cache(maxsize=8)
 def _index_for(rows: tuple[tuple[str, str, str], ...]) -> _Index:
     return _Index(list(rows))
+
+
+@lru_cache(maxsize=8)
+def _default_index(level: str) -> _Index:
+    """The geothai list's index of a level (keyed by the level: hashing the registry's rows
+    on every call cost more than matching a name)."""
+    return _index_for(_default_registry_rows()[level])
 
 
 @lru_cache(maxsize=1)
@@ -240,9 +261,11 @@ def _match_one(name_raw: object, level: str, parent: str | None, index: _Index,
         # Official DBFs cut Thai names at 50 bytes (16 characters): a long cut name is a
         # prefix of exactly one full name.
         if len(name) >= 8 and not found:
-            pool = (index.names.get(parent[:2], []) if parent
-                    else [p for part in index.names.values() for p in part])
-            found = _within([c for n, c in pool if n.startswith(name)], parent)
+            if parent:
+                pool = index.names.get(parent[:2], [])
+                found = _within([c for n, c in pool if n.startswith(name)], parent)
+            else:
+                found = index.starting_with(name)
             if len(found) == 1:
                 return AreaMatch(found[0], "truncated")
     else:
@@ -285,9 +308,11 @@ def match_area_names(
         raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
     if parent_codes is not None and len(parent_codes) != len(names):
         raise ValueError("parent_codes must have one entry per name")
-    rows = (_default_registry_rows() if registry is None else _rows_by_level(registry))[level]
-    index = _index_for(rows)
-    current = set(index.codes)
+    if registry is None:
+        index = _default_index(level)
+    else:
+        index = _index_for(_rows_by_level(registry)[level])
+    current = index.code_set
     out = []
     for i, name in enumerate(names):
         parent = parent_codes[i] if parent_codes is not None else None

@@ -9,6 +9,9 @@ import pandas as pd
 
 # Characters markdown (CommonMark + GitHub extensions, LaTeX via $) would interpret.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Where GitHub-flavoured markdown starts a link of its own: "http(s)", "ftp", "www", and the
+# "@" of an e-mail address (checked after escaping, so a backslash may follow them).
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|www)|@)(?=\\?[:.]|[\w.-])")
 
 
 def html_text(value: object) -> str:
@@ -19,11 +22,14 @@ def html_text(value: object) -> str:
 def md_text(value: object) -> str:
     """Text for ``st.markdown`` / ``st.caption``: HTML escaped, markdown syntax neutralised.
 
-    A name such as ``<img src=x onerror=alert(1)>`` or ``${alert(1)}`` shows as typed.
+    A name such as ``<img src=x onerror=alert(1)>`` or ``${alert(1)}`` shows as typed. URLs
+    and e-mail addresses stay text too: the renderer links them after escapes are undone, so a
+    word joiner (invisible) is put where its link pattern would start.
     """
     text = "" if value is None else str(value)
     text = text.replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK.sub("\\1\u2060", text)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

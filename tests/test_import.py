@@ -240,7 +240,7 @@ def test_parquet_is_read(db):
     (b"", "empty.csv", "empty"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls", "xls"),
     (b"a,b\n1,2\n", "x.pdf", "format"),
-    (b"indicator,province\nx,y\n", "nocols.csv", "missing_columns"),
+    (b"indicator,province\nx,y\n", "nocols.csv", "unmapped"),
 ])
 def test_bad_files_are_refused_with_a_message(db, data, name, code):
     before = _counts(db)

@@ -6,11 +6,13 @@ subtotal rows are recognised so that they are not imported as areas.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from data.importer.parsing import THAI_DIGITS
@@ -48,6 +50,19 @@ _ALIASES = {
     "roiet": "45", "roi-et": "45",
 }
 
+# A cell that is a code: digits, optionally with the COD-AB "TH" prefix.
+_CODE = re.compile(r"(?:TH[-_ ]?)?(\d+)", re.IGNORECASE)
+_CODE_LEVEL = {2: "province", 4: "district", 6: "subdistrict", 8: "village"}
+# Names are compared with near misses only at these levels (77 and 928 names); subdistricts
+# only under a known district or province, villages never (75,000 names).
+_FUZZY_LEVELS = ("province", "district")
+# Local-government units and registration offices are not DOPA administrative areas; files
+# of the registration office or of municipalities mix them with districts.
+_LOCAL_WORDS = re.compile(
+    r"เทศบาล|ท้องถิ่น|สำนักทะเบียน|อบต|องค์การบริหารส่วน|เมืองพัทยา|municipal|thesaban|"
+    r"tessaban|registration office|pattaya city|\btao\b|subdistrict administrative",
+    re.IGNORECASE)
+
 _NATIONAL = {"ประเทศไทย", "ทั้งประเทศ", "ทั่วประเทศ", "ทั่วราชอาณาจักร", "ราชอาณาจักร",
              "thailand", "national", "wholekingdom", "kingdom", "country", "nationwide", "th",
              "00", "0"}
@@ -78,6 +93,18 @@ def normalise_area_name(name: str) -> str:
         if s.endswith(" " + suffix):
             s = s[: -len(suffix) - 1].strip()
     return re.sub(r"[\s.\-'’_,()]", "", s)
+
+
+def _stride(uniques: list[np.ndarray], i: int) -> int:
+    """The weight of column ``i`` in the combined code of several factorised columns."""
+    out = 1
+    for u in uniques[i + 1:]:
+        out *= max(1, len(u))
+    return out
+
+
+def _pairs(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -115,9 +142,16 @@ class AreaMatcher:
 
     @classmethod
     def from_store(cls, store: Store) -> AreaMatcher:
-        df = store.query("SELECT code, level, name_th, name_en, parent_code, province_code "
-                         "FROM areas")
-        return cls(df)
+        """A matcher for one file: the registry and its name indexes are built once per store
+        (reference data no import changes), the list of approximate matches is the file's own."""
+        def load(s: Store) -> AreaMatcher:
+            return cls(s.query("SELECT code, level, name_th, name_en, parent_code, "
+                               "province_code FROM areas"))
+
+        shared = store.reference("import_area_matcher", load)
+        own = copy.copy(shared)
+        own.approximate = {}
+        return own
 
     def __post_init__(self) -> None:
         codes = self.areas.code.astype(object).tolist()
@@ -129,6 +163,7 @@ class AreaMatcher:
         self._index: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
+        self._names: dict[tuple[str, str], tuple[list[str], dict[str, list[int]]]] = {}
 
     def _build(self, level: str) -> None:
         if level in self._index:
@@ -153,14 +188,22 @@ class AreaMatcher:
         self._loose[level] = loose
 
     def match_one(self, value: str, level: str, parent: str = "") -> str | None:
-        """Code of the single area of ``level`` (under ``parent``) that ``value`` names."""
+        """Code of the single area of ``level`` (under ``parent``) that ``value`` names.
+
+        A number is only ever looked up as a code: a code that is not a current unit is
+        unknown, never "close to" a name (municipal codes once cost seconds each that way).
+        """
         raw = str(value).translate(THAI_DIGITS).strip()
         if not raw:
             return None
+        digits = _CODE.fullmatch(raw)
+        if digits:
+            return self._code(digits.group(1), level, parent)
         code = raw.split(" ")[0]
-        if code.isdigit() and code in self.codes and self.level.get(code) == level and (
-                not parent or code.startswith(parent)):
-            return code
+        if code.isdigit():
+            found = self._code(code, level, parent)
+            if found:
+                return found
         key = normalise_area_name(raw)
         if not key:
             return None
@@ -180,17 +223,64 @@ class AreaMatcher:
         found = self._unique(self._loose[level].get((scope, loose_key(key))))
         if found:
             return found
-        # Misspellings: the closest name when it is clearly closest.
-        names = sorted(set(self._keys.get((scope, level), [])))
-        close = difflib.get_close_matches(key, names, n=2, cutoff=0.8)
-        if close:
-            best = self._unique(self._index[level].get((scope, close[0])))
-            second = difflib.SequenceMatcher(None, key, close[1]).ratio() if len(close) > 1 else 0
-            first = difflib.SequenceMatcher(None, key, close[0]).ratio()
-            if best and first - second >= 0.05:
-                self.approximate[raw] = best
-                return best
+        if level in _FUZZY_LEVELS or (parent and level == "subdistrict"):
+            return self._closest(raw, key, level, scope)
         return None
+
+    def unpad(self, code: str) -> str:
+        """A code padded with zeros to a deeper width (``4000`` or ``400000`` for province 40,
+        ``400100`` for district 4001, as DOPA tables write totals) as the unit's own code."""
+        while len(code) > 2 and code.endswith("00") and code not in self.codes:
+            code = code[:-2]
+        return code
+
+    def _code(self, code: str, level: str, parent: str) -> str | None:
+        """A current code of ``level``; a two-digit number under a parent is a local number."""
+        if parent and len(code) <= 2 and level != "province":
+            code = parent + code.zfill(2)
+        if code in self.codes and self.level.get(code) == level and (
+                not parent or code.startswith(parent)):
+            return code
+        return None
+
+    def _closest(self, raw: str, key: str, level: str, scope: str) -> str | None:
+        """Misspellings: the closest name when it is clearly closest (names only).
+
+        Only names sharing half the query's letter pairs are compared: a name a letter or
+        two off shares most of them, and an unknown name is then turned away in a few
+        dictionary lookups instead of being compared with every name of the level.
+        """
+        names, grams = self._gram_index(level, scope)
+        pairs = _pairs(key)
+        if not pairs:
+            return None
+        counts: dict[int, int] = {}
+        for g in pairs:
+            for i in grams.get(g, ()):
+                counts[i] = counts.get(i, 0) + 1
+        need = max(1, len(pairs) // 2)
+        candidates = [names[i] for i, n in counts.items() if n >= need]
+        close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
+        if not close:
+            return None
+        best = self._unique(self._index[level].get((scope, close[0])))
+        second = difflib.SequenceMatcher(None, key, close[1]).ratio() if len(close) > 1 else 0
+        first = difflib.SequenceMatcher(None, key, close[0]).ratio()
+        if best and first - second >= 0.05:
+            self.approximate[raw] = best
+            return best
+        return None
+
+    def _gram_index(self, level: str, scope: str) -> tuple[list[str], dict[str, list[int]]]:
+        found = self._names.get((scope, level))
+        if found is None:
+            names = sorted(set(self._keys.get((scope, level), [])))
+            grams: dict[str, list[int]] = {}
+            for i, name in enumerate(names):
+                for g in _pairs(name):
+                    grams.setdefault(g, []).append(i)
+            found = self._names[(scope, level)] = (names, grams)
+        return found
 
     @staticmethod
     def _unique(codes: list[str] | None) -> str | None:
@@ -200,28 +290,99 @@ class AreaMatcher:
         return codes[0] if len(distinct) == 1 else None
 
     def resolve(self, columns: dict[str, pd.Series], levels: tuple[str, ...],
-                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+                indented: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
         """(codes, reason codes, details) for the area columns present in a file.
 
         ``columns`` maps 'area', 'province', 'district', 'subdistrict', 'village' to text series;
         a code column ('area') wins, otherwise names are resolved from the province down.
+        ``indented``: when the 'area' cells are indented differently (leading spaces, or an
+        XLSX cell's indent read as spaces), each row's parent is the nearest row above it that
+        is indented less: a hierarchy shown by indentation.
         """
         index = next(iter(columns.values())).index
-        codes = pd.Series(None, index=index, dtype=object)
-        reason = pd.Series(None, index=index, dtype=object)
-        detail = pd.Series("", index=index, dtype=object)
-        frame = pd.DataFrame({k: v.astype(str).str.strip() for k, v in columns.items()})
-        keys = list(frame.columns)
-        uniq = frame.drop_duplicates()
-        results: dict[tuple[str, ...], tuple[str | None, str | None, str]] = {}
-        for tup in uniq.itertuples(index=False, name=None):
-            results[tup] = self._resolve_tuple(dict(zip(keys, tup, strict=True)), levels)
-        mapped = [results[t] for t in frame.itertuples(index=False, name=None)]
-        if mapped:
-            codes[:] = [m[0] for m in mapped]
-            reason[:] = [m[1] for m in mapped]
-            detail[:] = [m[2] for m in mapped]
-        return codes, reason, detail
+        if not len(index):
+            empty = pd.Series(None, index=index, dtype=object)
+            return empty, empty.copy(), empty.copy()
+        keys = list(columns)
+        # One lookup per distinct combination of cells: files repeat them a lot. Plain object
+        # arrays: converting a hundred thousand cells to pandas' string type costs more.
+        codes, uniques = [], []
+        for k in keys:
+            c, u = pd.factorize(columns[k].to_numpy(dtype=object), use_na_sentinel=False)
+            codes.append(c.astype(np.int64))
+            uniques.append(np.array(["" if x is None else str(x) for x in u], dtype=object))
+        if indented and "area" in columns:
+            area = uniques[keys.index("area")]
+            lead = np.array([len(x) - len(x.lstrip(" \u3000\u00a0\t")) for x in area])
+            if len(set(lead.tolist())) > 1:
+                depth = lead[codes[keys.index("area")]]
+                cells = pd.Series(area[codes[keys.index("area")]], index=index)
+                return self._resolve_indented(cells.str.strip(), pd.Series(depth, index=index),
+                                              levels)
+        combined = codes[0]
+        for c, u in zip(codes[1:], uniques[1:], strict=True):
+            combined = combined * max(1, len(u)) + c
+        at, distinct = pd.factorize(combined)
+        picks = [u[(distinct // _stride(uniques, i)) % max(1, len(uniques[i]))]
+                 for i, u in enumerate(uniques)]
+        results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells, strict=True)},
+                                       levels) for cells in zip(*picks, strict=True)]
+        parts = [np.array([r[j] for r in results], dtype=object) for j in range(3)]
+        return tuple(pd.Series(p[at], index=index, dtype=object)
+                     for p in parts)  # type: ignore[return-value]
+
+    def _resolve_indented(self, cells: pd.Series, depth: pd.Series, levels: tuple[str, ...],
+                          ) -> tuple[pd.Series, pd.Series, pd.Series]:
+        out: list[tuple[str | None, str | None, str]] = []
+        stack: list[tuple[int, str]] = []  # (indent, code) of the rows above
+        for value, indent in zip(cells.tolist(), depth.fillna(0).astype(int).tolist(),
+                                 strict=True):
+            while stack and stack[-1][0] >= indent:
+                stack.pop()
+            parent = stack[-1][1] if stack else ""
+            result = self._resolve_under(value, parent, levels)
+            if result[0]:
+                stack.append((indent, result[0]))
+            elif result[1] == "aggregate" and result[2].startswith("regional"):
+                stack.append((indent, ""))  # a region heads provinces: no code of its own
+            out.append(result)
+        return tuple(pd.Series([r[j] for r in out], index=cells.index, dtype=object)
+                     for j in range(3))  # type: ignore[return-value]
+
+    def _resolve_under(self, value: str, parent: str, levels: tuple[str, ...],
+                       ) -> tuple[str | None, str | None, str]:
+        if not parent:
+            return self._resolve_tuple({"area": value}, levels)
+        if not value:
+            return None, "missing", "area"
+        kind = aggregate_kind(value)
+        if kind:
+            return None, "aggregate", f"{kind}: {value}"
+        child = {2: "district", 4: "subdistrict", 6: "village"}.get(len(parent))
+        code = self.match_one(value, child, parent) if child else None
+        if code is None:
+            return self._unknown(value)
+        if self.level.get(code, "") not in levels:
+            return None, "area_level", f"{value} ({self.level.get(code, '')})"
+        return code, None, ""
+
+    def _unknown(self, value: str) -> tuple[None, str, str]:
+        """Why a cell named no area: a local-government unit or registration office, else
+        simply unknown."""
+        return (None, "non_dopa", value) if self.non_dopa(value) else (None, "area_unknown",
+                                                                         value)
+
+    def non_dopa(self, value: str) -> bool:
+        """A municipality, local administration or registration office (not a DOPA unit)."""
+        raw = str(value).translate(THAI_DIGITS).strip()
+        digits = _CODE.fullmatch(raw)
+        if digits:
+            code = digits.group(1)
+            # Registration offices of municipalities are numbered 51-99 under their province
+            # (districts run 01-50), and so are their subdistrict-like codes.
+            return (len(code) in (4, 6) and code[:2] in self.codes
+                    and self.level.get(code[:2]) == "province" and int(code[-2:]) > 50)
+        return bool(_LOCAL_WORDS.search(raw))
 
     def _resolve_tuple(self, cells: dict[str, str], levels: tuple[str, ...],
                        ) -> tuple[str | None, str | None, str]:
@@ -232,15 +393,28 @@ class AreaMatcher:
             kind = aggregate_kind(v) if v else None
             if kind:
                 return None, "aggregate", f"{kind}: {v}"
+            if v and _LOCAL_WORDS.search(v):
+                # A municipality or registration office: no DOPA unit, whatever it is near.
+                return None, "non_dopa", v
         code: str | None = None
         area_cell = cells.get("area", "")
         if area_cell:
-            for level in ("province", "district", "subdistrict", "village"):
-                code = self.match_one(area_cell, level)
-                if code:
-                    break
+            digits = _CODE.fullmatch(area_cell.translate(THAI_DIGITS))
+            if digits:
+                # A code says its own level by its width: one lookup.
+                number = self.unpad(digits.group(1))
+                level = _CODE_LEVEL.get(len(number))
+                code = self.match_one(number, level) if level else None
+            else:
+                # Village names are looked up only where villages are wanted (75,000 names).
+                names = ("province", "district", "subdistrict") + (
+                    ("village",) if "village" in levels else ())
+                for level in names:
+                    code = self.match_one(area_cell, level)
+                    if code:
+                        break
             if code is None:
-                return None, "area_unknown", area_cell
+                return self._unknown(area_cell)
         else:
             parent = ""
             for level in ("province", "district", "subdistrict", "village"):
@@ -249,7 +423,7 @@ class AreaMatcher:
                     continue
                 found = self.match_one(value, level, parent)
                 if found is None:
-                    return None, "area_unknown", value
+                    return self._unknown(value)
                 code = parent = found
             if code is None:
                 return None, "missing", "area"

@@ -28,6 +28,7 @@ _KEY_SQL = {
                   "disaggregation",
     "households": "house_code || '|' || CAST(survey_year AS VARCHAR)",
     "sdg_indicators": "indicator_code",
+    "poverty_published": "area_code || '|' || CAST(year AS VARCHAR) || '|' || measure",
 }
 _CHILD_OF = {"activity_goals": ("partner_activities", "activity_id"),
              "plan_project_goals": ("plan_projects", "project_id")}
@@ -195,30 +196,88 @@ def _write_rejections(store: Store, preview: ImportPreview, batch_id: int) -> No
 
 
 # -- undo ---------------------------------------------------------------------------------------
-def undo_batch(store: Store, scope: AccessScope, batch_id: int) -> int:
-    """Remove a batch's rows and restore what it replaced; returns the rows removed."""
+def undo_batch(store: Store, scope: AccessScope, batch_id: int, cascade: bool = False) -> int:
+    """Remove a batch's rows and restore what it replaced; returns the rows removed.
+
+    A batch that later batches depend on (they replaced its rows, or refer to its partners
+    or to the indicators it created) is refused with the list of those batches, or with
+    ``cascade`` undone after them, newest first.
+    """
     _require(scope)
     row = store.rows("SELECT kind, status FROM import_batches WHERE batch_id = ?", [batch_id])
     if not row:
         raise ImportFailure("no_batch", batch_id=batch_id)
-    kind, status = row[0]
-    if status != "committed":
+    if row[0][1] != "committed":
         raise ImportFailure("already_undone", batch_id=batch_id)
-    spec = SPECS[kind]
-    later = store.scalar(
-        "SELECT MIN(r.batch_id) FROM import_replaced r JOIN import_batches b "
+    later, initial = batch_dependents(store, batch_id)
+    if initial or (later and not cascade):
+        shown = ", ".join(str(b) for b in later) + (
+            (", " if later else "") + "initial data" if initial else "")
+        raise ImportFailure("undo_blocked", batch_id=batch_id, later=shown, batches=later)
+    removed = 0
+    for dependent in _closure(store, later):
+        removed += _undo_one(store, scope, dependent)
+    return removed + _undo_one(store, scope, batch_id)
+
+
+def batch_dependents(store: Store, batch_id: int) -> tuple[list[int], bool]:
+    """Committed later batches that replaced this batch's rows or refer to them, and whether
+    rows outside any batch (the initial data) refer to them."""
+    later = {int(r[0]) for r in store.rows(
+        "SELECT DISTINCT r.batch_id FROM import_replaced r JOIN import_batches b "
         "ON b.batch_id = r.batch_id WHERE r.replaced_batch_id = ? AND b.status = 'committed'",
-        [batch_id])
-    if later is None and kind == "partners":
-        # Activities of other batches (or of the original data) point at these partners.
+        [batch_id])}
+    kind = store.scalar("SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
+    refs: list[tuple[object]] = []
+    if kind == "partners":
         refs = store.rows(
-            "SELECT COUNT(*), MIN(a.batch_id) FROM partner_activities a JOIN partners p "
+            "SELECT DISTINCT a.batch_id FROM partner_activities a JOIN partners p "
             "ON p.partner_id = a.partner_id WHERE p.batch_id = ? "
-            "AND (a.batch_id IS NULL OR a.batch_id <> ?)", [batch_id, batch_id])[0]
-        if refs[0]:
-            later = refs[1] if refs[1] is not None else "-"
-    if later is not None:
-        raise ImportFailure("undo_blocked", batch_id=batch_id, later=later)
+            "AND (a.batch_id IS NULL OR a.batch_id <> ?)", [batch_id, batch_id])
+    elif kind == "indicator_catalogue":
+        # Indicators this batch created (not those it replaced, which undo restores).
+        created = _created_indicators(store, batch_id)
+        if created:
+            refs = store.rows("SELECT DISTINCT batch_id FROM sdg_values "
+                              "WHERE indicator_code = ANY(?)", [created])
+    initial = any(r[0] is None for r in refs)
+    later |= {int(r[0]) for r in refs if r[0] is not None}
+    if later:
+        live = {int(r[0]) for r in store.rows(
+            "SELECT batch_id FROM import_batches WHERE batch_id = ANY(?) "
+            "AND status = 'committed'", [sorted(later)])}
+        later &= live
+    return sorted(later - {batch_id}), initial
+
+
+def _created_indicators(store: Store, batch_id: int) -> list[str]:
+    codes = [r[0] for r in store.rows(
+        "SELECT indicator_code FROM sdg_indicators WHERE batch_id = ?", [batch_id])]
+    restored = {json.loads(r[0]).get("indicator_code") for r in store.rows(
+        "SELECT row_json FROM import_replaced WHERE batch_id = ? AND table_name = ?",
+        [batch_id, "sdg_indicators"])}
+    return sorted(set(codes) - restored)
+
+
+def _closure(store: Store, batches: list[int]) -> list[int]:
+    """The batches and everything that depends on them, newest first."""
+    seen: set[int] = set()
+    todo = list(batches)
+    while todo:
+        b = todo.pop()
+        if b in seen:
+            continue
+        seen.add(b)
+        more, initial = batch_dependents(store, b)
+        if initial:
+            raise ImportFailure("undo_blocked", batch_id=b, later="initial data", batches=[])
+        todo.extend(more)
+    return sorted(seen, reverse=True)
+
+
+def _undo_one(store: Store, scope: AccessScope, batch_id: int) -> int:
+    kind = store.scalar("SELECT kind FROM import_batches WHERE batch_id = ?", [batch_id])
+    spec = SPECS[kind]
     user = scope.user or "unknown"
     span = store.rows("SELECT first_year, last_year FROM import_batches WHERE batch_id = ?",
                       [batch_id])[0]
@@ -277,7 +336,7 @@ def load_batches(store: Store, scope: AccessScope, limit: int = 200) -> pd.DataF
     return store.query(
         "SELECT batch_id, kind, file_name, sha256, source, rows_read, rows_accepted, "
         "rows_rejected, rows_replaced, imported_by, imported_at, status, policy, undone_at, "
-        "undone_by, first_year, last_year, areas_covered FROM import_batches "
+        "undone_by, first_year, last_year, areas_covered, recipe FROM import_batches "
         "ORDER BY batch_id DESC LIMIT ?", [int(limit)])
 
 

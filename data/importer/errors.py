@@ -17,8 +17,18 @@ FAILURES: dict[str, tuple[str, str]] = {
     "unreadable": ("อ่านไฟล์ไม่ได้: ไฟล์อาจเสียหายหรือไม่สมบูรณ์ ({detail})",
                    "The file could not be read: it may be damaged or incomplete ({detail})."),
     "no_header": ("ไม่พบแถวหัวตาราง", "No header row was found."),
-    "missing_columns": ("ไม่พบคอลัมน์ที่จำเป็น: {columns}",
-                        "Required columns are missing: {columns}."),
+    "no_rows": ("ไฟล์มีแถวหัวตาราง (แถว {row}) แต่ไม่มีข้อมูลใต้หัวตาราง",
+                "The file has a header (row {row}) but no data rows under it."),
+    "unmapped": ("ยังไม่ได้กำหนดคอลัมน์ของช่องที่จำเป็น: {columns} (เลือกคอลัมน์ ค่าคงที่ หรือรูปแบบชื่อไฟล์)",
+                 "Required fields are not mapped yet: {columns} (choose a column, a constant "
+                 "or a file-name pattern)."),
+    "bad_mapping": ("การจับคู่คอลัมน์ไม่ถูกต้อง: {detail}", "The column mapping is not valid: {detail}"),
+    "no_recipe": ("ไม่พบสูตรนำเข้า {name}", "No import recipe named {name}."),
+    "recipe_kind": ("สูตร {name} ใช้กับข้อมูลชนิด {recipe_kind} ไม่ใช่ {kind}",
+                    "Recipe {name} is for {recipe_kind} files, not {kind}."),
+    "bad_recipe": ("ไฟล์สูตรนำเข้าไม่ถูกต้อง: {detail}", "The recipe file is not valid: {detail}"),
+    "indicator_exists": ("มีตัวชี้วัดรหัส {code} อยู่แล้ว", "An indicator with code {code} exists already."),
+    "bad_indicator": ("ข้อมูลตัวชี้วัดไม่ถูกต้อง: {detail}", "The indicator is not valid: {detail}"),
     "unknown_kind": ("ไม่รู้จักชนิดข้อมูล {kind}", "Unknown kind of data: {kind}."),
     "unknown_policy": ("ไม่รู้จักนโยบายข้อมูลซ้ำ {policy}", "Unknown duplicate policy: {policy}."),
     "not_allowed": ("คุณไม่มีสิทธิ์นำเข้าหรือยกเลิกข้อมูล", "You may not import or undo data."),
@@ -26,9 +36,9 @@ FAILURES: dict[str, tuple[str, str]] = {
     "already_undone": ("ชุดนำเข้า {batch_id} ถูกยกเลิกไปแล้ว",
                        "Import batch {batch_id} has already been undone."),
     "undo_blocked": ("ยกเลิกชุด {batch_id} ไม่ได้: ชุด {later} ที่นำเข้าภายหลังแทนที่หรืออ้างถึงข้อมูลของชุดนี้ "
-                     "ให้ยกเลิกชุด {later} ก่อน",
-                     "Batch {batch_id} cannot be undone: later batch {later} replaced or refers to "
-                     "its rows. Undo batch {later} first."),
+                     "ให้ยกเลิกชุด {later} ก่อน หรือยกเลิกพร้อมกันทั้งหมด",
+                     "Batch {batch_id} cannot be undone: later batches {later} replaced or refer "
+                     "to its rows. Undo them first, or undo all of them together."),
     "commit_failed": ("บันทึกไม่สำเร็จ ไม่มีข้อมูลใดถูกเขียน ({detail})",
                       "The commit failed and nothing was written ({detail})."),
     "nothing": ("ไม่มีแถวที่ผ่านการตรวจสอบ", "No row passed the checks."),
@@ -66,6 +76,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "dup_store_reject": ("มีข้อมูลนี้อยู่แล้ว ปฏิเสธแถวซ้ำ: {detail}",
                          "Already stored, duplicate rejected: {detail}"),
     "invalid": ("ข้อมูลไม่สอดคล้องกัน: {detail}", "Inconsistent values: {detail}"),
+    "non_dopa": ("ไม่ใช่หน่วยการปกครองของกรมการปกครอง (เทศบาล/สำนักทะเบียน): {detail}",
+                 "Not a DOPA administrative unit (municipality or registration office): {detail}"),
 }
 
 

@@ -15,6 +15,8 @@ DATASETS: tuple[tuple[str, str, str | None, str, str, str], ...] = (
     ("households", "households", "households", "province_code", "village_code", "survey_year"),
     ("assistance_cases", "assistance_cases", None, "province_code", "village_code",
      "survey_year"),
+    ("poverty_published", "poverty_published", "poverty_published", "province_code",
+     "area_code", "year"),
     ("partners", "partners", "partners", "home_province", "home_province", "NULL"),
     ("partner_activities", "partner_activities", "activities", "province_code", "area_code",
      "EXTRACT(year FROM started_on)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,6 +47,14 @@ def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
     codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
     parts = fn(pd.Series(uniques, dtype=object))
     return tuple(p.take(codes).set_axis(s.index) for p in parts)
+
+
+def map_unique(s: pd.Series, fn: Any) -> pd.Series:
+    """``s.map(fn)`` computed once per distinct value (a file repeats a few values a lot)."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    done = np.array([fn(u) for u in uniques], dtype=object)
+    return pd.Series(done[codes] if len(done) else np.array([], dtype=object), index=s.index,
+                     dtype=object)
 
 
 def is_missing(s: pd.Series) -> pd.Series:

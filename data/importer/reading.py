@@ -18,9 +18,12 @@ import pandas as pd
 
 from data import config
 from data.importer.errors import ImportFailure
+from data.importer.hygiene import has_hidden, scrub_frame
 from data.importer.parsing import THAI_DIGITS, year_of_header
 
-ROW = "__row"  # 1-based line (CSV) or row (XLSX) of each record in the source file
+# 1-based row of each record as a spreadsheet shows it (a CSV record whose quoted cell holds a
+# line break is one row, as in Excel).
+ROW = "__row"
 _SCAN_ROWS = 40
 _NUMERIC = re.compile(r"^[-+(]?[\d,]*\.?\d+%?\)?$")
 
@@ -41,6 +44,11 @@ class RawTable:
     header_rows: int = 1
     sheet: str = ""
     notes: list[str] = field(default_factory=list)
+    # Hidden characters removed: {"row", "column", "reason"} (see hygiene.scrub_frame).
+    hidden: list[dict] = field(default_factory=list)
+    scan_hidden: bool = True
+    # Every cell as read, before the header: what the mapping step shows of an unknown file.
+    headers: list[str] = field(default_factory=list)
 
 
 def read_table(data: bytes, file_name: str) -> RawTable:
@@ -51,14 +59,24 @@ def read_table(data: bytes, file_name: str) -> RawTable:
         raise ImportFailure("empty")
     suffix = PurePath(file_name).suffix.lower()
     if data[:4] == b"PAR1" or suffix == ".parquet":
-        return _read_parquet(data)
+        return _finish(_read_parquet(data))
     if data[:2] == b"PK" or suffix in {".xlsx", ".xlsm"}:
-        return _read_xlsx(data)
+        return _finish(_read_xlsx(data))
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or suffix == ".xls":
         raise ImportFailure("xls")
     if suffix not in {"", ".csv", ".txt", ".tsv"}:
         raise ImportFailure("format", name=file_name)
-    return _read_csv(data)
+    return _finish(_read_csv(data))
+
+
+def _finish(raw: RawTable) -> RawTable:
+    """Hidden characters removed (and listed); a header without any row refused as such."""
+    if raw.scan_hidden:
+        raw.frame, raw.hidden = scrub_frame(raw.frame, ROW)
+    raw.headers = [c for c in raw.frame.columns if c != ROW]
+    if raw.frame.empty:
+        raise ImportFailure("no_rows", row=raw.header_row + raw.header_rows - 1)
+    return raw
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -110,7 +128,9 @@ def _read_csv(data: bytes) -> RawTable:
     start, n_header = _find_header(head_rows)
     # Line numbers: a quoted header may span several physical lines; count the records instead.
     header_cells = _join_header(head_rows[start:start + n_header])
-    skip = _physical_lines(text, sep, start + n_header)
+    # pandas skips records, not physical lines: a header cell holding a line break is one
+    # record (counting its lines skipped the first data row).
+    skip = start + n_header
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=skip, dtype=str,
                             keep_default_na=False, na_filter=False, engine="c",
@@ -120,18 +140,8 @@ def _read_csv(data: bytes) -> RawTable:
     except (pd.errors.ParserError, ValueError) as exc:
         raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
-    return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header)
-
-
-def _physical_lines(text: str, sep: str, records: int) -> int:
-    """Physical lines taken by the first ``records`` CSV records (quoted cells may hold newlines)."""
-    if records == 0:
-        return 0
-    reader = csv.reader(io.StringIO(text[:1_000_000]), delimiter=sep)
-    for i, _ in enumerate(reader, start=1):
-        if i == records:
-            return reader.line_num
-    return records
+    return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
+                    scan_hidden=has_hidden(text))
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
@@ -147,7 +157,7 @@ def _read_xlsx(data: bytes) -> RawTable:
     try:
         for ws in wb.worksheets:
             try:
-                rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+                rows = [[_indented(c) for c in r] for r in ws.iter_rows()]
             except Exception as exc:  # noqa: BLE001
                 raise ImportFailure("unreadable", detail=type(exc).__name__) from exc
             rows = _trim_rows(rows)
@@ -164,6 +174,18 @@ def _read_xlsx(data: bytes) -> RawTable:
     finally:
         wb.close()
     raise ImportFailure("empty")
+
+
+def _indented(cell: object) -> str:
+    """A cell's text; a text cell indented in Excel gets two leading spaces per step, so that
+    a hierarchy shown by indentation (a province, its districts below it) can be read."""
+    value = getattr(cell, "value", None)
+    text = _cell_text(value)
+    if isinstance(value, str):
+        indent = getattr(getattr(cell, "alignment", None), "indent", 0) or 0
+        if indent:
+            return "  " * int(indent) + text
+    return text
 
 
 def _cell_text(v: object) -> str:
@@ -268,7 +290,8 @@ def _join_header(rows: list[list[str]]) -> list[str]:
 
 
 def _norm_header(c: object) -> str:
-    return re.sub(r"\s+", " ", str(c).translate(THAI_DIGITS).replace("\ufeff", "")).strip()
+    # Hidden characters stay here: scrub_frame removes them and lists the header as cleaned.
+    return re.sub(r"\s+", " ", str(c).translate(THAI_DIGITS)).strip()
 
 
 def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.DataFrame:

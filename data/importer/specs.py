@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from data import catalogue
 from data.importer.parsing import THAI_DIGITS
+from data.poverty_measures import published_measures
 
 # The first is the Data page's default: indicator values are what agencies send most.
-KINDS = ("indicators", "indicator_catalogue", "households", "activities", "partners",
-         "plan_projects", "debt_cases")
+KINDS = ("indicators", "indicator_catalogue", "households", "poverty_published", "activities",
+         "partners", "plan_projects", "debt_cases")
 POLICIES = ("replace", "keep", "reject")
 AREA_FIELDS = ("area", "province", "district", "subdistrict", "village")
 
@@ -45,6 +46,8 @@ class ImportSpec:
     id_column: str | None = None
     children: tuple[str, ...] = ()
     wide: bool = False  # one column per year is accepted and turned long
+    # Fields that are each one measure: the columns mapped to them become (measure, value) rows.
+    measures: tuple[str, ...] = ()
     year_column: str | None = None
     date_year_column: str | None = None
 
@@ -123,7 +126,8 @@ SPECS: dict[str, ImportSpec] = {
         fields=(
             Field("indicator_code", "text", "รหัสตัวชี้วัด", "Indicator code", required=True,
                   aliases=("indicator", "code"), example="g6_piped_water"),
-            Field("goal", "int", "เป้าหมาย SDG", "SDG goal", required=True, aliases=(
+            # Empty: not an SDG indicator (population, births, GPP): browsable, never scored.
+            Field("goal", "int", "เป้าหมาย SDG", "SDG goal", aliases=(
                 "เป้าหมาย", "sdg", "goal number"), example="6"),
             Field("un_code", "text", "รหัสตัวชี้วัด UN", "UN indicator code", aliases=(
                 "un indicator", "global indicator"), example="6.1.1"),
@@ -135,9 +139,10 @@ SPECS: dict[str, ImportSpec] = {
                   example="%"),
             Field("direction", "choice", "ทิศทาง", "Direction", required=True, choices=DIRECTION,
                   aliases=("ทิศทางที่ดี", "better"), example="higher"),
-            Field("lower_bound", "float", "ค่าต่ำสุดของช่วงคะแนน", "Lower bound", required=True,
+            # Required for SDG indicators (their scores need them): checked by the builder.
+            Field("lower_bound", "float", "ค่าต่ำสุดของช่วงคะแนน", "Lower bound",
                   aliases=("ขอบล่าง", "min"), example="50"),
-            Field("upper_bound", "float", "ค่าสูงสุดของช่วงคะแนน", "Upper bound", required=True,
+            Field("upper_bound", "float", "ค่าสูงสุดของช่วงคะแนน", "Upper bound",
                   aliases=("ขอบบน", "max"), example="100"),
             Field("target_2030", "float", "เป้าหมายปี 2573", "2030 target", aliases=(
                 "เป้าหมาย 2573", "target"), example="100"),
@@ -292,6 +297,33 @@ SPECS: dict[str, ImportSpec] = {
         area_levels=("province", "district", "subdistrict"), id_column="case_id",
         date_year_column="registered_on"),
 }
+
+
+_VILLAGE = Field("village", "area", "หมู่บ้าน", "Village", aliases=(
+    "village_code", "รหัสหมู่บ้าน", "ชื่อหมู่บ้าน", "muban", "moo"))
+_MEASURE_FIELDS = tuple(
+    Field(code, "float", th, en, aliases=aliases) for code, th, en, aliases in
+    published_measures())
+SPECS["poverty_published"] = ImportSpec(
+    "poverty_published", "poverty_published", "ตัวเลขความยากจนที่เผยแพร่ (TPMap/จปฐ.)",
+    "Published poverty figures (TPMap, basic-needs survey)",
+    fields=(
+        *_AREA, _VILLAGE,
+        Field("year", "year", "ปี พ.ศ.", "Year", required=True, aliases=(
+            "ปี", "พ.ศ.", "ปีพ.ศ.", "year (be)", "ปีที่สำรวจ", "survey year"), example="2566"),
+        Field("measure", "choice", "ตัวเลข", "Measure", required=True, aliases=(
+            "รายการ", "ตัวชี้วัด", "measure", "item", "มิติ", "ด้าน"),
+            choices={code: (th, en, *aliases) for code, th, en, aliases in published_measures()},
+            example="target_poor_people"),
+        Field("value", "float", "จำนวน", "Value", required=True, aliases=(
+            "ค่า", "value", "count"), example="1250"),
+        Field("source", "text", "แหล่งที่มา", "Source", required=True, aliases=(
+            "ที่มา", "แหล่งข้อมูล", "source"), example="TPMap"),
+        *_MEASURE_FIELDS,
+    ),
+    key=("area_code", "year", "measure"),
+    area_levels=("province", "district", "subdistrict", "village"), wide=True,
+    year_column="year", measures=tuple(f.name for f in _MEASURE_FIELDS))
 
 
 def spec_for(kind: str) -> ImportSpec:

@@ -11,8 +11,9 @@ from data.importer.specs import spec_for
 
 def template_frame(kind: str, lang: str = "th") -> pd.DataFrame:
     spec = spec_for(kind)
-    fields = [f for f in spec.fields if f.name not in ("district", "subdistrict", "area")
-              or kind == "households"]
+    # Measures one column each are for files that come that way; the template is long.
+    fields = [f for f in spec.fields if (f.name not in ("district", "subdistrict", "area")
+                                         or kind == "households") and f.name not in spec.measures]
     headers = [(f.th if lang == "th" else f.en) for f in fields]
     example = [f.example or ("ขอนแก่น" if f.name == "province" else "") for f in fields]
     return pd.DataFrame([example], columns=headers)

@@ -1,0 +1,160 @@
+"""Consistency checks of an import, shown in the preview and the report (warnings, not rejections).
+
+Children against their parent and against a national row (gap in %), areas that are not
+DOPA units, duplicate areas, values outside the indicator's bounds and years outside the
+range an indicator has. Rows are rejected elsewhere; these say what looks wrong in what
+would be committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+
+from data.importer.specs import ImportSpec, header_key
+from data.store import Store
+
+# A gap between the sum of the children and their parent above this share (in %) is a warning.
+GAP_WARN_PCT = 5.0
+_LIST = 50  # values listed per check; the count is always complete
+# Units whose values add up over areas (counts and money); rates and shares do not.
+_ADDITIVE = re.compile(
+    r"^(คน|ราย|ครัวเรือน|หลังคาเรือน|บาท|ล้านบาท|พันบาท|แห่ง|หลัง|ราย|people|persons|person|"
+    r"households|household|baht|millionbaht|thousandbaht|cases|count|number|จำนวน)$")
+# What is compared, per kind: group columns and the value column.
+_GROUPS = {"indicators": (("indicator_code", "year", "disaggregation"), "value"),
+           "poverty_published": (("measure", "year"), "value")}
+
+
+def additive_unit(unit: object) -> bool:
+    return isinstance(unit, str) and bool(_ADDITIVE.match(header_key(unit)))
+
+
+def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.Series,
+               detail: pd.Series, values: pd.DataFrame,
+               threshold: float = GAP_WARN_PCT) -> dict[str, Any]:
+    ok = reason.isna()
+    dup_codes = ["dup_file_replace", "dup_file_keep", "dup_file_reject"]
+    out: dict[str, Any] = {"threshold_pct": threshold,
+                           "non_dopa": _listed(detail[reason == "non_dopa"]),
+                           "duplicates": _listed(detail[reason.isin(dup_codes)])}
+    if spec.kind in _GROUPS and "area_code" in table:
+        keys, value = _GROUPS[spec.kind]
+        additive = _additive_rows(store, spec, table)
+        live = table[ok & additive]
+        out["hierarchy"] = _hierarchy(store, live, keys, value, threshold)
+        aggregate = reason == "aggregate"
+        national = aggregate.copy()
+        national[aggregate] = detail[aggregate].astype(str).str.startswith("national")
+        out["national"] = _national(table[national & additive], live, keys, value, threshold)
+    if spec.kind == "indicators":
+        out.update(_indicator_ranges(store, table[ok]))
+    out["warnings"] = sum(1 for r in out.get("hierarchy", []) + out.get("national", [])
+                          if r["warn"]) + sum(
+        int(out[k]["rows"]) for k in ("non_dopa", "duplicates", "bounds", "years") if k in out)
+    return out
+
+
+def _listed(cells: pd.Series) -> dict[str, Any]:
+    distinct = cells.astype(str).drop_duplicates()
+    return {"rows": int(len(cells)), "distinct": int(len(distinct)),
+            "values": distinct.head(_LIST).tolist()}
+
+
+def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.Series:
+    if spec.kind != "indicators":
+        return pd.Series(True, index=table.index)
+    units = dict(store.rows("SELECT indicator_code, unit FROM sdg_indicators"))
+    add = {code: additive_unit(u) for code, u in units.items()}
+    return table["indicator_code"].map(add).fillna(False).astype(bool)
+
+
+def _key(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
+    out = frame[keys[0]].astype(str)
+    for k in keys[1:]:
+        out = out + " · " + frame[k].astype(str)
+    return out
+
+
+def _hierarchy(store: Store, live: pd.DataFrame, keys: tuple[str, ...], value: str,
+               threshold: float) -> list[dict[str, Any]]:
+    """Each parent in the file against the sum of its children in the file."""
+    if live.empty:
+        return []
+    code = live["area_code"].astype(str)
+    frame = pd.DataFrame({"code": code, "parent": code.str[:-2].where(code.str.len() > 2),
+                          "key": _key(live, keys), "value": live[value].astype(float)})
+    children = frame[frame.parent.notna()].groupby(["parent", "key"]).agg(
+        children_sum=("value", "sum"), children=("code", "nunique")).reset_index()
+    parents = frame[["code", "key", "value"]].rename(
+        columns={"code": "parent", "value": "parent_value"})
+    both = children.merge(parents, on=["parent", "key"])
+    if both.empty:
+        return []
+    expected = dict(store.rows(
+        "SELECT parent_code, COUNT(*) FROM areas WHERE parent_code = ANY(?) GROUP BY 1",
+        [sorted(both.parent.unique().tolist())]))
+    both["expected"] = both.parent.map(expected).fillna(0).astype(int)
+    return _gaps(both.rename(columns={"children_sum": "sum"}), "parent_value", threshold)
+
+
+def _national(national: pd.DataFrame, live: pd.DataFrame, keys: tuple[str, ...], value: str,
+              threshold: float) -> list[dict[str, Any]]:
+    """The file's national row against the sum of its province rows."""
+    if national.empty or live.empty:
+        return []
+    provinces = live[live["area_code"].astype(str).str.len() == 2]
+    sums = pd.DataFrame({"key": _key(provinces, keys),
+                         "value": provinces[value].astype(float)}).groupby("key").agg(
+        sum=("value", "sum"), children=("value", "size")).reset_index()
+    nat = pd.DataFrame({"key": _key(national, keys),
+                        "national_value": national[value].astype(float)}).drop_duplicates("key")
+    both = sums.merge(nat, on="key")
+    both["parent"] = "TH"
+    both["expected"] = 77
+    return _gaps(both, "national_value", threshold)
+
+
+def _gaps(both: pd.DataFrame, reference: str, threshold: float) -> list[dict[str, Any]]:
+    ref = both[reference].astype(float)
+    gap = (both["sum"] - ref) / ref.where(ref != 0) * 100.0
+    both = both.assign(gap_pct=gap.round(2), warn=gap.abs().fillna(0) > threshold,
+                       _size=-gap.abs().fillna(0))
+    both = both.sort_values(["warn", "_size"], ascending=[False, True])
+    return [{"parent": r.parent, "key": r.key, "reference": float(getattr(r, reference)),
+             "sum": float(r.sum), "children": int(r.children), "expected": int(r.expected),
+             "gap_pct": None if pd.isna(r.gap_pct) else float(r.gap_pct), "warn": bool(r.warn)}
+            for r in both.itertuples(index=False)]
+
+
+def _indicator_ranges(store: Store, live: pd.DataFrame) -> dict[str, Any]:
+    """Values beyond the catalogue's bounds and years outside the indicator's stored range."""
+    codes = sorted(live["indicator_code"].dropna().unique().tolist())
+    if not codes:
+        return {"bounds": {"rows": 0, "examples": []}, "years": {"rows": 0, "years": []}}
+    cat = store.query("SELECT indicator_code, lower_bound, upper_bound FROM sdg_indicators "
+                      "WHERE indicator_code = ANY(?)", [codes]).set_index("indicator_code")
+    spans = store.query("SELECT indicator_code, MIN(year) AS first, MAX(year) AS last "
+                        "FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1",
+                        [codes]).set_index("indicator_code")
+    lo = live["indicator_code"].map(cat["lower_bound"]).astype(float)
+    hi = live["indicator_code"].map(cat["upper_bound"]).astype(float)
+    v = live["value"].astype(float)
+    beyond = (lo.notna() & (v < lo)) | (hi.notna() & (v > hi))
+    hit = beyond[beyond].index[:_LIST]
+    examples = [f"{c} {a}: {x:g} ∉ [{lo_:g}, {hi_:g}]" for c, a, x, lo_, hi_ in zip(
+        live.loc[hit, "indicator_code"], live.loc[hit, "area_code"], v[hit],
+        lo[hit].fillna(float("-inf")), hi[hit].fillna(float("inf")), strict=True)]
+    first = live["indicator_code"].map(spans["first"]) if len(spans) else None
+    last = live["indicator_code"].map(spans["last"]) if len(spans) else None
+    year = live["year"].astype(float)
+    outside = year > dt.date.today().year
+    if first is not None:
+        outside |= (first.notna() & (year < first.astype(float) - 1)) | (
+            last.notna() & (year > last.astype(float) + 1))
+    return {"bounds": {"rows": int(beyond.sum()), "examples": examples},
+            "years": {"rows": int(outside.sum()),
+                      "years": sorted({int(y) for y in year[outside].dropna()})}}
