@@ -355,7 +355,7 @@ def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
                       annotations=[{"text": _attribution(level, False, parent_code),
                                     "showarrow": False,
                                     "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                                    "xanchor": "left", "yanchor": "bottom",
+                                    "xanchor": "left", "yanchor": "bottom", "align": "left",
                                     "font": {"size": 9, "color": "#555"}}])
     return fig
 

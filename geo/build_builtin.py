@@ -34,8 +34,8 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/3.0/igo/"
 ATTRIBUTION = ("Administrative boundaries: Royal Thai Survey Department, via UN OCHA / "
                "Humanitarian Data Exchange (COD-AB Thailand), CC BY 3.0 IGO. Generalised and "
                "re-keyed to DOPA codes; names from GeoThai data (CC BY 4.0).")
-ATTRIBUTION_SHORT = ("Boundaries: Royal Thai Survey Dept. via OCHA COD-AB (CC BY 3.0 IGO) · "
-                     "names: GeoThai (CC BY 4.0)")
+# On the map itself (Leaflet's attribution line): short enough for one line on a narrow map.
+ATTRIBUTION_SHORT = "Boundaries © RTSD, OCHA COD-AB (CC BY 3.0 IGO) · names GeoThai (CC BY 4.0)"
 
 
 def level_path(level: str, province: str | None = None, folder: Path = BUILTIN_DIR) -> Path:
