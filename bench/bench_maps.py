@@ -1,8 +1,8 @@
 """Map benchmarks: GeoJSON bytes sent per level, payload build time cold and warm, bytes per restyle.
 
 ``python -m bench.bench_maps`` prints the table; the bench runner calls ``run(ctx)``.
-Installed boundaries are used when present, else ``../shared/geo`` (linked, not copied) when
-it exists, else only the built-in provinces are measured.
+The built-in layers (geo/builtin, nothing installed) are measured at every level, and the files
+of ``../shared/geo`` installed as links (not copied) when that folder exists.
 """
 
 from __future__ import annotations
@@ -61,9 +61,10 @@ def _case(source: str, level: str, parent: str | None, repeat: int) -> Row | Non
     from geo import boundaries, payload
 
     boundaries._CACHE.clear()
+    boundaries._FILES.clear()
     payload.clear_cache()
     t = time.perf_counter()
-    if boundaries.load_boundaries(level) is None:
+    if boundaries.load_boundaries(level, parent[:2] if parent else None) is None:
         return None
     read_ms = (time.perf_counter() - t) * 1000
     t = time.perf_counter()
@@ -98,9 +99,12 @@ def _case(source: str, level: str, parent: str | None, repeat: int) -> Row | Non
 def collect(repeat: int = 5) -> list[Row]:
     rows: list[Row] = []
     with _data_dir("builtin"):
-        row = _case("builtin", "province", None, repeat)
-        if row:
-            rows.append(row)
+        for level, parent in CASES:
+            if level == "subdistrict" and parent is None:
+                continue  # built-in subdistricts are only ever sent per province
+            row = _case("builtin", level, parent, repeat)
+            if row:
+                rows.append(row)
     if all((SHARED_GEO / f).exists() for f in SHARED_FILES.values()):
         with _data_dir("shared"):
             for level, parent in CASES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -223,9 +224,12 @@ def _js_string(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def _attribution(level: str, short: bool = True) -> str:
-    info = boundaries.boundary_info(level) or {}
-    return html.escape(str(info.get("attribution_short" if short else "attribution", "")))
+def _attribution(level: str, short: bool = True, parent_code: str | None = None) -> str:
+    """The licence attribution of the boundaries drawn (the full text wrapped for images)."""
+    info = boundaries.boundary_info(level, parent_code) or {}
+    text = str(info.get("attribution_short" if short else "attribution", ""))
+    return html.escape(text) if short else "<br>".join(
+        html.escape(line) for line in textwrap.wrap(text, 110))
 
 
 def style_for(values: pd.DataFrame, codes: tuple[str, ...], *, value_label: str,
@@ -269,7 +273,7 @@ def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
         folium.TileLayer(tiles, attr=config.get("WARROOM_TILES_ATTRIBUTION") or tiles,
                          name="basemap").add_to(m)
     layer = _AreaLayer(None if url is None else _static_prefix() + url,
-                       pl.text if url is None else None, _attribution(level))
+                       pl.text if url is None else None, _attribution(level, True, parent_code))
     m.add_child(layer)
     style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
                       scheme=scheme, higher_is_better=higher_is_better, method=method,
@@ -346,9 +350,10 @@ def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
                       plot_bgcolor="white", paper_bgcolor="white",
                       title=title, legend={"title": {"text": value_label}, "x": 1, "y": 0,
                                            "xanchor": "right", "yanchor": "bottom"},
-                      annotations=[{"text": _attribution(level, short=False), "showarrow": False,
+                      annotations=[{"text": _attribution(level, False, parent_code),
+                                    "showarrow": False,
                                     "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                                    "xanchor": "left", "yanchor": "bottom",
+                                    "xanchor": "left", "yanchor": "bottom", "align": "left",
                                     "font": {"size": 9, "color": "#555"}}])
     return fig
 
@@ -416,7 +421,9 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
         raise ValueError(f"unknown map level {level!r}")
     pl = payload.get_payload(level, parent_code)
     if pl is None:
-        st.info(t("map_no_boundaries", level=t(f"map_level_{level}"), cmd_level=level))
+        # Only an administrator can install boundaries: nobody else is shown a command line.
+        note = "geo_no_boundaries_admin" if current_scope().may_administer else "geo_no_boundaries"
+        st.info(t(note, level=t(f"map_level_{level}"), cmd_level=level))
         render_ranked(values, key=key, value_label=value_label, fmt=fmt,
                       higher_is_better=higher_is_better, meta=meta)
         return None

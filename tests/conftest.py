@@ -17,7 +17,10 @@ from tests.backends import (  # noqa: F401  (fixtures over DuckDB and PostgreSQL
 )
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_GEO = REPO.parent / "shared" / "geo"
+# ../shared/geo beside the main checkout; worktrees (/work/wt/NAME) live one level deeper.
+SHARED_GEO = next((p for p in (REPO.parent / "shared" / "geo",
+                               REPO.parent.parent / "shared" / "geo") if p.is_dir()),
+                  REPO.parent / "shared" / "geo")
 TEST_SCALE = 0.004
 
 

@@ -49,3 +49,34 @@ def zip_shapefile(shp: Path, target: Path) -> Path:
         for part in shp.parent.glob(shp.stem + ".*"):
             zf.write(part, arcname=part.name)
     return target
+
+
+def cod_ab_districts(province: str = "10", shared: Path | None = None) -> gpd.GeoDataFrame:
+    """One province's districts as an OCHA COD-AB ADM2 layer (P-codes with TH, validOn).
+
+    Geometry from ../shared/geo when given, else from the built-in layer (also COD-AB).
+    """
+    import geothai
+
+    from geo import boundaries
+
+    if shared is not None:
+        src = gpd.read_file(shared / "tha_adm2_districts_full.geojson")
+    else:
+        src = boundaries.load_builtin("district")
+    part = src[src["code"].str[:2] == province].sort_values("code")
+    names = {d.code: d for d in geothai.districts(province)}
+    return gpd.GeoDataFrame(
+        {"ADM2_EN": [names[c].name_en for c in part["code"]],
+         "ADM2_TH": [names[c].name_th for c in part["code"]],
+         "ADM2_PCODE": ["TH" + c for c in part["code"]],
+         "ADM1_PCODE": f"TH{province}", "ADM0_PCODE": "TH",
+         "date": "2019-02-18", "validOn": "2022-01-22"},
+        geometry=part.geometry.to_numpy(), crs=4326)
+
+
+def cod_ab_zip(gdf: gpd.GeoDataFrame, folder: Path, name: str) -> Path:
+    """A zipped COD-AB style shapefile without a .cpg, as HDX ships them."""
+    level = "adm2" if "ADM2_PCODE" in gdf else "adm1"
+    shp = write_shapefile(gdf, folder / name, f"tha_admbnda_{level}_rtsd_20220121", cpg=False)
+    return zip_shapefile(shp, folder / f"{name}.zip")

@@ -147,7 +147,7 @@ def test_invalid_geometry_repaired_and_parts_dissolved(tmp_path):
 def test_abolished_and_recoded_subdistricts(tmp_path):
     gdf = gpd.GeoDataFrame(
         {"ADM3_PCODE": ["TH100101", "TH530306", "TH104701", "TH999999"]},
-        geometry=[box(100.49, 13.75, 100.5, 13.76), box(100.3, 17.8, 100.4, 17.9),
+        geometry=[box(100.489, 13.75, 100.494, 13.755), box(100.55, 17.9, 100.65, 18.0),
                   box(100.6, 13.66, 100.62, 13.68), box(100, 14, 100.1, 14.1)], crs=4326)
     src = tmp_path / "adm3.geojson"
     gdf.to_file(src)
@@ -165,9 +165,9 @@ def test_abolished_and_recoded_subdistricts(tmp_path):
     assert "104701" in _installed_codes("subdistrict") and kept.abolished[0]["kept"]
     status = dict(gpd.read_file(installed_path("subdistrict"))[["code", "status"]].values)
     assert status == {"100101": "current", "530407": "current", "104701": "abolished"}
-    from geo.boundaries import load_boundaries
+    from geo.boundaries import load_installed
 
-    assert sorted(load_boundaries("subdistrict")["code"]) == ["100101", "530407"]
+    assert sorted(load_installed("subdistrict")["code"]) == ["100101", "530407"]
 
 
 def _installed_codes(level: str) -> list[str]:
@@ -198,8 +198,12 @@ def test_failed_import_keeps_previous_boundaries(tmp_path):
             import_boundaries(path, "province")
     assert installed_path("province").read_bytes() == before
     assert meta_path("province").read_bytes() == meta_before
-    assert sorted(p.name for p in installed_path("province").parent.iterdir()) == [
+    folder = installed_path("province").parent
+    assert sorted(p.name for p in folder.iterdir() if p.name != "backups") == [
         "province.geojson", "province.meta.json"]
+    # Only the successful import took a backup (of the built-in state before it).
+    backups = list((folder / "backups" / "province").iterdir())
+    assert len(backups) == 1 and not backups[0].name.startswith(".")
 
 
 def test_cli_import_status_and_errors(tmp_path, capsys):
@@ -212,12 +216,17 @@ def test_cli_import_status_and_errors(tmp_path, capsys):
     got = json.loads(capsys.readouterr().out)
     assert got["installed"] == ["province"]
     prov = got["levels"]["province"]
-    assert prov["features"] == 3 and prov["licence"] == "CC0"
+    # Merged over the built-in provinces: 3 installed units, 77 drawn, both licences named.
+    assert prov["installed_features"] == 3 and prov["features"] == 77
+    assert prov["origin"] == "mixed" and prov["mode"] == "merge" and prov["backups"] == 1
+    assert prov["licence"] == "CC0 · CC BY 3.0 IGO"
     assert prov["bytes"] == installed_path("province").stat().st_size
     # What a browser is sent for the whole country at the level (simplified GeoJSON).
-    assert prov["payload_bytes"] > 0 and prov["payload_units"] == 3
-    assert got["levels"]["district"] == {"installed": False, "builtin": False,
-                                         "payload_bytes": None, "payload_units": 0}
+    assert prov["payload_bytes"] > 0 and prov["payload_units"] == 77
+    district = got["levels"]["district"]
+    assert district["installed"] is False and district["origin"] == "builtin"
+    assert district["features"] == 928 and 0 < district["payload_bytes"] <= 1_500_000
+    assert got["levels"]["subdistrict"]["payload_bytes"] is None  # only sent per province
     assert status()["installed"] == ["province"]
     assert cli.main(["import", str(tmp_path / "nope.zip"), "--level", "district"]) == 2
     err = capsys.readouterr().err

@@ -30,7 +30,8 @@ def _districts() -> gpd.GeoDataFrame:
 def _subdistricts() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"ADM3_PCODE": ["TH100101", "TH500101"], "validOn": ["2022-01-22", "2022-01-22"]},
-        geometry=[box(100.49, 13.75, 100.5, 13.76), box(98.98, 18.78, 98.99, 18.79)], crs=4326)
+        geometry=[box(100.489, 13.75, 100.494, 13.755), box(98.982, 18.79, 98.99, 18.8)],
+        crs=4326)
 
 
 @pytest.fixture()
@@ -109,7 +110,10 @@ def test_fetch_cli_and_status(hdx, capsys):
     assert "district:" in capsys.readouterr().out
     assert cli.main(["status"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert got["installed"] == ["district"] and got["levels"]["district"]["features"] == 2
+    district = got["levels"]["district"]
+    assert got["installed"] == ["district"] and district["installed_features"] == 2
+    # Merged over the built-in layer: the 2 imported districts and 926 built-in ones.
+    assert district["origin"] == "mixed" and district["features"] == 928
 
 
 def test_split_zips_are_tried_in_turn(tmp_path, monkeypatch):

@@ -7,8 +7,9 @@ import csv
 import geopandas as gpd
 import pytest
 
+from geo import build_builtin
 from geo.boundaries import installed_path
-from geo.importer import build_boundaries, import_boundaries, installed_meta
+from geo.importer import BoundaryImportError, build_boundaries, import_boundaries, installed_meta
 from tests.conftest import shared_geo
 
 GEO = shared_geo()
@@ -33,6 +34,24 @@ def test_raw_cod_ab_province_shapefile():
     assert meta["licence"] == "CC BY 3.0 IGO" and "Royal Thai Survey" in meta["attribution"]
     gdf = gpd.read_file(installed_path("province"))
     assert len(gdf) == 77 and gdf.geometry.is_valid.all()
+    # Every built-in province is replaced by the official file's; none is left over.
+    assert report.merge["replaced_builtin"] == 77 and report.merge["kept"] == 0
+    assert report.cod_ab and report.valid_on == "2022-01-22"
+    assert meta["attribution"] == build_builtin.ATTRIBUTION
+    assert meta["source"].endswith("valid on 2022-01-22")
+    assert report.inside_builtin > 0.99  # the built-in layer is the same geometry
+
+
+def test_raw_cod_ab_province_file_refused_as_districts():
+    with pytest.raises(BoundaryImportError, match="2-digit province codes; use --level province"):
+        import_boundaries(GEO / "raw" / "codab_adm1_tha_adm1_province_shp.zip", "district")
+    assert not installed_path("district").exists()
+
+
+def test_subdistrict_layer_as_districts_needs_force():
+    with pytest.raises(BoundaryImportError, match="looks like subdistrict boundaries"):
+        import_boundaries(GEO / "tha_adm3_subdistricts_full.geojson", "district")
+    assert not installed_path("district").exists()
 
 
 def test_raw_shapefile_names_alone_match_all_77(tmp_path):

@@ -85,9 +85,12 @@ def test_tiles_url_env_adds_a_basemap(tmp_path, monkeypatch):
 
 
 def test_no_boundaries_means_no_map(tmp_path, monkeypatch):
+    """An installation without the built-in layers and without imports draws no map."""
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
     from components import maps
+    from geo import boundaries
 
+    monkeypatch.setattr(boundaries, "BUILTIN_DIR", tmp_path / "no-builtin")
     assert maps.build_area_map(_values(), level="district", value_label="v") is None
     assert maps.build_static_map(_values(), level="district", value_label="v") is None
 

@@ -93,9 +93,31 @@ def test_tile_and_image_views_are_plotly(empty_data_dir):
     assert all(tr["type"] == "scatter" for tr in spec["data"])
 
 
-def test_district_without_boundaries_shows_ranked_bars_and_how_to_install(empty_data_dir):
+def test_districts_are_drawn_from_the_builtin_layer(empty_data_dir):
+    from components import assets
+
+    if not assets.leaflet_ready():
+        pytest.skip("run `make assets` first")
     at = _run("district", "30")
-    assert any("--level district" in i.value for i in at.info)
+    assert not at.info and not at.get("plotly_chart")
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert "app/static/cache/geo/district-30-" in args["script"]
+    assert "OCHA COD-AB (CC BY 3.0 IGO)" in args["script"]  # the licence under the map
+
+
+@pytest.mark.parametrize("admin", [False, True])
+def test_missing_level_shows_a_command_to_admins_only(empty_data_dir, monkeypatch, admin):
+    """Without built-in or installed districts: ranked bars, and a command line only for an
+    administrator; everyone else gets a plain-language note."""
+    from data.scope import AccessScope
+    from geo import boundaries
+
+    monkeypatch.setattr(boundaries, "BUILTIN_DIR", empty_data_dir / "no-builtin")
+    roles = frozenset({"admin"} if admin else {"executive", "analyst", "steward"})
+    at = _run("district", "30", scope=AccessScope("u", roles, None), lang="en")
+    text = " ".join(i.value for i in at.info)
+    assert ("python -m geo" in text) is admin
+    assert "geo reset district" in text if admin else "administrator" in text
     assert len(at.get("plotly_chart")) == 1
     assert not at.get("component_instance")
 

@@ -56,7 +56,7 @@ def test_province_map_draws_offline_from_builtin_boundaries(demo_db, tmp_path):
         assert count_map_polygons(page, 77) == 77
         frame = map_frame(page)
         assert frame.locator(".warroom-legend").count() == 1
-        assert "Natural Earth" in frame.locator(".leaflet-control-attribution").inner_text()
+        assert "OCHA COD-AB" in frame.locator(".leaflet-control-attribution").inner_text()
         screenshot(page, "maps-province-offline")
         assert blocked == [], f"requests left the machine: {blocked[:5]}"
 
@@ -138,7 +138,8 @@ def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
 
 
 def test_clicking_a_province_selects_it(demo_db, tmp_path):
-    """A click on a polygon returns its code; the page navigates into that province."""
+    """A click on a polygon returns its code; the page navigates into that province and draws
+    its districts."""
     require_browser()
     _leaflet_or_skip()
     with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
@@ -152,9 +153,10 @@ def test_clicking_a_province_selects_it(demo_db, tmp_path):
         page.wait_for_url("**area=30**", timeout=30_000)
         wait_rendered(page)
         assert_no_exception(page)
-        # Districts are not installed here: the map area says how to install them.
-        assert page.get_by_text("python -m geo import").count() >= 1
-        screenshot(page, "maps-click-no-district-boundaries")
+        # Nothing installed: the province's districts come from the built-in layer.
+        assert count_map_polygons(page, 32) == 32
+        assert page.get_by_text("python -m geo").count() == 0
+        screenshot(page, "maps-click-builtin-districts")
 
 
 def _index_of(frame, code: str) -> int:

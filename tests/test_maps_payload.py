@@ -45,7 +45,6 @@ def test_builtin_province_payload_has_names_and_is_small(empty_data_dir):
     props = {f["properties"]["code"]: f["properties"] for f in json.loads(pl.text)["features"]}
     assert props["10"]["th"] == "กรุงเทพมหานคร" and props["10"]["en"] == "Bangkok"
     assert payload.get_payload("province") is pl  # cached
-    assert payload.get_payload("district") is None
 
 
 def test_region_parent_gives_its_provinces(empty_data_dir):

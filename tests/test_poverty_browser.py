@@ -13,6 +13,7 @@ from tests.browser_util import (
     app_server,
     assert_no_exception,
     browser,
+    count_map_polygons,
     require_browser,
     screenshot,
     wait_rendered,
@@ -34,6 +35,14 @@ def _chain(db) -> list[tuple[str, str]]:
                                            for n in (2, 4, 6, 8)]
 
 
+def _units(parent: str) -> int:
+    """Built-in units drawn under a province (its districts) or a district (subdistricts)."""
+    from geo import boundaries
+
+    level = "district" if len(parent) == 2 else "subdistrict"
+    return int(boundaries.load_builtin(level, parent[:2])["code"].str.startswith(parent).sum())
+
+
 def _go_down(page, name: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Go down to")
     box.click()
@@ -42,10 +51,10 @@ def _go_down(page, name: str) -> None:
     wait_rendered(page)
 
 
-def test_walk_thailand_to_village_and_back(demo_db):
+def test_walk_thailand_to_village_and_back(demo_db, tmp_path):
     require_browser()
     chain = _chain(demo_db)
-    with app_server(demo_db) as base, browser() as ctx:
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
         page = ctx.new_page()
         page.goto(f"{base}/poverty?lang=en&year=2024")
         wait_rendered(page)
@@ -57,6 +66,9 @@ def test_walk_thailand_to_village_and_back(demo_db):
             assert_no_exception(page)
             page.wait_for_url(f"**area={code.replace(':', '%3A')}**", timeout=30_000)
             assert page.locator('[data-testid="stMain"] h2').count() == 1
+            if depth in (2, 3):  # a province's districts, a district's subdistricts
+                expected = _units(code)
+                assert count_map_polygons(page, expected) == expected
             screenshot(page, f"poverty-{depth}-{code.replace(':', '')}-en")
         # An executive (the demo session) never gets the household list.
         main = page.locator('[data-testid="stMain"]')

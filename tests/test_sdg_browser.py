@@ -12,6 +12,7 @@ from tests.browser_util import (
     app_server,
     assert_no_exception,
     browser,
+    count_map_polygons,
     require_browser,
     screenshot,
     wait_rendered,
@@ -27,9 +28,9 @@ def _ready(page) -> None:
     page.wait_for_timeout(600)
 
 
-def test_sdg_and_overview_pages_in_the_browser(demo_db):
+def test_sdg_and_overview_pages_in_the_browser(demo_db, tmp_path):
     require_browser()
-    with app_server(demo_db) as base, browser() as ctx:
+    with app_server(demo_db, {"WARROOM_DATA_DIR": str(tmp_path)}) as base, browser() as ctx:
         page = ctx.new_page()
         views = [
             ("sdg-goal3-province-en", "/sdg?lang=en&sdg_goal=3&sdg_ind=g3_road_deaths"),
@@ -42,10 +43,15 @@ def test_sdg_and_overview_pages_in_the_browser(demo_db):
             ("overview-district-th", "/?lang=th&area=5001"),
             ("overview-present-th", "/?lang=th&present=1"),
         ]
+        # District maps (built-in boundaries): every district of the province is drawn.
+        districts = {"sdg-goal3-district-th": 25, "overview-province-en": 12,
+                     "sdg-goal6-district-en": 12, "overview-district-th": 25}
         for name, url in views:
             page.goto(base + url)
             _ready(page)
             assert_no_exception(page)
+            if name in districts:
+                assert count_map_polygons(page, districts[name]) == districts[name], name
             screenshot(page, name)
         # The page's own content is there, in the right language.
         page.goto(base + "/sdg?lang=en&sdg_goal=1")
