@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from components import web_session
 from components.datasource import audit_writable, current_scope, get_writer
 from components.i18n import t
 from components.ui import Refused
@@ -113,9 +114,10 @@ def record_household_view(area: str, detail: str = "household_list",
 
 
 # -- signing in and out ---------------------------------------------------------------------
-def sign_in(user: users.User, method: str) -> AccessScope:
+def sign_in(user: users.User, method: str, resumed: bool = False) -> AccessScope:
     """Start a signed-in session for ``user`` and record it; raises ``Refused`` (and nobody is
-    signed in) when the sign-in cannot be put on the audit log."""
+    signed in) when the sign-in cannot be put on the audit log. ``resumed``: the browser's
+    stored session of a reload or another tab (no new token)."""
     scope = users.scope_for(user)
     detail = method if not scope.is_empty else f"{method}; no assignment"
     record_action("login", None, detail, user=user.username)
@@ -123,6 +125,8 @@ def sign_in(user: users.User, method: str) -> AccessScope:
     st.session_state[USER_KEY] = user
     st.session_state[LAST_SEEN_KEY] = time.time()
     st.session_state.pop(_NOTICE_KEY, None)
+    if not resumed:
+        web_session.start(user.username, method)
     return scope
 
 
@@ -140,10 +144,12 @@ def sign_out(reason: str = "logout") -> None:
     user = current_scope().user
     if user:
         _record_quietly("logout", reason, user)
+    web_session.end()
     oidc = oidc_configured() and bool(st.user.is_logged_in)
     for key in list(st.session_state.keys()):
         if key not in _KEEP_ON_SIGN_OUT:
             del st.session_state[key]
+    web_session.forget_in_browser()
     if reason == "idle":
         st.session_state[_NOTICE_KEY] = "access_idle_signed_out"
     if oidc:
@@ -217,9 +223,32 @@ def ensure_signed_in() -> AccessScope | None:
                 return _sign_in_screen()
             if fresh != scope:
                 st.session_state[SCOPE_KEY] = scope = fresh
+        if not web_session.still_valid(idle_minutes()):
+            # Signed out in another tab of this browser, or idle there too long.
+            sign_out("ended elsewhere")
+            return _sign_in_screen()
         st.session_state[LAST_SEEN_KEY] = time.time()
+        web_session.render_cookie()
         return scope
     return _sign_in_screen()
+
+
+def _resume() -> AccessScope | None:
+    """A reload or another tab: the browser's stored session, if it is still valid."""
+    name = web_session.resumable_user(idle_minutes())
+    if not name:
+        return None
+    demo = users.demo_user(name)
+    user = demo if demo is not None else users.load_user(get_writer(), name)
+    if user is None or user.disabled or (user.demo and not demo_offered()):
+        web_session.end()
+        web_session.forget_in_browser()
+        return None
+    try:
+        return sign_in(user, "session resumed", resumed=True)
+    except Refused:
+        st.session_state[_NOTICE_KEY] = "access_audit_failed"
+        return None
 
 
 def _autologin() -> AccessScope | None:
@@ -297,9 +326,10 @@ def _sign_in_screen() -> AccessScope | None:
         # does not start (a read-only replica needs WARROOM_PRIMARY_DB).
         st.error(t("access_audit_unwritable"))
         return None
-    scope = _autologin()
+    scope = _resume() or _autologin()
     if scope is None and oidc_configured():
         scope = _oidc_sign_in()
+    web_session.render_cookie()
     if scope is not None:
         return scope
     _, middle, _ = st.columns([1, 2, 1])

@@ -13,6 +13,7 @@ from data.areas import REGIONS_NESDC
 from data.audit import record_event
 from data.scope import ROLES, AccessScope
 from data.store import Store, StoreError
+from data.web_sessions import revoke_user
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile): salted and slow.
 _hasher = PasswordHasher()
@@ -238,6 +239,8 @@ def set_password(store: Store, username: str, password: str, *, actor: str) -> N
     with store.transaction():
         store.execute("UPDATE users SET password_hash = ? WHERE username = ?",
                       [hash_password(password), name])
+        # A new password ends the browser sessions signed in with the old one.
+        revoke_user(store, name)
         record_event(store, actor, "user_passwd", detail=f"user={name}")
 
 
@@ -258,6 +261,8 @@ def set_disabled(store: Store, username: str, disabled: bool, *, actor: str) -> 
     with store.transaction():
         store.execute("UPDATE users SET disabled = ? WHERE username = ?",
                       [bool(disabled), name])
+        if disabled:
+            revoke_user(store, name)
         record_event(store, actor, "user_disable" if disabled else "user_enable",
                      detail=f"user={name}")
 

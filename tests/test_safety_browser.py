@@ -94,7 +94,29 @@ def test_purpose_before_households_then_the_access_report(demo_db, tmp_path):
         page.get_by_text("Target households of the village", exact=False).first.wait_for(
             timeout=30_000)
         screenshot(page, "purpose-given-households-en")
-        admin = _sign_in_as(ctx, base, "Demo: administrator (users, audit log)",
+        # A reload and a second tab of the same browser keep the officer signed in.
+        page.reload()
+        wait_rendered(page)
+        assert page.get_by_role("button", name="Sign out").count() == 1
+        assert page.get_by_text("Demo: provincial staff, Pattani (94)").count() >= 1
+        second = ctx.new_page()
+        second.goto(f"{base}/?lang=en")
+        wait_rendered(second)
+        assert second.get_by_role("button", name="Sign out").count() == 1
+        # Signing out in one tab ends the session in the other at its next step.
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        second.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
+        # Its next step (another year picked) finds the session ended; so does a reload.
+        second.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').last.click()
+        second.keyboard.press("ArrowDown")
+        second.keyboard.press("Enter")
+        second.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        second.reload()
+        second.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+        screenshot(second, "signed-out-in-the-other-tab-en")
+        other = ctx.browser.new_context(viewport={"width": 1366, "height": 768})
+        admin = _sign_in_as(other, base, "Demo: administrator (users, audit log)",
                             "admin?lang=en")
         assert_no_exception(admin)
         admin.get_by_role("tab", name="Access to household records").click()
