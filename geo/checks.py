@@ -22,13 +22,13 @@ MIN_REPLACE_COVERAGE = 0.9
 def detect_file_level(gdf: gpd.GeoDataFrame) -> tuple[str | None, str]:
     """The finest level whose codes (or names, in a column named for that level) the file's
     features carry, and the evidence in words; (None, "") when nothing says."""
-    from geo.importer import NAME_FIELDS, _columns, find_code_field
+    from geo.importer import NAME_FIELDS, columns_by_key, find_code_field
 
     for level in reversed(LEVELS):
         col = find_code_field(gdf, level)
         if col is not None:
             return level, f"column {col} holds {CODE_LENGTH[level]}-digit {level} codes"
-    cols = _columns(gdf)
+    cols = columns_by_key(gdf)
     for level in reversed(LEVELS):
         # Only columns named for the level: a tambon often shares its district's name, so
         # names in a generic column prove nothing about the level.

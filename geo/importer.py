@@ -375,7 +375,8 @@ def _looks_like_lonlat(gdf: gpd.GeoDataFrame) -> bool:
 # ---------------------------------------------------------------- matching
 
 
-def _columns(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+def columns_by_key(gdf: gpd.GeoDataFrame) -> dict[str, str]:
+    """The file's attribute columns by their lower-case name (headers vary in case)."""
     return {c.lower(): c for c in gdf.columns if c != gdf.geometry.name}
 
 
@@ -390,7 +391,7 @@ def _code_score(series: pd.Series, level: str, valid: set[str]) -> float:
 def find_code_field(gdf: gpd.GeoDataFrame, level: str) -> str | None:
     """The column holding DOPA codes of the level (``ADM2_PCODE``, ``code``, ...), if any."""
     valid = set(current_codes(level)) | set(abolished_codes(level))
-    cols = _columns(gdf)
+    cols = columns_by_key(gdf)
     named = [cols[n] for n in (*CODE_FIELDS[level], *GENERIC_CODE_FIELDS) if n in cols]
     for col in named:
         if _code_score(gdf[col], level, valid) >= 0.5:
@@ -404,7 +405,7 @@ def find_code_field(gdf: gpd.GeoDataFrame, level: str) -> str | None:
 
 
 def _name_candidates(gdf: gpd.GeoDataFrame, level: str) -> list[str]:
-    cols = _columns(gdf)
+    cols = columns_by_key(gdf)
     named = [cols[n] for n in NAME_FIELDS[level] if n in cols]
     generic = [cols[n] for n in GENERIC_NAME_FIELDS if n in cols]
     text = set(_text_columns(gdf))
@@ -532,7 +533,7 @@ def _parent_codes(gdf: gpd.GeoDataFrame, level: str,
     if code_col is not None:
         got = match_area_codes(gdf[code_col].tolist(), level)
     else:
-        cols = _columns(gdf)
+        cols = columns_by_key(gdf)
         named = [cols[n] for n in NAME_FIELDS[level] if n in cols]
         if not named:
             return None
@@ -634,7 +635,7 @@ def sha256_of(path: Path) -> str:
 
 def _looks_like_cod_ab(gdf: gpd.GeoDataFrame, names: tuple[str, ...] = ()) -> bool:
     """OCHA COD-AB: ADMn_PCODE columns with a validOn date, or a COD-AB file/layer name."""
-    cols = _columns(gdf)
+    cols = columns_by_key(gdf)
     if not any(re.fullmatch(r"adm\d_pcode", c) for c in cols):
         return False
     return (any(re.fullmatch(r"valid_?on", c) for c in cols)
@@ -643,7 +644,7 @@ def _looks_like_cod_ab(gdf: gpd.GeoDataFrame, names: tuple[str, ...] = ()) -> bo
 
 def _cod_ab_valid_on(gdf: gpd.GeoDataFrame) -> str | None:
     """The ``validOn`` date of a COD-AB file (its vintage), e.g. "2022-01-22"."""
-    col = next((c for n, c in _columns(gdf).items() if re.fullmatch(r"valid_?on", n)), None)
+    col = next((c for n, c in columns_by_key(gdf).items() if re.fullmatch(r"valid_?on", n)), None)
     if col is None:
         return None
     values = pd.to_datetime(gdf[col].astype(str), errors="coerce", utc=True).dropna()
