@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -252,6 +253,9 @@ def _settings(args: argparse.Namespace) -> int:
         from data.store import redact_url
 
         values[secret] = redact_url(values[secret])
+    for setting in config.SETTINGS:
+        if setting.secret:
+            values[setting.name] = "***" if os.environ.get(setting.name, "").strip() else ""
     print(json.dumps(values, indent=2))
     return 0
 
