@@ -12,6 +12,7 @@ from components.datasource import current_scope, data_version, fetch, get_store,
 from components.export import recorded
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, guarded, render_kpis, render_page_header, render_table
+from data.alerts import after_import
 from data.importer import (
     KINDS,
     POLICIES,
@@ -184,6 +185,8 @@ def render_preview(preview) -> None:
             _failure(exc)
             return
         data_version.clear()
+        if not result.already:
+            after_import(get_writer(), result.batch_id)  # rules and freshness; never raises
         st.session_state.pop(_PREVIEW, None)
         key = "importx_done_already" if result.already else "importx_done"
         st.session_state[_MESSAGE] = t(key, batch=result.batch_id, inserted=fmt_int(
@@ -231,6 +234,7 @@ def render_batches() -> None:
             _failure(exc)
         else:
             data_version.clear()
+            after_import(get_writer(), None)
             st.session_state[_MESSAGE] = t("importx_undone", batch=chosen, rows=fmt_int(removed))
             st.rerun()
     if chosen is not None:

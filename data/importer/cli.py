@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from data.alerts import after_import
 from data.importer.commit import commit_import, undo_batch
 from data.importer.errors import ImportFailure
 from data.importer.pipeline import preview_import
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         store = open_store()
         if args.undo:
             removed = undo_batch(store, scope, int(args.file))
+            after_import(store, None)
             print(json.dumps({"undone": int(args.file), "rows_removed": removed}))
             return 0
         if not args.kind:
@@ -64,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
             result = commit_import(store, scope, preview, source=str(path))
             report.update(batch_id=result.batch_id, already=result.already,
                           commit_seconds=round(time.perf_counter() - t1, 2))
+            if not result.already:
+                run = after_import(store, result.batch_id)  # never fails the import
+                report["alerts"] = None if run is None else {
+                    "raised": run.raised, "resolved": run.resolved, "failed_rules": run.failed}
         print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
         return 0
     except ImportFailure as exc:
