@@ -32,6 +32,12 @@ _LAST_DATES = {
                           "GROUP BY 1",
 }
 DATASETS = tuple(_LAST_DATES)
+# Expected frequency and grace days of each dataset until a steward sets others: annual
+# indicators and surveys (published within half a year), monthly project progress reports,
+# the debt centres' weekly figures, partners' quarterly activity reports.
+DEFAULT_FRESHNESS = {"sdg_values": (365, 180), "households": (365, 180),
+                     "plan_projects": (31, 14), "debt_cases": (7, 7),
+                     "partner_activities": (92, 30)}
 # Import kinds that write each dataset (their batches are province reports too).
 IMPORT_KINDS = {"indicators": "sdg_values", "households": "households",
                 "plan_projects": "plan_projects", "debt_cases": "debt_cases",
@@ -43,8 +49,14 @@ def load_dataset_settings(store: Store, scope: AccessScope | None = None) -> pd.
     """Expected frequency and grace days per dataset; the indicators' frequency comes from
     the indicator codebook when one holds regular frequencies (``source`` says which)."""
     del scope  # settings, not data
-    df = store.query("SELECT dataset, frequency_days, grace_days, updated_by, updated_at "
-                     "FROM dataset_freshness ORDER BY dataset")
+    stored = store.query("SELECT dataset, frequency_days, grace_days, updated_by, updated_at "
+                         "FROM dataset_freshness")
+    defaults = pd.DataFrame([{"dataset": d, "frequency_days": f, "grace_days": g,
+                              "updated_by": "default", "updated_at": None}
+                             for d, (f, g) in DEFAULT_FRESHNESS.items()
+                             if d not in set(stored.dataset)])
+    frames = [f for f in (stored, defaults) if len(f)]
+    df = pd.concat(frames, ignore_index=True).sort_values("dataset").reset_index(drop=True)
     df["source"] = "settings"
     codebook = _codebook_days(store)
     if codebook is not None:

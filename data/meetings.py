@@ -63,7 +63,7 @@ def _status_figures(store: Store, year: int) -> pd.DataFrame:
     first_year = values.first_year.fillna(0)
     hist = values[(values.year < year) & (values.year >= first_year)]
     base = hist.groupby(keys).first()  # rows are in year order: the base year's value
-    both = now.join(base[["year", "value"]], rsuffix="_base", how="inner")
+    both = now.join(base[["year", "value"]].add_suffix("_base"), how="inner")
     rows = [(code, scoring.progress_status(
         float(bv), int(by), float(v), year, None if pd.isna(t) else float(t), int(d)))
         for (code, _ind), bv, by, v, t, d in zip(

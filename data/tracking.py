@@ -12,7 +12,13 @@ from data.area_filter import area_predicate
 from data.scope import AccessScope
 from data.store import Store
 from domain.poverty import mask_house_code
-from domain.service_levels import CLOSED_STAGES, DEBT_AGENCY, ITEM_KINDS, OPEN_STAGES
+from domain.service_levels import (
+    CLOSED_STAGES,
+    DEBT_AGENCY,
+    DEFAULT_LEVELS,
+    ITEM_KINDS,
+    OPEN_STAGES,
+)
 
 # Each kind of item as the same columns: where it is, who owns it, its stage, when it was
 # opened, entered its stage, is due by its own plan (projects), and was closed.
@@ -55,15 +61,26 @@ def load_as_of(store: Store, scope: AccessScope | None = None) -> dt.date:
 
 
 def load_service_levels(store: Store, scope: AccessScope | None = None) -> pd.DataFrame:
-    """Every service level: item_kind, stage, agency ('' = any agency), days."""
+    """Every service level in force: item_kind, stage, agency ('' = any agency), days,
+    updated_by ('default' for the built-in levels nobody changed)."""
     del scope  # settings, not data
-    return store.query("SELECT item_kind, stage, agency, days, updated_by, updated_at "
-                       "FROM service_levels ORDER BY item_kind, stage, agency")
+    stored = store.query("SELECT item_kind, stage, agency, days, updated_by, updated_at "
+                         "FROM service_levels")
+    have = set(zip(stored.item_kind, stored.stage, stored.agency, strict=True))
+    defaults = pd.DataFrame([
+        {"item_kind": k, "stage": s, "agency": a, "days": d, "updated_by": "default",
+         "updated_at": None} for (k, s, a), d in DEFAULT_LEVELS.items() if (k, s, a) not in have])
+    frames = [f for f in (stored, defaults) if len(f)]
+    out = pd.concat(frames, ignore_index=True) if frames else stored
+    return out.sort_values(["item_kind", "stage", "agency"]).reset_index(drop=True)
 
 
 def service_level_map(store: Store) -> dict[tuple[str, str, str], int]:
-    return {(k, s, a): int(d) for k, s, a, d in store.rows(
-        "SELECT item_kind, stage, agency, days FROM service_levels")}
+    """The levels in force: the built-in defaults, overridden by what people set."""
+    levels = dict(DEFAULT_LEVELS)
+    levels.update({(k, s, a): int(d) for k, s, a, d in store.rows(
+        "SELECT item_kind, stage, agency, days FROM service_levels")})
+    return levels
 
 
 def save_service_level(store: Store, scope: AccessScope, kind: str, stage: str, agency: str,
@@ -84,15 +101,20 @@ def save_service_level(store: Store, scope: AccessScope, kind: str, stage: str, 
                           [kind, stage, agency, int(days), scope.user, dt.datetime.now()])
 
 
-def _judged(kind: str) -> str:
-    """The items of ``kind`` with their service level in days and due date."""
+def _judged(store: Store, kind: str) -> tuple[str, list[Any]]:
+    """The items of ``kind`` with their service level in days and due date (the levels in
+    force are bound as a VALUES list)."""
+    levels = [(s, a, d) for (k, s, a), d in service_level_map(store).items() if k == kind]
+    levels = levels or [("", "", 0)]
+    values = ", ".join("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER))"
+                       for _ in levels)
+    args = [v for row in levels for v in row]
     return (
-        f"WITH items AS ({_ITEMS[kind]}), "
-        "sl AS (SELECT stage, agency, days FROM service_levels WHERE item_kind = ?), "
+        f"WITH items AS ({_ITEMS[kind]}), sl (stage, agency, days) AS (VALUES {values}), "
         "judged AS (SELECT i.*, COALESCE(a.days, d.days) AS sl_days, "
         "COALESCE(i.deadline, i.stage_since) + COALESCE(a.days, d.days) AS due_on "
         "FROM items i LEFT JOIN sl a ON a.stage = i.stage AND a.agency = i.agency "
-        "LEFT JOIN sl d ON d.stage = i.stage AND d.agency = '') ")
+        "LEFT JOIN sl d ON d.stage = i.stage AND d.agency = '') "), args
 
 
 def _where(scope: AccessScope, kind: str, area: str, agency: str = "",
@@ -116,13 +138,14 @@ def overdue_by_agency(store: Store, scope: AccessScope, kind: str, area: str = "
     """
     as_of = as_of or load_as_of(store)
     where, args = _where(scope, kind, area)
+    judged, sl_args = _judged(store, kind)
     return store.query(
-        _judged(kind) + "SELECT agency, province_code, stage, COUNT(*) AS open, "
+        judged + "SELECT agency, province_code, stage, COUNT(*) AS open, "
         "SUM(CASE WHEN due_on < CAST(? AS DATE) THEN 1 ELSE 0 END) AS overdue, "
         "MAX(CAST(? AS DATE) - stage_since) AS oldest_days "
         f"FROM judged WHERE stage = ANY(?) AND {where} "
         "GROUP BY agency, province_code, stage ORDER BY agency, province_code, stage",
-        [kind, as_of, as_of, list(OPEN_STAGES[kind]), *args])
+        [*sl_args, as_of, as_of, list(OPEN_STAGES[kind]), *args])
 
 
 _GROUPS = {
@@ -168,13 +191,14 @@ def load_overdue_items(store: Store, scope: AccessScope, kind: str, area: str,
                                      "stage_days", "due_on", "overdue_days", "topic"])
     as_of = as_of or load_as_of(store)
     where, args = _where(scope, kind, area, households=personal)
+    judged, sl_args = _judged(store, kind)
     df = store.query(
-        _judged(kind) + "SELECT item_id, ref, area_code, agency, stage, "
+        judged + "SELECT item_id, ref, area_code, agency, stage, "
         "CAST(? AS DATE) - stage_since AS stage_days, due_on, "
         "CAST(? AS DATE) - due_on AS overdue_days, topic "
         f"FROM judged WHERE stage = ANY(?) AND due_on < CAST(? AS DATE) AND {where} "
         "ORDER BY overdue_days DESC, item_id LIMIT ?",
-        [kind, as_of, as_of, list(OPEN_STAGES[kind]), as_of, *args, int(limit)])
+        [*sl_args, as_of, as_of, list(OPEN_STAGES[kind]), as_of, *args, int(limit)])
     if personal:
         df["ref"] = df.ref.map(mask_house_code)
         df = df.drop(columns="item_id")  # an internal number, no use to the reader

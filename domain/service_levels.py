@@ -28,6 +28,15 @@ PERSONAL_KINDS = frozenset({"assistance", "debt"})
 DEBT_AGENCY = "dopa"
 
 Levels = Mapping[tuple[str, str, str], int]
+# Days allowed per stage for any agency until a steward or executive sets others: two
+# weeks to a month to start work, four months to finish assistance, two weeks to mediate
+# (the centres' own target) and two months to an outcome; projects to start within a month
+# of their planned start and to end by their planned end.
+DEFAULT_LEVELS: dict[tuple[str, str, str], int] = {
+    ("assistance", "identified", ""): 30, ("assistance", "in_progress", ""): 120,
+    ("debt", "registered", ""): 15, ("debt", "mediation", ""): 60,
+    ("project", "not_started", ""): 30, ("project", "in_progress", ""): 0,
+}
 
 
 def level_days(levels: Levels, kind: str, stage: str, agency: str) -> int | None:

@@ -1,7 +1,9 @@
 -- Follow-up of problems to closure: the day an assistance case entered its current status, the
 -- service level (days) allowed per stage and agency (agency '' = any agency), how often each
 -- dataset is expected from every province, the provinces each import batch reported, and
--- small settings of the follow-up features (a demo store's "today").
+-- small settings of the follow-up features (a demo store's "today"). The tables hold what
+-- people changed; the defaults live in the code (domain/service_levels.py, data/freshness.py),
+-- so a new store's tables are empty and `python -m data copy` can fill them.
 ALTER TABLE assistance_cases ADD COLUMN status_since DATE;
 
 CREATE TABLE service_levels (
@@ -13,13 +15,6 @@ CREATE TABLE service_levels (
     updated_at TIMESTAMP,
     PRIMARY KEY (item_kind, stage, agency)
 );
-INSERT INTO service_levels (item_kind, stage, agency, days) VALUES
-    ('assistance', 'identified', '', 30),
-    ('assistance', 'in_progress', '', 120),
-    ('debt', 'registered', '', 15),
-    ('debt', 'mediation', '', 60),
-    ('project', 'not_started', '', 30),
-    ('project', 'in_progress', '', 0);
 
 CREATE TABLE dataset_freshness (
     dataset VARCHAR PRIMARY KEY,
@@ -28,12 +23,6 @@ CREATE TABLE dataset_freshness (
     updated_by VARCHAR NOT NULL DEFAULT 'default',
     updated_at TIMESTAMP
 );
-INSERT INTO dataset_freshness (dataset, frequency_days, grace_days) VALUES
-    ('sdg_values', 365, 180),
-    ('households', 365, 180),
-    ('plan_projects', 31, 14),
-    ('debt_cases', 7, 7),
-    ('partner_activities', 92, 30);
 
 CREATE TABLE import_provinces (
     batch_id INTEGER NOT NULL,
