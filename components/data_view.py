@@ -282,7 +282,7 @@ def render_data_page() -> None:
         st.session_state.pop(_MESSAGE, None)
     tabs = st.tabs([t("importx_tab_catalogue"), t("importx_tab_import"),
                     t("importx_tab_batches"), t("importx_tab_templates"),
-                    t("importx_tab_brief")])
+                    t("importx_tab_brief"), t("importx_tab_freshness")])
     with tabs[0]:
         render_catalogue()
     with tabs[1]:
@@ -293,3 +293,7 @@ def render_data_page() -> None:
         render_templates()
     with tabs[4]:
         render_brief()
+    with tabs[5]:
+        from components.freshness_view import render_freshness
+
+        render_freshness()

@@ -108,14 +108,25 @@ def _last_reports(store: Store, dataset: str) -> pd.Series:
     return data
 
 
+def settings_token(store: Store) -> tuple[tuple[str, int, int], ...]:
+    """The frequencies in force as a plain value (the app passes it to ``load_freshness``, so
+    that a steward's change is part of the cache key)."""
+    df = load_dataset_settings(store)
+    return tuple((d, int(f), int(g)) for d, f, g in zip(df.dataset, df.frequency_days,
+                                                         df.grace_days, strict=True))
+
+
 def load_freshness(store: Store, scope: AccessScope, as_of: dt.date | None = None,
-                   datasets: tuple[str, ...] = DATASETS) -> pd.DataFrame:
+                   datasets: tuple[str, ...] = DATASETS,
+                   settings: tuple[tuple[str, int, int], ...] | None = None) -> pd.DataFrame:
     """For each dataset and province the user may see: last report, expected frequency,
     days since, the date it was due and ``status`` (on_time, late, never)."""
     from data.tracking import load_as_of
 
     as_of = as_of or load_as_of(store)
-    settings = load_dataset_settings(store).set_index("dataset")
+    settings = pd.DataFrame(list(settings or settings_token(store)),
+                            columns=["dataset", "frequency_days", "grace_days"]).set_index(
+                                "dataset")
     provinces = [p for p in PROVINCES if scope.can_see_province(p)]
     frames = []
     for dataset in datasets:

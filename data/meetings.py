@@ -202,7 +202,7 @@ def changes_since(store: Store, scope: AccessScope, meeting_id: int) -> dict[str
     if scope.all_provinces:
         where, params = "TRUE", []
     alerts = store.query(
-        "SELECT a.alert_id, a.rule_id, r.name AS rule, r.kind, r.severity, a.subject, "
+        "SELECT a.alert_id, a.rule_id, r.name AS rule, r.kind, r.severity, r.params, a.subject, "
         "a.area_code, a.province_code, a.value, a.reference, a.raised_at, a.resolved_at "
         "FROM alerts a JOIN alert_rules r USING (rule_id) "
         f"WHERE (a.raised_at > ? OR a.resolved_at > ?) AND {where} ORDER BY a.alert_id",

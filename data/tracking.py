@@ -101,10 +101,20 @@ def save_service_level(store: Store, scope: AccessScope, kind: str, stage: str, 
                           [kind, stage, agency, int(days), scope.user, dt.datetime.now()])
 
 
-def _judged(store: Store, kind: str) -> tuple[str, list[Any]]:
+LevelsArg = tuple[tuple[tuple[str, str, str], int], ...] | None
+
+
+def levels_token(store: Store) -> tuple[tuple[tuple[str, str, str], int], ...]:
+    """The levels in force as a plain value: passed to the queries below by the app, it
+    reads them once per page run and makes a change of level part of the cache key."""
+    return tuple(sorted(service_level_map(store).items()))
+
+
+def _judged(store: Store, kind: str, levels: LevelsArg = None) -> tuple[str, list[Any]]:
     """The items of ``kind`` with their service level in days and due date (the levels in
     force are bound as a VALUES list)."""
-    levels = [(s, a, d) for (k, s, a), d in service_level_map(store).items() if k == kind]
+    in_force = dict(levels) if levels is not None else service_level_map(store)
+    levels = [(s, a, d) for (k, s, a), d in in_force.items() if k == kind]
     levels = levels or [("", "", 0)]
     values = ", ".join("(CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER))"
                        for _ in levels)
@@ -130,7 +140,7 @@ def _where(scope: AccessScope, kind: str, area: str, agency: str = "",
 
 
 def overdue_by_agency(store: Store, scope: AccessScope, kind: str, area: str = "",
-                      as_of: dt.date | None = None) -> pd.DataFrame:
+                      as_of: dt.date | None = None, levels: LevelsArg = None) -> pd.DataFrame:
     """Open and overdue items per agency, province and stage inside ``area``.
 
     Columns agency, province_code, stage, open, overdue, oldest_days (days in stage of the
@@ -138,7 +148,7 @@ def overdue_by_agency(store: Store, scope: AccessScope, kind: str, area: str = "
     """
     as_of = as_of or load_as_of(store)
     where, args = _where(scope, kind, area)
-    judged, sl_args = _judged(store, kind)
+    judged, sl_args = _judged(store, kind, levels)
     return store.query(
         judged + "SELECT agency, province_code, stage, COUNT(*) AS open, "
         "SUM(CASE WHEN due_on < CAST(? AS DATE) THEN 1 ELSE 0 END) AS overdue, "
@@ -178,7 +188,8 @@ def closure_days(store: Store, scope: AccessScope, kind: str, by: str, area: str
 
 
 def load_overdue_items(store: Store, scope: AccessScope, kind: str, area: str,
-                       as_of: dt.date | None = None, limit: int = 500) -> pd.DataFrame:
+                       as_of: dt.date | None = None, limit: int = 500,
+                       levels: LevelsArg = None) -> pd.DataFrame:
     """The overdue items inside ``area``, longest overdue first.
 
     Cases about people (assistance, debt) are listed only inside provinces whose household
@@ -191,7 +202,7 @@ def load_overdue_items(store: Store, scope: AccessScope, kind: str, area: str,
                                      "stage_days", "due_on", "overdue_days", "topic"])
     as_of = as_of or load_as_of(store)
     where, args = _where(scope, kind, area, households=personal)
-    judged, sl_args = _judged(store, kind)
+    judged, sl_args = _judged(store, kind, levels)
     df = store.query(
         judged + "SELECT item_id, ref, area_code, agency, stage, "
         "CAST(? AS DATE) - stage_since AS stage_days, due_on, "
