@@ -16,12 +16,19 @@ from components.i18n import lang, t
 from components.ui import (
     ExportMeta,
     Kpi,
+    Refused,
     guarded,
     render_kpis,
     render_page_header,
     render_table,
 )
-from data.meetings import changes_since, compare_with_meeting, load_meetings, take_snapshot
+from data.meetings import (
+    changes_since,
+    compare_with_meeting,
+    load_figures_now,
+    load_meetings,
+    take_snapshot,
+)
 from domain.formatting import fmt_date, fmt_int
 from domain.meetings import (
     GOAL_METRIC_PREFIX,
@@ -72,6 +79,22 @@ def focus_area(area: str) -> str:
     return ""
 
 
+def _record_meeting() -> None:
+    """The record button's callback: it runs before the page's widgets, so the new meeting
+    can become the one compared with."""
+    scope = current_scope()
+    title = str(st.session_state.get("chg_record_title") or t("chg_record_default"))
+    try:
+        record_action("meeting_snapshot", None, title[:120])
+        meeting_id = take_snapshot(get_writer(), scope.user, title)
+    except Refused as exc:
+        st.session_state["chg_error"] = str(exc)
+        return
+    data_version.clear()
+    st.session_state["chg_meeting"] = meeting_id
+    st.session_state["chg_message"] = t("chg_recorded", n=meeting_id)
+
+
 @guarded
 def render_record_meeting() -> None:
     scope = current_scope()
@@ -79,16 +102,10 @@ def render_record_meeting() -> None:
         st.caption(t("chg_executive_only"))
         return
     with st.form("chg_record_form", border=True):
-        title = st.text_input(t("chg_record_title"), value=t("chg_record_default"),
-                              max_chars=200)
-        if st.form_submit_button(t("chg_record"), type="primary",
-                                 icon=":material/event_available:"):
-            record_action("meeting_snapshot", None, title[:120])
-            meeting_id = take_snapshot(get_writer(), scope.user, title)
-            data_version.clear()
-            st.session_state["chg_meeting"] = meeting_id
-            st.session_state["chg_message"] = t("chg_recorded", n=meeting_id)
-            st.rerun()
+        st.text_input(t("chg_record_title"), value=t("chg_record_default"), max_chars=200,
+                      key="chg_record_title")
+        st.form_submit_button(t("chg_record"), type="primary", on_click=_record_meeting,
+                              icon=":material/event_available:")
 
 
 @guarded
@@ -173,7 +190,7 @@ def _alerts_list(frame: pd.DataFrame, key: str, title: str) -> None:
 
 @guarded
 def render_events(meeting_id: int) -> None:
-    events = fetch(changes_since, meeting_id)
+    events = changes_since(get_writer(), current_scope(), meeting_id)
     left, mid, right = st.columns(3)
     with left:
         _alerts_list(events["new_problems"], "chg_new", t("chg_new_problems"))
@@ -198,12 +215,19 @@ def render_events(meeting_id: int) -> None:
 
 def render_changes_page() -> None:
     area = state.area()
-    meetings = fetch(load_meetings)
+    # Read uncached: a meeting just recorded changes no import, so no data version either.
+    meetings = load_meetings(get_writer(), current_scope())
     message = st.session_state.pop("chg_message", None)
+    error = st.session_state.pop("chg_error", None)
+    if error:
+        st.error(error)
     if meetings.empty:
         render_page_header(t("page_changes"), area_title(area))
+        if message:
+            st.success(message)
         st.info(t("chg_no_meetings"))
         render_record_meeting()
+        render_headline(fetch(load_figures_now), focus_area(area))
         return
     ids = meetings.meeting_id.astype(int).tolist()
     state.url_param("chg_meeting", ids[0], ids, cast=int)

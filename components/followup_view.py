@@ -76,8 +76,8 @@ def render_overdue_chart(kind: str, area: str, overdue: pd.DataFrame) -> None:
     order = by.groupby("agency").overdue.sum().sort_values().index.tolist()
     fig = go.Figure()
     for stage, colour in zip(OPEN_STAGES[kind], _STAGE_COLOURS, strict=False):
-        part = by[by.stage == stage].set_index("agency").reindex(order).fillna(0)
-        fig.add_trace(go.Bar(y=[agency_name(a) for a in order], x=part.overdue,
+        part = by[by.stage == stage].set_index("agency").overdue.reindex(order).fillna(0)
+        fig.add_trace(go.Bar(y=[agency_name(a) for a in order], x=part,
                              orientation="h", name=_stage(stage), marker_color=colour,
                              hovertemplate="%{y}: %{x:,}<extra>" + _stage(stage) + "</extra>"))
     fig.update_layout(barmode="stack", xaxis_title=t("fu_overdue_axis"))

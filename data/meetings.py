@@ -187,6 +187,14 @@ def compare_with_meeting(store: Store, scope: AccessScope, meeting_id: int) -> p
     return _scoped(compare_figures(before, now), scope)
 
 
+def load_figures_now(store: Store, scope: AccessScope) -> pd.DataFrame:
+    """Every figure now in the shape of a comparison with nothing before (all ``new``): the
+    page's headline before any meeting is recorded."""
+    now, _years = current_figures(store)
+    empty = pd.DataFrame(columns=["area_code", "metric", "value"])
+    return _scoped(compare_figures(empty, now), scope)
+
+
 def changes_since(store: Store, scope: AccessScope, meeting_id: int) -> dict[str, pd.DataFrame]:
     """New imports, new problems (alerts raised) and problems closed since a meeting."""
     m = store.rows("SELECT held_at, last_batch_id FROM meetings WHERE meeting_id = ?",
