@@ -16,7 +16,6 @@ from data.alerts import RULE_EDITORS, evaluate_rules, load_rules, set_rule_enabl
 from data.sdg import load_sdg_catalogue
 from domain.formatting import fmt_date, fmt_int
 
-_SEVERITY_ICON = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 _MESSAGE = "al_message"
 
 
@@ -55,8 +54,7 @@ def _inbox_table(alerts: pd.DataFrame) -> pd.DataFrame:
     names = area_names(alerts.area_code)
     indicators = indicator_names()
     return pd.DataFrame({
-        "severity": [f"{_SEVERITY_ICON.get(s, '')} {t('al_severity_' + s)}"
-                     for s in alerts.severity],
+        "severity": [t(f"al_severity_{s}") for s in alerts.severity],
         "rule": alerts.rule.astype(str),
         "area": [_area_label(c, names) for c in alerts.area_code],
         "what": [alert_message(r, indicators) for r in alerts.itertuples(index=False)],

@@ -43,7 +43,6 @@ KPI_METRICS = ("sdg_index", "target_poor_people", "cases_open", "cases_overdue",
 MOVE_METRICS = ("sdg_index", "target_poor_people", "cases_overdue", "cases_closed",
                 "debt_settled", "plan_budget_spent", "plan_projects_attention",
                 "indicators_decreasing")
-_ARROW = {"better": "🟢", "worse": "🔴", "changed": "🔵", "same": "⚪", "new": "🆕", "gone": "–"}
 RECORDERS = ("executive", "admin")
 
 
@@ -137,7 +136,7 @@ def _diff_table(rows: pd.DataFrame) -> pd.DataFrame:
         "before": [fmt_metric(m, v) for m, v in zip(rows.metric, rows.before, strict=True)],
         "after": [fmt_metric(m, v) for m, v in zip(rows.metric, rows.after, strict=True)],
         "change": rows.change.round(2),
-        "direction": [f"{_ARROW.get(d, '')} {t('chg_' + d)}" for d in rows.direction]})
+        "direction": [t(f"chg_{d}") for d in rows.direction]})
 
 
 _COLUMNS = {"area": "chg_col_area", "metric": "chg_col_metric", "before": "chg_col_before",

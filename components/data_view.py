@@ -282,7 +282,8 @@ def render_data_page() -> None:
         st.session_state.pop(_MESSAGE, None)
     tabs = st.tabs([t("importx_tab_catalogue"), t("importx_tab_import"),
                     t("importx_tab_batches"), t("importx_tab_templates"),
-                    t("importx_tab_brief"), t("importx_tab_freshness")])
+                    t("importx_tab_brief"), t("importx_tab_freshness")],
+                   key="data_tab", on_change="rerun")
     with tabs[0]:
         render_catalogue()
     with tabs[1]:
@@ -296,4 +297,5 @@ def render_data_page() -> None:
     with tabs[5]:
         from components.freshness_view import render_freshness
 
-        render_freshness()
+        if tabs[5].open:  # its map must be drawn in a visible tab (hidden, it stays 0 px high)
+            render_freshness()

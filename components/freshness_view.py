@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import state
 from components.area_names import area_names
 from components.auth import record_action
 from components.datasource import current_scope, fetch, get_writer
@@ -34,6 +35,7 @@ def render_freshness() -> None:
     as_of = fetch(load_as_of)
     st.caption(t("fr_caption", date=fmt_date(as_of, lang())))
     labels = {d: t(f"fr_dataset_{d}") for d in DATASETS}
+    state.url_param("fr_dataset", DATASETS[0], DATASETS)
     dataset = st.segmented_control(t("fr_dataset"), list(labels), key="fr_dataset",
                                    format_func=labels.__getitem__) or DATASETS[0]
     settings = load_dataset_settings(get_writer())
@@ -51,11 +53,14 @@ def render_freshness() -> None:
         st.caption(t("fr_source_codebook"))
     left, right = st.columns([3, 2])
     with left:
-        values = fresh.rename(columns={"province_code": "code", "days_since": "value"})
-        render_area_map(values[["code", "value"]], level="province", key="fr_map",
-                        value_label=t("fr_map_value"), fmt=lambda v: fmt_int(v),
-                        higher_is_better=False, meta=ExportMeta(t("importx_tab_freshness"),
-                                                                source=labels[dataset]))
+        # Days late (0 = on time) on the diverging scale: on-time provinces take its good end
+        # and the late ones stand out, while a country where everyone is on time (a single
+        # class) is drawn in its neutral middle, not in a "bad" colour.
+        late = (fresh.days_since - fresh.frequency_days - fresh.grace_days).clip(lower=0)
+        values = pd.DataFrame({"code": fresh.province_code, "value": late})
+        render_area_map(values, level="province", key="fr_map", value_label=t("fr_map_value"),
+                        fmt=lambda v: fmt_int(v), scheme="diverging", higher_is_better=False,
+                        meta=ExportMeta(t("importx_tab_freshness"), source=labels[dataset]))
     with right:
         render_late(fresh, labels[dataset])
     render_settings(settings)

@@ -45,7 +45,8 @@ def load_inbox(store: Store, scope: AccessScope, which: str = "unacknowledged",
         "FROM alerts a JOIN alert_rules r ON r.rule_id = a.rule_id "
         "LEFT JOIN alert_acks k ON k.alert_id = a.alert_id AND k.username = ? "
         f"WHERE {where} AND {extra} AND {period} "
-        "ORDER BY a.raised_at DESC, a.alert_id DESC LIMIT ?",
+        "ORDER BY (a.resolved_at IS NULL) DESC, CASE r.severity WHEN 'critical' THEN 0 "
+        "WHEN 'warning' THEN 1 ELSE 2 END, a.raised_at DESC, a.alert_id DESC LIMIT ?",
         [scope.user, *params, *period_args, int(limit)])
 
 

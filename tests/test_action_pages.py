@@ -172,7 +172,8 @@ def test_followup_projects_in_thai(seeded_env):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_data_page_freshness_for_each_role(seeded_env, role):
-    at = open_page("data", lang="en", role=role, session={"fr_dataset": "plan_projects"})
+    at = open_page("data", lang="en", role=role,
+                   session={"fr_dataset": "plan_projects", "data_tab": "Freshness"})
     assert_clean(at)
     late = _metric(at, "Late").value
     # Four demo provinces stopped their progress reports; Pattani's officer sees Pattani only.
