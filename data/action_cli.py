@@ -15,6 +15,8 @@ def add_arguments(sub: argparse._SubParsersAction) -> None:
     digest.add_argument("--dry-run", action="store_true",
                         help="print what would be sent, send and record nothing")
     a.add_parser("list", help="open alerts as JSON")
+    a.add_parser("schedule", help="run whatever scheduled work is due (evaluation, digest, "
+                                  "snapshot); for a timer every 10-15 minutes")
     meetings = sub.add_parser("meetings", help="meeting snapshots (since the last meeting)")
     m = meetings.add_subparsers(dest="meetings_command", required=True)
     snap = m.add_parser("snapshot", help="record a meeting snapshot of every figure now")
@@ -39,6 +41,12 @@ def run_alerts(args: argparse.Namespace) -> int:
             print(json.dumps({"rules": r.rules, "raised": r.raised, "resolved": r.resolved,
                               "failed_rules": r.failed, "seconds": round(r.seconds, 2)}))
             return 0 if not r.failed else 2
+        if args.alerts_command == "schedule":
+            from data.schedule import run_due
+
+            done = run_due(store, cli_actor())
+            print(json.dumps(done))
+            return 2 if any("error" in v for v in done.values()) else 0
         if args.alerts_command == "digest":
             d = send_digest(store, dry_run=args.dry_run)
             print(json.dumps({"emails": d.emails, "skipped": d.skipped, "failed": d.failed,

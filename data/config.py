@@ -140,6 +140,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WARROOM_ALERT_WEBHOOK_TOKEN", "text", "",
             "bearer token sent with the webhook (`Authorization: Bearer ...`; never printed)",
             "none", secret=True),
+    Setting("WARROOM_SCHEDULE", "text", "off",
+            "`app`: the app process itself runs the scheduled follow-up work (rules, digest, "
+            "snapshots; the way on a DuckDB store, which a cron command cannot write beside "
+            "the app); `off`: a timer runs `python -m data alerts schedule` "
+            "(see [docs/operations.md](docs/operations.md))", "`off`"),
+    Setting("WARROOM_ALERT_EVERY_HOURS", "float", 6.0,
+            "hours between scheduled rule evaluations (rules are also evaluated after every "
+            "import); 0 = only after imports", "`6`", minimum=0, maximum=24 * 31),
+    Setting("WARROOM_DIGEST_HOUR", "int", 7,
+            "local hour from which the daily digest is sent; -1 = no digest", "`7`",
+            minimum=-1, maximum=23),
+    Setting("WARROOM_SNAPSHOT_EVERY_DAYS", "float", 0.0,
+            "days between automatic meeting snapshots; 0 = only those executives record",
+            "`0`", minimum=0, maximum=366),
     Setting("WARROOM_APP_URL", "text", "",
             "the app's address as users reach it, for the links in digests", "none (no links)"),
     Setting("WARROOM_BENCH_DB", "text", "", "the national-size DuckDB store `make bench` and "

@@ -305,3 +305,31 @@ def test_debt_tallies_agree_with_the_cases(store):
     pattani = debt_tally_by_province(store, PATTANI)
     assert pattani.province_code.tolist() == ["94"]
     assert isinstance(days.day.iloc[0], (dt.date, pd.Timestamp))
+
+
+def test_schedule_runs_each_job_once(demo_copy, monkeypatch):
+    from data.schedule import due_jobs, run_due
+
+    s = demo_copy
+    monkeypatch.setenv("WARROOM_ALERT_EVERY_HOURS", "6")
+    monkeypatch.setenv("WARROOM_DIGEST_HOUR", "7")
+    monkeypatch.setenv("WARROOM_SNAPSHOT_EVERY_DAYS", "7")
+    monkeypatch.delenv("WARROOM_SMTP_HOST", raising=False)
+    start = dt.datetime(2030, 1, 1, 8, 0)
+    assert due_jobs(s, start) == ["evaluate", "digest", "snapshot"]
+    done = run_due(s, "test", start)
+    assert set(done) == {"evaluate", "digest", "snapshot"}
+    assert done["digest"]["webhook"] == "off" and done["snapshot"]["meeting_id"] >= 1
+    assert s.scalar("SELECT kind FROM meetings WHERE meeting_id = ?",
+                    [done["snapshot"]["meeting_id"]]) == "scheduled"
+    # Nothing is due an hour later; the evaluation again after six hours.
+    assert run_due(s, "test", start + dt.timedelta(hours=1)) == {}
+    assert due_jobs(s, start + dt.timedelta(hours=6)) == ["evaluate"]
+    # The next day's digest waits for its hour; the snapshot for its week.
+    assert "digest" not in due_jobs(s, dt.datetime(2030, 1, 2, 6, 59))
+    assert "digest" in due_jobs(s, dt.datetime(2030, 1, 2, 7, 0))
+    assert "snapshot" in due_jobs(s, start + dt.timedelta(days=7))
+    monkeypatch.setenv("WARROOM_ALERT_EVERY_HOURS", "0")
+    monkeypatch.setenv("WARROOM_DIGEST_HOUR", "-1")
+    monkeypatch.setenv("WARROOM_SNAPSHOT_EVERY_DAYS", "0")
+    assert due_jobs(s, start + dt.timedelta(days=30)) == []
