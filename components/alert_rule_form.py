@@ -17,6 +17,7 @@ from data.freshness import DATASETS
 from data.queries import load_areas
 from data.sdg import load_sdg_catalogue
 from domain.alert_rules import RULE_KINDS, SEVERITIES, RuleError
+from domain.safe_text import md_text
 from domain.service_levels import ITEM_KINDS
 
 
@@ -93,7 +94,7 @@ def render_rule_form() -> None:
         rule_id = save_rule(get_writer(), scope, name, kind, params, area, severity)
     except RuleError as exc:
         key = exc.key if exc.key.startswith("alerts_err_") else "al_err_other"
-        st.error(f"{t(key)} {exc.detail}".strip())
+        st.error(f"{t(key)} {md_text(exc.detail)}".strip())
         return
     from components.alerts_view import run_evaluation
 

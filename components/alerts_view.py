@@ -40,12 +40,11 @@ def _area_label(code: str, names: dict[str, str]) -> str:
 def render_inbox_kpis() -> None:
     scope = current_scope()
     counts = inbox.inbox_counts(get_writer(), scope)
-    open_ = inbox.load_inbox(get_writer(), scope, "open")
     rules = load_rules(get_writer(), scope, enabled_only=True)
     render_kpis([
         Kpi(t("al_kpi_unacked"), fmt_int(counts["unacknowledged"])),
         Kpi(t("al_kpi_open"), fmt_int(counts["open"])),
-        Kpi(t("al_kpi_critical"), fmt_int(int((open_.severity == "critical").sum()))),
+        Kpi(t("al_kpi_critical"), fmt_int(counts["critical"])),
         Kpi(t("al_kpi_rules"), fmt_int(len(rules))),
     ])
 

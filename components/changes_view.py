@@ -37,6 +37,7 @@ from domain.meetings import (
     polarity,
     summary_counts,
 )
+from domain.safe_text import md_text
 
 KPI_METRICS = ("sdg_index", "target_poor_people", "cases_open", "cases_overdue", "debt_open",
                "plan_budget_spent", "plan_projects_attention", "alerts_open")
@@ -232,8 +233,9 @@ def render_changes_page() -> None:
     state.url_param("chg_meeting", ids[0], ids, cast=int)
     labels = {int(r.meeting_id): meeting_label(r) for r in meetings.itertuples(index=False)}
     chosen = int(st.session_state["chg_meeting"])
+    # The title is an executive's own text: shown as text, never as markdown.
     render_page_header(t("page_changes"), t("chg_subtitle", area=area_title(area),
-                                            meeting=labels[chosen]))
+                                            meeting=md_text(labels[chosen])))
     if message:
         st.success(message)
     c1, c2 = st.columns([3, 2])

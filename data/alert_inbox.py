@@ -51,15 +51,18 @@ def load_inbox(store: Store, scope: AccessScope, which: str = "unacknowledged",
 
 
 def inbox_counts(store: Store, scope: AccessScope) -> dict[str, int]:
-    """Open alerts in the user's area, and how many of them the user has not acknowledged."""
+    """Open alerts in the user's area, how many of them the user has not acknowledged, and
+    how many are critical."""
     if scope.is_empty:
-        return {"open": 0, "unacknowledged": 0}
+        return {"open": 0, "unacknowledged": 0, "critical": 0}
     where, params = _scope_sql(scope)
     row = store.rows(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN k.alert_id IS NULL THEN 1 ELSE 0 END), 0) "
-        "FROM alerts a LEFT JOIN alert_acks k ON k.alert_id = a.alert_id AND k.username = ? "
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN k.alert_id IS NULL THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN r.severity = 'critical' THEN 1 ELSE 0 END), 0) "
+        "FROM alerts a JOIN alert_rules r ON r.rule_id = a.rule_id "
+        "LEFT JOIN alert_acks k ON k.alert_id = a.alert_id AND k.username = ? "
         f"WHERE a.resolved_at IS NULL AND {where}", [scope.user, *params])[0]
-    return {"open": int(row[0]), "unacknowledged": int(row[1])}
+    return {"open": int(row[0]), "unacknowledged": int(row[1]), "critical": int(row[2])}
 
 
 def load_acks(store: Store, scope: AccessScope, alert_id: int) -> pd.DataFrame:
