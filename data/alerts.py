@@ -124,12 +124,21 @@ class Inputs:
             "SELECT indicator_code, area_code, year, value FROM sdg_values "
             "WHERE length(area_code) = 2 AND area_code <> 'TH' AND disaggregation = 'total'"))
 
+    def indicator(self, indicator: str) -> pd.DataFrame:
+        """One indicator's series (area_code, year, value), split off once per run."""
+        def load() -> pd.DataFrame:
+            by = dict(tuple(self.series().groupby("indicator_code", sort=False)))
+            return {k: g[["area_code", "year", "value"]] for k, g in by.items()}
+        empty = pd.DataFrame(columns=["area_code", "year", "value"])
+        return self.get("by_indicator", load).get(indicator, empty)
+
     def latest(self, indicator: str) -> pd.DataFrame:
-        s = self.series()
-        s = s[s.indicator_code == indicator]
-        if s.empty:
-            return pd.DataFrame(columns=["area_code", "value"])
-        return s[s.year == s.year.max()][["area_code", "value"]]
+        def load() -> pd.DataFrame:
+            s = self.indicator(indicator)
+            if s.empty:
+                return pd.DataFrame(columns=["area_code", "value"])
+            return s[s.year == s.year.max()][["area_code", "value"]]
+        return self.get(("latest", indicator), load)
 
     def categories(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         def load() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -169,34 +178,46 @@ def _inside(area: str, frame: pd.DataFrame, column: str = "area_code") -> pd.Dat
 
 
 def evaluate_rule(rule: Rule, inputs: Inputs) -> pd.DataFrame:
-    """Findings of one rule (domain.alert_rules.FINDING_COLUMNS)."""
+    """Findings of one rule (domain.alert_rules.FINDING_COLUMNS).
+
+    A rule judged province by province is evaluated for the whole country once per run and
+    distinct parameters, then narrowed to its area: rules that differ only in their area (one
+    per province) cost one evaluation.
+    """
     p, area = rule.params, rule.area_code
-    if rule.kind == "threshold":
-        return R.eval_threshold(_inside(area, inputs.latest(p["indicator"])), p["op"],
-                                p["value"])
-    if rule.kind == "decline":
-        s = inputs.series()
-        s = _inside(area, s[s.indicator_code == p["indicator"]])
-        return R.eval_decline(s, p["years"], p.get("movement", "falls"))
-    if rule.kind == "category_drop":
-        now, before = inputs.categories()
-        return R.eval_category_drop(_inside(area, now), before, p.get("steps", 1))
     if rule.kind == "overdue_agency":
-        counts = _inside(area, inputs.overdue(p["item"]), "province_code")
-        found = R.eval_overdue_agency(counts, p["limit"], p.get("agency", ""),
-                                      p.get("per_province", False))
-        if area and not p.get("per_province", False):
-            found = found.assign(area_code=area, subject=found.subject + "|" + area)
-        return found
-    if rule.kind == "not_reported":
+        return _overdue_rule(p, area, inputs)
+    key = ("found", rule.kind, json.dumps(p, sort_keys=True))
+    return _inside(area, inputs.get(key, lambda: _national(rule.kind, p, inputs)))
+
+
+def _national(kind: str, p: dict[str, Any], inputs: Inputs) -> pd.DataFrame:
+    if kind == "threshold":
+        return R.eval_threshold(inputs.latest(p["indicator"]), p["op"], p["value"])
+    if kind == "decline":
+        return R.eval_decline(inputs.indicator(p["indicator"]), p["years"],
+                              p.get("movement", "falls"))
+    if kind == "category_drop":
+        now, before = inputs.categories()
+        return R.eval_category_drop(now, before, p.get("steps", 1))
+    if kind == "not_reported":
         f = inputs.freshness()
-        f = _inside(area, f[f.dataset == p["dataset"]], "province_code")
-        return R.eval_not_reported(f, p["days"])
-    if rule.kind == "neighbour_deviation":
-        found = R.eval_neighbour_deviation(inputs.latest(p["indicator"]), inputs.adjacency(),
-                                           p["gap"], p.get("relative", False))
-        return _inside(area, found)
-    raise R.RuleError("alerts_err_kind", rule.kind)
+        return R.eval_not_reported(f[f.dataset == p["dataset"]], p["days"])
+    if kind == "neighbour_deviation":
+        return R.eval_neighbour_deviation(inputs.latest(p["indicator"]), inputs.adjacency(),
+                                          p["gap"], p.get("relative", False))
+    raise R.RuleError("alerts_err_kind", kind)
+
+
+def _overdue_rule(p: dict[str, Any], area: str, inputs: Inputs) -> pd.DataFrame:
+    """Overdue items of an agency: counted inside the rule's area (a national count is not
+    the sum of its provinces' findings)."""
+    counts = _inside(area, inputs.overdue(p["item"]), "province_code")
+    found = R.eval_overdue_agency(counts, p["limit"], p.get("agency", ""),
+                                  p.get("per_province", False))
+    if area and not p.get("per_province", False):
+        found = found.assign(area_code=area, subject=found.subject + "|" + area)
+    return found
 
 
 def _default_adjacency() -> Mapping[str, tuple[str, ...]]:

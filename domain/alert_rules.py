@@ -105,20 +105,17 @@ def eval_decline(series: pd.DataFrame, years: int, movement: str = "falls") -> p
     ``series``: area_code, year, value. The steps must be between consecutive years of the
     area's latest data: a missing year breaks the run (nothing is assumed about it).
     """
-    rows = []
     sign = -1.0 if movement == "falls" else 1.0
-    for area, g in series.dropna(subset=["value"]).groupby("area_code", sort=True):
-        g = g.sort_values("year").tail(years + 1)
-        if len(g) < years + 1:
-            continue
-        yrs = g.year.to_numpy(dtype=int)
-        vals = g.value.to_numpy(dtype=float)
-        if not np.all(np.diff(yrs) == 1):
-            continue
-        if np.all(sign * np.diff(vals) > 0):
-            rows.append({"subject": area, "area_code": area, "value": float(vals[-1]),
-                         "reference": float(vals[0])})
-    return _findings(rows)
+    s = series.dropna(subset=["value"]).sort_values(["area_code", "year"])
+    tail = s.groupby("area_code", sort=True).tail(years + 1)
+    by = tail.groupby("area_code", sort=True)
+    step = (by.year.diff() == 1) & (sign * by.value.diff() > 0)
+    steps = step.groupby(tail.area_code, sort=True).sum()
+    size = by.size()
+    hit = steps.index[(steps == years) & (size == years + 1)]
+    first, last = by.value.first(), by.value.last()
+    return _findings([{"subject": a, "area_code": a, "value": float(last[a]),
+                       "reference": float(first[a])} for a in hit])
 
 
 def category_rank(category: Any) -> float:
