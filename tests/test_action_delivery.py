@@ -29,6 +29,8 @@ def store(demo_db, tmp_path):
     s = open_store(f"duckdb:///{path}")
     from data import users
 
+    # Accounts other tests left in the shared demo store get no mail here.
+    s.execute("UPDATE users SET email = NULL")
     users.add_user(s, "governor", actor="test", roles={"executive"}, email="gov@example.test")
     users.add_user(s, "pattani", actor="test", roles={"provincial"}, provinces={"94"},
                    email="pat@example.test")
