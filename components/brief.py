@@ -160,6 +160,9 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
         f"<span class='goal' style='background:{goals[g][1]}'>{g}</span> "
         f"{html.escape(goals[g][0])}" for g in gaps) if gaps else L("none")) + "</p>")
     parts.append("</section>")
+    from components.brief_changes import changes_section
+
+    parts.append(changes_section(store, scope, province, lang))
     date = load_data_as_of(store, scope) or "–"
     parts.append(f'<p class="sub">{L("source", date=date)}</p></body></html>')
     return "".join(parts).encode("utf-8")

@@ -15,6 +15,7 @@ from components.import_flow import render_import
 from components.import_recipes import render_recipes
 from components.measures_view import render_measures
 from components.ui import ExportMeta, guarded, render_page_header, render_table
+from data.alerts import after_import
 from data.importer import KINDS, ImportFailure, load_batches, load_rejections, undo_batch
 from data.importer.lineage import load_catalogue
 from data.importer.templates import template_csv, template_xlsx
@@ -125,6 +126,7 @@ def render_batches() -> None:
             _failure(exc)
         else:
             data_version.clear()
+            after_import(get_writer(), None)
             st.session_state[_MESSAGE] = t("importx_undone", batch=chosen, rows=fmt_int(removed))
             st.rerun()
     if chosen is not None:
@@ -177,7 +179,8 @@ def render_data_page() -> None:
     tabs = st.tabs([t("importx_tab_catalogue"), t("importx_tab_import"),
                     t("importx_tab_batches"), t("importx_tab_recipes"),
                     t("importx_tab_measures"), t("importx_tab_templates"),
-                    t("importx_tab_brief")])
+                    t("importx_tab_brief"), t("importx_tab_freshness")],
+                   key="data_tab", on_change="rerun")
     with tabs[0]:
         render_catalogue()
     with tabs[1]:
@@ -192,3 +195,8 @@ def render_data_page() -> None:
         render_templates()
     with tabs[6]:
         render_brief()
+    with tabs[7]:
+        from components.freshness_view import render_freshness
+
+        if tabs[7].open:  # its map must be drawn in a visible tab (hidden, it stays 0 px high)
+            render_freshness()

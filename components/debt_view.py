@@ -236,3 +236,6 @@ def render_debt_page() -> None:
     with right:
         render_top_unresolved(area)
         render_poverty_link(area)
+    from components.debt_tally_view import render_debt_tallies
+
+    render_debt_tallies(area)

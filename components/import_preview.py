@@ -13,6 +13,7 @@ from components.datasource import current_scope, data_version, get_writer
 from components.export import recorded
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, render_kpis
+from data.alerts import after_import
 from data.importer import ImportFailure, commit_import
 from data.importer.pipeline import ImportPreview
 from data.importer.recipes import Recipe, mark_batch_recipe
@@ -161,6 +162,8 @@ def _render_commit(preview: ImportPreview, recipe: Recipe | None) -> None:
             st.error(md_text(exc.message(lang())))
             return
         data_version.clear()
+        if not result.already:
+            after_import(get_writer(), result.batch_id)  # rules and freshness; never raises
         st.session_state.pop(PREVIEW, None)
         st.session_state.pop(PLAN, None)
         key = "importx_done_already" if result.already else "importx_done"

@@ -67,6 +67,9 @@ def startup() -> None:
         # Page runs of this process admitted at once; a run waits at most 5 s for its slot.
         # See docs/deployment.md ("Run slots").
         RUN_GATE = RunGate(config.run_slots(), wait_s=5.0)
+        from components.scheduler import start_scheduler
+
+        start_scheduler()  # scheduled rules, digest, snapshots when WARROOM_SCHEDULE=app
 
 
 def run() -> None:

@@ -1,10 +1,11 @@
 """Command line of the One Data store: ``python -m data status|init|demo|summary|migrate|refresh|
-backup|backups|restore|copy|import|users|settings``."""
+backup|backups|restore|copy|import|users|settings|alerts|meetings``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     settings.add_argument("--markdown", action="store_true",
                           help="the README's settings table instead")
     users_cli.add_arguments(sub.add_parser("users", help="manage sign-in accounts"))
+    from data import action_cli
+
+    action_cli.add_arguments(sub)
     import_cli.add_parser(sub)
     return parser
 
@@ -252,8 +256,23 @@ def _settings(args: argparse.Namespace) -> int:
         from data.store import redact_url
 
         values[secret] = redact_url(values[secret])
+    for setting in config.SETTINGS:
+        if setting.secret:
+            values[setting.name] = "***" if os.environ.get(setting.name, "").strip() else ""
     print(json.dumps(values, indent=2))
     return 0
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from data import action_cli
+
+    return action_cli.run_alerts(args)
+
+
+def _meetings(args: argparse.Namespace) -> int:
+    from data import action_cli
+
+    return action_cli.run_meetings(args)
 
 
 def _users(args: argparse.Namespace) -> int:
@@ -264,7 +283,8 @@ def _users(args: argparse.Namespace) -> int:
 
 _COMMANDS = {"status": _status, "init": _init, "demo": _demo, "summary": _summary,
              "migrate": _migrate, "refresh": _refresh, "backup": _backup, "backups": _backups,
-             "restore": _restore, "copy": _copy, "settings": _settings, "users": _users}
+             "restore": _restore, "copy": _copy, "settings": _settings, "users": _users,
+             "alerts": _alerts, "meetings": _meetings}
 
 
 def _where(store) -> str:

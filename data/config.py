@@ -33,6 +33,8 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     group: str = "server"  # or "development": benchmarks and tests only
+    # Never printed (``python -m data settings`` shows *** when it is set).
+    secret: bool = False
 
     def parse(self, raw: str) -> Any:
         if self.kind == "bool":
@@ -123,6 +125,40 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WARROOM_ASSET_CACHE", "path", lambda: Path.home() / ".cache" / "warroom-assets",
             "where `make assets` keeps the npm tarballs it verified (offline re-runs)",
             "`~/.cache/warroom-assets`"),
+    Setting("WARROOM_SMTP_HOST", "text", "",
+            "mail server the daily alert digest is sent through (`python -m data alerts "
+            "digest`)", "none (no e-mail is sent)"),
+    Setting("WARROOM_SMTP_PORT", "int", 587, "its port", "`587`", minimum=1, maximum=65535),
+    Setting("WARROOM_SMTP_SECURITY", "text", "starttls",
+            "`starttls`, `ssl` (SMTPS) or `none` (a relay on this machine only)", "`starttls`"),
+    Setting("WARROOM_SMTP_USER", "text", "", "account the digest signs in to the mail server "
+            "with", "none (no sign-in)"),
+    Setting("WARROOM_SMTP_PASSWORD", "text", "", "its password (never printed)", "none",
+            secret=True),
+    Setting("WARROOM_SMTP_FROM", "text", "warroom@localhost", "sender address of the digest",
+            "`warroom@localhost`"),
+    Setting("WARROOM_ALERT_WEBHOOK_URL", "text", "",
+            "address the daily digest is also posted to as JSON (a LINE or other chat bridge; "
+            "never printed, it may hold a token)", "none (no webhook)", secret=True),
+    Setting("WARROOM_ALERT_WEBHOOK_TOKEN", "text", "",
+            "bearer token sent with the webhook (`Authorization: Bearer ...`; never printed)",
+            "none", secret=True),
+    Setting("WARROOM_SCHEDULE", "text", "off",
+            "`app`: the app process itself runs the scheduled follow-up work (rules, digest, "
+            "snapshots; the way on a DuckDB store, which a cron command cannot write beside "
+            "the app); `off`: a timer runs `python -m data alerts schedule` "
+            "(see [docs/operations.md](docs/operations.md))", "`off`"),
+    Setting("WARROOM_ALERT_EVERY_HOURS", "float", 6.0,
+            "hours between scheduled rule evaluations (rules are also evaluated after every "
+            "import); 0 = only after imports", "`6`", minimum=0, maximum=24 * 31),
+    Setting("WARROOM_DIGEST_HOUR", "int", 7,
+            "local hour from which the daily digest is sent; -1 = no digest", "`7`",
+            minimum=-1, maximum=23),
+    Setting("WARROOM_SNAPSHOT_EVERY_DAYS", "float", 0.0,
+            "days between automatic meeting snapshots; 0 = only those executives record",
+            "`0`", minimum=0, maximum=366),
+    Setting("WARROOM_APP_URL", "text", "",
+            "the app's address as users reach it, for the links in digests", "none (no links)"),
     Setting("WARROOM_BENCH_DB", "text", "", "the national-size DuckDB store `make bench` and "
             "`make loadtest` measure", "the store itself", group="development"),
     Setting("WARROOM_BENCH_PG", "text", "", "its PostgreSQL copy for the PostgreSQL column of "

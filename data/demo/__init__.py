@@ -106,7 +106,7 @@ def _write_reference(ctx: DemoContext) -> None:
 
 
 def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    from data.demo import households, partners, plans, sdg
+    from data.demo import action, households, partners, plans, sdg
     from data.poverty import refresh_poverty_aggregates
 
     # Order matters: later components read what earlier ones wrote (e.g. pre-computed
@@ -116,6 +116,7 @@ def _components() -> list[tuple[str, Callable[[DemoContext], None]]]:
         ("sdg", sdg.generate),
         ("partners", partners.generate),
         ("plans", plans.generate),
+        ("action", action.generate),
         ("rollup", _rollup),
         ("poverty_aggregates", lambda c: refresh_poverty_aggregates(c.store)),
     ]

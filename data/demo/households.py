@@ -178,12 +178,19 @@ def _cases(rng: np.random.Generator, year: int, poor_idx: np.ndarray, flags_poor
     closed = opened + pd.to_timedelta(close_days, unit="D")
     end = pd.Timestamp("2024-12-31")
     closed = closed.where(closed <= end, end)
+    # The day a case entered its current status: opened (identified), a few weeks after
+    # opening (in progress), closed (resolved); drawn last so that no earlier draw moves.
+    started = opened + pd.to_timedelta(rng.integers(3, 90, n), unit="D")
+    started = started.where(started <= end, end)
+    since = np.where(status == "resolved", closed.date,
+                     np.where(status == "in_progress", started.date, opened.date))
     return pd.DataFrame({
         "case_id": np.arange(first_id, first_id + n, dtype=np.int64),
         "village_idx": village_idx[h], "seq": seq[h], "survey_year": np.int32(year),
         "dimension": dim_arr, "indicator_code": np.concatenate(rows_ind),
         "agency": agencies.astype(str), "status": status,
         "opened_on": opened.date, "closed_on": np.where(status == "resolved", closed.date, None),
+        "status_since": since,
     })
 
 
@@ -195,7 +202,8 @@ def _insert_cases(ctx: DemoContext, cases: pd.DataFrame) -> None:
             "INSERT INTO assistance_cases SELECT c.case_id, "
             "v.village_code || lpad(CAST(c.seq AS VARCHAR), 4, '0'), c.survey_year, "
             "v.village_code, substr(v.village_code, 1, 2), c.dimension, c.indicator_code, "
-            "c.agency, c.status, CAST(c.opened_on AS DATE), CAST(c.closed_on AS DATE), NULL "
+            "c.agency, c.status, CAST(c.opened_on AS DATE), CAST(c.closed_on AS DATE), NULL, "
+            "CAST(c.status_since AS DATE) "
             "FROM demo_cases c JOIN demo_villages v USING (village_idx)"
         )
     finally:

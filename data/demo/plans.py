@@ -190,7 +190,27 @@ def _debt_cases(ctx: DemoContext) -> pd.DataFrame:
                 "case_no": f"{p.code}-{registered.year + 543}-{cid:06d}",
             })
             cid += 1
-    return pd.DataFrame(rows)
+    return _tally_fields(ctx, pd.DataFrame(rows))
+
+
+def _tally_fields(ctx: DemoContext, cases: pd.DataFrame) -> pd.DataFrame:
+    """What the centres' daily tallies report beyond the case: registration channel (about
+    six in ten registered online in the first months of the policy), the creditors a debtor
+    named, and prosecutions of illegal lenders (a few percent of moneylender cases, some weeks
+    after registration). Its own random stream: the case rows above do not move."""
+    rng = ctx.rng("debt-tally")
+    n = len(cases)
+    surge = pd.to_datetime(cases.registered_on) < pd.Timestamp(2024, 3, 1)
+    online_p = np.where(surge, 0.64, 0.48)
+    cases["channel"] = np.where(rng.random(n) < online_p, "online", "onsite")
+    cases["creditors"] = (1 + rng.poisson(0.45, n)).astype(np.int32)
+    lender = cases.creditor_type.isin(["moneylender", "online_app"]).to_numpy()
+    prosecuted = lender & (rng.random(n) < 0.06)
+    when = pd.to_datetime(cases.registered_on) + pd.to_timedelta(
+        rng.integers(10, 120, n), unit="D")
+    cases["prosecuted_on"] = np.where(prosecuted & (when <= pd.Timestamp(AS_OF)),
+                                      when.dt.date, None)
+    return cases
 
 
 def generate(ctx: DemoContext) -> None:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from data.alerts import after_import
 from data.importer.commit import commit_import, undo_batch
 from data.importer.errors import ImportFailure
 from data.importer.pipeline import ImportPreview, preview_import
@@ -78,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         scope = _scope(args.note)
         if args.undo:
             removed = undo_batch(store, scope, int(args.file), cascade=args.cascade)
+            after_import(store, None)
             print(json.dumps({"undone": int(args.file), "rows_removed": removed}))
             return 0
         path = Path(args.file)
@@ -132,6 +134,10 @@ def import_one(store: Any, scope: AccessScope, path: Path, args: argparse.Namesp
             mark_batch_recipe(store, result.batch_id, plan.recipe)
         report.update(batch_id=result.batch_id, already=result.already,
                       commit_seconds=round(time.perf_counter() - t1, 3))
+        if not result.already:
+            run = after_import(store, result.batch_id)  # never fails the import
+            report["alerts"] = None if run is None else {
+                "raised": run.raised, "resolved": run.resolved, "failed_rules": run.failed}
     return report
 
 

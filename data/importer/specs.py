@@ -113,6 +113,9 @@ INDICATOR_LEVELS = {
 SECTOR = {code: (th, en) for code, th, en in catalogue.SECTORS}
 PLAN_AGENCY = {code: names for code, names in catalogue.PLAN_AGENCIES.items()}
 CREDITOR = {code: names for code, names in catalogue.CREDITOR_TYPES.items()}
+# How a debtor registered with the Damrongdhama centre (the centres' daily tallies split them).
+CHANNEL = {"online": ("ออนไลน์", "online", "ลงทะเบียนออนไลน์", "web"),
+           "onsite": ("ณ ศูนย์", "onsite", "on-site", "on site", "ที่ศูนย์", "walk-in")}
 
 _FLAGS = tuple(
     Field(i.column, "bool", f"ตกเกณฑ์: {i.name_th}", f"Fails: {i.name_en}", required=True,
@@ -289,6 +292,12 @@ SPECS: dict[str, ImportSpec] = {
             Field("case_no", "text", "เลขที่เรื่อง", "Case number", aliases=(
                 "เลขทะเบียน", "เลขที่รับเรื่อง", "case no", "case_number"),
                 example="40-2567-000123"),
+            Field("channel", "choice", "ช่องทางลงทะเบียน", "Registration channel",
+                  choices=CHANNEL, aliases=("ช่องทาง",), example="online"),
+            Field("creditors", "int", "จำนวนเจ้าหนี้", "Creditors", aliases=("เจ้าหนี้ (ราย)",),
+                  example="1"),
+            Field("prosecuted_on", "date", "วันที่ดำเนินคดีเจ้าหนี้", "Creditor prosecuted on",
+                  aliases=("วันดำเนินคดี",), example=""),
         ),
         # With the centre's case number two same-day cases of one amount stay apart; without
         # it, such rows cannot be told apart and the duplicate policy decides.

@@ -1,0 +1,61 @@
+"""Informal-debt tallies from the case rows, per day and per province, as the Damrongdhama
+centres publish them (registrants, debt, online and on site, creditors, mediation, prosecutions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from data.area_filter import area_predicate
+from data.scope import AccessScope
+from data.store import Store
+
+
+def _scoped(scope: AccessScope, area: str) -> tuple[str, list[Any]]:
+    where, params = scope.sql_filter("province_code")
+    cond, args = area_predicate(area, column="area_code")
+    return f"{where} AND {cond}", [*params, *args]
+
+
+def debt_tally_days(store: Store, scope: AccessScope, area: str = "") -> pd.DataFrame:
+    """One row per day and event: registrations (with debt, channel and creditors), mediations,
+    settlements (debt before and after) and prosecutions, summed by day
+    (the input of ``domain.debt_tally.daily_tally``)."""
+    w, a = _scoped(scope, area)
+    return store.query(
+        "SELECT day, SUM(registrants) AS registrants, SUM(debt_total) AS debt_total, "
+        "SUM(online) AS online, SUM(onsite) AS onsite, SUM(creditors) AS creditors, "
+        "SUM(mediated) AS mediated, SUM(settled) AS settled, SUM(debt_before) AS debt_before, "
+        "SUM(debt_after) AS debt_after, SUM(prosecutions) AS prosecutions FROM ("
+        "SELECT registered_on AS day, 1 AS registrants, debt_amount AS debt_total, "
+        "CASE WHEN channel = 'online' THEN 1 ELSE 0 END AS online, "
+        "CASE WHEN channel = 'onsite' THEN 1 ELSE 0 END AS onsite, "
+        "COALESCE(creditors, 0) AS creditors, 0 AS mediated, 0 AS settled, "
+        "0.0 AS debt_before, 0.0 AS debt_after, 0 AS prosecutions "
+        f"FROM debt_cases WHERE {w} UNION ALL "
+        f"SELECT mediation_on, 0, 0.0, 0, 0, 0, 1, 0, 0.0, 0.0, 0 FROM debt_cases "
+        f"WHERE mediation_on IS NOT NULL AND {w} UNION ALL "
+        "SELECT outcome_on, 0, 0.0, 0, 0, 0, 0, 1, debt_amount, debt_amount - amount_reduced, 0 "
+        f"FROM debt_cases WHERE stage = 'settled' AND outcome_on IS NOT NULL AND {w} "
+        "UNION ALL SELECT prosecuted_on, 0, 0.0, 0, 0, 0, 0, 0, 0.0, 0.0, 1 FROM debt_cases "
+        f"WHERE prosecuted_on IS NOT NULL AND {w}) t GROUP BY day ORDER BY day",
+        [*a, *a, *a, *a]).fillna(0)
+
+
+def debt_tally_by_province(store: Store, scope: AccessScope, area: str = "") -> pd.DataFrame:
+    """Totals per province: registrants, debt, online, on site, creditors, mediated, settled,
+    debt of settled cases before and after mediation, prosecutions."""
+    w, a = _scoped(scope, area)
+    return store.query(
+        "SELECT province_code, COUNT(*) AS registrants, SUM(debt_amount) AS debt_total, "
+        "SUM(CASE WHEN channel = 'online' THEN 1 ELSE 0 END) AS online, "
+        "SUM(CASE WHEN channel = 'onsite' THEN 1 ELSE 0 END) AS onsite, "
+        "SUM(COALESCE(creditors, 0)) AS creditors, "
+        "SUM(CASE WHEN mediation_on IS NOT NULL THEN 1 ELSE 0 END) AS mediated, "
+        "SUM(CASE WHEN stage = 'settled' THEN 1 ELSE 0 END) AS settled, "
+        "SUM(CASE WHEN stage = 'settled' THEN debt_amount ELSE 0 END) AS debt_before, "
+        "SUM(CASE WHEN stage = 'settled' THEN debt_amount - amount_reduced ELSE 0 END) "
+        "AS debt_after, "
+        "SUM(CASE WHEN prosecuted_on IS NOT NULL THEN 1 ELSE 0 END) AS prosecutions "
+        f"FROM debt_cases WHERE {w} GROUP BY province_code ORDER BY province_code", a)
