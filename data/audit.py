@@ -77,15 +77,23 @@ def load_audit_events(store: Store, scope: AccessScope, *, user: str = "", actio
     if area:
         where.append("area_code LIKE ?")
         params.append(f"{area}%")
+    period, period_params = _days(since, until)
+    return store.query(
+        "SELECT event_id, occurred_at, user_name, action, area_code, detail, purpose, "
+        f"source_address, served_by FROM audit_log WHERE {' AND '.join(where)} AND {period} "
+        "ORDER BY event_id DESC LIMIT ?", [*params, *period_params, int(limit)])
+
+
+def _days(since: date | None, until: date | None) -> tuple[str, list[datetime]]:
+    """Events from the start of ``since`` to the end of ``until`` (either may be open)."""
+    where, params = ["TRUE"], []
     if since:
         where.append("occurred_at >= ?")
         params.append(datetime.combine(since, time.min))
     if until:
         where.append("occurred_at < ?")
         params.append(datetime.combine(until + timedelta(days=1), time.min))
-    return store.query(
-        "SELECT event_id, occurred_at, user_name, action, area_code, detail, purpose, "
-        f"source_address, served_by FROM audit_log WHERE {' AND '.join(where)} ORDER BY event_id DESC LIMIT ?", [*params, int(limit)])
+    return " AND ".join(where), params
 
 
 def load_audit_actions(store: Store, scope: AccessScope) -> list[str]:
@@ -100,15 +108,10 @@ def load_access_report(store: Store, scope: AccessScope, *, since: date | None =
     the number of views and the first and last (an administrator's report)."""
     if not scope.may_administer:
         raise PermissionError("the access report is for administrators")
-    where, params = ["action = 'household_list_view'"], []
-    if since:
-        where.append("occurred_at >= ?")
-        params.append(datetime.combine(since, time.min))
-    if until:
-        where.append("occurred_at < ?")
-        params.append(datetime.combine(until + timedelta(days=1), time.min))
+    period, params = _days(since, until)
     return store.query(
         "SELECT user_name, area_code, COALESCE(purpose, '') AS purpose, COUNT(*) AS views, "
         "MIN(occurred_at) AS first_view, MAX(occurred_at) AS last_view FROM audit_log "
-        f"WHERE {' AND '.join(where)} GROUP BY user_name, area_code, COALESCE(purpose, '') "
+        f"WHERE action = 'household_list_view' AND {period} "
+        "GROUP BY user_name, area_code, COALESCE(purpose, '') "
         "ORDER BY user_name, area_code, purpose", params)

@@ -150,3 +150,31 @@ def any_store_url(request, tmp_path):
         yield url
     finally:
         drop_pg_schema(server, schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def any_demo_copy_url(request, demo_db, tmp_path):
+    """URL of a writable copy of the session's demo store of this test's own, on each engine
+    (for tests that change data: crash, backup and restore, alerts)."""
+    import shutil
+
+    from data.store import Store
+
+    if request.param == "duckdb":
+        path = tmp_path / "demo-copy.duckdb"
+        shutil.copyfile(demo_db, path)
+        yield f"duckdb:///{path}"
+        return
+    from data.copy import copy_store
+
+    server = request.getfixturevalue("pg_server")
+    schema, url = new_pg_schema(server, "copy")
+    source = Store(f"duckdb:///{demo_db}", read_only=True)
+    try:
+        copy_store(source, url, log=lambda _m: None)
+    finally:
+        source.close()
+    try:
+        yield url
+    finally:
+        drop_pg_schema(server, schema)

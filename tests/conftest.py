@@ -9,6 +9,7 @@ import pytest
 
 from data.scope import AccessScope
 from tests.backends import (  # noqa: F401  (fixtures over DuckDB and PostgreSQL)
+    any_demo_copy_url,
     any_empty_store,
     any_store,
     any_store_url,

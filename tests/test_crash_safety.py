@@ -3,7 +3,6 @@ store opens, nothing of the batch is half there, and every aggregate equals a re
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,32 +86,8 @@ def _kill_points(phases: list[str]) -> dict[int, str]:
     return dict(sorted(points.items()))
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def crash_store(request, demo_db, tmp_path):
-    """A writable copy of the demo store of this test's own, on each engine."""
-    if request.param == "duckdb":
-        copy = tmp_path / "crash.duckdb"
-        shutil.copyfile(demo_db, copy)
-        yield f"duckdb:///{copy}"
-        return
-    from data.copy import copy_store
-    from tests.backends import drop_pg_schema, new_pg_schema
-
-    server = request.getfixturevalue("pg_server")
-    schema, url = new_pg_schema(server, "crash")
-    source = Store(f"duckdb:///{demo_db}", read_only=True)
-    try:
-        copy_store(source, url, log=lambda _m: None)
-    finally:
-        source.close()
-    try:
-        yield url
-    finally:
-        drop_pg_schema(server, schema)
-
-
-def test_a_killed_import_or_undo_leaves_all_or_nothing(crash_store, tmp_path):
-    url = crash_store
+def test_a_killed_import_or_undo_leaves_all_or_nothing(any_demo_copy_url, tmp_path):
+    url = any_demo_copy_url
     s = Store(url)
     try:
         file = _household_file(s, tmp_path / "households-94-2567.csv")

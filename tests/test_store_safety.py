@@ -200,30 +200,8 @@ def _tables(url: str) -> dict[str, pd.DataFrame]:
         s.close()
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def writable_demo(request, demo_db, tmp_path):
-    """A writable copy of the demo store on each engine."""
-    if request.param == "duckdb":
-        yield f"duckdb:///{_copy_demo(demo_db, tmp_path / 'w')}"
-        return
-    from data.copy import copy_store
-    from tests.backends import drop_pg_schema, new_pg_schema
-
-    server = request.getfixturevalue("pg_server")
-    schema, url = new_pg_schema(server, "bk")
-    source = Store(f"duckdb:///{demo_db}", read_only=True)
-    try:
-        copy_store(source, url, log=lambda _m: None)
-    finally:
-        source.close()
-    try:
-        yield url
-    finally:
-        drop_pg_schema(server, schema)
-
-
-def test_a_restored_backup_holds_every_table_as_it_was(writable_demo, tmp_path):
-    url = writable_demo
+def test_a_restored_backup_holds_every_table_as_it_was(any_demo_copy_url, tmp_path):
+    url = any_demo_copy_url
     original = _tables(url)
     s = Store(url)
     try:
