@@ -63,9 +63,9 @@ def _one_by_one(store: Store, rules: list[Rule], adjacency) -> int:
 
 
 def run(ctx: Any) -> list[dict[str, Any]]:
-    from geo.adjacency import province_adjacency
+    from domain.neighbours import province_neighbours
 
-    adjacency = province_adjacency()  # computed once per boundary file, as in the app
+    adjacency = province_neighbours()  # the shipped table, as in the app
     rows: list[dict[str, Any]] = []
     for backend in ctx.backends():
         rows += _backend(ctx, backend, adjacency)

@@ -21,8 +21,8 @@ import pandas as pd
 
 
 def household_csv(villages: list[str], rows: int, seed: int = 7) -> bytes:
-    from data.catalogue import POVERTY_INDICATORS
     from data.importer.specs import SPECS
+    from domain.catalogue import POVERTY_INDICATORS
 
     rng = np.random.default_rng(seed)
     spec = SPECS["households"]
@@ -47,8 +47,8 @@ def household_csv(villages: list[str], rows: int, seed: int = 7) -> bytes:
 
 
 def _scratch_store(path: Path, villages: pd.DataFrame) -> Any:
-    from data.areas import regions_frame, registry_frame
     from data.store import open_store
+    from domain.areas import regions_frame, registry_frame
 
     store = open_store(f"duckdb:///{path}")
     store.insert_df("regions", regions_frame())

@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Row, Timing, format_table, measure
-from data import catalogue
 from data import poverty as P
-from data.areas import REGIONS_NESDC
 from data.scope import AccessScope
 from data.store import Store
+from domain import catalogue
 from domain import poverty as pv
+from domain.areas import REGIONS_NESDC
 
 _FLAGS = list(catalogue.DEPRIVATION_COLUMNS)
 

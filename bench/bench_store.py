@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from bench.common import app_on, measure
-from data.areas import REGIONS_NESDC
 from data.overview import overview_headline
 from data.queries import target_poor_by_child
 from data.scope import AccessScope
+from domain.areas import REGIONS_NESDC
 
 SCOPE = AccessScope.everything("bench")
 # Drill path: the country, the Northeast, Nakhon Ratchasima (the largest province), one of its

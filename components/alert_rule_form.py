@@ -11,11 +11,11 @@ from components.auth import record_action
 from components.datasource import current_scope, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import guarded
-from data import catalogue
 from data.alerts import save_rule
 from data.freshness import DATASETS
 from data.queries import load_areas
 from data.sdg import load_sdg_catalogue
+from domain import catalogue
 from domain.alert_rules import RULE_KINDS, SEVERITIES, RuleError
 from domain.safe_text import md_text
 from domain.service_levels import ITEM_KINDS

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from components.i18n import lang, t
-from data import catalogue
+from domain import catalogue
 from domain.alert_rules import CATEGORY_ORDER
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from components.datasource import current_scope, get_store
 from components.i18n import lang, t
-from data import areas as area_registry
 from data.queries import area_name_map
+from domain import areas as area_registry
 
 
 def area_title(code: str) -> str:

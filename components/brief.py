@@ -69,7 +69,7 @@ def build_province_brief(store: Store, scope: AccessScope, province: str, year: 
                          lang: str = "th") -> bytes:
     """The brief of one province the user may see, for ``year`` (CE)."""
     from data import partners, poverty, sdg
-    from data.catalogue import SDG_GOALS
+    from domain.catalogue import SDG_GOALS
 
     if not (len(province) == 2 and scope.can_see_province(province)):
         raise PermissionError(province)

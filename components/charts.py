@@ -7,7 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from data.catalogue import GOAL_COLOURS, SDG_GOALS
+from domain.catalogue import GOAL_COLOURS, SDG_GOALS
 
 # The app serves Noto Sans Thai itself (components.assets); the fallbacks cover exports made
 # where only Debian's Thai fonts are installed.

@@ -21,7 +21,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import catalogue
 from data.debt import (
     debt_by_child,
     debt_by_creditor,
@@ -32,6 +31,7 @@ from data.debt import (
     load_debt_as_of,
     load_debt_stage_dates,
 )
+from domain import catalogue
 from domain.debt import days_per_stage, stage_funnel, suppress_small
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_month, fmt_pct
 

@@ -23,7 +23,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import catalogue
 from data.tracking import (
     closure_days,
     levels_token,
@@ -33,6 +32,7 @@ from data.tracking import (
     overdue_by_agency,
     save_service_level,
 )
+from domain import catalogue
 from domain.formatting import fmt_date, fmt_int, fmt_pct
 from domain.service_levels import ITEM_KINDS, OPEN_STAGES, PERSONAL_KINDS, closure_summary
 

@@ -25,7 +25,7 @@ from components.ui import ExportMeta, render_chart
 from data import config
 from domain import map_classes
 from domain.formatting import fmt_num
-from geo import boundaries, payload, tilegrid
+from geo import boundaries, payload
 
 CLASS_COUNT = 5
 VIEWS = ("map", "tiles", "image")
@@ -463,7 +463,8 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
               "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
               "method": method, "language": language}
     if view == "tiles":
-        fig = tilegrid.build_tile_map(values, **{k: v for k, v in common.items()
+        from components import tile_map  # it builds on this module's classes
+        fig = tile_map.build_tile_map(values, **{k: v for k, v in common.items()
                                                  if k not in ("level", "parent_code")})
         # A fresh chart key after each click: a plotly selection would otherwise persist and
         # a later click on the same tile would look like the old one.

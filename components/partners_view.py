@@ -26,7 +26,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import catalogue
 from data.partners import (
     ActivityFilter,
     activities_by_child,
@@ -45,6 +44,7 @@ from data.partners import (
     top_partners,
 )
 from data.plans import child_code_length
+from domain import catalogue
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_num, fmt_year
 from domain.partners import (
     ACTIVITY_MEASURES,

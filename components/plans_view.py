@@ -23,7 +23,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import catalogue
 from data.plans import (
     child_code_length,
     load_fiscal_years,
@@ -33,6 +32,7 @@ from data.plans import (
     plan_budget_by_goal,
 )
 from data.queries import load_years, target_poor_by_child
+from domain import catalogue
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_pct, fmt_year
 from domain.plans import ATTENTION_FLAGS, FLAGS, budget_per_need, expected_progress, flag_projects
 

@@ -14,7 +14,6 @@ from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
-from data import catalogue
 from data.poverty_measures import HEADLINE_CODES, dimension_measure, measure_names
 from data.poverty_published import (
     load_published_years,
@@ -22,6 +21,7 @@ from data.poverty_published import (
     published_by_child,
     published_vs_computed,
 )
+from domain import catalogue
 from domain.formatting import fmt_int, fmt_pct, fmt_year
 from domain.safe_text import md_text
 

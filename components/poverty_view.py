@@ -29,8 +29,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import catalogue
-from data.areas import region_of
 from data.poverty import (
     assistance_pipeline,
     child_level,
@@ -40,7 +38,9 @@ from data.poverty import (
     poverty_drilldown,
     poverty_trend,
 )
+from domain import catalogue
 from domain import poverty as pv
+from domain.areas import region_of
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
 
 SOURCE = "จปฐ. / TPMap"

@@ -7,8 +7,8 @@ import streamlit as st
 from components import state
 from components.datasource import current_scope, fetch, get_store
 from components.i18n import lang, name_col, t
-from data import areas as area_registry
 from data.queries import area_name_map, load_areas, load_regions, load_years
+from domain import areas as area_registry
 from domain.formatting import fmt_year
 
 

@@ -17,6 +17,7 @@ from data.area_filter import parse_area
 from data.scope import AccessScope
 from data.store import Store
 from domain import alert_rules as R
+from domain.neighbours import province_neighbours
 
 log = logging.getLogger("warroom")
 RULE_EDITORS = ("steward", "executive", "admin")
@@ -220,12 +221,6 @@ def _overdue_rule(p: dict[str, Any], area: str, inputs: Inputs) -> pd.DataFrame:
     return found
 
 
-def _default_adjacency() -> Mapping[str, tuple[str, ...]]:
-    from geo.adjacency import province_adjacency  # boundaries live in geo/
-
-    return province_adjacency()
-
-
 @dataclass
 class RunResult:
     rules: int = 0
@@ -251,7 +246,7 @@ def evaluate_rules(store: Store, trigger: str, *, rules: list[Rule] | None = Non
     writer = writer or store
     rules = rules if rules is not None else load_rules(
         writer, AccessScope.everything(), enabled_only=True)
-    inputs = Inputs(store, as_of or load_as_of(store), adjacency or _default_adjacency)
+    inputs = Inputs(store, as_of or load_as_of(store), adjacency or province_neighbours)
     found: dict[int, pd.DataFrame] = {}
     result = RunResult(rules=len(rules))
     for rule in rules:

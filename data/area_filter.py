@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from data.areas import REGIONS_NESDC
+from domain.areas import REGIONS_NESDC
 
 LEVEL_WIDTH = {"province": 2, "district": 4, "subdistrict": 6, "village": 8}
 _LEVEL_OF_WIDTH = {width: level for level, width in LEVEL_WIDTH.items()}

@@ -6,10 +6,10 @@ from typing import Any
 
 import pandas as pd
 
-from data import catalogue
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.store import Store
+from domain import catalogue
 
 
 def debt_child_length(area_code: str) -> int:

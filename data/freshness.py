@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from data.areas import REGIONS_NESDC
 from data.scope import AccessScope
 from data.store import Store
+from domain.areas import REGIONS_NESDC
 from domain.freshness import codebook_frequency_days, freshness_status
 
 PROVINCES = sorted(p for r in REGIONS_NESDC for p in r.provinces)

@@ -11,13 +11,13 @@ import pandas as pd
 from pandas.api.internals import create_dataframe_from_blocks
 from pandas.api.types import infer_dtype
 
-from data import catalogue
 from data.area_filter import area_predicate
-from data.areas import REGIONS_NESDC
 from data.queries import area_name_map
 from data.scope import AccessScope
 from data.store import Store
+from domain import catalogue
 from domain import poverty as pv
+from domain.areas import REGIONS_NESDC
 
 _FLAGS = catalogue.DEPRIVATION_COLUMNS
 _FLAG_SQL = ", ".join(_FLAGS)

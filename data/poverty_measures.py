@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 
-from data import catalogue
+from domain import catalogue
 
 # Counts of the whole population surveyed and of the target poor (people and households).
 HEADLINE = (

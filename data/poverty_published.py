@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from data.areas import REGIONS_NESDC
 from data.poverty_measures import published_measures
 from data.queries import area_name_map, target_poor_by_child
 from data.scope import AccessScope
 from data.store import Store
+from domain.areas import REGIONS_NESDC
 
 _CHILD_WIDTH = {0: 2, 2: 4, 4: 6, 6: 8, 8: 8}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import areas as area_registry
-from data import catalogue
 from data.store import Store, StoreError
+from domain import areas as area_registry
+from domain import catalogue
 
 
 def write_reference(store: Store, areas: pd.DataFrame) -> None:

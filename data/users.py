@@ -9,11 +9,11 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from data.areas import REGIONS_NESDC
 from data.audit import record_event
 from data.scope import ROLES, AccessScope
 from data.store import Store, StoreError
 from data.web_sessions import revoke_user
+from domain.areas import REGIONS_NESDC
 
 # argon2id with the library's defaults (RFC 9106 low-memory profile): salted and slow.
 _hasher = PasswordHasher()

@@ -147,7 +147,7 @@ class _Index:
 
 @lru_cache(maxsize=4)
 def _default_registry_rows() -> dict[str, tuple[tuple[str, str, str], ...]]:
-    from data.areas import registry_frame
+    from domain.areas import registry_frame
 
     return _rows_by_level(registry_frame())
 
@@ -296,7 +296,7 @@ def match_area_names(
             code for a district; a province or district code for a subdistrict). Needed to tell
             apart the many subdistricts that share a name.
         registry: Areas to match against (columns code, level, name_th, name_en), by default
-            ``data.areas.registry_frame()`` (the DOPA list from geothai).
+            ``domain.areas.registry_frame()`` (the DOPA list from geothai).
 
     Returns:
         One AreaMatch per name, in order. Tries, in turn: the exact normalised name, a province

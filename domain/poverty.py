@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from data.catalogue import DIMENSION_CODES, POVERTY_INDICATORS, PovertyIndicator
+from domain.catalogue import DIMENSION_CODES, POVERTY_INDICATORS, PovertyIndicator
 
 DEFAULT_K = Fraction(1, 3)
 # Scores are sums of fractional weights: compare with a tolerance so that a household whose

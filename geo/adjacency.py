@@ -1,27 +1,23 @@
-"""Which provinces are neighbours, from the installed (or built-in) province boundaries."""
+"""Which provinces are neighbours, computed from province boundaries (derives domain/neighbours)."""
 
 from __future__ import annotations
 
-import functools
+import json
 import warnings
 
-from geo.boundaries import load_boundaries, version
+import geopandas as gpd
+
+from domain import neighbours
+from geo.boundaries import load_builtin
 
 # Shapes a little apart still count as touching: the built-in boundaries are generalised, so
 # neighbours' edges need not meet exactly (degrees; about 500 m: wider, Bangkok gained Nakhon
-# Nayok, which it does not border). Phuket, an island, has no neighbour.
+# Nayok, which it does not border). Phuket, an island, touches Phang Nga across the Pak Phra
+# strait at this tolerance (the Sarasin bridge joins them).
 TOLERANCE_DEG = 0.005
 
 
-def province_adjacency() -> dict[str, tuple[str, ...]]:
-    """Each province's neighbours (codes, sorted); computed once per boundary file."""
-    return dict(_adjacency(version("province")))
-
-
-@functools.lru_cache(maxsize=2)
-def _adjacency(boundary_version: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    del boundary_version  # the cache key: a new boundary import recomputes
-    gdf = load_boundaries("province")
+def _neighbours_of(gdf: gpd.GeoDataFrame | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if gdf is None or gdf.empty:
         return ()
     with warnings.catch_warnings():
@@ -37,3 +33,23 @@ def _adjacency(boundary_version: str) -> tuple[tuple[str, tuple[str, ...]], ...]
                 out[codes[i]].add(codes[int(j)])
                 out[codes[int(j)]].add(codes[i])
     return tuple((c, tuple(sorted(n))) for c, n in sorted(out.items()))
+
+
+def builtin_adjacency() -> dict[str, tuple[str, ...]]:
+    """Neighbours computed from the built-in province layer (what domain/neighbours ships)."""
+    gdf = load_builtin("province")
+    return dict(_neighbours_of(gdf)) if gdf is not None else {}
+
+
+def write_neighbours() -> int:
+    """Rewrite the shipped neighbour table from the built-in layer; returns the province count."""
+    table = builtin_adjacency()
+    rows = ",\n".join(f"  {json.dumps(k)}: {json.dumps(list(v))}" for k, v in sorted(table.items()))
+    neighbours.TABLE_FILE.write_text(
+        '{"note": "derived by geo.adjacency.write_neighbours from geo/builtin provinces",\n'
+        f' "neighbours": {{\n{rows}\n }}}}\n', encoding="utf-8")
+    return len(table)
+
+
+if __name__ == "__main__":
+    print(write_neighbours(), "provinces")

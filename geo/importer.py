@@ -606,7 +606,7 @@ def dissolve_by_code(codes: pd.Series, geoms: gpd.GeoSeries) -> gpd.GeoDataFrame
 
 @lru_cache(maxsize=1)
 def _thai_names() -> dict[str, str]:
-    from data.areas import registry_frame
+    from domain.areas import registry_frame
 
     reg = registry_frame()
     return dict(zip(reg["code"], reg["name_th"], strict=True))

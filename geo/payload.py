@@ -97,7 +97,7 @@ def build_payload(level: str, parent_code: str | None = None) -> Payload | None:
         return None
     if parent.startswith("R:"):
         # A region is a set of provinces (NESDC or four-region scheme), not a code prefix.
-        from data.areas import REGIONS_FOUR, REGIONS_NESDC
+        from domain.areas import REGIONS_FOUR, REGIONS_NESDC
 
         # The app's regions are NESDC's; Bangkok ("BKK") exists only in the four-region list.
         region = next((r for r in (*REGIONS_NESDC, *REGIONS_FOUR) if r.code == parent[2:]), None)

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import json
 import math
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import plotly.graph_objects as go
 
 LAYOUT_FILE = Path(__file__).resolve().parent / "builtin" / "tilegrid.json"
 
@@ -52,12 +46,6 @@ def derive_layout(centroids: dict[str, tuple[float, float]], cols: int = 11,
     return {k: (used_c.index(c), used_r.index(r)) for k, (c, r) in placed.items()}
 
 
-def _dark(colour: str) -> bool:
-    """Whether white text reads better than black on ``colour`` (relative luminance)."""
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.5
-
-
 def load_layout() -> dict[str, tuple[int, int]]:
     data = json.loads(LAYOUT_FILE.read_text(encoding="utf-8"))
     return {code: (int(c), int(r)) for code, (c, r) in data["cells"].items()}
@@ -76,52 +64,6 @@ def write_layout() -> dict[str, tuple[int, int]]:
          "cells": {k: list(v) for k, v in sorted(layout.items())}}, indent=1) + "\n",
         encoding="utf-8")
     return layout
-
-
-def build_tile_map(values: pd.DataFrame, *, value_label: str,
-                   fmt: Callable[[float], str] | None = None, selected: str | None = None,
-                   scheme: str = "sequential", higher_is_better: bool = True,
-                   method: str = "quantiles", language: str = "th", **_: Any) -> go.Figure:
-    """Plotly tile grid of provinces coloured like the choropleth; customdata is the code."""
-    from components import maps  # shares the classification and legend
-
-    layout = load_layout()
-    frame = maps._clean_values(values)
-    frame = frame[frame["code"].isin(layout)]
-    fill, breaks, colours = maps.classify(frame, method=method, scheme=scheme,
-                                          higher_is_better=higher_is_better)
-    f = maps._fmt(fmt, frame["value"], language)
-    no_data = maps._tl("map_no_data", language)
-    text = {c: f(float(v)) for c, v in zip(frame["code"], frame["value"], strict=True)}
-    from geo.payload import area_names
-
-    names = area_names()
-    idx = 0 if language == "th" else 1
-    fig = go.Figure()
-    lowest = float(frame["value"].min()) if len(frame) else None
-    legend = maps.legend_items(breaks, colours, f, lowest)
-    groups = [(colour, label) for colour, label in legend] + [(maps.NO_DATA, None)]
-    for colour, label in groups:
-        codes = [c for c in layout if fill.get(c, maps.NO_DATA) == colour]
-        if not codes:
-            continue
-        fig.add_trace(go.Scatter(
-            x=[layout[c][0] for c in codes], y=[-layout[c][1] for c in codes], mode="markers+text",
-            marker={"symbol": "square", "size": 34, "color": colour,
-                    "line": {"color": ["#000" if c == selected else "#777" for c in codes],
-                             "width": [3 if c == selected else 0.8 for c in codes]}},
-            text=[names.get(c, (c, c))[idx][:6] for c in codes],
-            textfont={"size": 9, "color": "#fff" if _dark(colour) else "#222"},
-            customdata=codes,
-            hovertext=[f"{html.escape(names.get(c, (c, c))[idx])}<br>{html.escape(value_label)}: "
-                       f"{html.escape(text.get(c, no_data))}" for c in codes],
-            hoverinfo="text", name=label or no_data))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
-    fig.update_layout(height=720, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      plot_bgcolor="white", legend={"title": {"text": value_label}},
-                      clickmode="event+select", dragmode=False)
-    return fig
 
 
 if __name__ == "__main__":

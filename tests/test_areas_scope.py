@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from data import areas
 from data.scope import AccessScope
+from domain import areas
 
 
 def test_registry_has_every_dopa_unit():

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data.catalogue import POVERTY_INDICATORS
 from data.rollup import aggregates_check, refresh_all_aggregates
 from data.store import Store
+from domain.catalogue import POVERTY_INDICATORS
 
 REPO = Path(__file__).resolve().parent.parent
 AGGREGATES = ("household_rollup", "poverty_profiles", "poverty_rollup", "poverty_case_counts",

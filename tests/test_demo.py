@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.catalogue import DEPRIVATION_COLUMNS, SECTOR_CODES
 from data.demo.households import TARGET_POOR_SHARE
 from data.queries import summary
+from domain.catalogue import DEPRIVATION_COLUMNS, SECTOR_CODES
 
 
 def test_summary_covers_everything(any_store):

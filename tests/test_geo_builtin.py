@@ -142,3 +142,16 @@ def test_builder_refuses_a_file_that_is_not_the_national_layer(tmp_path, capsys)
     assert build_builtin.main([str(src), "--out", str(tmp_path / "out")]) != 0
     assert not (tmp_path / "out").exists()
     assert "error:" in capsys.readouterr().err
+
+
+def test_shipped_neighbour_table_matches_the_builtin_province_layer():
+    """The alert rules read domain/neighbours without geometry; the table must still be what
+    the built-in boundaries say (python -m geo.adjacency rewrites it)."""
+    from domain.neighbours import province_neighbours
+    from geo.adjacency import builtin_adjacency
+
+    shipped = province_neighbours()
+    assert len(shipped) == 77
+    assert shipped == builtin_adjacency()
+    assert all(a in shipped[b] for a, near in shipped.items() for b in near)  # symmetric
+    assert shipped["10"] == ("11", "12", "13", "24", "73", "74")  # Bangkok's six neighbours

@@ -30,9 +30,9 @@ STEWARD = AccessScope(user="steward1", roles=frozenset({"steward"}), provinces=N
 
 @functools.cache
 def _reference() -> dict[str, pd.DataFrame]:
-    from data import catalogue
-    from data.areas import regions_frame, registry_frame
     from data.demo.sdg import catalogue_frame
+    from domain import catalogue
+    from domain.areas import regions_frame, registry_frame
 
     areas = registry_frame()
     villages = pd.DataFrame({
@@ -376,13 +376,13 @@ def test_only_stewards_commit_and_scope_limits_rows(db):
 
 # -- the other kinds ------------------------------------------------------------------------------
 def _flags(value: str) -> str:
-    from data.catalogue import POVERTY_INDICATORS
+    from domain.catalogue import POVERTY_INDICATORS
 
     return ",".join(value for _ in POVERTY_INDICATORS)
 
 
 def test_households(db):
-    from data.catalogue import POVERTY_INDICATORS
+    from domain.catalogue import POVERTY_INDICATORS
 
     head = "รหัสบ้าน,ปีที่สำรวจ,รหัสหมู่บ้าน,จำนวนสมาชิก,รายได้เฉลี่ยต่อคนต่อปี (บาท)," \
            "บัตรสวัสดิการแห่งรัฐ,คนจนเป้าหมาย," + ",".join(i.code for i in POVERTY_INDICATORS)

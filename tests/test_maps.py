@@ -106,10 +106,11 @@ def test_static_map_has_classes_and_no_data_in_its_legend(tmp_path, monkeypatch)
 
 
 def test_tile_grid_places_every_province_once():
+    from components import tile_map
     from geo import tilegrid
 
     layout = tilegrid.load_layout()
     assert len(layout) == 77 and len(set(layout.values())) == 77
-    fig = tilegrid.build_tile_map(_values(), value_label="v", language="en")
+    fig = tile_map.build_tile_map(_values(), value_label="v", language="en")
     codes = [c for tr in fig.data for c in tr.customdata]
     assert sorted(codes) == sorted(layout)

@@ -48,7 +48,7 @@ def test_builtin_province_payload_has_names_and_is_small(empty_data_dir):
 
 
 def test_region_parent_gives_its_provinces(empty_data_dir):
-    from data.areas import REGIONS_NESDC
+    from domain.areas import REGIONS_NESDC
 
     ne = next(r for r in REGIONS_NESDC if r.code == "NE")
     assert sorted(payload.get_payload("province", "R:NE").codes) == sorted(ne.provinces)

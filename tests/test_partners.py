@@ -142,7 +142,7 @@ def test_sankey_merges_small_partners_per_sector():
 
 
 def test_demo_has_hundreds_of_partners_in_every_sector_and_province(store):
-    from data.catalogue import SECTOR_CODES
+    from domain.catalogue import SECTOR_CODES
 
     assert store.scalar("SELECT COUNT(*) FROM partners") >= 300
     sectors = {r[0] for r in store.rows("SELECT DISTINCT sector FROM partners")}

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import catalogue
 from data import poverty as P
 from data.scope import AccessScope
+from domain import catalogue
 from domain import poverty as pv
 
 YEAR = 2024

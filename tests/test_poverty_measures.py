@@ -7,8 +7,8 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from data.catalogue import DEPRIVATION_COLUMNS, DIMENSION_CODES
 from domain import poverty as pv
+from domain.catalogue import DEPRIVATION_COLUMNS, DIMENSION_CODES
 
 # Default nested weights: health/living/education 1/20 per indicator (4 each), income 1/15
 # (3 indicators), access 1/10 (2 indicators).

@@ -43,7 +43,7 @@ def _import(store, text: str, name: str, year: str) -> int:
 
 @pytest.fixture()
 def published(any_empty_store):
-    from data.areas import regions_frame, registry_frame
+    from domain.areas import regions_frame, registry_frame
 
     s = any_empty_store
     s.insert_df("regions", regions_frame())

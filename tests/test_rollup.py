@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.catalogue import DEPRIVATION_COLUMNS
 from data.rollup import refresh_household_rollup
+from domain.catalogue import DEPRIVATION_COLUMNS
 
 
 def test_rollup_matches_households(any_store):

@@ -15,9 +15,9 @@ KHON_KAEN = AccessScope(user="kk", roles=frozenset({"provincial"}), provinces=fr
 
 @pytest.fixture()
 def db(any_empty_store):
-    from data.areas import registry_frame
     from data.demo.sdg import catalogue_frame
     from data.reference import write_reference
+    from domain.areas import registry_frame
 
     write_reference(any_empty_store, registry_frame())
     any_empty_store.insert_df("sdg_indicators", catalogue_frame())

@@ -251,8 +251,8 @@ def test_indicator_ranking_matches_the_stored_values(store, everything):
 
 
 def test_overview_headline_of_a_region_adds_up_its_provinces(store, everything):
-    from data.areas import REGIONS_NESDC
     from data.overview import overview_headline
+    from domain.areas import REGIONS_NESDC
 
     region = next(r for r in REGIONS_NESDC if r.code == "NE")
     whole = overview_headline(store, everything, 2023, "R:NE")

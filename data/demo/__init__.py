@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data import areas as area_registry
 from data.store import Store, StoreError
+from domain import areas as area_registry
 
 YEARS: tuple[int, ...] = tuple(range(2018, 2025))
 

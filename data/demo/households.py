@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from data import catalogue
 from data.demo import NATIONAL_HOUSEHOLDS, NATIONAL_PEOPLE, YEARS, DemoContext
+from domain import catalogue
 
 # Share of surveyed people in target-poor households: TPMap 1,032,987 of 36,647,817 (2561 BE),
 # 1,025,782 (2565 BE), 655,365 of 36,130,610 (2566 BE); years between are interpolated, 2020

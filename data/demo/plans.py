@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data import catalogue
 from data.demo import DemoContext
+from domain import catalogue
 
 # The demo's "today": progress reports and case stages are as of the end of 2567 BE.
 AS_OF = dt.date(2024, 12, 31)

@@ -114,7 +114,7 @@ def _build_catalogue(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
 
 
 def _build_households(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
-    from data.catalogue import DEPRIVATION_COLUMNS
+    from domain.catalogue import DEPRIVATION_COLUMNS
 
     code = v["area_code"].astype(object)
     rows.flag(v["members"].notna() & (v["members"] < 1), "range",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from data import catalogue
 from data.importer.parsing import THAI_DIGITS
 from data.poverty_measures import published_measures
+from domain import catalogue
 
 # The first is the Data page's default: indicator values are what agencies send most.
 KINDS = ("indicators", "indicator_catalogue", "households", "poverty_published", "activities",
