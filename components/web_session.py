@@ -96,7 +96,11 @@ def forget_in_browser() -> None:
 
 def render_cookie() -> None:
     """Hand a new token to the browser, or make it forget one (a script of our own, holding
-    only the random token: nothing from a user or a file)."""
+    only the random token: nothing from a user or a file).
+
+    Holds its place on every run, script or not: an element present in one run and absent in
+    the next would shift what follows, and Streamlit would remount the map below it."""
+    slot = st.empty()
     token = st.session_state.pop(_SET_KEY, None)
     clear = st.session_state.pop(_CLEAR_KEY, False)
     if not token and not clear:
@@ -109,4 +113,4 @@ def render_cookie() -> None:
         "<script>(function(){var secure = location.protocol === 'https:' ? '; Secure' : '';"
         f"document.cookie = '{COOKIE}=' + {value} + '; Path=/{life}; "
         "SameSite=Strict' + secure;})();</script>")
-    st.html(script, unsafe_allow_javascript=True, width="content")
+    slot.html(script, unsafe_allow_javascript=True, width="content")

@@ -70,8 +70,12 @@ def _pick(page, label: str, option: str) -> None:
 
 
 def _upload_and_check(page, path) -> None:
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(path))
-    page.get_by_text(path.name).first.wait_for(timeout=30_000)
+    # The uploader of the tab on screen, once it is drawn (a hidden tab's input takes no file).
+    panel = page.locator('[role="tabpanel"]:visible').filter(
+        has=page.locator('[data-testid="stFileUploader"]')).first
+    panel.locator('[data-testid="stFileUploaderDropzone"]').wait_for(timeout=30_000)
+    panel.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    panel.get_by_text(path.name).first.wait_for(timeout=30_000)
     wait_rendered(page)
     page.get_by_role("button", name="Check the file").click()
     wait_rendered(page)
@@ -92,7 +96,8 @@ def test_unfamiliar_file_is_mapped_saved_as_recipe_and_the_next_one_needs_no_map
     shutil.copyfile(demo_db, db)
     store = Store(f"duckdb:///{db}")
     store.migrate()
-    create_measure(store, AccessScope(user="s", roles=frozenset({"steward"}), provinces=None),
+    # As the demo steward: a batch by anyone else makes the store real and ends demo sign-in.
+    create_measure(store, AccessScope(user="demo-steward", roles=frozenset({"steward"}), provinces=None),
                    NewMeasure("pop_registered", "ประชากรตามทะเบียนราษฎร",
                               "Registered population", "คน", "higher", "DOPA",
                               levels="province,district"))

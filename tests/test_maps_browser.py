@@ -129,7 +129,8 @@ def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
         after = sum(received[mark:])
         assert frame.locator(".warroom-legend").inner_text() != legend_before
         assert frame.locator(".leaflet-container").evaluate("el => window.__kept") == 42
-        assert len(geo_requests) == geo_before == 1
+        assert geo_before == 1, geo_requests
+        assert len(geo_requests) == 1, geo_requests
         geometry = payload.get_payload("province").nbytes
         print(f"\nfirst load websocket bytes={first_load:,}, after metric change={after:,}, "
               f"province geometry={geometry:,} (fetched once over HTTP)")
