@@ -29,6 +29,7 @@ from components.ui import (
     render_page_header,
     render_table,
 )
+from data import config
 from data.poverty import (
     assistance_pipeline,
     child_level,
@@ -38,7 +39,7 @@ from data.poverty import (
     poverty_drilldown,
     poverty_trend,
 )
-from domain import catalogue
+from domain import catalogue, disclosure
 from domain import poverty as pv
 from domain.areas import region_of
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
@@ -336,7 +337,7 @@ def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
     """TPMap counts of people deprived per dimension: overlapping, so never given a total."""
     st.markdown(f"#### {t('poverty_dim_people_title')}")
     dims = list(catalogue.DIMENSION_CODES)
-    values = [int(total[f"people_{d}"]) for d in dims]
+    values = [float(total[f"people_{d}"]) for d in dims]  # NaN where withheld
     fig = go.Figure(go.Bar(
         x=[_dim_name(d) for d in dims], y=values,
         marker_color=[DIMENSION_COLOURS[d] for d in dims],
@@ -380,6 +381,13 @@ def render_pipeline(area: str, year: int) -> None:
     language = lang()
     by_status = cases.groupby("status").cases.sum().reindex(catalogue.CASE_STATUSES).fillna(0)
     total = float(by_status.sum()) or 1.0
+    # Cases are households: small counts are withheld unless the viewer may list this area's
+    # households (the shares give the total away, so a lone small status takes another along).
+    threshold = 1 if current_scope().can_list_households(area) else \
+        config.get("WARROOM_SMALL_COUNT")
+    by_status = by_status.mask(disclosure.withheld_cells(by_status.to_numpy(), threshold)[:, 0])
+    if by_status.isna().any():
+        st.caption(t("privacy_small_counts", n=threshold))
     render_kpis([Kpi(t(f"poverty_status_{s}"), fmt_int(by_status[s], language),
                      delta=fmt_pct(100 * by_status[s] / total, 1, language), delta_color="off",
                      delta_arrow="off")
@@ -391,6 +399,8 @@ def render_pipeline(area: str, year: int) -> None:
             (right, "dimension", {d: _dim_name(d) for d in catalogue.DIMENSION_CODES},
              "pov_pipeline_dimension")):
         table = pv.cases_by_status(cases, field, catalogue.CASE_STATUSES)
+        table = table.mask(disclosure.withheld_cells(table.to_numpy(), threshold,
+                                                     row_totals=True, column_totals=True))
         fig = go.Figure()
         for status in catalogue.CASE_STATUSES:
             fig.add_trace(go.Bar(
@@ -467,6 +477,8 @@ def render_poverty_page() -> None:
     render_measure_kpis(total)
     st.caption(t("poverty_af_caption", k=k_text)
                + ("" if weights is None else " · " + t("poverty_weights_custom")))
+    if bool(total.get("withheld")) or ("withheld" in children and children.withheld.any()):
+        st.caption(t("privacy_small_counts", n=config.get("WARROOM_SMALL_COUNT")))
 
     if len(area) < 8:
         left, right = st.columns([5, 6])

@@ -89,6 +89,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("WARROOM_AUTOLOGIN", "text", "",
             "demo mode only: sign every new session in as this demo user (browser tests)",
             "unset"),
+    Setting("WARROOM_SMALL_COUNT", "int", 5,
+            "household-derived counts below this are withheld (with a complementary figure "
+            "where a total would reveal them) from users not entitled to the area's household "
+            "list; `1` switches the protection off", "`5`", minimum=1, maximum=100),
     Setting("WARROOM_IDLE_MINUTES", "float", 30.0,
             "minutes without activity after which a session is signed out", "`30`",
             minimum=1, maximum=24 * 60),

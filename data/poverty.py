@@ -11,11 +11,12 @@ import pandas as pd
 from pandas.api.internals import create_dataframe_from_blocks
 from pandas.api.types import infer_dtype
 
+from data import config
 from data.area_filter import area_predicate
 from data.queries import area_name_map
 from data.scope import AccessScope
 from data.store import Store
-from domain import catalogue
+from domain import catalogue, disclosure
 from domain import poverty as pv
 from domain.areas import REGIONS_NESDC
 
@@ -462,6 +463,45 @@ def _empty_totals(weights: pv.Weights) -> pd.DataFrame:
     return _measures(empty.codes, empty, weights, names)
 
 
+# -- small-number protection -------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _protection_groups(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(driving count, what is computed from it) for the columns of a poverty frame: the
+    households first (a row about too few households is withheld whole), then the poor,
+    the target poor, each indicator's and dimension's counts."""
+    present = set(names)
+
+    def have(*cols: str) -> tuple[str, ...]:
+        return tuple(c for c in cols if c in present)
+
+    dims = list(_DIMS)
+    poor_derived = have("poor", "score_poor", "h", "a", "mpi",
+                        *(f"cen_{f}" for f in _FLAGS), *(f"cdim_{d}" for d in dims),
+                        *(f"{p}_{d}" for p in ("mpi", "contrib", "a", "h") for d in dims))
+    skip = {"code", "year", "name_th", "name_en", "households"}
+    groups = [("households", tuple(n for n in names if n not in skip)),
+              ("poor_households", poor_derived),
+              ("target_poor_households", have("target_poor_people"))]
+    for d, flags in _DIMS.items():
+        # One indicator's censored count is recoverable from its dimension's part of M0.
+        groups += [(f"cen_{f}", have(f"mpi_{d}", f"contrib_{d}", f"a_{d}")) for f in flags]
+        groups += [(f"raw_{f}", ()) for f in flags]
+        groups += [(f"people_{d}", ()), (f"cdim_{d}", have(f"h_{d}"))]
+    return tuple(groups)
+
+
+def _protect(columns: dict[str, np.ndarray], scope: AccessScope, codes: Iterable[str],
+             siblings: bool) -> dict[str, np.ndarray]:
+    """``columns`` with small counts withheld (NaN) for rows the viewer may not list household
+    by household, and a boolean ``withheld`` column; ``siblings``: the rows are the parts of a
+    total shown beside them (complementary suppression)."""
+    exempt = np.fromiter((scope.can_list_households(str(c)) for c in codes), dtype=bool)
+    out, hidden = disclosure.withhold(
+        columns, _protection_groups(tuple(columns)), config.get("WARROOM_SMALL_COUNT"),
+        sibling_totals=siblings, exempt_rows=exempt)
+    return {**(out if hidden.any() else columns), "withheld": hidden}
+
+
 def _hidden(scope: AccessScope, area_code: str) -> bool:
     return scope.is_empty or (bool(area_code) and not area_code.startswith("R:")
                               and not scope.can_see_province(area_code))
@@ -524,7 +564,10 @@ def poverty_by_child(store: Store, scope: AccessScope, area_code: str, year: int
     if found is None:
         return _empty_totals(_weights(weights))
     totals, names = found
-    return _measures(totals.codes, totals, _weights(weights), names)
+    cols = _total_columns(totals)
+    protected = _protect({**cols, **pv.measures_arrays(cols, _weights(weights))}, scope,
+                         totals.codes, siblings=True)
+    return frame_from_arrays({"code": totals.codes, **names, **protected})
 
 
 def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: int,
@@ -542,10 +585,13 @@ def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: in
     sums = totals.matrix.sum(axis=0)
     cols = _total_columns(Totals(totals.codes, np.vstack([totals.matrix, sums])))
     measures = pv.measures_arrays(cols, w)
-    children = frame_from_arrays({"code": totals.codes, **names,
-                                  **{c: v[:-1] for c, v in cols.items()},
-                                  **{c: v[:-1] for c, v in measures.items()}})
-    return Drilldown(children, _area_series(sums, TOTAL_COLUMNS, measures, -1))
+    everything = {**cols, **measures}
+    children = _protect({c: v[:-1] for c, v in everything.items()}, scope, totals.codes,
+                        siblings=True)
+    own = _protect({c: v[-1:] for c, v in everything.items()}, scope, [area_code],
+                   siblings=False)
+    area = pd.Series([v[0] for v in own.values()], index=_labels(tuple(own), "object"))
+    return Drilldown(frame_from_arrays({"code": totals.codes, **names, **children}), area)
 
 
 def _area_measures(sums: np.ndarray, cols: list[str], weights: pv.Weights) -> pd.Series:
@@ -581,7 +627,10 @@ def poverty_trend(store: Store, scope: AccessScope, area_code: str,
         return _empty_totals(w).drop(columns=["name_th", "name_en"]).rename(
             columns={"code": "year"})
     totals = _totals(store, scope, area_code, "survey_year", None, k, weights)
-    return _measures(totals.codes.astype(np.int64), totals, w).rename(columns={"code": "year"})
+    cols = _total_columns(totals)
+    protected = _protect({**cols, **pv.measures_arrays(cols, w)}, scope,
+                         [area_code] * len(totals.codes), siblings=False)
+    return frame_from_arrays({"year": totals.codes.astype(np.int64), **protected})
 
 
 def assistance_pipeline(store: Store, scope: AccessScope, area_code: str,

@@ -102,3 +102,10 @@ def pytest_collection_modifyitems(config, items):
     # Browser tests start servers and Chromium: run them last so fast failures show first.
     items.sort(key=lambda item: 1 if item.get_closest_marker("browser") else 0)
     del config
+
+
+@pytest.fixture()
+def exact_counts(monkeypatch):
+    """Small-number protection off (threshold 1): for tests of the arithmetic itself, which
+    compare every count with a direct computation; tests/test_disclosure.py covers the rule."""
+    monkeypatch.setenv("WARROOM_SMALL_COUNT", "1")

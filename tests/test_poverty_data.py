@@ -11,6 +11,9 @@ from data.scope import AccessScope
 from domain import catalogue
 from domain import poverty as pv
 
+# The arithmetic against direct computations: small-number protection is tested on its own.
+pytestmark = pytest.mark.usefixtures("exact_counts")
+
 YEAR = 2024
 
 

@@ -10,7 +10,7 @@ from data.scope import AccessScope
 from data.store import Store
 from domain import poverty as pv
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("exact_counts")]
 
 EVERYTHING = AccessScope.everything()
 PATTANI = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
