@@ -25,6 +25,7 @@ from components.ui import (
     render_table,
 )
 from data.overview import index_movers, overview_headline
+from data.protect import threshold as small_count_threshold
 from data.sdg import NATIONAL, goal_scores_of_areas, load_sdg_years, sdg_index_by_area
 from domain import sdg as scoring
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
@@ -94,9 +95,10 @@ def goal_strip_html(scores: dict[int, float], reference: dict[int, float] | None
 def render_kpi_row(area: str, year: int) -> None:
     h = fetch(overview_headline, year, area)
     change = None
-    if h["target_poor_people_prev"]:
+    if h["target_poor_people_prev"] and h["target_poor_people"] is not None:
         change = h["target_poor_people"] - h["target_poor_people_prev"]
-    resolved = 100.0 * h["cases_resolved"] / h["cases"] if h["cases"] else None
+    resolved = 100.0 * h["cases_resolved"] / h["cases"] \
+        if h["cases"] and h["cases_resolved"] is not None else None
     render_kpis([
         Kpi(t("kpi_households"), fmt_int(h["households"])),
         Kpi(t("kpi_target_poor"), fmt_int(h["target_poor_people"]),
@@ -105,6 +107,8 @@ def render_kpi_row(area: str, year: int) -> None:
         Kpi(t("kpi_cases_resolved"), fmt_pct(resolved)),
         Kpi(t("kpi_activities"), fmt_int(h["activities"])),
     ])
+    if h.get("withheld"):
+        st.caption(t("privacy_small_counts", n=small_count_threshold()))
 
 
 def index_hero_html(value: float | None, prev: float | None, national: float | None,

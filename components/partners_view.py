@@ -44,6 +44,7 @@ from data.partners import (
     top_partners,
 )
 from data.plans import child_code_length
+from data.protect import threshold as small_count_threshold
 from domain import catalogue
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_num, fmt_year
 from domain.partners import (
@@ -526,6 +527,9 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
     ranked = ranked.assign(area=_names(ranked.code))
     render_gap_chart(f, ranked, need_key, act_key)
     st.caption(note)
+    if measure.source == "households" and "withheld" in frame and frame.withheld.any():
+        st.caption(t("privacy_small_counts_left_out", count=int(frame.withheld.sum()),
+                     n=small_count_threshold()))
     quadrants = {q: t(f"partners_quadrant_{q}") for q in GAP_QUADRANTS}
     table = pd.DataFrame({
         "rank": ranked["rank"], "area": ranked.area, "need": ranked.need,

@@ -29,7 +29,6 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data import config
 from data.poverty import (
     assistance_pipeline,
     child_level,
@@ -39,6 +38,7 @@ from data.poverty import (
     poverty_drilldown,
     poverty_trend,
 )
+from data.protect import threshold as small_count_threshold
 from domain import catalogue, disclosure
 from domain import poverty as pv
 from domain.areas import region_of
@@ -384,7 +384,7 @@ def render_pipeline(area: str, year: int) -> None:
     # Cases are households: small counts are withheld unless the viewer may list this area's
     # households (the shares give the total away, so a lone small status takes another along).
     threshold = 1 if current_scope().can_list_households(area) else \
-        config.get("WARROOM_SMALL_COUNT")
+        small_count_threshold()
     by_status = by_status.mask(disclosure.withheld_cells(by_status.to_numpy(), threshold)[:, 0])
     if by_status.isna().any():
         st.caption(t("privacy_small_counts", n=threshold))
@@ -478,7 +478,7 @@ def render_poverty_page() -> None:
     st.caption(t("poverty_af_caption", k=k_text)
                + ("" if weights is None else " · " + t("poverty_weights_custom")))
     if bool(total.get("withheld")) or ("withheld" in children and children.withheld.any()):
-        st.caption(t("privacy_small_counts", n=config.get("WARROOM_SMALL_COUNT")))
+        st.caption(t("privacy_small_counts", n=small_count_threshold()))
 
     if len(area) < 8:
         left, right = st.columns([5, 6])

@@ -6,27 +6,36 @@ from typing import Any
 
 import pandas as pd
 
+from data.protect import protect_figures
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.sdg import sdg_index_by_area
 from data.store import Store
 
+# Household-derived headline figures and what each small count takes with it (data/protect.py).
+_HEADLINE_GROUPS = (
+    ("households", ("people", "target_poor_households", "target_poor_people",
+                    "target_poor_people_prev", "cases", "cases_resolved")),
+    ("target_poor_households", ("target_poor_people",)),
+    ("target_poor_people_prev", ()), ("cases", ("cases_resolved",)), ("cases_resolved", ()))
+
 
 def overview_headline(store: Store, scope: AccessScope, year: int,
                       area_code: str = "") -> dict[str, Any]:
     """Households surveyed, target poor (this and last year), assistance cases and resolved,
-    partner activities started in ``year``, inside ``area_code`` ("" = all the user may see)."""
+    partner activities started in ``year``, inside ``area_code`` ("" = all the user may see).
+    Small household counts come back as None (``withheld`` says so), see data/protect.py."""
     where, params = scope.sql_filter("province_code")
     cond, cond_args = area_condition(area_code, "village_code")
     # The village rollup (data/rollup.py) holds these sums: ~75,000 rows a year, not 13 million.
     hh = store.rows(
         "SELECT survey_year, COALESCE(SUM(households), 0), COALESCE(SUM(people), 0), "
-        "COALESCE(SUM(target_poor_people), 0) "
+        "COALESCE(SUM(target_poor_people), 0), COALESCE(SUM(target_poor_households), 0) "
         f"FROM household_rollup WHERE survey_year = ANY(?) AND {where} AND {cond} "
         "GROUP BY survey_year",
         [[year - 1, year], *params, *cond_args])
     by_year = {int(r[0]): r[1:] for r in hh}
-    cur = by_year.get(year, (0, 0, 0))
+    cur = by_year.get(year, (0, 0, 0, 0))
     prev = by_year.get(year - 1)
     cases = store.rows(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) "
@@ -37,12 +46,13 @@ def overview_headline(store: Store, scope: AccessScope, year: int,
         "SELECT COUNT(*) FROM partner_activities "
         f"WHERE EXTRACT(year FROM started_on) = ? AND {where} AND {act_cond}",
         [year, *params, *act_args])
-    return {
+    return protect_figures({
         "households": int(cur[0]), "people": int(cur[1]), "target_poor_people": int(cur[2]),
+        "target_poor_households": int(cur[3]),
         "target_poor_people_prev": int(prev[2]) if prev else None,
         "cases": int(cases[0]), "cases_resolved": int(cases[1]),
         "activities": int(activities or 0),
-    }
+    }, scope, area_code, _HEADLINE_GROUPS)
 
 
 def index_movers(store: Store, scope: AccessScope, level: str, year: int,

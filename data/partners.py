@@ -10,6 +10,7 @@ import pandas as pd
 
 from data.area_filter import area_predicate, parse_area
 from data.plans import child_code_length
+from data.protect import protect_frame
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.store import Store
@@ -132,14 +133,15 @@ def households_by_child(store: Store, scope: AccessScope, area_code: str,
     where, params = scope.sql_filter("province_code")
     cond, cond_params = area_condition(area_code, "village_code")
     # Summed from the village rollup (data/rollup.py), not from 13 million household rows.
-    return store.query(
+    # Children of one area, shown beside its total: small counts withheld with a complement.
+    return protect_frame(store.query(
         "SELECT substr(village_code, 1, ?) AS code, "
         "CAST(SUM(households) AS BIGINT) AS households, CAST(SUM(people) AS BIGINT) AS people, "
         "CAST(SUM(target_poor_households) AS BIGINT) AS target_poor_households, "
         "CAST(SUM(target_poor_people) AS BIGINT) AS target_poor_people "
         f"FROM household_rollup WHERE survey_year = ? AND {where} AND {cond} "
         "GROUP BY 1 ORDER BY 1",
-        [length, year, *params, *cond_params])
+        [length, year, *params, *cond_params]), scope)
 
 
 def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,

@@ -11,12 +11,12 @@ import pandas as pd
 from pandas.api.internals import create_dataframe_from_blocks
 from pandas.api.types import infer_dtype
 
-from data import config
 from data.area_filter import area_predicate
+from data.protect import protect_columns
 from data.queries import area_name_map
 from data.scope import AccessScope
 from data.store import Store
-from domain import catalogue, disclosure
+from domain import catalogue
 from domain import poverty as pv
 from domain.areas import REGIONS_NESDC
 
@@ -492,14 +492,8 @@ def _protection_groups(names: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ..
 
 def _protect(columns: dict[str, np.ndarray], scope: AccessScope, codes: Iterable[str],
              siblings: bool) -> dict[str, np.ndarray]:
-    """``columns`` with small counts withheld (NaN) for rows the viewer may not list household
-    by household, and a boolean ``withheld`` column; ``siblings``: the rows are the parts of a
-    total shown beside them (complementary suppression)."""
-    exempt = np.fromiter((scope.can_list_households(str(c)) for c in codes), dtype=bool)
-    out, hidden = disclosure.withhold(
-        columns, _protection_groups(tuple(columns)), config.get("WARROOM_SMALL_COUNT"),
-        sibling_totals=siblings, exempt_rows=exempt)
-    return {**(out if hidden.any() else columns), "withheld": hidden}
+    return protect_columns(columns, scope, codes, _protection_groups(tuple(columns)),
+                           siblings=siblings)
 
 
 def _hidden(scope: AccessScope, area_code: str) -> bool:

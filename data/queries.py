@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from data.area_filter import area_predicate
+from data.protect import protect_frame
 from data.scope import AccessScope
 from data.store import Store, redact_url
 
@@ -105,48 +106,6 @@ def load_years(store: Store, scope: AccessScope) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def headline_by_area(store: Store, scope: AccessScope, year: int,
-                     area_code: str | None = None) -> dict[str, Any]:
-    """Headline counts for the Overview: households, target poor, cases, partner activities.
-
-    ``area_code`` narrows to a province, district, subdistrict or village (a prefix of the
-    village code); the scope filter always applies.
-    """
-    where, params = scope.sql_filter("province_code")
-    area_where, area_args = area_predicate(area_code, column="village_code")
-    area_sql = f" AND {area_where}"
-    # Household counts come from the village rollup (data/rollup.py), not 13 million rows.
-    hh = store.rows(
-        "SELECT COALESCE(SUM(households), 0), COALESCE(SUM(people), 0), "
-        "COALESCE(SUM(target_poor_people), 0), COALESCE(SUM(target_poor_households), 0) "
-        f"FROM household_rollup WHERE survey_year = ? AND {where}{area_sql}",
-        [year, *params, *area_args],
-    )[0]
-    prev = store.scalar(
-        "SELECT COALESCE(SUM(target_poor_people), 0) "
-        f"FROM household_rollup WHERE survey_year = ? AND {where}{area_sql}",
-        [year - 1, *params, *area_args],
-    )
-    cases = store.rows(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'resolved' THEN 1 ELSE 0 END), 0) "
-        f"FROM assistance_cases WHERE survey_year = ? AND {where}{area_sql}",
-        [year, *params, *area_args],
-    )[0]
-    act_where, act_args = area_predicate(area_code, column="area_code")
-    activities = store.scalar(
-        "SELECT COUNT(*) FROM partner_activities "
-        f"WHERE EXTRACT(year FROM started_on) = ? AND {where} AND {act_where}",
-        [year, *params, *act_args],
-    )
-    return {
-        "households": int(hh[0]), "people": int(hh[1]), "target_poor_people": int(hh[2]),
-        "target_poor_households": int(hh[3]),
-        "target_poor_people_prev": int(prev) if prev else None,
-        "cases": int(cases[0]), "cases_resolved": int(cases[1]),
-        "activities": int(activities or 0),
-    }
-
-
 def area_condition(area_code: str, column: str) -> tuple[str, list[Any]]:
     """WHERE fragment selecting rows inside an area by a code column at least as deep as the
     area (e.g. ``village_code``); see ``data.area_filter.area_predicate``."""
@@ -176,16 +135,20 @@ def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
     where, params = scope.sql_filter("h.province_code")
     cond, cond_params = area_condition(area_code, "h.village_code")
     # Aggregate the village rollup first, then name the (few) children.
-    return store.query(
-        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, t.target_poor_people "
+    frame = store.query(
+        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, "
+        "t.target_poor_households, t.target_poor_people "
         "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
         "CAST(SUM(h.households) AS BIGINT) AS households, "
         "CAST(SUM(h.people) AS BIGINT) AS people, "
+        "CAST(SUM(h.target_poor_households) AS BIGINT) AS target_poor_households, "
         "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
         f"FROM household_rollup h WHERE h.survey_year = ? AND {where} AND {cond} "
         "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
         [level, year, *params, *cond_params],
     )
+    # Children of one area, shown beside its total: small counts withheld with a complement.
+    return protect_frame(frame, scope)
 
 
 def activities_by_sector(store: Store, scope: AccessScope, area_code: str,

@@ -127,10 +127,10 @@ def test_two_provincial_users_do_not_share_cached_results(app_env):
 def test_cache_is_shared_by_equal_rights_never_across_rights(app_env, monkeypatch):
     """Two officers of one province share cached results; other rights never do."""
     from components import datasource
-    from data import queries
+    from data import overview
 
     calls = []
-    real = queries.headline_by_area
+    real = overview.overview_headline
 
     def counted(store, scope, *args, **kw):
         calls.append(scope)
@@ -164,7 +164,7 @@ def test_cache_key_holds_every_right_and_spells_arguments_exactly():
         scope = scope or AccessScope(roles=frozenset({"provincial"}),
                                      provinces=frozenset({"94"}),
                                      household_provinces=frozenset({"94"}))
-        return cache_key("data.queries:headline_by_area", scope, version, args, kwargs)
+        return cache_key("data.overview:overview_headline", scope, version, args, kwargs)
 
     base = AccessScope(roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
                        household_provinces=frozenset({"94"}))

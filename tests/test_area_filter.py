@@ -18,7 +18,7 @@ def test_codes_name_their_level(code, level):
 @pytest.mark.parametrize("bad", ["R:XX", "9", "940", "94a1", "94'; DROP TABLE x; --", "%",
                                  "940101011"])
 def test_bad_codes_are_refused_the_same_way_everywhere(bad, any_store):
-    from data import partners, poverty, queries, sdg
+    from data import overview, partners, poverty, queries, sdg
 
     with pytest.raises(ValueError):
         parse_area(bad)
@@ -26,8 +26,8 @@ def test_bad_codes_are_refused_the_same_way_everywhere(bad, any_store):
                   lambda: area_predicate(bad, prefix=""),
                   lambda: poverty.area_filter(bad),
                   lambda: queries.area_condition(bad, "area_code"),
-                  lambda: queries.headline_by_area(any_store, AccessScope.everything(), 2024,
-                                                   bad),
+                  lambda: overview.overview_headline(any_store, AccessScope.everything(), 2024,
+                                                     bad),
                   lambda: sdg.sdg_values_by_level(any_store, AccessScope.everything(),
                                                   "district", (2024,), bad),
                   lambda: partners.partners_for_area(

@@ -108,3 +108,37 @@ def test_a_small_villages_trend_is_withheld_year_by_year(store):
     trend = P.poverty_trend(store, analyst, village)
     row = trend[trend.year == YEAR].iloc[0]
     assert row.withheld and np.isnan(row.target_poor_households)
+
+
+def test_the_overview_headline_of_a_small_village_withholds_its_target_poor(store):
+    from data.overview import overview_headline
+
+    village = store.scalar(
+        "SELECT village_code FROM household_rollup WHERE survey_year = ? AND province_code = '94' "
+        "AND target_poor_households BETWEEN 1 AND 4 AND households >= 5 ORDER BY village_code "
+        "LIMIT 1", [YEAR])
+    analyst = AccessScope(user="a", roles=frozenset({"analyst"}), provinces=None)
+    staff = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
+                        household_provinces=frozenset({"94"}))
+    seen = overview_headline(store, analyst, YEAR, village)
+    own = overview_headline(store, staff, YEAR, village)
+    assert seen["withheld"] and seen["target_poor_households"] is None
+    assert seen["target_poor_people"] is None and seen["households"] == own["households"]
+    assert not own["withheld"] and 1 <= own["target_poor_households"] <= 4
+
+
+def test_budget_need_children_are_protected_like_the_poverty_page(store):
+    from data.partners import households_by_child
+    from data.queries import target_poor_by_child
+
+    parent = _village_parent(store)
+    analyst = AccessScope(user="a", roles=frozenset({"analyst"}), provinces=None)
+    villages = target_poor_by_child(store, analyst, parent, YEAR)
+    assert villages.withheld.any()
+    for frame in (villages, households_by_child(store, analyst, parent[:4], YEAR)):
+        values = frame.target_poor_households.to_numpy(dtype=float)
+        shown = values[~np.isnan(values)]
+        assert not ((shown > 0) & (shown < 5)).any()
+        # A lone gap is allowed only where the rest are zeros: then the total is as small as
+        # the gap, and withheld by the same rule where it is shown.
+        assert np.isnan(values).sum() != 1 or not shown.any()

@@ -190,6 +190,7 @@ def test_area_and_scope_restrict_rows(store):
     assert set(districts[~districts.wide].code.str.len()) == {4}
 
 
+@pytest.mark.usefixtures("exact_counts")
 def test_children_align_with_household_need(store, everything):
     hh = households_by_child(store, everything, "", 2024)
     assert len(hh) == 77 and (hh.households > 0).all()

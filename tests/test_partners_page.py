@@ -129,7 +129,14 @@ def test_gap_view_for_each_need_measure(app_env, need, area):
     table = at.dataframe[0].value
     assert list(table["rank"]) == list(range(1, len(table) + 1))
     assert table.gap.is_monotonic_decreasing
-    assert len(table) >= (60 if not area else 10)
+    if need.startswith("target_poor") and not area:
+        # The demo store is a sample: some provinces hold fewer than 5 target-poor households,
+        # withheld from an executive and named as left out.
+        left_out = [c.value for c in at.caption if "left out" in c.value]
+        assert left_out or len(table) >= 60
+        assert len(table) >= 40
+    else:
+        assert len(table) >= (60 if not area else 10)
 
 
 @pytest.mark.parametrize("need", ["sdg_goal", "sdg_indicator"])
