@@ -8,7 +8,7 @@ export WARROOM_DATA_DIR ?= $(CURDIR)/var
 DB := $(WARROOM_DATA_DIR)/warroom.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup assets demo lint bench bench-quick loadtest clean
+.PHONY: run serve test setup assets demo lint bench bench-quick loadtest clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -32,6 +32,13 @@ demo: setup
 
 run: setup $(DB)
 	WARROOM_DEMO=$${WARROOM_DEMO:-1} $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Production-like: Debian's nginx (apt-get install nginx-light) in front of app processes
+# (2 on a PostgreSQL WARROOM_DB, 1 on the DuckDB file) on http://127.0.0.1:$(SERVE_PORT); config,
+# logs and status in $(WARROOM_DATA_DIR)/serve (docs/deployment.md).
+SERVE_PORT ?= 8080
+serve: setup $(DB)
+	$(PY) -m deploy.serve --port $(SERVE_PORT) $(if $(APPS),--apps $(APPS))
 
 test: setup
 	$(VENV)/bin/ruff check .
