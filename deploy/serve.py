@@ -100,22 +100,25 @@ def brotli_modules() -> list[Path]:
     return found if all(p.exists() for p in found) else []
 
 
-def prepare_static(run_dir: Path, *, brotli: bool) -> Path:
+def prepare_static(cache_dir: Path, *, brotli: bool) -> Path:
     """Streamlit's own hashed bundles, copied once per Streamlit version with their gzip -9 and
     (when the ``brotli`` command is there) brotli -q 11 twins beside them, for nginx to serve
     from disk: no Python process spends time sending 9 MB of JavaScript to each new browser,
-    and nothing is compressed again per request. Returns the folder nginx's ``root`` names."""
+    and nothing is compressed again per request (brotli -q 11 takes a minute or two, once: the
+    folder is kept in ``cache_dir``, the asset cache). Returns the folder nginx's ``root``
+    names."""
     import gzip
 
     import streamlit
 
     source = Path(streamlit.__file__).resolve().parent / "static" / "static"
-    root = run_dir / "assets" / streamlit.__version__
+    root = cache_dir / f"streamlit-{streamlit.__version__}{'-br' if brotli else ''}"
     done = root / ".complete"
     if done.exists():
         return root
     if root.exists():
-        shutil.rmtree(root)
+        shutil.rmtree(root)  # an earlier run stopped half-way
+    root.mkdir(parents=True)
     shutil.copytree(source, root / "static")
     cli = shutil.which("brotli") if brotli else None
     for path in sorted((root / "static").rglob("*")):
@@ -206,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     conf = run_dir / "nginx.conf"
 
     modules = brotli_modules()
-    static_root = prepare_static(run_dir, brotli=bool(modules))
+    static_root = prepare_static(Path(config.get("WARROOM_ASSET_CACHE")),
+                                 brotli=bool(modules))
 
     def write_conf() -> None:
         conf.write_text(render(nodes, run_dir=run_dir, listen=f"{args.listen}:{args.port}",
