@@ -181,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="app processes (default: 2 on PostgreSQL, 1 on a DuckDB file)")
     ap.add_argument("--run-dir", type=Path, default=None,
                     help="configuration, logs and status (default $WARROOM_DATA_DIR/serve)")
+    ap.add_argument("--secure-cookie", action="store_true",
+                    help="mark the process cookie Secure (TLS in front; docs/deployment.md)")
     ap.add_argument("--every", type=float, default=2.0, help="seconds between health checks")
     args = ap.parse_args(argv)
 
@@ -214,7 +216,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def write_conf() -> None:
         conf.write_text(render(nodes, run_dir=run_dir, listen=f"{args.listen}:{args.port}",
-                               max_body_mb=limit, static_root=static_root, modules=modules),
+                               max_body_mb=limit, static_root=static_root, modules=modules,
+                               secure_cookie=args.secure_cookie),
                         encoding="utf-8")
 
     for n in nodes:
