@@ -10,11 +10,13 @@ PORT ?= 8501
 
 .PHONY: run serve test setup assets demo lint bench bench-quick loadtest clean
 
-$(STAMP): requirements.txt
+# The server's packages and the development ones (pytest, Playwright, ruff, aiosmtpd); a
+# server install takes requirements.txt only.
+$(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP) assets
