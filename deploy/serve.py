@@ -152,6 +152,14 @@ def _start_app(node: Node, log_dir: Path, upload_mb: int) -> None:
     log.close()
 
 
+def up(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
 def healthy(port: int, timeout: float = 3.0) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=timeout) as r:
@@ -222,8 +230,10 @@ def main(argv: list[str] | None = None) -> int:
 
     for n in nodes:
         _start_app(n, run_dir / "logs", limit - 1)
+    # Up (Streamlit answers) is enough to start: a process whose store is not ready starts
+    # marked down and is let in once its own health says so.
     deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not all(healthy(n.port) for n in nodes):
+    while time.monotonic() < deadline and not all(up(n.port) for n in nodes):
         time.sleep(0.5)
     for n in nodes:
         n.healthy = healthy(n.port)

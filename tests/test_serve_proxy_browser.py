@@ -20,11 +20,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_util import ARTIFACTS, REPO, browser, free_port, require_browser, wait_rendered
+from tests.browser_util import (
+    ARTIFACTS,
+    REPO,
+    assert_no_exception,
+    browser,
+    free_port,
+    require_browser,
+    wait_rendered,
+)
 
 pytestmark = [pytest.mark.slow]
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+APP_NAME = "warroom_proxy_test"
 
 
 def _require_nginx() -> None:
@@ -58,6 +67,15 @@ def _wait(pred, what: str, timeout: float = 120) -> None:
         time.sleep(0.5)
 
 
+def _terminate_app_sessions(admin_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        rows = admin.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                             "WHERE application_name = %s", [APP_NAME]).fetchall()
+    return len(rows)
+
+
 def _node_cookie(headers) -> str | None:
     for value in headers.get_all("Set-Cookie") or []:
         if value.startswith("warroom_node="):
@@ -72,7 +90,9 @@ def proxy(pg_demo_url, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("proxy")
     port = free_port()
     run_dir = tmp_path / "serve"
-    env = {**os.environ, "WARROOM_DB": pg_demo_url, "WARROOM_DATA_DIR": str(tmp_path),
+    # Named, so that the test can end exactly these processes' database sessions.
+    url = f"{pg_demo_url}{'&' if '?' in pg_demo_url else '?'}application_name={APP_NAME}"
+    env = {**os.environ, "WARROOM_DB": url, "WARROOM_DATA_DIR": str(tmp_path),
            "WARROOM_DEMO": "1", "WARROOM_DEMO_FORCE": "1",
            "WARROOM_AUTOLOGIN": "demo-executive", "WARROOM_IMPORT_MAX_MB": "2"}
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
@@ -121,7 +141,7 @@ def test_body_limit_follows_the_import_limit(proxy):
     assert status == 413 and b"nginx" in body  # refused by the proxy (limit 2 MB + 1)
 
 
-def test_page_view_through_the_proxy(proxy):
+def test_page_view_through_the_proxy(proxy, pg_server):
     require_browser()
     base, run_dir = proxy
     with browser() as ctx:
@@ -134,6 +154,18 @@ def test_page_view_through_the_proxy(proxy):
         page.screenshot(path=str(ARTIFACTS / "proxy-page-view.png"))
         cookie = {c["name"]: c["value"] for c in ctx.cookies()}.get("warroom_node")
         assert page.locator('[data-testid="stMain"] h2').count() >= 1
+        # As a PostgreSQL restart or failover does: every database session of both
+        # processes ends. The next step on the page still draws, without an error.
+        assert _terminate_app_sessions(pg_server) >= 1
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(
+            has_text="ปี พ.ศ.").click()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+        wait_rendered(page)
+        assert_no_exception(page)
+        assert page.locator('[data-testid="stMain"] h2').count() >= 1
+        page.screenshot(path=str(ARTIFACTS / "proxy-after-database-sessions-ended.png"))
     assert [ws.url for ws in sockets] == [f"{base.replace('http', 'ws')}/_stcore/stream"]
     port = {n["name"]: n["port"] for n in _status(run_dir)["nodes"]}[cookie]
     # The websocket was upgraded by the process the page came from (the line is written when
@@ -170,3 +202,36 @@ def test_a_session_stays_on_its_process_and_follows_a_failover(proxy):
         status, headers, _ = _get(f"{base}/_stcore/host-config",
                                   {"Cookie": f"warroom_node={other}"})
         assert (status, headers["X-Served-By"]) == (200, other)
+
+
+def test_a_process_whose_store_is_not_ready_is_kept_out(demo_db, tmp_path):
+    """The supervisor asks the app's own health: a process whose store is missing starts
+    marked down (nginx answers 502, not the app's "no store" page), and is let in once the
+    store is there."""
+    _require_nginx()
+    port = free_port()
+    run_dir = tmp_path / "serve"
+    store = tmp_path / "later.duckdb"
+    env = {**os.environ, "WARROOM_DB": str(store), "WARROOM_DATA_DIR": str(tmp_path)}
+    log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "deploy.serve", "--port", str(port),
+                             "--run-dir", str(run_dir), "--every", "1"],
+                            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(lambda: proc.poll() is None and _status(run_dir).get("nodes"), "the supervisor")
+        assert [n["healthy"] for n in _status(run_dir)["nodes"]] == [False]
+        assert " down;" in (run_dir / "nginx.conf").read_text()
+        assert _get(f"{base}/")[0] == 502
+        shutil.copyfile(demo_db, store)
+        _wait(lambda: _status(run_dir)["nodes"][0]["healthy"], "the process let in", 30)
+        _wait(lambda: _get(f"{base}/")[0] == 200, "nginx reloaded", 10)
+        assert " down;" not in (run_dir / "nginx.conf").read_text()
+        assert _get(f"{base}/api/health")[2].startswith(b'{"status":"ok"')
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
