@@ -94,7 +94,7 @@ def proxy(pg_demo_url, tmp_path_factory):
     url = f"{pg_demo_url}{'&' if '?' in pg_demo_url else '?'}application_name={APP_NAME}"
     env = {**os.environ, "WARROOM_DB": url, "WARROOM_DATA_DIR": str(tmp_path),
            "WARROOM_DEMO": "1", "WARROOM_DEMO_FORCE": "1",
-           "WARROOM_AUTOLOGIN": "demo-executive", "WARROOM_IMPORT_MAX_MB": "2"}
+           "WARROOM_AUTOLOGIN": "demo-steward", "WARROOM_IMPORT_MAX_MB": "2"}
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([sys.executable, "-m", "deploy.serve", "--port", str(port),
                              "--run-dir", str(run_dir), "--every", "1"],
@@ -176,6 +176,40 @@ def test_page_view_through_the_proxy(proxy, pg_server):
     streams = [line for line in (run_dir / "access.log").read_text().splitlines()
                if "GET /_stcore/stream" in line]
     assert streams and all(f"upstream=127.0.0.1:{port}" in line for line in streams)
+
+
+def test_an_upload_reaches_the_process_of_its_session(proxy, tmp_path):
+    """A data steward's import file goes through nginx to the process holding the session
+    (the upload and the websocket on one process), and is checked there."""
+    require_browser()
+    from tests.test_import_browser import CSV
+
+    base, _run = proxy
+    upload = tmp_path / "poverty_2561.csv"
+    upload.write_bytes(CSV)
+    with browser() as ctx:
+        page = ctx.new_page()
+        served: list[tuple[int, str | None]] = []
+        page.on("response", lambda r: served.append((r.status, r.headers.get("x-served-by")))
+                if "/_stcore/upload_file/" in r.url else None)
+        page.goto(f"{base}/data?lang=en")
+        wait_rendered(page)
+        cookie = {c["name"]: c["value"] for c in ctx.cookies()}["warroom_node"]
+        page.get_by_role("tab", name="Import", exact=True).click()
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+            str(upload))
+        page.get_by_text("poverty_2561.csv").first.wait_for(timeout=30_000)
+        wait_rendered(page)
+        page.get_by_text("Replace with the new value").click()
+        wait_rendered(page)
+        page.get_by_role("button", name="Check the file").click()
+        wait_rendered(page)
+        page.screenshot(path=str(ARTIFACTS / "proxy-upload-checked.png"))
+        page.get_by_text("Covers 2 areas").wait_for(timeout=60_000)
+        wait_rendered(page)
+        assert_no_exception(page)
+        page.screenshot(path=str(ARTIFACTS / "proxy-upload-checked.png"))
+    assert served and all(status in (200, 204) and node == cookie for status, node in served)
 
 
 def test_a_session_stays_on_its_process_and_follows_a_failover(proxy):
