@@ -8,13 +8,15 @@ export WARROOM_DATA_DIR ?= $(CURDIR)/var
 DB := $(WARROOM_DATA_DIR)/warroom.duckdb
 PORT ?= 8501
 
-.PHONY: run test setup assets demo lint bench bench-quick loadtest clean
+.PHONY: run serve test setup assets demo lint bench bench-quick loadtest clean
 
-$(STAMP): requirements.txt
+# The server's packages and the development ones (pytest, Playwright, ruff, aiosmtpd); a
+# server install takes requirements.txt only.
+$(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
 setup: $(STAMP) assets
@@ -32,6 +34,13 @@ demo: setup
 
 run: setup $(DB)
 	WARROOM_DEMO=$${WARROOM_DEMO:-1} $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+# Production-like: Debian's nginx (apt-get install nginx-light) in front of app processes
+# (2 on a PostgreSQL WARROOM_DB, 1 on the DuckDB file) on http://127.0.0.1:$(SERVE_PORT); config,
+# logs and status in $(WARROOM_DATA_DIR)/serve (docs/deployment.md).
+SERVE_PORT ?= 8080
+serve: setup $(DB)
+	$(PY) -m deploy.serve --port $(SERVE_PORT) $(if $(APPS),--apps $(APPS))
 
 test: setup
 	$(VENV)/bin/ruff check .

@@ -3,9 +3,20 @@
 ``python -m bench.bench_poverty [--db PATH]`` prints a table. For each drill-down level
 (Thailand, a region, the largest province, and its largest district, subdistrict, village)
 it times, warm, the store query behind the page (per-child AF totals and MPI plus the area's
-own; the MPI trend over all survey years; the assistance pipeline) and a plain-pandas
-implementation of the same computation on the household table, loaded into memory beforehand
-(the load is not timed).
+own; the MPI trend over all survey years; the assistance pipeline) against two baselines that
+compute the same figures from the raw household rows, written as a competent analyst would:
+
+- **pandas**: the year's households loaded once, sorted by village, with everything that does
+  not depend on the question computed once (the area index: integer codes of every level and
+  the region of each row; the 17 deprivation flags packed into one integer); each step then
+  slices its area's rows (a binary search on the sorted village codes, or the region column),
+  groups them by child, flag profile and target-poor, and ends with the app's own final step.
+- **DuckDB SQL** on the raw ``households`` table of the same file: one GROUP BY per step (child
+  code, target-poor, the 17 flags) with the same final step, no pre-computed aggregates.
+
+Both are warmed up and timed as the store side is (``bench.common.measure``: GC off while
+timing), and both are checked to give the store's figures exactly. The table's ratio is against
+pandas; ``sql_ms`` / ``sql_x`` give the DuckDB-SQL baseline and the ratio against it.
 """
 
 from __future__ import annotations
@@ -59,7 +70,7 @@ def pick_levels(store: Store, year: int) -> list[tuple[str, str]]:
     return levels
 
 
-# -- the plain-pandas baseline -----------------------------------------------------------------
+# -- the baselines ------------------------------------------------------------------------------
 def load_households(store: Store, year: int | None) -> pd.DataFrame:
     """Household rows in pandas with compact dtypes (codes as integers: kind to pandas)."""
     cond, params = ("survey_year = ?", [year]) if year is not None else ("TRUE", [])
@@ -70,61 +81,148 @@ def load_households(store: Store, year: int | None) -> pd.DataFrame:
     return df
 
 
-def _pandas_mask(hh: pd.DataFrame, area: str) -> pd.Series:
+_REGION_OF = {int(p): i for i, r in enumerate(REGIONS_NESDC) for p in r.provinces}
+_REGION_CODES = [f"R:{r.code}" for r in REGIONS_NESDC]
+
+
+class HouseholdIndex:
+    """The year's households prepared once, as an analyst keeps a frame for many questions:
+    sorted by village, integer codes of every level, the region of each row, the flags packed
+    into one integer. Building it is timed apart (``build_s``)."""
+
+    def __init__(self, hh: pd.DataFrame) -> None:
+        t = time.perf_counter()
+        hh = hh.sort_values("village", kind="stable", ignore_index=True)
+        village = hh.village.to_numpy(dtype=np.int64)
+        bits = np.zeros(len(hh), dtype=np.int32)
+        for j, col in enumerate(_FLAGS):
+            bits |= hh[col].to_numpy(dtype=np.int32) << j
+        province = village // 1_000_000
+        region = np.full(len(hh), -1, dtype=np.int8)
+        for code, idx in _REGION_OF.items():
+            region[province == code] = idx
+        self.village = village
+        self.frame = pd.DataFrame({
+            "province": province, "district": village // 10_000,
+            "subdistrict": village // 100, "village": village, "region": region,
+            "bits": bits, "target_poor": hh.target_poor.to_numpy(),
+            "members": hh.members.to_numpy(dtype=np.int64)})
+        self.build_s = time.perf_counter() - t
+
+    def rows(self, area: str) -> pd.DataFrame:
+        """The area's rows: a binary search on the sorted villages, or the region column."""
+        if not area:
+            return self.frame
+        if area.startswith("R:"):
+            return self.frame[self.frame.region.to_numpy() == _REGION_CODES.index(area)]
+        shift = 10 ** (8 - len(area))
+        lo, hi = np.searchsorted(self.village, [int(area) * shift, (int(area) + 1) * shift])
+        return self.frame.iloc[lo:hi]
+
+
+_CHILD_BY_LEN = {2: "district", 4: "subdistrict", 6: "village", 8: "village"}
+
+
+def _final_step(code, bits, target_poor, households, people, area: str, weights: pv.Weights,
+                k: float) -> pd.DataFrame:
+    """The app's own last step on (child, flag profile, target-poor) groups, so that every side
+    computes exactly the same figures."""
+    flags = (np.asarray(bits, dtype=np.int64)[:, None] >> np.arange(len(_FLAGS))) & 1
+    rows = pd.DataFrame(flags.astype(bool), columns=_FLAGS)
+    rows["code"] = np.asarray(code)
+    rows["target_poor"] = np.asarray(target_poor)
+    rows["households"] = np.asarray(households)
+    rows["people"] = np.asarray(people)
+    return pv.measures_frame(P.totals_from_profiles(rows, weights, k), weights)
+
+
+def pandas_drilldown(ix: HouseholdIndex, area: str, k: float,
+                     weights: pv.Weights) -> tuple[pd.DataFrame, pd.Series]:
+    """What the store side computes for a drill-down step (the children and the area), from
+    the prepared household frame."""
+    sel = ix.rows(area)
+    child = ("region" if not area else "province" if area.startswith("R:")
+             else _CHILD_BY_LEN[len(area)])
+    g = (sel.groupby([child, "bits", "target_poor"], sort=False, observed=True)
+         .members.agg(["size", "sum"]).reset_index())
+    code = g[child].to_numpy()
     if not area:
-        return pd.Series(True, index=hh.index)
-    if area.startswith("R:"):
-        provinces = next(r.provinces for r in REGIONS_NESDC if r.code == area[2:])
-        return (hh.village // 1_000_000).isin([int(p) for p in provinces])
-    return hh.village // 10 ** (8 - len(area)) == int(area)
+        code = np.array(_REGION_CODES, dtype=object)[code]
+    children = _final_step(code, g.bits, g.target_poor, g["size"], g["sum"], area, weights, k)
+    return children, P.poverty_area_totals(children, weights.key())
 
 
 def pandas_totals(hh: pd.DataFrame, area: str, key: str, k: float,
                   weights: pv.Weights) -> pd.DataFrame:
-    """The same additive AF totals as ``data.poverty``, grouped by child code or year.
-
-    Plain pandas on the household rows: select the area, pack each household's deprivations
-    into a bit mask, group by (unit, mask, target-poor) counting households and people, then
-    identify the poor at ``k`` on the groups (with the app's own final step, so both sides
-    compute exactly the same figures).
-    """
-    sel = hh[_pandas_mask(hh, area)]
+    """Totals by survey year for the trend (every year's households; ``--trend-baseline``)."""
+    if area.startswith("R:"):
+        provinces = next(r.provinces for r in REGIONS_NESDC if r.code == area[2:])
+        sel = hh[(hh.village // 1_000_000).isin([int(p) for p in provinces])]
+    elif area:
+        sel = hh[hh.village // 10 ** (8 - len(area)) == int(area)]
+    else:
+        sel = hh
     bits = np.zeros(len(sel), dtype=np.int32)
     for j, col in enumerate(_FLAGS):
         bits |= sel[col].to_numpy(dtype=np.int32) << j
-    if key == "year":
-        group = sel.year.to_numpy()
-    else:
-        child_len = 2 if not area or area.startswith("R:") else min(len(area) + 2, 8)
-        group = (sel.village // 10 ** (8 - child_len)).to_numpy()
-    frame = pd.DataFrame({"code": group, "bits": bits, "target_poor": sel.target_poor.to_numpy(),
+    frame = pd.DataFrame({"code": sel.year.to_numpy(), "bits": bits,
+                          "target_poor": sel.target_poor.to_numpy(),
                           "members": sel.members.to_numpy(dtype=np.int64)})
-    groups = (frame.groupby(["code", "bits", "target_poor"], sort=False)
-              .agg(households=("members", "size"), people=("members", "sum")).reset_index())
-    flags = (groups.bits.to_numpy()[:, None] >> np.arange(len(_FLAGS))) & 1
-    rows = pd.DataFrame(flags.astype(bool), columns=_FLAGS)
-    rows["code"] = groups.code.to_numpy()
-    rows["target_poor"] = groups.target_poor.to_numpy()
-    rows["households"] = groups.households.to_numpy()
-    rows["people"] = groups.people.to_numpy()
-    totals = P.totals_from_profiles(rows, weights, k)
-    if not area and key != "year":
-        region_of = {int(p): f"R:{r.code}" for r in REGIONS_NESDC for p in r.provinces}
-        totals = totals.assign(code=totals.code.map(region_of)).groupby("code").sum()
-        totals = totals.reset_index()
-    return pv.measures_frame(totals, weights)
+    g = (frame.groupby(["code", "bits", "target_poor"], sort=False)
+         .members.agg(["size", "sum"]).reset_index())
+    return _final_step(g.code, g.bits, g.target_poor, g["size"], g["sum"], area, weights, k)
 
 
-def pandas_drilldown(hh: pd.DataFrame, area: str, k: float,
-                     weights: pv.Weights) -> tuple[pd.DataFrame, pd.Series]:
-    """What the store side computes for a drill-down step: the children and the area."""
-    children = pandas_totals(hh, area, "child", k, weights)
+def sql_drilldown(store: Store, area: str, year: int, k: float,
+                  weights: pv.Weights) -> tuple[pd.DataFrame, pd.Series]:
+    """The same step as one DuckDB query on the raw household rows (no pre-computed tables)."""
+    flags = ", ".join(_FLAGS)
+    if not area:
+        cases = " ".join(f"WHEN '{p}' THEN '{_REGION_CODES[i]}'"
+                         for p, i in sorted((f"{p:02d}", i) for p, i in _REGION_OF.items()))
+        child, cond, params = f"CASE left(village_code, 2) {cases} END", "TRUE", []
+    elif area.startswith("R:"):
+        provinces = next(r.provinces for r in REGIONS_NESDC if r.code == area[2:])
+        child = "left(village_code, 2)"
+        cond = f"left(village_code, 2) IN ({', '.join('?' for _ in provinces)})"
+        params = list(provinces)
+    else:
+        width = min(len(area) + 2, 8)
+        child, cond, params = f"left(village_code, {width})", "starts_with(village_code, ?)", [area]
+    rows = store.arrays(
+        f"SELECT {child} AS code, target_poor, {flags}, COUNT(*) AS households, "
+        f"SUM(members) AS people FROM households WHERE survey_year = ? AND {cond} "
+        f"GROUP BY ALL", [year, *params])
+    bits = np.zeros(len(rows["code"]), dtype=np.int64)
+    for j, col in enumerate(_FLAGS):
+        bits |= np.asarray(rows[col], dtype=np.int64) << j
+    children = _final_step(rows["code"], bits, rows["target_poor"], rows["households"],
+                           rows["people"], area, weights, k)
     return children, P.poverty_area_totals(children, weights.key())
 
 
 def pandas_pipeline(cases: pd.DataFrame, area: str, year: int) -> pd.DataFrame:
-    sel = cases[(cases.survey_year == year) & _pandas_mask(cases, area)]
+    sel = cases[cases.survey_year == year]
+    if area.startswith("R:"):
+        provinces = next(r.provinces for r in REGIONS_NESDC if r.code == area[2:])
+        sel = sel[(sel.village // 1_000_000).isin([int(p) for p in provinces])]
+    elif area:
+        sel = sel[sel.village // 10 ** (8 - len(area)) == int(area)]
     return sel.groupby(["dimension", "agency", "status"]).size().rename("cases").reset_index()
+
+
+def check_same(got, want, level: str, who: str) -> None:
+    got_children, got_area = got
+    want_children, want_area = want
+    assert np.isclose(got_area.mpi, want_area.mpi), f"{who}: area MPI differs at {level}"
+    want_children = want_children.assign(code=want_children.code.map(
+        lambda c: c if isinstance(c, str) else f"{int(c)}")).set_index("code")
+    got_children = got_children.set_index("code")
+    assert set(want_children.index) == set(got_children.index), f"{who}: children at {level}"
+    assert np.allclose(got_children.loc[want_children.index, "mpi"], want_children.mpi), \
+        f"{who}: MPI differs at {level}"
+    assert (got_children.loc[want_children.index, "poor"] == want_children.poor).all(), \
+        f"{who}: poor differs at {level}"
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -169,26 +267,30 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         cases = store.query("SELECT CAST(village_code AS BIGINT) AS village, survey_year, "
                             "dimension, agency, status FROM assistance_cases")
         load_s = time.perf_counter() - t
-        log(f"pandas: loaded {len(hh):,} households and {len(cases):,} cases in {load_s:.1f} s")
+        ix = HouseholdIndex(hh)
+        log(f"pandas: loaded {len(hh):,} households and {len(cases):,} cases in {load_s:.1f} s, "
+            f"area index and packed flags built in {ix.build_s:.2f} s")
+        raw = store if store.dialect == "duckdb" else None  # its raw households table
         baseline: dict[tuple[str, str], Timing] = {}
+        sql: dict[tuple[str, str], Timing] = {}
         for level, area in levels:
             step = P.poverty_drilldown(store, scope, area, year, k)
-            got, got_area = step.children.set_index("code"), step.area
-            want, want_area = pandas_drilldown(hh, area, k, weights)
-            assert np.isclose(got_area.mpi, want_area.mpi), f"area MPI differs at {level}"
-            want = want.assign(code=want.code.map(
-                lambda c: c if isinstance(c, str) else str(int(c))))
-            want = want.set_index("code")
-            assert np.allclose(got.loc[want.index, "mpi"], want.mpi), f"MPI differs at {level}"
-            assert (got.loc[want.index, "poor"] == want.poor).all(), f"poor differs at {level}"
-            # The baseline's data is already in memory (warm): no separate warm-up run.
+            got = (step.children, step.area)
+            check_same(got, pandas_drilldown(ix, area, k, weights), level, "pandas")
             baseline[(level, "drilldown")] = measure(
-                lambda a=area, h=hh: pandas_drilldown(h, a, k, weights),
-                repeat=baseline_repeat, warmup=0)
+                lambda a=area, i=ix: pandas_drilldown(i, a, k, weights),
+                repeat=baseline_repeat)
             baseline[(level, "pipeline")] = measure(
-                lambda a=area: pandas_pipeline(cases, a, year), repeat=baseline_repeat,
-                warmup=0)
-            log(f"pandas {level}: drilldown {baseline[(level, 'drilldown')].median_ms:.1f} ms")
+                lambda a=area: pandas_pipeline(cases, a, year), repeat=baseline_repeat)
+            if raw is not None:
+                check_same(got, sql_drilldown(raw, area, year, k, weights), level, "duckdb sql")
+                sql[(level, "drilldown")] = measure(
+                    lambda a=area: sql_drilldown(raw, a, year, k, weights),
+                    repeat=baseline_repeat)
+            log(f"baselines {level}: pandas {baseline[(level, 'drilldown')].median_ms:.1f} ms"
+                + (f", duckdb sql {sql[(level, 'drilldown')].median_ms:.1f} ms" if sql else ""))
+        ix_build_s = ix.build_s
+        del ix
         del hh
         if trend_baseline:
             t = time.perf_counter()
@@ -207,6 +309,10 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
             base = baseline.get((level, case))
             extra: dict[str, Any] = {"area": area or "TH", "runs": timing.runs,
                                      "cpu_ms": round(timing.cpu_median_ms, 1)}
+            other = sql.get((level, case))
+            if other is not None:
+                extra["sql_ms"] = round(other.median_ms, 1)
+                extra["sql_x"] = round(other.median_ms / timing.median_ms, 1)
             if base is not None:
                 extra["pandas_cpu_ms"] = round(base.cpu_median_ms, 1)
                 extra["cpu_x"] = round(base.cpu_median_ms / timing.cpu_median_ms, 1) if timing.cpu_median_ms else None
@@ -216,7 +322,7 @@ def run(ctx: Any = None, *, repeat: int = 7, baseline_repeat: int = 3,
         memory = {"peak_rss_mb_store_only": round(rss_store),
                   "peak_rss_mb_with_pandas": round(rss_all),
                   "households_year": households, "profile_rows": profiles,
-                  "pandas_load_s": round(load_s, 1),
+                  "pandas_load_s": round(load_s, 1), "pandas_index_s": round(ix_build_s, 2),
                   "load_average_1_5_15": [round(x, 1) for x in os.getloadavg()],
                   "cpus": os.cpu_count()}
         if hasattr(ctx, "notes"):  # the runner's table has timed rows only

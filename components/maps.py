@@ -393,11 +393,12 @@ def _clicked(result: dict | None, key: str, token: str) -> str | None:
         return None
     feature = result.get("last_active_drawing") or {}
     code = (feature.get("properties") or {}).get("code")
-    count = result.get("last_object_clicked_count")
+    # Where the click landed tells one click from the next on the same unit.
+    point = result.get("last_object_clicked") or {}
     if not code:
         return None
     seen_key = f"_map_seen_{key}"
-    marker = f"{token}:{count}:{code}"
+    marker = f"{token}:{point.get('lat')},{point.get('lng')}:{code}"
     if st.session_state.get(seen_key) == marker:
         return None
     st.session_state[seen_key] = marker
@@ -489,9 +490,12 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     if built is None:  # boundaries vanished between the two calls
         return None
     m, group = built
+    # The component sends its value once drawn unless it equals the default st_folium gave
+    # it; for these two keys both are null, so a view costs one script run, not two (its
+    # click counter starts at 0 in the browser but None on the server, hence not returned).
     result = st_folium(m, key=key, height=height, use_container_width=True,
                        feature_group_to_add=group,
-                       returned_objects=["last_active_drawing", "last_object_clicked_count"])
+                       returned_objects=["last_object_clicked", "last_active_drawing"])
     if meta is not None and current_scope().may_export:
         from components.export import render_chart_exports
 

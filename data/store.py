@@ -193,9 +193,17 @@ class Store:
         return held.conn
 
     def _pg_acquire(self) -> Any:
-        with self._lock:
-            if self._pg_idle:
-                return self._pg_idle.pop()
+        # A pooled connection may have died while it waited (a PostgreSQL restart or failover,
+        # pg_terminate_backend, an idle timeout): one round trip tells, and a dead one is
+        # dropped instead of failing the page run that would have used it.
+        while True:
+            with self._lock:
+                conn = self._pg_idle.pop() if self._pg_idle else None
+            if conn is None:
+                break
+            if self._pg_alive(conn):
+                return conn
+            self._pg_discard(conn)
         import psycopg
 
         try:
@@ -209,6 +217,39 @@ class Store:
         with self._lock:
             self._pg_open.add(conn)
         return conn
+
+    @staticmethod
+    def _pg_alive(conn: Any) -> bool:
+        if conn.closed or conn.broken:
+            return False
+        try:
+            conn.execute("SELECT 1")
+        except Exception:  # noqa: BLE001 - any failure means the connection is not usable
+            return False
+        return True
+
+    def _pg_discard(self, conn: Any) -> None:
+        with self._lock:
+            self._pg_open.discard(conn)
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - closing a connection that is already gone
+            pass
+
+    def _pg_retry(self, work: Callable[[Any], T], *, idempotent: bool) -> T:
+        """``work(conn)`` on this thread's connection; once more on a new connection when the
+        old one turns out dead (outside a transaction, and only when running it again cannot
+        do twice what was done once: a read, or a statement the server never ran)."""
+        conn = self._conn()
+        try:
+            return work(conn)
+        except Exception as exc:
+            if not (_pg_connection_lost(conn, exc) and not self.in_transaction()
+                    and (idempotent or _pg_never_ran(exc))):
+                raise
+        self._local.held = None  # its finaliser hands the dead connection to _release
+        self._pg_discard(conn)
+        return work(self._conn())
 
     def _release(self, conn: Any) -> None:
         if self.dialect == "duckdb":
@@ -265,14 +306,17 @@ class Store:
     # -- queries -----------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a SELECT and return its rows as a DataFrame."""
-        conn = self._conn()
         if self.dialect == "duckdb":
-            return conn.execute(sql, list(params)).df()
-        with conn.cursor() as cur:
-            cur.execute(self._sql(sql), list(params))
-            if not cur.description:
-                return pd.DataFrame()
-            return _pg_frame(cur.fetchall(), cur.description)
+            return self._conn().execute(sql, list(params)).df()
+
+        def work(conn: Any) -> pd.DataFrame:
+            with conn.cursor() as cur:
+                cur.execute(self._sql(sql), list(params))
+                if not cur.description:
+                    return pd.DataFrame()
+                return _pg_frame(cur.fetchall(), cur.description)
+
+        return self._pg_retry(work, idempotent=True)
 
     def arrays(self, sql: str, params: Sequence[Any] = ()) -> dict[str, np.ndarray]:
         """Run a SELECT and return its columns as numpy arrays, by name.
@@ -280,14 +324,16 @@ class Store:
         For the few hundred rows a drill-down step reads: no DataFrame is built, which on
         small results costs more than the query. NULLs come back as NaN (numbers) or None.
         """
-        conn = self._conn()
         if self.dialect == "duckdb":
-            cols = conn.execute(sql, list(params)).fetchnumpy()
+            cols = self._conn().execute(sql, list(params)).fetchnumpy()
             return {k: _unmask(v) for k, v in cols.items()}
-        with conn.cursor() as cur:
-            cur.execute(self._sql(sql), list(params))
-            description = cur.description
-            rows = cur.fetchall()
+
+        def work(conn: Any) -> tuple[Any, list[tuple[Any, ...]]]:
+            with conn.cursor() as cur:
+                cur.execute(self._sql(sql), list(params))
+                return cur.description, cur.fetchall()
+
+        description, rows = self._pg_retry(work, idempotent=True)
         # Column types come from the result's description, not from looking at every value:
         # testing each value for a Decimal cost more than the query on a thousand rows.
         columns = list(zip(*rows, strict=True)) if rows else [()] * len(description)
@@ -305,28 +351,39 @@ class Store:
         return rows[0][0] if rows else None
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        conn = self._conn()
         if self.dialect == "duckdb":
-            return conn.execute(sql, list(params)).fetchall()
-        with conn.cursor() as cur:
-            cur.execute(self._sql(sql), list(params))
-            return cur.fetchall() if cur.description else []
+            return self._conn().execute(sql, list(params)).fetchall()
+
+        def work(conn: Any) -> list[tuple[Any, ...]]:
+            with conn.cursor() as cur:
+                cur.execute(self._sql(sql), list(params))
+                return cur.fetchall() if cur.description else []
+
+        # Reads repeat safely; a statement that writes (INSERT ... RETURNING) only when the
+        # server never ran it.
+        return self._pg_retry(work, idempotent=_is_read(sql))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        conn = self._conn()
         if self.dialect == "duckdb":
-            conn.execute(sql, list(params))
-        else:
+            self._conn().execute(sql, list(params))
+            return
+
+        def work(conn: Any) -> None:
             with conn.cursor() as cur:
                 cur.execute(self._sql(sql), list(params))
 
+        self._pg_retry(work, idempotent=_is_read(sql))
+
     def executemany(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
-        conn = self._conn()
         if self.dialect == "duckdb":
-            conn.executemany(sql, [list(p) for p in seq])
-        else:
+            self._conn().executemany(sql, [list(p) for p in seq])
+            return
+
+        def work(conn: Any) -> None:
             with conn.cursor() as cur:
                 cur.executemany(self._sql(sql), [list(p) for p in seq])
+
+        self._pg_retry(work, idempotent=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -344,6 +401,11 @@ class Store:
             finally:
                 self._local.depth = depth
             return
+        if self.dialect == "postgresql":
+            # A connection that died since its last use is replaced before BEGIN: inside
+            # the transaction nothing is retried.
+            self._pg_retry(lambda c: c.execute("SELECT 1"), idempotent=True)
+            conn = self._conn()
         self._local.depth = 1
         try:
             if self.dialect == "duckdb":
@@ -463,6 +525,28 @@ class Store:
         return [r[0] for r in self.rows(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1")]
+
+
+_READ_SQL = re.compile(r"^\s*(SELECT|WITH|SHOW|EXPLAIN|SET)\b", re.I)
+_DATA_CHANGING = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CALL)\b|nextval\s*\(|"
+                            r"pg_advisory", re.I)
+
+
+def _is_read(sql: str) -> bool:
+    """A statement that changes nothing and may run twice (a SELECT without side effects)."""
+    return bool(_READ_SQL.match(sql)) and not _DATA_CHANGING.search(sql)
+
+
+def _pg_connection_lost(conn: Any, exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.OperationalError) and (conn.closed or conn.broken)
+
+
+def _pg_never_ran(exc: BaseException) -> bool:
+    """The server ended the session before running the statement (terminated backend,
+    shutdown, restart): nothing of it happened, so it may be sent again."""
+    return getattr(exc, "sqlstate", None) in {"57P01", "57P02", "57P03"}
 
 
 def _unmask(values: np.ndarray) -> np.ndarray:
