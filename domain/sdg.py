@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from domain import progress
+
 # Missing-data rules (shown on the pages): a goal is scored only when at least this share of
 # its indicators that apply at the area's level has a value; the index only when at least this
 # share of the goals that apply at the level is scored. Below that the area shows "no data"
@@ -29,9 +31,8 @@ STATUSES = ("on_track", "moderate", "stagnating", "decreasing")
 STATUS_ARROWS = {"on_track": "↑", "moderate": "↗", "stagnating": "→", "decreasing": "↓"}
 STATUS_COLOURS = {"on_track": "#1B7837", "moderate": "#7FBC41", "stagnating": "#F1A340",
                   "decreasing": "#B2182B"}
-TARGET_YEAR = 2030
-# Observed change at least this share of the required change is "moderately improving".
-MODERATE_SHARE = 0.5
+TARGET_YEAR = progress.TARGET_YEAR
+MODERATE_SHARE = progress.MODERATE_SHARE
 
 
 def _isnan(x: object) -> bool:
@@ -169,31 +170,9 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.Data
 
 def progress_status(base_value: float | None, base_year: int | None, value: float | None,
                     year: int | None, target: float | None, direction: int) -> str | None:
-    """Progress of one indicator towards its 2030 target (SDR trend method, on values).
-
-    The observed annual change from the base year to ``year`` (in the good direction) is
-    compared with the annual change still needed from ``year`` to reach ``target`` by 2030:
-    at least the needed change (or target already reached) is on track; at least half of it
-    moderately improving; no or less improvement stagnating; a change in the wrong direction
-    decreasing. None when there is no trend (one year only) or no target.
-    """
-    if any(_isnan(x) for x in (base_value, value, target)) or base_year is None or year is None:
-        return None
-    if year <= base_year:
-        return None
-    d = 1 if direction >= 0 else -1
-    observed = d * (float(value) - float(base_value)) / (year - base_year)
-    gap = d * (float(target) - float(value))
-    if gap <= 0:  # target reached: on track while it holds, decreasing once it slides back
-        return "on_track" if observed >= 0 else "decreasing"
-    required = gap / max(TARGET_YEAR - year, 1)
-    if observed >= required:
-        return "on_track"
-    if observed >= MODERATE_SHARE * required:
-        return "moderate"
-    if observed >= 0:
-        return "stagnating"
-    return "decreasing"
+    """Progress of one indicator towards its 2030 target by the SDSN trend rule
+    (:func:`domain.progress.sdsn`, which also returns the working)."""
+    return progress.sdsn(base_value, base_year, value, year, target, direction).status
 
 
 def progress_statuses(df: pd.DataFrame, direction: int, target: float | None) -> pd.Series:
