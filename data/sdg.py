@@ -6,9 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from data import config
 from data.area_filter import area_predicate, parse_area
 from data.scope import AccessScope
 from data.store import Store
+from domain import progress, ranking
 from domain import sdg as scoring
 
 LEVELS = ("province", "district")
@@ -104,17 +106,53 @@ def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
 def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
                       parent_code: str | None = None) -> pd.DataFrame:
     """SDG index of every area of ``level`` (or the nation) in ``year``: area_code, index,
-    goals, expected, category (index NaN = no data)."""
-    return scoring.sdg_index(goal_scores_by_area(store, scope, level, year, parent_code))
+    goals, expected, category, indicators, indicators_expected, missing_share, reason (index
+    NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``)."""
+    return scoring.sdg_index(goal_scores_by_area(store, scope, level, year, parent_code),
+                             max_missing=config.sdg_max_missing())
+
+
+def _level_of(code: str) -> tuple[str, str | None] | None:
+    """(level, parent) of an area code the SDG scores know: the nation, a province, a district."""
+    if code == NATIONAL:
+        return "country", None
+    if len(code) in (2, 4) and code.isdigit():
+        return ("province" if len(code) == 2 else "district"), code[:2]
+    return None
+
+
+def explain_sdg_index(store: Store, scope: AccessScope, area_code: str,
+                      year: int) -> scoring.IndexWorking | None:
+    """How ``area_code``'s goal scores and SDG index in ``year`` were computed (the inputs and
+    every step), from the same values and functions as :func:`sdg_index_by_area`.
+
+    None for an area the user may not see or the scores do not cover.
+    """
+    found = _level_of(area_code)
+    if found is None or (area_code != NATIONAL and not scope.can_see_province(area_code)):
+        return None
+    level, parent = found
+    catalogue = load_sdg_catalogue(store, scope)
+    catalogue = catalogue[catalogue.goal.notna()]
+    if level == "country":
+        values = national_values(store, scope, (year,))
+    else:
+        values = sdg_values_by_level(store, scope, level, (year,), parent)
+    return scoring.explain_index(values, catalogue, area_code,
+                                 "province" if level == "country" else level,
+                                 max_missing=config.sdg_max_missing())
 
 
 def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, level: str,
-                      year: int, parent_code: str | None = None) -> pd.DataFrame:
+                      year: int, parent_code: str | None = None,
+                      method: str = "sdsn") -> pd.DataFrame:
     """One indicator for every area of ``level`` in ``year``: value, score, rank, change since
     the previous year, progress status since the base year.
 
-    Columns area_code, value, prev_value, change, score, rank, base_year, base_value, status.
-    An area without a value in ``year`` is kept with NaN (shown as "no data", unranked).
+    Columns area_code, value, prev_value, change, score, rank, rank_low, rank_high, tied,
+    base_year, base_value, status and progress (the :class:`domain.progress.Progress` of the
+    status, by ``method``: "sdsn" or "opensdg"). An area without a value in ``year`` is kept
+    with NaN (shown as "no data", unranked).
     """
     cat = load_sdg_catalogue(store, scope)
     spec = cat[cat.indicator_code == indicator_code]
@@ -123,11 +161,13 @@ def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, lev
     spec = spec.iloc[0]
     years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
     values = sdg_values_by_level(store, scope, level, years, parent_code, indicator_code)
-    return _ranking(values, spec, year)
+    return _ranking(values, spec, year, method)
 
 
-def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
-    base_min = None if pd.isna(spec.base_year) else int(spec.base_year)
+def _ranking(values: pd.DataFrame, spec: pd.Series, year: int,
+             method: str = "sdsn") -> pd.DataFrame:
+    base_min = progress.base_year_from(
+        method, None if pd.isna(spec.base_year) else int(spec.base_year))
     wide = values.pivot_table(index="area_code", columns="year", values="value")
     out = pd.DataFrame(index=wide.index)
     out["value"] = wide.get(year)
@@ -143,8 +183,15 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
     out["score"] = scoring.normalise(out.value.to_numpy(), spec.lower_bound, spec.upper_bound,
                                      spec.direction)
     out["rank"] = scoring.rank_desc(out.score)
+    bands = ranking.rank_bands(out.score, config.rank_tie_points())
+    out["rank_low"], out["rank_high"], out["tied"] = bands.rank_low, bands.rank_high, bands.tied
     target = None if pd.isna(spec.target_2030) else float(spec.target_2030)
-    out["status"] = scoring.progress_statuses(out, int(spec.direction), target)
+    direction = int(spec.direction)
+    worked = [progress.evaluate(
+        method, r.base_value, None if pd.isna(r.base_year) else int(r.base_year), r.value,
+        year, target, direction) for r in out[["base_value", "base_year", "value"]].itertuples()]
+    out["status"] = pd.Series([w.status for w in worked], index=out.index, dtype=object)
+    out["progress"] = pd.Series(worked, index=out.index, dtype=object)
     # Equal (censored) scores are ordered by the value itself, best first.
     out["_order"] = -float(spec.direction) * out.value
     out = out.reset_index().sort_values(["rank", "_order", "area_code"], na_position="last")
@@ -152,7 +199,7 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
 
 
 def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,
-                         year: int) -> pd.DataFrame:
+                         year: int, method: str = "sdsn") -> pd.DataFrame:
     """The national figure of one indicator in the same shape as :func:`indicator_ranking`."""
     cat = load_sdg_catalogue(store, scope)
     spec = cat[cat.indicator_code == indicator_code]
@@ -160,7 +207,7 @@ def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,
         return pd.DataFrame()
     years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
     values = national_values(store, scope, years, indicator_code)
-    return _ranking(values, spec.iloc[0], year)
+    return _ranking(values, spec.iloc[0], year, method)
 
 
 def indicator_series(store: Store, scope: AccessScope, indicator_code: str,
