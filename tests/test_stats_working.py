@@ -1,0 +1,109 @@
+""""How was this computed?": the inputs shown reproduce the figure shown, for random areas, on
+DuckDB and PostgreSQL (issue 22.1), and the index withholding rule (issue 22.3)."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import sdg as q
+from domain import progress
+from domain import sdg as scoring
+
+YEAR = 2024
+
+
+def _recompute_index(working: scoring.IndexWorking) -> float:
+    """The index from the shown inputs alone: bounds -> scores -> goal means -> index."""
+    ind = working.indicators[working.indicators.counted]
+    scores = scoring.normalise(ind.value.to_numpy(float), ind.lower_bound.to_numpy(float),
+                               ind.upper_bound.to_numpy(float), ind.direction.to_numpy(float))
+    assert np.allclose(scores, ind.score.to_numpy(float))
+    by_goal = pd.Series(scores, index=ind.goal.to_numpy()).groupby(level=0).mean()
+    goals = working.goals.set_index("goal")
+    for goal, row in goals.iterrows():
+        if row.counted:
+            assert by_goal[goal] == pytest.approx(row.score)
+    counted = goals[goals.counted]
+    if counted.empty:
+        return math.nan
+    assert counted.weight.sum() == pytest.approx(1.0)
+    return float((counted.score * counted.weight).sum())
+
+
+@pytest.mark.parametrize("level", ["province", "district"])
+def test_index_working_reproduces_the_displayed_index(store, everything, level):
+    shown = q.sdg_index_by_area(store, everything, level, YEAR,
+                                "50" if level == "district" else None).set_index("area_code")
+    goals_shown = q.goal_scores_by_area(store, everything, level, YEAR,
+                                        "50" if level == "district" else None)
+    rng = random.Random(22)
+    codes = rng.sample(sorted(shown.index), 6)
+    withheld = shown.index[shown.reason != ""].tolist()
+    for code in codes + withheld[:2]:
+        working = q.explain_sdg_index(store, everything, code, YEAR)
+        assert working is not None
+        figure = shown.loc[code, "index"]
+        if pd.isna(figure):
+            assert pd.isna(working.index["index"])
+            assert working.index["reason"] == shown.loc[code, "reason"] != ""
+            assert not working.goals.counted.any()
+        else:
+            assert _recompute_index(working) == pytest.approx(figure, abs=1e-9)
+        mine = goals_shown[goals_shown.area_code == code].set_index("goal").score
+        pd.testing.assert_series_equal(working.goals.set_index("goal").score, mine,
+                                       check_names=False)
+        # Every applicable indicator is listed; each one left out says why.
+        left_out = working.indicators[~working.indicators.counted]
+        assert (left_out.reason != "").all()
+        missing = int((working.indicators.reason == "no_value").sum())
+        assert missing == int(working.index["indicators_expected"]) - int(
+            working.index["indicators"])
+
+
+def test_withheld_where_too_many_indicators_are_missing(store, everything, monkeypatch):
+    index = q.sdg_index_by_area(store, everything, "province", YEAR).set_index("area_code")
+    assert ((index.reason == "missing_indicators") == (
+        (index.missing_share > 0.2 + 1e-9) & (index.goals / index.expected >= 0.8 - 1e-9))).all()
+    # The setting moves the threshold: at 100 % only the goal rule withholds.
+    monkeypatch.setenv("WARROOM_SDG_MAX_MISSING", "100")
+    loose = q.sdg_index_by_area(store, everything, "province", YEAR)
+    assert not (loose.reason == "missing_indicators").any()
+    monkeypatch.setenv("WARROOM_SDG_MAX_MISSING", "0")
+    strict = q.sdg_index_by_area(store, everything, "province", YEAR).set_index("area_code")
+    assert strict["index"].notna().sum() == int((index.missing_share == 0).sum())
+
+
+def test_explain_respects_scope(store):
+    from data.scope import AccessScope
+
+    pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    assert q.explain_sdg_index(store, pattani, "50", YEAR) is None
+    assert q.explain_sdg_index(store, pattani, "94", YEAR) is not None
+
+
+@pytest.mark.parametrize("method", progress.METHODS)
+def test_status_working_reproduces_the_status(store, everything, method):
+    r = q.indicator_ranking(store, everything, "g1_income_poverty", "province", YEAR,
+                            method=method)
+    assert len(r) == 77
+    for row in r.itertuples():
+        w = row.progress.as_dict()
+        again = progress.evaluate(method, w["base_value"], w["base_year"], w["value"],
+                                  w["year"], w["target"], w["direction"])
+        assert again.status == row.status and row.progress.method == method
+        if method == "opensdg" and row.status not in (None, "achieved"):
+            assert w["base_year"] >= 2015
+            assert w["cagr_observed"] == pytest.approx(
+                (w["value"] / w["base_value"]) ** (1 / (w["year"] - w["base_year"])) - 1)
+    # The two methods disagree somewhere, or the switch would be for show.
+    other = q.indicator_ranking(store, everything, "g1_income_poverty", "province", YEAR,
+                                method="opensdg" if method == "sdsn" else "sdsn")
+    assert (other.status.fillna("-") != r.status.fillna("-")).any()
+    # Rank bands contain the rank.
+    ranked = r[r["rank"].notna()]
+    assert ((ranked.rank_low <= ranked["rank"]) & (ranked["rank"] <= ranked.rank_high)).all()
