@@ -107,3 +107,31 @@ def test_robustness_and_scope(store, everything):
     assert hidden.children.empty and (hidden.levels.population == 0).all()
     own = pd_q.mpi_depth(store, pattani, "", year)
     assert set(own.children.code) == {"94"}
+
+
+@pytest.mark.parametrize("k_text", ["1/5", "1/3", "1/2"])
+def test_how_computed_reproduces_the_shown_measures(store, everything, k_text):
+    """For random areas at every level, the working's inputs give back the H, A, M0 shown."""
+    import random
+
+    from data.poverty import load_poverty_years, poverty_drilldown
+
+    year = max(load_poverty_years(store, everything))
+    k = pv.parse_k(k_text)
+    rng = random.Random(k_text)
+    area = ""
+    for _ in range(5):  # the country, then a random unit at each level below
+        step = poverty_drilldown(store, everything, area, year, k)
+        total = step.area
+        summary, ind = md.explain_measures(total.to_dict(), pv.nested_weights())
+        v = dict(zip(summary.step, summary.value, strict=True))
+        assert v["poor"] / v["population"] == pytest.approx(float(total.h))
+        assert (v["score_poor"] / v["poor"] if v["poor"] else 0.0) == pytest.approx(
+            float(total.a))
+        assert v["mpi"] == pytest.approx(float(total.mpi))
+        assert ind.contribution.sum() == pytest.approx(float(total.mpi))
+        for dim in catalogue.DIMENSION_CODES:
+            part = ind[ind.dimension == dim].contribution_pct.sum()
+            assert part == pytest.approx(float(total[f"contrib_{dim}"]))
+        # Down one level: the country's regions, a region's provinces, then districts.
+        area = str(rng.choice(sorted(step.children.code)))

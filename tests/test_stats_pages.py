@@ -40,3 +40,24 @@ def test_default_method_is_sdsn_and_bad_values_fall_back(app_env):
     assert at.session_state["method"] == "sdsn"
     statuses = set(at.dataframe[0].value["status"])
     assert not any("Limited progress" in s for s in statuses)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_poverty_depth_section(app_env, lang):
+    at = open_page("poverty", lang=lang, query={"area": "94"})
+    assert_clean(at)
+    how = "คำนวณอย่างไร?" if lang == "th" else "How was this computed?"
+    assert any(e.label.startswith(how) for e in at.expander)
+    frames = {tuple(d.value.columns): d.value for d in at.dataframe}
+    depth = next(f for cols, f in frames.items() if "k" in cols)
+    assert list(depth["k"]) == ["1/5", "1/3", "1/2"]
+    # The depth table's M0 at k = 1/3 is the MPI shown in the page's own KPI.
+    mpi_kpi = next(m for m in at.metric if "MPI" in m.label)
+    assert f"{depth['M0'].iloc[1]:.4f}" == mpi_kpi.value.replace(",", "")
+    # Pattani is a province: the spread of its districts is shown.
+    worst = "อำเภอที่แย่ที่สุด" if lang == "th" else "Worst district"
+    assert any(worst in cols for cols in frames)
+    # Robustness runs on demand.
+    at.toggle(key="stats_robust_on").set_value(True).run()
+    assert_clean(at)
+    assert any("Spearman ρ" in d.value.columns for d in at.dataframe)
