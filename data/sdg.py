@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from data import config
+from data import codebook, config
 from data.area_filter import area_predicate, parse_area
 from data.scope import AccessScope
 from data.store import Store
@@ -22,13 +22,17 @@ _CATALOGUE_COLUMNS = ("indicator_code, goal, un_code, name_th, name_en, unit, di
 
 
 def load_sdg_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
-    """Every indicator with its metadata, by goal (the catalogue is public reference data)."""
-    del scope
+    """Every indicator with its metadata, by goal (the catalogue is public reference data).
+
+    Where the indicator codebook (migration 140) has a row, its direction and bounds replace
+    the catalogue's (``bounds_from``) and its fields come along as ``cb_<field>``: the scoring
+    reads them from here.
+    """
     df = store.query(f"SELECT {_CATALOGUE_COLUMNS} FROM sdg_indicators "
                      "ORDER BY goal, indicator_code")
     df["in_index"] = df.in_index.fillna(True).astype(bool)
     df["decimals"] = df.decimals.fillna(1).astype(int)
-    return df
+    return codebook.apply_codebook(df, codebook.load_codebook(store, scope))
 
 
 def load_sdg_years(store: Store, scope: AccessScope) -> list[int]:
