@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import method_panel, state
+from components import codebook_view, method_panel, state
 from components.area_names import area_names, area_title
 from components.charts import NEUTRAL, TARGET, goal_colour, goal_name, style_figure
 from components.datasource import fetch
@@ -340,4 +340,5 @@ def render_sdg_page() -> None:
         render_comparison(area, level, year)
     render_rules_note()
     method_panel.render_area_figures(area, shown_level, year, goal, spec, ranking, method)
+    codebook_view.render_codebook(spec)
 

@@ -61,3 +61,33 @@ def test_poverty_depth_section(app_env, lang):
     at.toggle(key="stats_robust_on").set_value(True).run()
     assert_clean(at)
     assert any("Spearman ρ" in d.value.columns for d in at.dataframe)
+
+
+def test_codebook_shown_and_edited_by_a_steward(app_env):
+    at = open_page("sdg", lang="en", role="steward",
+                   query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty", "area": "94"})
+    assert_clean(at)
+    assert any(e.label.startswith("Indicator codebook") for e in at.expander)
+    entry = next(d.value for d in at.dataframe if list(d.value.columns) == ["field", "value"])
+    values = dict(zip(entry.field, entry.value, strict=True))
+    assert values["SDG target"] == "1.2" and values["Scoring bounds from"] == "the codebook"
+    form = [n for n in at.number_input if n.label == "Lower bound (scores 0)"]
+    assert form and form[0].value == 30.0
+    form[0].set_value(25.0)
+    next(ti for ti in at.text_input if ti.label == "Reason for the change").input("review")
+    next(b for b in at.button if b.label == "Save").click()
+    at.run()
+    assert_clean(at)
+    assert any("Saved (1 fields changed)" in s.value for s in at.success)
+    at.run()
+    entry = next(d.value for d in at.dataframe if list(d.value.columns) == ["field", "value"])
+    assert dict(zip(entry.field, entry.value, strict=True))["Lower bound (scores 0)"] == "25.0"
+    history = next(d.value for d in at.dataframe if "old_value" in d.value.columns)
+    assert list(history.old_value) == ["30"] and list(history.new_value) == ["25"]
+
+
+def test_codebook_form_is_for_stewards_only(app_env):
+    at = open_page("sdg", lang="th", role="analyst",
+                   query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty"})
+    assert_clean(at)
+    assert not [b for b in at.button if b.label in ("บันทึก", "Save")]
