@@ -50,7 +50,9 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
     steps = pd.DataFrame({
         t("stats_step"): summary.step.map(lambda s: t(f"stats_af_{s}")),
         t("stats_formula"): summary.formula,
-        t("stats_value"): summary.value,
+        # Counts as whole numbers, ratios to six decimals (the CSV carries the same text).
+        t("stats_value"): [f"{v:,.0f}" if s in ("population", "poor") else f"{v:.6f}"
+                           for s, v in zip(summary.step, summary.value, strict=True)],
     })
     indicators = pd.DataFrame({
         t("stats_dimension"): ind.dimension.map(_dim),
@@ -83,11 +85,14 @@ def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
         render_table(steps, key="stats_af_steps",
                      meta=_meta("stats_how_title_mpi", area, year, k=k_text))
         st.markdown(f"**{html.escape(t('stats_by_indicator'))}**")
+        six = st.column_config.NumberColumn(format="%.6f")
         render_table(indicators, key="stats_af_indicators",
-                     meta=_meta("stats_by_indicator", area, year))
+                     meta=_meta("stats_by_indicator", area, year),
+                     column_config={t("stats_contribution"): six, t("stats_weight"): six})
         st.markdown(f"**{html.escape(t('stats_by_dimension'))}**")
         render_table(dimensions, key="stats_af_dimensions",
-                     meta=_meta("stats_by_dimension", area, year))
+                     meta=_meta("stats_by_dimension", area, year),
+                     column_config={t("stats_contribution"): six, t("stats_weight"): six})
         st.caption(t("stats_af_sources"))
 
 
