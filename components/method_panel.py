@@ -168,6 +168,10 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
                       "SDG", KINDS)
     with st.expander(t("stats_how_computed") + " · " + t("stats_sdg_index")):
         _render_index_working(working, catalogue, meta, row)
+    if len(code) == 2:
+        from components.mpi_depth import render_spread  # shared with the poverty page
+
+        render_spread(code, year)
     if worked is not None:
         with st.expander(t("stats_how_computed") + " · " + t("stats_indicator_status")):
             st.caption(t(f"stats_method_{method}_rule"))

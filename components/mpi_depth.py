@@ -9,14 +9,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from components.area_names import area_title
+from components.area_names import area_names, area_title
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.ui import ExportMeta, guarded, render_table
 from data import catalogue
 from data.poverty import poverty_trend
-from data.poverty_depth import mpi_depth, mpi_robustness
-from data.sdg import load_sdg_years, sdg_index_by_area
+from data.poverty_depth import district_spread, mpi_depth, mpi_robustness
 from domain import mpi_depth as md
 from domain import poverty as pv
 from domain.formatting import fmt_num, fmt_year
@@ -192,30 +191,29 @@ def _alt_label(alt: str) -> str:
 
 
 @guarded
-def render_spread(area: str, year: int, children: pd.DataFrame) -> None:
+def render_spread(area: str, year: int, k_text: str = "1/3",
+                  weights: tuple[tuple[str, float], ...] | None = None) -> None:
     """For a province: the spread of its districts' MPI and SDG index (NITI Aayog's view)."""
-    if len(area) != 2 or children.empty:
+    if len(area) != 2 or area.startswith("R:"):
+        return
+    spread = fetch(district_spread, area, year, pv.parse_k(k_text), weights)
+    if spread.empty:
         return
     st.markdown(f"#### {html.escape(t('stats_spread_title', area=area_title(area)))}")
-    names = dict(zip(children.code, children[name_col()].fillna(children.code), strict=True))
-    mpi = md.spread(pd.Series(children.mpi.to_numpy(), index=children.code), False)
-    rows = [_spread_row(t("poverty_measure_mpi"), mpi, names, 4, year)]
-    if year in fetch(load_sdg_years):
-        index = fetch(sdg_index_by_area, "district", year, area)
-        s = md.spread(pd.Series(index["index"].to_numpy(), index=index.area_code), True)
-        rows.append(_spread_row(t("stats_sdg_index"), s, names, 1, year))
+    names = area_names(pd.concat([spread.worst, spread.best]).dropna().astype(str))
+    rows = []
+    for r in spread.itertuples(index=False):
+        digits = 4 if r.measure == "mpi" else 1
+        label = t("poverty_measure_mpi") if r.measure == "mpi" else t("stats_sdg_index")
+        rows.append({t("stats_measure"): label, t("stats_units"): r.n,
+                     t("stats_missing"): r.missing,
+                     "min": fmt_num(r.min, digits), "max": fmt_num(r.max, digits),
+                     t("stats_range"): fmt_num(r.range, digits),
+                     t("stats_worst"): names.get(r.worst, r.worst or "–"),
+                     t("stats_best"): names.get(r.best, r.best or "–")})
     render_table(pd.DataFrame(rows), key="stats_spread",
                  meta=_meta("stats_spread_title", area, year, area=area_title(area)))
     st.caption(t("stats_spread_caption"))
-
-
-def _spread_row(label: str, s: dict, names: dict, digits: int, year: int) -> dict:
-    return {t("stats_measure"): label, t("stats_units"): s["n"],
-            t("stats_missing"): s["missing"],
-            "min": fmt_num(s["min"], digits), "max": fmt_num(s["max"], digits),
-            t("stats_range"): fmt_num(s["range"], digits),
-            t("stats_worst"): names.get(s["worst"], s["worst"] or "–"),
-            t("stats_best"): names.get(s["best"], s["best"] or "–")}
 
 
 def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,
@@ -225,4 +223,4 @@ def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,
     depth = render_cutoffs(area, year, weights)
     render_change(area, k_text, weights)
     render_robustness(area, year, weights, depth)
-    render_spread(area, year, children)
+    render_spread(area, year, k_text, weights)

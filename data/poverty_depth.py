@@ -14,6 +14,7 @@ import pandas as pd
 from data import catalogue
 from data.poverty import poverty_drilldown
 from data.scope import AccessScope
+from data.sdg import sdg_index_by_area
 from data.store import Store
 from domain import mpi_depth as md
 from domain import poverty as pv
@@ -95,3 +96,25 @@ def mpi_robustness(store: Store, scope: AccessScope, area_code: str, year: int,
                      "spearman": md.spearman(base, other), "units": int(len(other))})
         movers[label] = md.rank_shifts(base, other)
     return Robustness(pd.DataFrame(rows), movers)
+
+
+def district_spread(store: Store, scope: AccessScope, province: str, year: int,
+                    k: float = float(pv.DEFAULT_K), weights: Weights = None) -> pd.DataFrame:
+    """The spread of a province's districts (NITI Aayog's within-state view): one row for the
+    MPI (lower is better; the poverty page's districts at ``k``) and one for the SDG index
+    (higher is better) with n, missing, min, max, range, worst and best (district codes).
+
+    A measure without data in ``year`` (no survey, no SDG values) is left out.
+    """
+    rows = []
+    if len(province) == 2 and province.isdigit() and scope.can_see_province(province):
+        kids = poverty_drilldown(store, scope, province, year, k, weights).children
+        if len(kids) and kids.population.sum() > 0:
+            mpi = pd.Series(kids.mpi.to_numpy(float), index=kids.code.astype(str))
+            rows.append({"measure": "mpi", **md.spread(mpi, higher_is_better=False)})
+        index = sdg_index_by_area(store, scope, "district", year, province)
+        if len(index):
+            values = pd.Series(index["index"].to_numpy(float), index=index.area_code.astype(str))
+            rows.append({"measure": "sdg_index", **md.spread(values, higher_is_better=True)})
+    return pd.DataFrame(rows, columns=["measure", "n", "missing", "min", "max", "range",
+                                       "worst", "best"])

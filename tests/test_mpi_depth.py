@@ -135,3 +135,26 @@ def test_how_computed_reproduces_the_shown_measures(store, everything, k_text):
             assert part == pytest.approx(float(total[f"contrib_{dim}"]))
         # Down one level: the country's regions, a region's provinces, then districts.
         area = str(rng.choice(sorted(step.children.code)))
+
+
+def test_district_spread_against_the_pages_own_figures(store, everything):
+    from data.poverty import load_poverty_years, poverty_drilldown
+    from data.scope import AccessScope
+    from data.sdg import sdg_index_by_area
+
+    year = max(load_poverty_years(store, everything))
+    spread = pd_q.district_spread(store, everything, "94", year).set_index("measure")
+    kids = poverty_drilldown(store, everything, "94", year, pv.parse_k("1/3")).children
+    mpi = spread.loc["mpi"]
+    assert mpi["min"] == pytest.approx(kids.mpi.min())
+    assert mpi["max"] == pytest.approx(kids.mpi.max())
+    assert mpi["range"] == pytest.approx(kids.mpi.max() - kids.mpi.min())
+    assert mpi.worst == kids.code[kids.mpi.idxmax()]  # the poorest district
+    if "sdg_index" in spread.index:
+        index = sdg_index_by_area(store, everything, "district", year, "94")
+        s = spread.loc["sdg_index"]
+        assert s["min"] == pytest.approx(index["index"].min())
+        assert s.worst == index.area_code[index["index"].idxmin()]
+        assert s.n + s.missing == len(index)
+    other = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"50"}))
+    assert pd_q.district_spread(store, other, "94", year).empty

@@ -32,6 +32,10 @@ def test_method_from_the_url_and_the_calculation_panel(app_env, lang):
     frames = [d.value for d in at.dataframe]
     lower = "ขอบล่าง" if lang == "th" else "Lower bound"
     assert any(lower in f.columns for f in frames)
+    # Pattani is a province: the spread of its districts' index and MPI is on the page too.
+    worst = "อำเภอที่แย่ที่สุด" if lang == "th" else "Worst district"
+    spread = next(f for f in frames if worst in f.columns)
+    assert len(spread) == 2
 
 
 def test_default_method_is_sdsn_and_bad_values_fall_back(app_env):
