@@ -12,12 +12,12 @@ import streamlit as st
 from components import state
 from components.area_names import area_names, area_title
 from components.datasource import fetch
-from components.i18n import name_col, t
+from components.i18n import lang, name_col, t
 from components.ui import ExportMeta, guarded, render_table
 from data import config
 from data.sdg import NATIONAL, explain_sdg_index, load_sdg_catalogue, sdg_index_by_area
 from domain import progress, ranking
-from domain.formatting import fmt_num
+from domain.formatting import fmt_num, fmt_year
 
 KINDS = ("indicator_catalogue", "indicators")
 STATUS_ARROWS = {"achieved": "✓", "on_track": "↑", "moderate": "↗", "stagnating": "→",
@@ -31,6 +31,12 @@ def method_choice() -> str:
                          format_func=lambda m: t(f"stats_method_{m}"),
                          help=t("stats_method_help"))
     return st.session_state.get("method") or method
+
+
+def legend(method: str) -> str:
+    """The statuses a method gives, best first, for the page's rules note."""
+    shown = progress.STATUSES if method == "opensdg" else progress.STATUSES[1:]
+    return " · ".join(status_text(s, method) for s in shown)
 
 
 def status_text(status: object, method: str = "sdsn") -> str:
@@ -57,12 +63,20 @@ def _fmt(value: object, decimals: int = 2) -> str:
         return str(value)
 
 
+def _input_text(name: str, value: object) -> str:
+    if name.endswith("year") and isinstance(value, int | float) and not pd.isna(value):
+        return fmt_year(int(value), lang())  # BE for Thai readers
+    decimals = 6 if name.startswith(("cagr", "ratio", "growth", "threshold")) else 3
+    return _fmt(value, decimals)
+
+
 def progress_working_table(p: progress.Progress) -> pd.DataFrame:
     """One row per input or intermediate value of a status, named in the current language."""
-    rows = [{"item": t(f"stats_in_{name}") if t(f"stats_in_{name}") != f"stats_in_{name}"
-             else name, "value": _fmt(value, 6 if name.startswith(("cagr", "ratio", "growth",
-                                                                     "threshold")) else 3)}
-            for name, value in p.inputs]
+    rows = []
+    for name, value in p.inputs:
+        label = t(f"stats_in_{name}")
+        rows.append({"item": name if label == f"stats_in_{name}" else label,
+                     "value": _input_text(name, value)})
     rows.append({"item": t("stats_rule_applied"), "value": t(f"stats_rule_{p.rule}")})
     rows.append({"item": t("sdg_status"), "value": status_text(p.status, p.method)})
     return pd.DataFrame(rows)

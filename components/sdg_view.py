@@ -280,9 +280,9 @@ def render_comparison(area: str, level: str, year: int) -> None:
         st.caption(t("sdg_district_goals_note"))
 
 
-def render_rules_note() -> None:
-    legend = " · ".join(status_label(s) for s in scoring.STATUSES)
-    st.caption(f"{t('sdg_status')}: {legend}. {t('sdg_status_help')}.")
+def render_rules_note(method: str = "sdsn") -> None:
+    legend = method_panel.legend(method)
+    st.caption(f"{t('sdg_status')}: {legend}. {t(f'stats_method_{method}_rule')}.")
     st.caption(t("sdg_rules_note", ind=round(100 * scoring.MIN_INDICATOR_SHARE),
                  goals=round(100 * scoring.MIN_GOAL_SHARE)))
 
@@ -338,7 +338,7 @@ def render_sdg_page() -> None:
         render_trend(spec, area, year)
     with right:
         render_comparison(area, level, year)
-    render_rules_note()
+    render_rules_note(method)
     method_panel.render_area_figures(area, shown_level, year, goal, spec, ranking, method)
     codebook_view.render_codebook(spec)
 
