@@ -147,7 +147,9 @@ def render_change(area: str, k_text: str,
                     t("stats_abs_change"): round(absolute, 5),
                     t("stats_rel_change"): round(relative, 3)})
     render_table(pd.DataFrame(out), key="stats_change",
-                 meta=_meta("stats_change_title", area, None))
+                 meta=_meta("stats_change_title", area, None),
+                 column_config={t("stats_abs_change"): st.column_config.NumberColumn(
+                     format="%.5f")})
     st.caption(t("stats_change_caption"))
 
 

@@ -95,3 +95,18 @@ def test_codebook_form_is_for_stewards_only(app_env):
                    query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty"})
     assert_clean(at)
     assert not [b for b in at.button if b.label in ("บันทึก", "Save")]
+
+
+def test_the_working_exports_as_csv_with_its_inputs():
+    """The status working goes through the existing CSV export with every input and rate."""
+    from components.export import table_csv
+    from components.method_panel import progress_working_table
+    from components.ui import ExportMeta
+    from domain import progress
+
+    # 20 (2018) -> 14 (2024), target 5, lower better: ratio 0.528989 (tests/test_progress_...).
+    table = progress_working_table(progress.opensdg(20, 2018, 14, 2024, 5, -1))
+    text = table_csv(table, ExportMeta("status", "Pattani", 2024), lang="th").decode("utf-8-sig")
+    for expected in ("2561", "2567", ",20\n", ",14\n", "-0.057713", "-0.109101", "0.528989",
+                     "0.950000", "ก้าวหน้าน้อย"):
+        assert expected in text, expected
