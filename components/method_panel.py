@@ -175,8 +175,9 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
     mine = ranking_frame[ranking_frame.area_code == code]
     worked = mine.progress.iloc[0] if len(mine) and "progress" in mine else None
     with cols[3], st.container(border=True):
+        # "–" when the indicator is not measured for this area (e.g. by province only).
         st.metric(t("stats_indicator_status"),
-                  status_text(worked.status if worked else None, method),
+                  status_text(worked.status, method) if worked else "–",
                   help=t(f"stats_method_{method}_rule"))
     meta = ExportMeta(t("stats_how_title_index", area=title), title, year,
                       "SDG", KINDS)
