@@ -107,3 +107,35 @@ def test_status_working_reproduces_the_status(store, everything, method):
     # Rank bands contain the rank.
     ranked = r[r["rank"].notna()]
     assert ((ranked.rank_low <= ranked["rank"]) & (ranked["rank"] <= ranked.rank_high)).all()
+
+
+def test_explain_index_by_hand():
+    # Goal 1: a (higher better, 0-100) and b (lower better, 0-10); goal 2: c (0-50).
+    cat = pd.DataFrame({
+        "indicator_code": ["a", "b", "c"], "goal": [1, 1, 2], "direction": [1, -1, 1],
+        "lower_bound": [0.0, 0.0, 0.0], "upper_bound": [100.0, 10.0, 50.0],
+        "levels": ["province", "province", "province"]})
+    values = pd.DataFrame({"area_code": ["10", "10", "10", "11"],
+                           "indicator_code": ["a", "b", "c", "a"], "value": [50, 2, 60, 1]})
+    w = scoring.explain_index(values, cat, "10", "province")
+    # a: 50 of 0-100 -> 50; b: 2 of 0-10, lower better -> 100 - 20 = 80; c: 60 > 50 -> 100.
+    assert w.indicators.set_index("indicator_code").score.to_dict() == {
+        "a": 50.0, "b": 80.0, "c": 100.0}
+    # Goal 1 = (50 + 80) / 2 = 65, goal 2 = 100; index = (65 + 100) / 2 = 82.5, weights 1/2.
+    assert w.goals.set_index("goal").score.to_dict() == {1: 65.0, 2: 100.0}
+    assert w.goals.weight.tolist() == [0.5, 0.5]
+    assert w.index["index"] == 82.5 and w.index["reason"] == ""
+    # Area 11 has a only: goal 1 at 1 of 2 indicators (50 % >= 50 %) scores 1; goal 2 none:
+    # 1 of 2 goals < 80 %: withheld for too few goals; 2 of 3 indicators missing.
+    w11 = scoring.explain_index(values, cat, "11", "province")
+    assert math.isnan(w11.index["index"]) and w11.index["reason"] == "few_goals"
+    assert w11.indicators.set_index("indicator_code").reason.to_dict() == {
+        "a": "", "b": "no_value", "c": "no_value"}
+    # With c present but b missing (1 of 3 missing = 33 %), the 20 % rule withholds it.
+    v12 = pd.DataFrame({"area_code": ["12", "12"], "indicator_code": ["a", "c"],
+                        "value": [50, 25]})
+    w12 = scoring.explain_index(v12, cat, "12", "province", max_missing=0.2)
+    assert math.isnan(w12.index["index"]) and w12.index["reason"] == "missing_indicators"
+    assert w12.index["missing_share"] == pytest.approx(1 / 3)
+    # Without the rule the same area scores (50 + 50) / 2 = 50.
+    assert scoring.explain_index(v12, cat, "12", "province").index["index"] == 50.0
