@@ -193,7 +193,8 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
             render_table(progress_working_table(worked), key="stats_how_status",
                          meta=ExportMeta(t("stats_how_title_status",
                                            indicator=spec[name_col()]), title, year,
-                                         str(spec.source), KINDS))
+                                         str(spec.source), KINDS),
+                         column_config={"item": t("stats_step"), "value": t("stats_value")})
     if not peers.empty:
         with st.expander(t("stats_rank_table", level=t(peer_level).lower())):
             bands = ranking.rank_bands(peers.set_index("area_code")["index"],

@@ -209,7 +209,8 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
         label = t("poverty_measure_mpi") if r.measure == "mpi" else t("stats_sdg_index")
         rows.append({t("stats_measure"): label, t("stats_units"): r.n,
                      t("stats_missing"): r.missing,
-                     "min": fmt_num(r.min, digits), "max": fmt_num(r.max, digits),
+                     t("stats_min"): fmt_num(r.min, digits),
+                     t("stats_max"): fmt_num(r.max, digits),
                      t("stats_range"): fmt_num(r.range, digits),
                      t("stats_worst"): names.get(r.worst, r.worst or "–"),
                      t("stats_best"): names.get(r.best, r.best or "–")})
