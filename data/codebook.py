@@ -10,6 +10,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data.audit import record_event
@@ -48,24 +49,31 @@ def scoring_bounds(row: Mapping[str, Any]) -> tuple[float, float]:
 
 def apply_codebook(catalogue: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
     """The catalogue with each coded indicator's direction and bounds taken from its codebook
-    row (``bounds_from`` says which), and the codebook's fields alongside."""
+    row (``bounds_from`` says which), and the codebook's fields alongside as ``cb_<field>``."""
     out = catalogue.copy()
-    out["bounds_from"] = "catalogue"
-    if codebook.empty:
-        for f in FIELDS:
-            if f not in out:
-                out[f"cb_{f}"] = None
-        return out
-    cb = codebook.set_index("indicator_code")
-    at = out.indicator_code.isin(cb.index)
-    for i in out.index[at]:
-        row = cb.loc[out.at[i, "indicator_code"]]
-        lo, hi = scoring_bounds(row)
-        out.at[i, "lower_bound"], out.at[i, "upper_bound"] = lo, hi
-        out.at[i, "direction"] = int(row["direction"])
-        out.at[i, "bounds_from"] = "codebook"
+    at = out.indicator_code.map(
+        pd.Series(range(len(codebook)), index=codebook.indicator_code.to_numpy())
+    ) if len(codebook) else pd.Series(float("nan"), index=out.index)
+    coded = at.notna().to_numpy()
+    out["bounds_from"] = np.where(coded, "codebook", "catalogue").astype(object)
+    rows = at[coded].astype(int).to_numpy()
     for f in FIELDS:
-        out[f"cb_{f}"] = out.indicator_code.map(cb[f]).astype(object)
+        column = np.full(len(out), None, dtype=object)
+        if len(rows):
+            column[coded] = codebook[f].to_numpy(dtype=object)[rows]
+        out[f"cb_{f}"] = column
+    if len(rows):
+        direction = codebook.direction.to_numpy(dtype=float)[rows]
+        optimum = codebook.optimum.to_numpy(dtype=float)[rows]
+        worst = codebook.lower_bound.to_numpy(dtype=float)[rows]
+        # The optimum scores 100, the lower bound 0, whichever the direction.
+        lower = out.lower_bound.to_numpy(dtype=float).copy()
+        upper = out.upper_bound.to_numpy(dtype=float).copy()
+        lower[coded] = np.where(direction > 0, worst, optimum)
+        upper[coded] = np.where(direction > 0, optimum, worst)
+        sign = out.direction.to_numpy().copy()
+        sign[coded] = np.where(direction > 0, 1, -1)
+        out["lower_bound"], out["upper_bound"], out["direction"] = lower, upper, sign
     return out
 
 

@@ -112,8 +112,47 @@ def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
     """SDG index of every area of ``level`` (or the nation) in ``year``: area_code, index,
     goals, expected, category, indicators, indicators_expected, missing_share, reason (index
     NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``)."""
-    return scoring.sdg_index(goal_scores_by_area(store, scope, level, year, parent_code),
-                             max_missing=config.sdg_max_missing())
+    goals = goal_scores_by_area(store, scope, level, year, parent_code)
+    return scoring.sdg_index(goals, max_missing=config.sdg_max_missing(),
+                             not_measured=_not_measured_counts(store, scope, level,
+                                                               parent_code))
+
+
+def _applicable_codes(store: Store, scope: AccessScope, level: str) -> list[str]:
+    catalogue = load_sdg_catalogue(store, scope)
+    applicable = scoring.applicable(catalogue[catalogue.goal.notna()],
+                                    "province" if level == "country" else level)
+    return sorted(set(applicable.indicator_code))
+
+
+def _not_measured_counts(store: Store, scope: AccessScope, level: str,
+                         parent_code: str | None = None) -> pd.Series:
+    """For each area of ``level``, how many of the indicators that apply there it has never had
+    a value for, in any year (goal 14 in an inland province): the missing-data rule does not
+    count them as missing (docs/methods.md). Areas without any value are left out."""
+    codes = _applicable_codes(store, scope, level)
+    if level == "country":
+        sql, args = ("SELECT area_code, COUNT(DISTINCT indicator_code) AS n FROM sdg_values "
+                     "WHERE area_code = ? AND disaggregation = 'total' "
+                     "AND indicator_code = ANY(?) GROUP BY area_code", [NATIONAL, codes])
+    else:
+        join, args = _area_filter(scope, level, parent_code)
+        sql = (f"SELECT v.area_code, COUNT(DISTINCT v.indicator_code) AS n FROM sdg_values v "
+               f"{join} AND v.disaggregation = 'total' AND v.indicator_code = ANY(?) "
+               "GROUP BY v.area_code")
+        args.append(codes)
+    counts = store.query(sql, args)
+    return pd.Series(len(codes) - counts.n.to_numpy(dtype=int),
+                     index=counts.area_code.astype(str).to_numpy())
+
+
+def _never_measured(store: Store, scope: AccessScope, area_code: str,
+                    level: str) -> frozenset[str]:
+    """The applicable indicators one area has never had a value for (see above)."""
+    codes = _applicable_codes(store, scope, level)
+    rows = store.rows("SELECT DISTINCT indicator_code FROM sdg_values WHERE area_code = ? "
+                      "AND disaggregation = 'total'", [area_code])
+    return frozenset(codes) - {r[0] for r in rows}
 
 
 def _level_of(code: str) -> tuple[str, str | None] | None:
@@ -144,7 +183,8 @@ def explain_sdg_index(store: Store, scope: AccessScope, area_code: str,
         values = sdg_values_by_level(store, scope, level, (year,), parent)
     return scoring.explain_index(values, catalogue, area_code,
                                  "province" if level == "country" else level,
-                                 max_missing=config.sdg_max_missing())
+                                 max_missing=config.sdg_max_missing(),
+                                 never_measured=_never_measured(store, scope, area_code, level))
 
 
 def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, level: str,

@@ -142,9 +142,14 @@ def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "pro
 
 
 def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE,
-              max_missing: float | None = None) -> pd.DataFrame:
+              max_missing: float | None = None,
+              not_measured: pd.Series | None = None) -> pd.DataFrame:
     """The SDG index of every area: the mean of its goal scores, if enough goals are scored
     and (``max_missing``, a share) no more than that share of its indicators lacks a value.
+
+    ``not_measured`` (area_code -> count) names the applicable indicators an area has never
+    had a value for in any year (goal 14 inland): they are not "missing this year" and leave
+    the count the share is taken of, as SDSN leaves SDG 14 out for landlocked countries.
 
     ``goals`` is the output of :func:`goal_scores`. Returns area_code (sorted), index (NaN = no
     data), goals (scored), expected (applicable goals), category, indicators (with a value),
@@ -152,7 +157,7 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE,
     ``missing_indicators`` when withheld, ``no_data`` when nothing is scored).
     """
     columns = ["area_code", "index", "goals", "expected", "category", "indicators",
-               "indicators_expected", "missing_share", "reason"]
+               "indicators_expected", "missing_share", "reason", "not_measured"]
     if goals.empty:
         return pd.DataFrame(columns=columns)
     area_idx, areas = _codes(goals.area_code, sort=True)
@@ -169,6 +174,9 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE,
                              minlength=n)
     applicable_n = np.bincount(area_idx, weights=goals.expected.to_numpy(dtype=float),
                                minlength=n)
+    never = np.zeros(n) if not_measured is None else \
+        pd.Series(not_measured).reindex(areas).fillna(0).to_numpy(dtype=float)
+    applicable_n = np.maximum(applicable_n - never, with_value)
     missing = np.where(applicable_n > 0, 1.0 - with_value / np.maximum(applicable_n, 1), 1.0)
     mean = np.full(n, np.nan)
     np.divide(sums, counts, out=mean, where=counts > 0)
@@ -184,7 +192,7 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE,
         "category": [category(v) for v in index],
         "indicators": with_value.astype(np.int64),
         "indicators_expected": applicable_n.astype(np.int64), "missing_share": missing,
-        "reason": reason.astype(object),
+        "reason": reason.astype(object), "not_measured": never.astype(np.int64),
     })
 
 
@@ -211,14 +219,16 @@ class IndexWorking:
 def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str, level: str,
                   max_missing: float | None = None,
                   min_indicator_share: float = MIN_INDICATOR_SHARE,
-                  min_goal_share: float = MIN_GOAL_SHARE) -> IndexWorking:
+                  min_goal_share: float = MIN_GOAL_SHARE,
+                  never_measured: frozenset[str] | set[str] = frozenset()) -> IndexWorking:
     """The working behind ``area_code``'s goal scores and index: the same functions that score
     every area (:func:`indicator_scores`, :func:`goal_scores`, :func:`sdg_index`) run on the
     area's own values, their intermediate results kept.
 
     ``values`` (area_code, indicator_code, value) may hold other areas: they are left out.
     An area's scores depend on its own values only, so this reproduces the figure computed
-    with all areas at once.
+    with all areas at once. ``never_measured``: the indicators the area has never had a value
+    for (see :func:`sdg_index`).
     """
     mine = values[values.area_code.astype(str) == str(area_code)]
     scored = indicator_scores(mine, catalogue)
@@ -229,7 +239,10 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
         goals = pd.DataFrame({"area_code": str(area_code), "goal": expected.index.to_numpy(),
                               "score": np.nan, "indicators": 0,
                               "expected": expected.to_numpy(), "share": 0.0})
-    index = sdg_index(goals, min_goal_share, max_missing)
+    applicable_codes = set(applicable(catalogue, level).indicator_code.tolist())
+    never = set(never_measured) & applicable_codes
+    index = sdg_index(goals, min_goal_share, max_missing,
+                      pd.Series({str(area_code): len(never)}))
     row = index.iloc[0] if len(index) else pd.Series(
         {"area_code": area_code, "index": np.nan, "reason": "no_data"})
     counted_goal = goals.score.notna().to_numpy()
@@ -241,7 +254,6 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
     # Every indicator: the area's values and the applicable ones it lacks.
     spec_cols = ["indicator_code", "goal", "direction", "lower_bound", "upper_bound"]
     known = catalogue[spec_cols].drop_duplicates("indicator_code")
-    applicable_codes = set(applicable(catalogue, level).indicator_code.tolist())
     in_index = dict(zip(catalogue.indicator_code,
                         catalogue.in_index.fillna(True).astype(bool)
                         if "in_index" in catalogue.columns else [True] * len(catalogue),
@@ -257,6 +269,8 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
             reason = "not_in_index"
         elif code not in applicable_codes:
             reason = "not_at_level"
+        elif (not has or np.isnan(value)) and code in never:
+            reason = "never_measured"
         elif not has or np.isnan(value):
             reason = "no_value"
         elif np.isnan(score):

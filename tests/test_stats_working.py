@@ -139,3 +139,27 @@ def test_explain_index_by_hand():
     assert w12.index["missing_share"] == pytest.approx(1 / 3)
     # Without the rule the same area scores (50 + 50) / 2 = 50.
     assert scoring.explain_index(v12, cat, "12", "province").index["index"] == 50.0
+
+
+def test_never_measured_indicators_are_not_missing():
+    cat = pd.DataFrame({
+        "indicator_code": ["a", "b", "c"], "goal": [1, 1, 2], "direction": [1, -1, 1],
+        "lower_bound": [0.0, 0.0, 0.0], "upper_bound": [100.0, 10.0, 50.0],
+        "levels": ["province", "province", "province"]})
+    v = pd.DataFrame({"area_code": ["12", "12"], "indicator_code": ["a", "c"], "value": [50, 25]})
+    # b never measured for area 12 (as goal 14 inland): 0 of 2 measured indicators missing.
+    w = scoring.explain_index(v, cat, "12", "province", max_missing=0.2,
+                              never_measured=frozenset({"b"}))
+    assert w.index["index"] == 50.0 and w.index["missing_share"] == 0.0
+    assert w.index["indicators_expected"] == 2 and w.index["not_measured"] == 1
+    assert w.indicators.set_index("indicator_code").reason["b"] == "never_measured"
+
+
+def test_inland_provinces_are_not_penalised_for_goal_14(store, everything):
+    index = q.sdg_index_by_area(store, everything, "province", YEAR).set_index("area_code")
+    # Chiang Mai (inland) has never had goal 14 values: 2 indicators not measured, not missing.
+    assert index.loc["50", "not_measured"] == 2
+    assert index.loc["94", "not_measured"] == 0  # Pattani is on the sea
+    w = q.explain_sdg_index(store, everything, "50", YEAR)
+    never = w.indicators[w.indicators.reason == "never_measured"]
+    assert set(never.indicator_code) == {"g14_coastal_water", "g14_mangrove"}
