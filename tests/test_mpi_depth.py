@@ -158,3 +158,19 @@ def test_district_spread_against_the_pages_own_figures(store, everything):
         assert s.n + s.missing == len(index)
     other = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"50"}))
     assert pd_q.district_spread(store, other, "94", year).empty
+
+
+def test_the_benchmark_runs_in_the_runner(demo_db):
+    from bench import run as bench_run
+
+    assert "bench_mpi_depth" in bench_run.discover()
+    ctx = bench_run.BenchContext(duckdb_path=demo_db, pg_url=None, quick=True, repeat=1,
+                                 scale="quick")
+    try:
+        rows, modules = bench_run.run_modules(ctx, ["bench_mpi_depth"])
+    finally:
+        ctx.close()
+    assert modules["bench_mpi_depth"]["status"] == "ok"
+    cases = {r.case for r in rows}
+    assert {"country: three cut-offs", "village: robustness (7 alternatives)"} <= cases
+    assert all(r.median_ms > 0 for r in rows)
