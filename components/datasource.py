@@ -101,10 +101,16 @@ def current_scope() -> AccessScope:
 @st.cache_data(ttl=5, max_entries=1, show_spinner=False)
 def data_version() -> tuple[Any, ...]:
     """Changes whenever an import is committed or undone, so cached results are refreshed."""
-    row = get_store().rows(
+    store = get_store()
+    row = store.rows(
         "SELECT COUNT(*), COALESCE(MAX(batch_id), 0), "
         "COALESCE(SUM(CASE WHEN status = 'undone' THEN 1 ELSE 0 END), 0) FROM import_batches")
-    return tuple(row[0]) if row else ()
+    version = tuple(row[0]) if row else ()
+    # A steward's codebook change moves the scores too (bounds, issue 22).
+    if store.table_exists("indicator_codebook_history"):
+        version += (store.scalar("SELECT COALESCE(MAX(change_id), 0) FROM "
+                                 "indicator_codebook_history"),)
+    return version
 
 
 # Values whose repr spells them exactly and differently from every other value of these types.

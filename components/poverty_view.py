@@ -15,6 +15,7 @@ from components.charts import compact_style, pin_zero_bars
 from components.datasource import current_scope, fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
+from components.mpi_depth import render_mpi_depth
 from components.poverty_published_view import (
     render_published_comparison,
     render_published_instead,
@@ -500,6 +501,7 @@ def render_poverty_page() -> None:
     with right:
         render_trend(area, measure, dim, k, weights)
     render_published_comparison(area, year)
+    render_mpi_depth(area, year, k_text, children, total, weights)
     render_pipeline(area, year)
     if len(area) == 8:
         render_households(area, year, k, weights)

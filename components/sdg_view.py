@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import state
+from components import codebook_view, method_panel, state
 from components.area_names import area_names, area_title
 from components.charts import NEUTRAL, TARGET, goal_colour, goal_name, style_figure
 from components.datasource import fetch
@@ -44,10 +44,8 @@ def unit_label(unit: str) -> str:
     return unit if text == key else text
 
 
-def status_label(status: str | None) -> str:
-    if status is None or (isinstance(status, float) and pd.isna(status)):
-        return t("sdg_status_none")
-    return f"{scoring.STATUS_ARROWS[status]} {t('sdg_status_' + status)}"
+def status_label(status: str | None, method: str = "sdsn") -> str:
+    return method_panel.status_text(status, method)
 
 
 def category_label(category: str | None, short: bool = False) -> str:
@@ -147,7 +145,7 @@ def render_indicator_map(spec: pd.Series, ranking: pd.DataFrame, level: str, are
 
 @guarded
 def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str,
-                   year: int) -> None:
+                   year: int, method: str = "sdsn") -> None:
     d = int(spec.decimals)
     names = area_names(ranking.area_code)
     view = pd.DataFrame({
@@ -156,7 +154,9 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         "value": ranking.value.map(lambda v: fmt_num(v, d) if pd.notna(v) else t("no_data")),
         "score": ranking.score.round(1),
         "change": ranking.change.map(lambda v: fmt_signed(v, d)),
-        "status": ranking.status.map(status_label),
+        "status": ranking.status.map(lambda s: status_label(s, method)),
+        "ties": [method_panel.ranking.band_label(r, lo, hi) for r, lo, hi in zip(
+            ranking["rank"], ranking.rank_low, ranking.rank_high, strict=True)],
     })
     st.markdown(f"#### {html.escape(t('sdg_ranking_title', level=t(level).lower()))}")
     render_table(
@@ -174,7 +174,10 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
             "change": st.column_config.TextColumn(t("sdg_change"), width="small",
                                                   help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
-                                                  help=t("sdg_status_help")),
+                                                  help=t(f"stats_method_{method}_rule")),
+            "ties": st.column_config.TextColumn(t("stats_rank"), width="small",
+                                                help=t("stats_rank_band_help", points=fmt_num(
+                                                    method_panel.config.rank_tie_points(), 1))),
         })
 
 
@@ -277,9 +280,9 @@ def render_comparison(area: str, level: str, year: int) -> None:
         st.caption(t("sdg_district_goals_note"))
 
 
-def render_rules_note() -> None:
-    legend = " · ".join(status_label(s) for s in scoring.STATUSES)
-    st.caption(f"{t('sdg_status')}: {legend}. {t('sdg_status_help')}.")
+def render_rules_note(method: str = "sdsn") -> None:
+    legend = method_panel.legend(method)
+    st.caption(f"{t('sdg_status')}: {legend}. {t(f'stats_method_{method}_rule')}.")
     st.caption(t("sdg_rules_note", ind=round(100 * scoring.MIN_INDICATOR_SHARE),
                  goals=round(100 * scoring.MIN_GOAL_SHARE)))
 
@@ -302,6 +305,8 @@ def render_sdg_page() -> None:
         st.segmented_control(t("sdg_level"), LEVELS, key="sdg_level", format_func=t,
                              width="stretch")
     level = st.session_state.get("sdg_level") or level
+    with c2:
+        method = method_panel.method_choice()
     # An indicator measured only by province is shown by province even at district level.
     labels = {c: n + ("" if level == "province" or "district" in lv else
                       f" ({t('sdg_province_only')})")
@@ -318,7 +323,8 @@ def render_sdg_page() -> None:
     shown_level = level if "district" in str(spec.levels).split(",") else "province"
     if shown_level != level:
         st.caption(t("sdg_shown_by_province"))
-    ranking = fetch(indicator_ranking, code, shown_level, year, _table_parent(area, shown_level))
+    ranking = fetch(indicator_ranking, code, shown_level, year, _table_parent(area, shown_level),
+                    method)
     if ranking.empty:
         st.info(t("no_data"))
         return
@@ -326,11 +332,13 @@ def render_sdg_page() -> None:
     with left:
         render_indicator_map(spec, ranking, shown_level, area, year)
     with right:
-        render_ranking(spec, ranking, shown_level, area, year)
+        render_ranking(spec, ranking, shown_level, area, year, method)
     left, right = st.columns(2)
     with left:
         render_trend(spec, area, year)
     with right:
         render_comparison(area, level, year)
-    render_rules_note()
+    render_rules_note(method)
+    method_panel.render_area_figures(area, shown_level, year, goal, spec, ranking, method)
+    codebook_view.render_codebook(spec)
 

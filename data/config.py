@@ -163,6 +163,13 @@ SETTINGS: tuple[Setting, ...] = (
             "`0`", minimum=0, maximum=366),
     Setting("WARROOM_APP_URL", "text", "",
             "the app's address as users reach it, for the links in digests", "none (no links)"),
+    Setting("WARROOM_SDG_MAX_MISSING", "float", 20.0,
+            "percent of an area's SDG indicators (those that apply at its level) that may lack "
+            "a value before its SDG index is withheld, with the reason shown (SDSN: 20)",
+            "`20`", minimum=0, maximum=100),
+    Setting("WARROOM_RANK_TIE_POINTS", "float", 1.0,
+            "score points (0-100 scale) within which areas are shown as tied around a rank",
+            "`1`", minimum=0, maximum=100),
     Setting("WARROOM_BENCH_DB", "text", "", "the national-size DuckDB store `make bench` and "
             "`make loadtest` measure", "the store itself", group="development"),
     Setting("WARROOM_BENCH_PG", "text", "", "its PostgreSQL copy for the PostgreSQL column of "
@@ -309,3 +316,13 @@ def restrict_new_files() -> None:
     snapshots) are readable by the service account only: the store holds password hashes and
     household rows."""
     os.umask(0o077)
+
+
+def sdg_max_missing() -> float:
+    """Share (0-1) of an area's indicators that may be missing before its index is withheld."""
+    return float(get("WARROOM_SDG_MAX_MISSING")) / 100.0
+
+
+def rank_tie_points() -> float:
+    """Score distance within which areas are shown as ties around a rank."""
+    return float(get("WARROOM_RANK_TIE_POINTS"))

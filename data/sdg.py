@@ -6,9 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from data import codebook, config
 from data.area_filter import area_predicate, parse_area
 from data.scope import AccessScope
 from data.store import Store
+from domain import progress, ranking
 from domain import sdg as scoring
 
 LEVELS = ("province", "district")
@@ -20,13 +22,17 @@ _CATALOGUE_COLUMNS = ("indicator_code, goal, un_code, name_th, name_en, unit, di
 
 
 def load_sdg_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
-    """Every indicator with its metadata, by goal (the catalogue is public reference data)."""
-    del scope
+    """Every indicator with its metadata, by goal (the catalogue is public reference data).
+
+    Where the indicator codebook (migration 140) has a row, its direction and bounds replace
+    the catalogue's (``bounds_from``) and its fields come along as ``cb_<field>``: the scoring
+    reads them from here.
+    """
     df = store.query(f"SELECT {_CATALOGUE_COLUMNS} FROM sdg_indicators "
                      "ORDER BY goal, indicator_code")
     df["in_index"] = df.in_index.fillna(True).astype(bool)
     df["decimals"] = df.decimals.fillna(1).astype(int)
-    return df
+    return codebook.apply_codebook(df, codebook.load_codebook(store, scope))
 
 
 def load_sdg_years(store: Store, scope: AccessScope) -> list[int]:
@@ -104,17 +110,93 @@ def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
 def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
                       parent_code: str | None = None) -> pd.DataFrame:
     """SDG index of every area of ``level`` (or the nation) in ``year``: area_code, index,
-    goals, expected, category (index NaN = no data)."""
-    return scoring.sdg_index(goal_scores_by_area(store, scope, level, year, parent_code))
+    goals, expected, category, indicators, indicators_expected, missing_share, reason (index
+    NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``)."""
+    goals = goal_scores_by_area(store, scope, level, year, parent_code)
+    return scoring.sdg_index(goals, max_missing=config.sdg_max_missing(),
+                             not_measured=_not_measured_counts(store, scope, level,
+                                                               parent_code))
+
+
+def _applicable_codes(store: Store, scope: AccessScope, level: str) -> list[str]:
+    catalogue = load_sdg_catalogue(store, scope)
+    applicable = scoring.applicable(catalogue[catalogue.goal.notna()],
+                                    "province" if level == "country" else level)
+    return sorted(set(applicable.indicator_code))
+
+
+def _not_measured_counts(store: Store, scope: AccessScope, level: str,
+                         parent_code: str | None = None) -> pd.Series:
+    """For each area of ``level``, how many of the indicators that apply there it has never had
+    a value for, in any year (goal 14 in an inland province): the missing-data rule does not
+    count them as missing (docs/methods.md). Areas without any value are left out."""
+    codes = _applicable_codes(store, scope, level)
+    if level == "country":
+        sql, args = ("SELECT area_code, COUNT(DISTINCT indicator_code) AS n FROM sdg_values "
+                     "WHERE area_code = ? AND disaggregation = 'total' "
+                     "AND indicator_code = ANY(?) GROUP BY area_code", [NATIONAL, codes])
+    else:
+        join, args = _area_filter(scope, level, parent_code)
+        sql = (f"SELECT v.area_code, COUNT(DISTINCT v.indicator_code) AS n FROM sdg_values v "
+               f"{join} AND v.disaggregation = 'total' AND v.indicator_code = ANY(?) "
+               "GROUP BY v.area_code")
+        args.append(codes)
+    counts = store.query(sql, args)
+    return pd.Series(len(codes) - counts.n.to_numpy(dtype=int),
+                     index=counts.area_code.astype(str).to_numpy())
+
+
+def _never_measured(store: Store, scope: AccessScope, area_code: str,
+                    level: str) -> frozenset[str]:
+    """The applicable indicators one area has never had a value for (see above)."""
+    codes = _applicable_codes(store, scope, level)
+    rows = store.rows("SELECT DISTINCT indicator_code FROM sdg_values WHERE area_code = ? "
+                      "AND disaggregation = 'total'", [area_code])
+    return frozenset(codes) - {r[0] for r in rows}
+
+
+def _level_of(code: str) -> tuple[str, str | None] | None:
+    """(level, parent) of an area code the SDG scores know: the nation, a province, a district."""
+    if code == NATIONAL:
+        return "country", None
+    if len(code) in (2, 4) and code.isdigit():
+        return ("province" if len(code) == 2 else "district"), code[:2]
+    return None
+
+
+def explain_sdg_index(store: Store, scope: AccessScope, area_code: str,
+                      year: int) -> scoring.IndexWorking | None:
+    """How ``area_code``'s goal scores and SDG index in ``year`` were computed (the inputs and
+    every step), from the same values and functions as :func:`sdg_index_by_area`.
+
+    None for an area the user may not see or the scores do not cover.
+    """
+    found = _level_of(area_code)
+    if found is None or (area_code != NATIONAL and not scope.can_see_province(area_code)):
+        return None
+    level, parent = found
+    catalogue = load_sdg_catalogue(store, scope)
+    catalogue = catalogue[catalogue.goal.notna()]
+    if level == "country":
+        values = national_values(store, scope, (year,))
+    else:
+        values = sdg_values_by_level(store, scope, level, (year,), parent)
+    return scoring.explain_index(values, catalogue, area_code,
+                                 "province" if level == "country" else level,
+                                 max_missing=config.sdg_max_missing(),
+                                 never_measured=_never_measured(store, scope, area_code, level))
 
 
 def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, level: str,
-                      year: int, parent_code: str | None = None) -> pd.DataFrame:
+                      year: int, parent_code: str | None = None,
+                      method: str = "sdsn") -> pd.DataFrame:
     """One indicator for every area of ``level`` in ``year``: value, score, rank, change since
     the previous year, progress status since the base year.
 
-    Columns area_code, value, prev_value, change, score, rank, base_year, base_value, status.
-    An area without a value in ``year`` is kept with NaN (shown as "no data", unranked).
+    Columns area_code, value, prev_value, change, score, rank, rank_low, rank_high, tied,
+    base_year, base_value, status and progress (the :class:`domain.progress.Progress` of the
+    status, by ``method``: "sdsn" or "opensdg"). An area without a value in ``year`` is kept
+    with NaN (shown as "no data", unranked).
     """
     cat = load_sdg_catalogue(store, scope)
     spec = cat[cat.indicator_code == indicator_code]
@@ -123,11 +205,13 @@ def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, lev
     spec = spec.iloc[0]
     years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
     values = sdg_values_by_level(store, scope, level, years, parent_code, indicator_code)
-    return _ranking(values, spec, year)
+    return _ranking(values, spec, year, method)
 
 
-def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
-    base_min = None if pd.isna(spec.base_year) else int(spec.base_year)
+def _ranking(values: pd.DataFrame, spec: pd.Series, year: int,
+             method: str = "sdsn") -> pd.DataFrame:
+    base_min = progress.base_year_from(
+        method, None if pd.isna(spec.base_year) else int(spec.base_year))
     wide = values.pivot_table(index="area_code", columns="year", values="value")
     out = pd.DataFrame(index=wide.index)
     out["value"] = wide.get(year)
@@ -143,8 +227,15 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
     out["score"] = scoring.normalise(out.value.to_numpy(), spec.lower_bound, spec.upper_bound,
                                      spec.direction)
     out["rank"] = scoring.rank_desc(out.score)
+    bands = ranking.rank_bands(out.score, config.rank_tie_points())
+    out["rank_low"], out["rank_high"], out["tied"] = bands.rank_low, bands.rank_high, bands.tied
     target = None if pd.isna(spec.target_2030) else float(spec.target_2030)
-    out["status"] = scoring.progress_statuses(out, int(spec.direction), target)
+    direction = int(spec.direction)
+    worked = [progress.evaluate(
+        method, r.base_value, None if pd.isna(r.base_year) else int(r.base_year), r.value,
+        year, target, direction) for r in out[["base_value", "base_year", "value"]].itertuples()]
+    out["status"] = pd.Series([w.status for w in worked], index=out.index, dtype=object)
+    out["progress"] = pd.Series(worked, index=out.index, dtype=object)
     # Equal (censored) scores are ordered by the value itself, best first.
     out["_order"] = -float(spec.direction) * out.value
     out = out.reset_index().sort_values(["rank", "_order", "area_code"], na_position="last")
@@ -152,7 +243,7 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int) -> pd.DataFrame:
 
 
 def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,
-                         year: int) -> pd.DataFrame:
+                         year: int, method: str = "sdsn") -> pd.DataFrame:
     """The national figure of one indicator in the same shape as :func:`indicator_ranking`."""
     cat = load_sdg_catalogue(store, scope)
     spec = cat[cat.indicator_code == indicator_code]
@@ -160,7 +251,7 @@ def national_ranking_row(store: Store, scope: AccessScope, indicator_code: str,
         return pd.DataFrame()
     years = tuple(y for y in load_sdg_years(store, scope) if y <= year)
     values = national_values(store, scope, years, indicator_code)
-    return _ranking(values, spec.iloc[0], year)
+    return _ranking(values, spec.iloc[0], year, method)
 
 
 def indicator_series(store: Store, scope: AccessScope, indicator_code: str,

@@ -7,9 +7,12 @@ target, and the missing-data rules.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from domain import progress
 
 # Missing-data rules (shown on the pages): a goal is scored only when at least this share of
 # its indicators that apply at the area's level has a value; the index only when at least this
@@ -29,9 +32,8 @@ STATUSES = ("on_track", "moderate", "stagnating", "decreasing")
 STATUS_ARROWS = {"on_track": "↑", "moderate": "↗", "stagnating": "→", "decreasing": "↓"}
 STATUS_COLOURS = {"on_track": "#1B7837", "moderate": "#7FBC41", "stagnating": "#F1A340",
                   "decreasing": "#B2182B"}
-TARGET_YEAR = 2030
-# Observed change at least this share of the required change is "moderately improving".
-MODERATE_SHARE = 0.5
+TARGET_YEAR = progress.TARGET_YEAR
+MODERATE_SHARE = progress.MODERATE_SHARE
 
 
 def _isnan(x: object) -> bool:
@@ -139,14 +141,25 @@ def goal_scores(scored: pd.DataFrame, catalogue: pd.DataFrame, level: str = "pro
     })
 
 
-def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.DataFrame:
-    """The SDG index of every area: the mean of its goal scores, if enough goals are scored.
+def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE,
+              max_missing: float | None = None,
+              not_measured: pd.Series | None = None) -> pd.DataFrame:
+    """The SDG index of every area: the mean of its goal scores, if enough goals are scored
+    and (``max_missing``, a share) no more than that share of its indicators lacks a value.
+
+    ``not_measured`` (area_code -> count) names the applicable indicators an area has never
+    had a value for in any year (goal 14 inland): they are not "missing this year" and leave
+    the count the share is taken of, as SDSN leaves SDG 14 out for landlocked countries.
 
     ``goals`` is the output of :func:`goal_scores`. Returns area_code (sorted), index (NaN = no
-    data), goals (scored), expected (applicable goals), category.
+    data), goals (scored), expected (applicable goals), category, indicators (with a value),
+    indicators_expected, missing_share and reason ("" when scored, ``few_goals`` or
+    ``missing_indicators`` when withheld, ``no_data`` when nothing is scored).
     """
+    columns = ["area_code", "index", "goals", "expected", "category", "indicators",
+               "indicators_expected", "missing_share", "reason", "not_measured"]
     if goals.empty:
-        return pd.DataFrame(columns=["area_code", "index", "goals", "expected", "category"])
+        return pd.DataFrame(columns=columns)
     area_idx, areas = _codes(goals.area_code, sort=True)
     n = len(areas)
     score = goals.score.to_numpy(dtype=float)
@@ -157,43 +170,136 @@ def sdg_index(goals: pd.DataFrame, min_share: float = MIN_GOAL_SHARE) -> pd.Data
     # Distinct (area, goal) pairs, counted per area: the goals that apply to each area.
     pairs = np.unique(area_idx * len(goal_values) + goal_idx)
     expected = np.bincount(pairs // len(goal_values), minlength=n).astype(np.int64)
+    with_value = np.bincount(area_idx, weights=goals.indicators.to_numpy(dtype=float),
+                             minlength=n)
+    applicable_n = np.bincount(area_idx, weights=goals.expected.to_numpy(dtype=float),
+                               minlength=n)
+    never = np.zeros(n) if not_measured is None else \
+        pd.Series(not_measured).reindex(areas).fillna(0).to_numpy(dtype=float)
+    applicable_n = np.maximum(applicable_n - never, with_value)
+    missing = np.where(applicable_n > 0, 1.0 - with_value / np.maximum(applicable_n, 1), 1.0)
     mean = np.full(n, np.nan)
     np.divide(sums, counts, out=mean, where=counts > 0)
-    index = np.where(counts / expected >= min_share - 1e-9, mean, np.nan)
+    enough_goals = counts / expected >= min_share - 1e-9
+    enough_values = np.ones(n, dtype=bool) if max_missing is None else \
+        missing <= max_missing + 1e-9
+    index = np.where(enough_goals & enough_values, mean, np.nan)
+    reason = np.where(counts == 0, "no_data", np.where(
+        ~enough_goals, "few_goals", np.where(~enough_values, "missing_indicators", "")))
     return pd.DataFrame({
         "area_code": pd.array(areas, dtype=goals.area_code.dtype), "index": index,
         "goals": counts, "expected": expected,
         "category": [category(v) for v in index],
+        "indicators": with_value.astype(np.int64),
+        "indicators_expected": applicable_n.astype(np.int64), "missing_share": missing,
+        "reason": reason.astype(object), "not_measured": never.astype(np.int64),
     })
+
+
+@dataclass(frozen=True)
+class IndexWorking:
+    """How one area's goal scores and SDG index were computed, step by step.
+
+    ``indicators``: one row per indicator with a value or applicable at the level (goal,
+    indicator_code, value, lower_bound, upper_bound, direction, score, counted, reason);
+    ``goals``: the output of :func:`goal_scores` for the area, with ``counted`` and
+    ``weight`` in the index; ``index``: the row of :func:`sdg_index` for the area.
+    """
+
+    area_code: str
+    level: str
+    indicators: pd.DataFrame
+    goals: pd.DataFrame
+    index: pd.Series
+    min_indicator_share: float
+    min_goal_share: float
+    max_missing: float | None
+
+
+def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str, level: str,
+                  max_missing: float | None = None,
+                  min_indicator_share: float = MIN_INDICATOR_SHARE,
+                  min_goal_share: float = MIN_GOAL_SHARE,
+                  never_measured: frozenset[str] | set[str] = frozenset()) -> IndexWorking:
+    """The working behind ``area_code``'s goal scores and index: the same functions that score
+    every area (:func:`indicator_scores`, :func:`goal_scores`, :func:`sdg_index`) run on the
+    area's own values, their intermediate results kept.
+
+    ``values`` (area_code, indicator_code, value) may hold other areas: they are left out.
+    An area's scores depend on its own values only, so this reproduces the figure computed
+    with all areas at once. ``never_measured``: the indicators the area has never had a value
+    for (see :func:`sdg_index`).
+    """
+    mine = values[values.area_code.astype(str) == str(area_code)]
+    scored = indicator_scores(mine, catalogue)
+    goals = goal_scores(scored, catalogue, level, min_indicator_share)
+    if goals.empty:  # no value at all: every applicable goal unscored
+        cat = applicable(catalogue, level)
+        expected = cat.groupby("goal").indicator_code.nunique()
+        goals = pd.DataFrame({"area_code": str(area_code), "goal": expected.index.to_numpy(),
+                              "score": np.nan, "indicators": 0,
+                              "expected": expected.to_numpy(), "share": 0.0})
+    applicable_codes = set(applicable(catalogue, level).indicator_code.tolist())
+    never = set(never_measured) & applicable_codes
+    index = sdg_index(goals, min_goal_share, max_missing,
+                      pd.Series({str(area_code): len(never)}))
+    row = index.iloc[0] if len(index) else pd.Series(
+        {"area_code": area_code, "index": np.nan, "reason": "no_data"})
+    counted_goal = goals.score.notna().to_numpy()
+    n_counted = int(counted_goal.sum())
+    goals = goals.assign(
+        counted=counted_goal & pd.notna(row["index"]),
+        weight=np.where(counted_goal & pd.notna(row["index"]), 1.0 / max(n_counted, 1), 0.0),
+        reason=np.where(counted_goal, "", "few_indicators"))
+    # Every indicator: the area's values and the applicable ones it lacks.
+    spec_cols = ["indicator_code", "goal", "direction", "lower_bound", "upper_bound"]
+    known = catalogue[spec_cols].drop_duplicates("indicator_code")
+    in_index = dict(zip(catalogue.indicator_code,
+                        catalogue.in_index.fillna(True).astype(bool)
+                        if "in_index" in catalogue.columns else [True] * len(catalogue),
+                        strict=True))
+    have = scored.set_index("indicator_code")
+    rows = []
+    for spec in known.itertuples(index=False):
+        code = spec.indicator_code
+        has = code in have.index
+        value = float(have.loc[code, "value"]) if has else np.nan
+        score = float(have.loc[code, "score"]) if has else np.nan
+        if not in_index.get(code, True):
+            reason = "not_in_index"
+        elif code not in applicable_codes:
+            reason = "not_at_level"
+        elif (not has or np.isnan(value)) and code in never:
+            reason = "never_measured"
+        elif not has or np.isnan(value):
+            reason = "no_value"
+        elif np.isnan(score):
+            reason = "no_bounds"
+        else:
+            reason = ""
+        if not has and reason in ("not_in_index", "not_at_level"):
+            continue  # neither measured here nor expected: nothing to explain
+        rows.append({"goal": spec.goal, "indicator_code": code, "value": value,
+                     "lower_bound": spec.lower_bound, "upper_bound": spec.upper_bound,
+                     "direction": spec.direction, "score": score, "counted": reason == "",
+                     "reason": reason})
+    unknown = sorted(set(mine.indicator_code) - set(known.indicator_code))
+    rows += [{"goal": np.nan, "indicator_code": c, "value": np.nan, "lower_bound": np.nan,
+              "upper_bound": np.nan, "direction": np.nan, "score": np.nan, "counted": False,
+              "reason": "not_in_catalogue"} for c in unknown]
+    indicators = pd.DataFrame(rows, columns=["goal", "indicator_code", "value", "lower_bound",
+                                             "upper_bound", "direction", "score", "counted",
+                                             "reason"])
+    return IndexWorking(str(area_code), level, indicators.reset_index(drop=True),
+                        goals.reset_index(drop=True), row, min_indicator_share,
+                        min_goal_share, max_missing)
 
 
 def progress_status(base_value: float | None, base_year: int | None, value: float | None,
                     year: int | None, target: float | None, direction: int) -> str | None:
-    """Progress of one indicator towards its 2030 target (SDR trend method, on values).
-
-    The observed annual change from the base year to ``year`` (in the good direction) is
-    compared with the annual change still needed from ``year`` to reach ``target`` by 2030:
-    at least the needed change (or target already reached) is on track; at least half of it
-    moderately improving; no or less improvement stagnating; a change in the wrong direction
-    decreasing. None when there is no trend (one year only) or no target.
-    """
-    if any(_isnan(x) for x in (base_value, value, target)) or base_year is None or year is None:
-        return None
-    if year <= base_year:
-        return None
-    d = 1 if direction >= 0 else -1
-    observed = d * (float(value) - float(base_value)) / (year - base_year)
-    gap = d * (float(target) - float(value))
-    if gap <= 0:  # target reached: on track while it holds, decreasing once it slides back
-        return "on_track" if observed >= 0 else "decreasing"
-    required = gap / max(TARGET_YEAR - year, 1)
-    if observed >= required:
-        return "on_track"
-    if observed >= MODERATE_SHARE * required:
-        return "moderate"
-    if observed >= 0:
-        return "stagnating"
-    return "decreasing"
+    """Progress of one indicator towards its 2030 target by the SDSN trend rule
+    (:func:`domain.progress.sdsn`, which also returns the working)."""
+    return progress.sdsn(base_value, base_year, value, year, target, direction).status
 
 
 def progress_statuses(df: pd.DataFrame, direction: int, target: float | None) -> pd.Series:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from data import codebook
 from data.demo import YEARS, DemoContext
 
 # Provinces on the sea (Gulf of Thailand and Andaman): goal 14 applies only there.
@@ -182,6 +183,8 @@ def catalogue_frame() -> pd.DataFrame:
 
 def generate(ctx: DemoContext) -> None:
     ctx.store.insert_df("sdg_indicators", catalogue_frame())
+    if codebook.has_codebook(ctx.store):
+        ctx.store.insert_df("indicator_codebook", codebook.demo_codebook(catalogue_frame()))
     prov = ctx.provinces.reset_index(drop=True)
     districts = ctx.areas[ctx.areas.level == "district"][["code", "province_code"]]
     years = np.array(YEARS)

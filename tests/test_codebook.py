@@ -1,0 +1,72 @@
+"""The indicator codebook (issue 22.2): seeded demo rows, used by the scoring, edited by stewards
+with history and an audit record, refused to others, on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from data import codebook
+from data import sdg as q
+from data.scope import AccessScope
+
+STEWARD = AccessScope(user="steward1", roles=frozenset({"steward", "analyst"}), provinces=None)
+ANALYST = AccessScope(user="analyst1", roles=frozenset({"analyst"}), provinces=None)
+
+
+def test_demo_codebook_is_seeded_and_scores_as_the_catalogue(store, everything):
+    cb = codebook.load_codebook(store, everything).set_index("indicator_code")
+    cat = q.load_sdg_catalogue(store, everything)
+    scored = cat[cat.goal.notna()]
+    assert set(scored.indicator_code) <= set(cb.index)
+    assert (scored.bounds_from == "codebook").all()
+    # Demo bounds follow the catalogue: optimum = best bound, lower bound = worst.
+    poverty = cb.loc["g1_income_poverty"]
+    assert (poverty.direction, poverty.optimum, poverty.lower_bound) == (-1, 0.0, 30.0)
+    assert poverty.green_threshold == 2.5 and poverty.red_threshold == pytest.approx(16.25)
+    assert poverty.sdg_target == "1.2" and poverty.update_frequency == "annual"
+    welfare = cb.loc["g1_welfare_coverage"]  # higher is better: 40 scores 0, 100 scores 100
+    assert codebook.scoring_bounds(welfare) == (40.0, 100.0)
+    assert codebook.scoring_bounds(poverty) == (0.0, 30.0)
+
+
+def test_steward_edit_changes_the_scores_and_keeps_history(any_demo_copy_url):
+    from data.store import Store
+
+    store = Store(any_demo_copy_url)
+    try:
+        everything = AccessScope.everything()
+        before = q.indicator_ranking(store, everything, "g1_income_poverty", "province", 2024)
+        with pytest.raises(PermissionError):
+            codebook.save_codebook_entry(store, ANALYST, "g1_income_poverty",
+                                         {"lower_bound": 20}, "tighter")
+        with pytest.raises(ValueError):  # no reason given
+            codebook.save_codebook_entry(store, STEWARD, "g1_income_poverty",
+                                         {"lower_bound": 20}, " ")
+        with pytest.raises(ValueError):  # the optimum must beat the lower bound
+            codebook.save_codebook_entry(store, STEWARD, "g1_income_poverty",
+                                         {"lower_bound": -5}, "wrong way")
+        n = codebook.save_codebook_entry(store, STEWARD, "g1_income_poverty",
+                                         {"lower_bound": 20, "red_threshold": 10,
+                                          "owner_agency": "NSO"}, "NESDC review 2567")
+        assert n == 3
+        after = q.indicator_ranking(store, everything, "g1_income_poverty", "province", 2024)
+        # Lower is better, optimum 0: a value v now scores 100 - v / 20 x 100 (was / 30).
+        row = after.dropna(subset=["value"]).iloc[0]
+        assert row.score == pytest.approx(max(0.0, 100 - min(row.value, 20) / 20 * 100))
+        assert not after.score.equals(before.score)
+        history = codebook.load_codebook_history(store, everything, "g1_income_poverty")
+        changed = dict(zip(history.field, zip(history.old_value, history.new_value,
+                                                  strict=True), strict=True))
+        assert changed["lower_bound"] == ("30", "20")
+        assert changed["red_threshold"] == ("16.25", "10")
+        assert set(history.changed_by) == {"steward1"}
+        assert set(history.reason) == {"NESDC review 2567"}
+        # Saving the same values again changes nothing and adds no history.
+        assert codebook.save_codebook_entry(store, STEWARD, "g1_income_poverty",
+                                            {"lower_bound": 20.0}, "again") == 0
+        assert len(codebook.load_codebook_history(store, everything)) == 3
+        audit = store.query("SELECT user_name, detail FROM audit_log "
+                            "WHERE action = 'codebook_change'")
+        assert list(audit.user_name) == ["steward1"] and "g1_income_poverty" in audit.detail[0]
+    finally:
+        store.close()

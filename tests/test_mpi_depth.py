@@ -1,0 +1,176 @@
+"""MPI depth (issue 22.4): hand-computed Alkire-Foster working, annualised change, rank
+robustness, and the figures from the aggregates against household rows on both engines."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import catalogue
+from data import poverty_depth as pd_q
+from domain import mpi_depth as md
+from domain import poverty as pv
+
+
+def _two_indicator_weights() -> pv.Weights:
+    return pv.Weights(("x", "y"), (0.5, 0.5), ("d1", "d2"))
+
+
+def test_explain_measures_by_hand():
+    # 10 people, two indicators weighted 1/2 each, k = 1/2: 2 deprived in both (c = 1),
+    # 2 in x only and 1 in y only (c = 1/2, poor at k = 1/2), 5 in nothing.
+    # poor = 5; score of the poor = 2 x 1 + 3 x 0.5 = 3.5; censored x = 2 + 2 = 4,
+    # y = 2 + 1 = 3; uncensored the same (every deprived person is poor at this k).
+    totals = {"population": 10, "poor": 5, "score_poor": 3.5, "cen_x": 4, "cen_y": 3,
+              "raw_x": 4, "raw_y": 3}
+    summary, ind = md.explain_measures(totals, _two_indicator_weights())
+    values = dict(zip(summary.step, summary.value, strict=True))
+    assert values["h"] == pytest.approx(0.5)  # 5 / 10
+    assert values["a"] == pytest.approx(0.7)  # 3.5 / 5
+    assert values["mpi"] == pytest.approx(0.35)  # 0.5 x 0.7
+    ind = ind.set_index("indicator")
+    assert ind.censored_h["x"] == pytest.approx(0.4) and ind.uncensored_h["y"] == 0.3
+    # Contributions: x 0.5 x 0.4 = 0.20, y 0.5 x 0.3 = 0.15; they add up to M0 = 0.35.
+    assert ind.contribution["x"] == pytest.approx(0.20)
+    assert ind.contribution.sum() == pytest.approx(values["mpi"])
+    assert ind.contribution_pct["x"] == pytest.approx(100 * 0.20 / 0.35)
+    dims = md.by_dimension(ind.reset_index()).set_index("dimension")
+    assert dims.contribution_pct.sum() == pytest.approx(100.0)
+
+
+def test_annualised_change_by_hand():
+    # M0 0.20 (2018) -> 0.15 (2022): absolute (0.15 - 0.20) / 4 = -0.0125 a year;
+    # relative ((0.15 / 0.20)^(1/4) - 1) x 100 = (0.75^0.25 - 1) x 100 = -6.9395 % a year.
+    absolute, relative = md.annualised_change(0.20, 0.15, 4)
+    assert absolute == pytest.approx(-0.0125)
+    assert relative == pytest.approx(-6.93953, abs=1e-4)
+    assert math.isnan(md.annualised_change(0.0, 0.1, 2)[1])
+    with pytest.raises(ValueError):
+        md.annualised_change(0.1, 0.2, 0)
+
+
+def test_spearman_and_movers_by_hand():
+    a = pd.Series([0.1, 0.2, 0.3, 0.4], index=list("abcd"))
+    assert md.spearman(a, a * 2) == pytest.approx(1.0)
+    assert md.spearman(a, -a) == pytest.approx(-1.0)
+    # Ranks 1,2,3,4 against 1,3,2,4: d = 0,1,1,0; rho = 1 - 6 x 2 / (4 x 15) = 0.8.
+    b = pd.Series([0.1, 0.3, 0.2, 0.4], index=list("abcd"))
+    assert md.spearman(a, b) == pytest.approx(0.8)
+    moves = md.rank_shifts(a, b)
+    assert set(moves.code) == {"b", "c"} and set(moves["shift"].abs()) == {1}
+    s = md.spread(pd.Series([60.0, 55.0, np.nan, 70.0], index=["01", "02", "03", "04"]), True)
+    assert (s["min"], s["max"], s["range"], s["worst"], s["best"], s["missing"]) == (
+        55.0, 70.0, 15.0, "02", "04", 1)
+
+
+def _households_measures(store, province: str, year: int, k: float) -> pv.AFResult:
+    cols = ", ".join(catalogue.DEPRIVATION_COLUMNS)
+    hh = store.query(f"SELECT members, {cols} FROM households WHERE survey_year = ? "
+                     "AND province_code = ?", [year, province])
+    return pv.af_measures(hh, k)
+
+
+def test_depth_from_aggregates_matches_household_rows(store, everything):
+    from data.poverty import load_poverty_years
+
+    year = max(load_poverty_years(store, everything))
+    depth = pd_q.mpi_depth(store, everything, "94", year)
+    assert list(depth.levels.k) == ["1/5", "1/3", "1/2"]
+    for row in depth.levels.itertuples():
+        ref = _households_measures(store, "94", year, pv.parse_k(row.k))
+        assert row.h == pytest.approx(ref.h) and row.a == pytest.approx(ref.a)
+        assert row.mpi == pytest.approx(ref.mpi)
+    # A higher cut-off never finds more poor people, and their intensity never falls.
+    assert depth.levels.poor.is_monotonic_decreasing
+    assert depth.levels.a.is_monotonic_increasing
+    # Children: every district of Pattani, M0 at each cut-off.
+    assert depth.children.code.str.startswith("94").all()
+    assert (depth.children.vulnerable >= depth.children.severe - 1e-12).all()
+
+
+def test_robustness_and_scope(store, everything):
+    from data.poverty import load_poverty_years
+    from data.scope import AccessScope
+
+    year = max(load_poverty_years(store, everything))
+    rob = pd_q.mpi_robustness(store, everything, "", year)
+    kinds = rob.correlations.set_index("alternative")
+    assert {"vulnerable", "severe", "double_income"} <= set(kinds.index)
+    assert kinds.spearman.between(-1, 1).all()
+    # Doubling a dimension's weight reorders some areas, but not beyond recognition.
+    assert kinds.loc["double_health", "spearman"] > 0
+    pattani = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    hidden = pd_q.mpi_depth(store, pattani, "50", year)
+    assert hidden.children.empty and (hidden.levels.population == 0).all()
+    own = pd_q.mpi_depth(store, pattani, "", year)
+    assert set(own.children.code) == {"94"}
+
+
+@pytest.mark.parametrize("k_text", ["1/5", "1/3", "1/2"])
+def test_how_computed_reproduces_the_shown_measures(store, everything, k_text):
+    """For random areas at every level, the working's inputs give back the H, A, M0 shown."""
+    import random
+
+    from data.poverty import load_poverty_years, poverty_drilldown
+
+    year = max(load_poverty_years(store, everything))
+    k = pv.parse_k(k_text)
+    rng = random.Random(k_text)
+    area = ""
+    for _ in range(5):  # the country, then a random unit at each level below
+        step = poverty_drilldown(store, everything, area, year, k)
+        total = step.area
+        summary, ind = md.explain_measures(total.to_dict(), pv.nested_weights())
+        v = dict(zip(summary.step, summary.value, strict=True))
+        assert v["poor"] / v["population"] == pytest.approx(float(total.h))
+        assert (v["score_poor"] / v["poor"] if v["poor"] else 0.0) == pytest.approx(
+            float(total.a))
+        assert v["mpi"] == pytest.approx(float(total.mpi))
+        assert ind.contribution.sum() == pytest.approx(float(total.mpi))
+        for dim in catalogue.DIMENSION_CODES:
+            part = ind[ind.dimension == dim].contribution_pct.sum()
+            assert part == pytest.approx(float(total[f"contrib_{dim}"]))
+        # Down one level: the country's regions, a region's provinces, then districts.
+        area = str(rng.choice(sorted(step.children.code)))
+
+
+def test_district_spread_against_the_pages_own_figures(store, everything):
+    from data.poverty import load_poverty_years, poverty_drilldown
+    from data.scope import AccessScope
+    from data.sdg import sdg_index_by_area
+
+    year = max(load_poverty_years(store, everything))
+    spread = pd_q.district_spread(store, everything, "94", year).set_index("measure")
+    kids = poverty_drilldown(store, everything, "94", year, pv.parse_k("1/3")).children
+    mpi = spread.loc["mpi"]
+    assert mpi["min"] == pytest.approx(kids.mpi.min())
+    assert mpi["max"] == pytest.approx(kids.mpi.max())
+    assert mpi["range"] == pytest.approx(kids.mpi.max() - kids.mpi.min())
+    assert mpi.worst == kids.code[kids.mpi.idxmax()]  # the poorest district
+    if "sdg_index" in spread.index:
+        index = sdg_index_by_area(store, everything, "district", year, "94")
+        s = spread.loc["sdg_index"]
+        assert s["min"] == pytest.approx(index["index"].min())
+        assert s.worst == index.area_code[index["index"].idxmin()]
+        assert s.n + s.missing == len(index)
+    other = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"50"}))
+    assert pd_q.district_spread(store, other, "94", year).empty
+
+
+def test_the_benchmark_runs_in_the_runner(demo_db):
+    from bench import run as bench_run
+
+    assert "bench_mpi_depth" in bench_run.discover()
+    ctx = bench_run.BenchContext(duckdb_path=demo_db, pg_url=None, quick=True, repeat=1,
+                                 scale="quick")
+    try:
+        rows, modules = bench_run.run_modules(ctx, ["bench_mpi_depth"])
+    finally:
+        ctx.close()
+    assert modules["bench_mpi_depth"]["status"] == "ok"
+    cases = {r.case for r in rows}
+    assert {"country: three cut-offs", "village: robustness (7 alternatives)"} <= cases
+    assert all(r.median_ms > 0 for r in rows)
