@@ -13,9 +13,9 @@ from components.area_names import area_names, area_title
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.ui import ExportMeta, guarded, render_table
-from data import catalogue
 from data.poverty import poverty_trend
 from data.poverty_depth import district_spread, mpi_depth, mpi_robustness
+from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
 from domain.formatting import fmt_num, fmt_year

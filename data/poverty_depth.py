@@ -11,11 +11,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from data import catalogue
 from data.poverty import poverty_drilldown
 from data.scope import AccessScope
 from data.sdg import sdg_index_by_area
 from data.store import Store
+from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
 

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import catalogue
 from data import poverty_depth as pd_q
+from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
 
