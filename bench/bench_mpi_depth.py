@@ -13,7 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bench.bench_poverty import _stores_from, load_households, pandas_drilldown, pick_levels
+from bench.bench_poverty import (
+    HouseholdIndex,
+    _stores_from,
+    load_households,
+    pandas_drilldown,
+    pick_levels,
+)
 from bench.common import Row, format_table, measure
 from data import poverty as P
 from data import poverty_depth as D
@@ -34,7 +40,7 @@ def run(ctx: Any = None, *, repeat: int = 7, log=print) -> list[dict[str, Any]]:
         store = stores[0]
         year = max(P.load_poverty_years(store, scope))
         levels = pick_levels(store, year)
-        hh = load_households(store, year)
+        hh = HouseholdIndex(load_households(store, year))
         ks = [pv.parse_k(k) for _, k in md.DEPTH_KS]
         baseline = {}
         for level, area in levels:

@@ -212,16 +212,22 @@ def pandas_pipeline(cases: pd.DataFrame, area: str, year: int) -> pd.DataFrame:
 
 
 def check_same(got, want, level: str, who: str) -> None:
+    """The store's figures equal the baseline's wherever the store shows one (a NaN is a
+    figure withheld by the small-number rule, which the baselines do not apply)."""
     got_children, got_area = got
     want_children, want_area = want
-    assert np.isclose(got_area.mpi, want_area.mpi), f"{who}: area MPI differs at {level}"
+    if not np.isnan(float(got_area.mpi)):
+        assert np.isclose(got_area.mpi, want_area.mpi), f"{who}: area MPI differs at {level}"
     want_children = want_children.assign(code=want_children.code.map(
         lambda c: c if isinstance(c, str) else f"{int(c)}")).set_index("code")
     got_children = got_children.set_index("code")
     assert set(want_children.index) == set(got_children.index), f"{who}: children at {level}"
-    assert np.allclose(got_children.loc[want_children.index, "mpi"], want_children.mpi), \
+    mine = got_children.loc[want_children.index]
+    shown = mine.mpi.notna().to_numpy()
+    assert np.allclose(mine.mpi[shown], want_children.mpi[shown]), \
         f"{who}: MPI differs at {level}"
-    assert (got_children.loc[want_children.index, "poor"] == want_children.poor).all(), \
+    shown = mine.poor.notna().to_numpy()
+    assert (mine.poor[shown] == want_children.poor[shown]).all(), \
         f"{who}: poor differs at {level}"
 
 

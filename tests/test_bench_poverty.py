@@ -17,7 +17,7 @@ from data.store import Store
 from domain import poverty as pv
 
 
-def test_both_baselines_answer_like_the_store(demo_db):
+def test_both_baselines_answer_like_the_store(demo_db, exact_counts):
     store = Store(f"duckdb:///{demo_db}", read_only=True)
     try:
         scope = AccessScope.everything()

@@ -36,7 +36,7 @@ def test_runner_collects_rows_and_survives_a_broken_module(demo_db, monkeypatch,
     json.dumps([r.as_dict() for r in rows])
 
 
-def test_pandas_baselines_answer_like_the_store(store, everything):
+def test_pandas_baselines_answer_like_the_store(store, everything, exact_counts):
     """The baselines do the same work as the queries they are compared with."""
     year = 2024
     hh = store.query("SELECT village_code, province_code, members, target_poor FROM households "

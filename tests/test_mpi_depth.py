@@ -14,6 +14,10 @@ from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
 
+# Arithmetic against household rows: small-number protection off (tests/test_disclosure.py
+# covers it; the last test here shows the depth view with it on).
+pytestmark = pytest.mark.usefixtures("exact_counts")
+
 
 def _two_indicator_weights() -> pv.Weights:
     return pv.Weights(("x", "y"), (0.5, 0.5), ("d1", "d2"))
@@ -174,3 +178,25 @@ def test_the_benchmark_runs_in_the_runner(demo_db):
     cases = {r.case for r in rows}
     assert {"country: three cut-offs", "village: robustness (7 alternatives)"} <= cases
     assert all(r.median_ms > 0 for r in rows)
+
+
+def test_depth_with_small_number_protection_on_withholds_instead_of_failing(store, monkeypatch):
+    """An analyst on the demo store (a sample: few severely poor households per province)."""
+    from data.poverty import load_poverty_years
+    from data.scope import AccessScope
+
+    monkeypatch.setenv("WARROOM_SMALL_COUNT", "5")
+    analyst = AccessScope(user="a", roles=frozenset({"analyst"}), provinces=None)
+    year = max(load_poverty_years(store, analyst))
+    depth = pd_q.mpi_depth(store, analyst, "94", year)
+    staff = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}),
+                        household_provinces=frozenset({"94"}))
+    own = pd_q.mpi_depth(store, staff, "94", year)
+    shown = depth.levels.poor.notna()
+    # What is shown is the exact figure; what is not is NaN, never a rounded stand-in.
+    assert (depth.levels.poor[shown] == own.levels.poor[shown]).all()
+    assert own.levels.poor.notna().all()
+    for total in depth.totals.values():
+        md.explain_measures(total.to_dict(), pv.nested_weights())  # NaN in, no exception
+    rob = pd_q.mpi_robustness(store, analyst, "94", year, depth=depth)
+    assert rob.correlations.spearman.dropna().between(-1, 1).all()
