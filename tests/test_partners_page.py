@@ -110,9 +110,9 @@ def test_activity_list_pages(app_env):
                                   "sdg_goal"])
 @pytest.mark.parametrize("area", ["", "40"])
 def test_gap_view_for_each_need_measure(app_env, need, area):
-    from components import partners_view
+    from components import partners_gaps
 
-    if need == "sdg_goal" and "sdg_goal" not in partners_view._need_options():
+    if need == "sdg_goal" and "sdg_goal" not in partners_gaps.need_options():
         pytest.skip("SDG goal scores are not installed (data.sdg)")
     query = {"pa_view": "gaps", "pa_need": need, "pa_act": "beneficiaries_per_1k",
              "pa_from": "2018-01-01", "pa_to": "2024-12-31"}
@@ -141,9 +141,9 @@ def test_gap_view_for_each_need_measure(app_env, need, area):
 
 @pytest.mark.parametrize("need", ["sdg_goal", "sdg_indicator"])
 def test_gap_view_below_sdg_levels_says_so(app_env, need):
-    from components import partners_view
+    from components import partners_gaps
 
-    if need not in partners_view._need_options():
+    if need not in partners_gaps.need_options():
         pytest.skip("SDG goal scores are not installed (data.sdg)")
     # A district's units are subdistricts: no SDG values there, a message instead of an error.
     at = open_page("partners", lang="en", query={"pa_view": "gaps", "pa_need": need,
