@@ -28,7 +28,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.in"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-COOKIE = "warroom_node"
 
 
 @dataclass
