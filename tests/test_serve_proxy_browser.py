@@ -140,19 +140,28 @@ def test_bundles_compressed_and_cached_for_a_year(proxy):
 def test_websocket_of_a_site_named_on_its_own_port(proxy):
     """Streamlit accepts a websocket whose Origin is its Host: nginx passes the Host with the
     port the browser used. With nginx's $host (no port) a site on a port of its own was
-    refused (403), after Streamlit had asked an outside service for its external IP."""
+    refused (403), after Streamlit had asked an outside service for its external IP; a
+    websocket from another site is refused by nginx before it can make the app ask."""
     import socket
 
     base, run_dir = proxy
     port = int(base.rsplit(":", 1)[1])
+
+    def handshake(host: str, origin: str) -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\n"
+                          f"Origin: {origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                          "Sec-WebSocket-Version: 13\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Protocol: streamlit\r\n\r\n").encode())
+            return sock.recv(4096).split(b"\r\n", 1)[0]
+
     site = f"warroom.test:{port}"
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {site}\r\n"
-                      f"Origin: http://{site}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Protocol: streamlit\r\n\r\n").encode())
-        status = sock.recv(4096).split(b"\r\n", 1)[0]
-    assert status == b"HTTP/1.1 101 Switching Protocols"
+    assert handshake(site, f"http://{site}") == b"HTTP/1.1 101 Switching Protocols"
+    assert handshake(site, f"https://{site}") == b"HTTP/1.1 101 Switching Protocols"
+    # A page of another site (or another port) is refused by nginx, never reaching the app.
+    assert handshake(site, "https://elsewhere.example") == b"HTTP/1.1 403 Forbidden"
+    assert handshake(site, f"http://warroom.test:{port + 1}") == b"HTTP/1.1 403 Forbidden"
     logs = "".join(p.read_text() for p in (run_dir / "logs").glob("app-*.log"))
     assert "Did not auto detect external IP" not in logs and "Rejecting WebSocket" not in logs
 
