@@ -28,7 +28,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.in"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-COOKIE = "warroom_node"
 
 
 @dataclass
@@ -240,6 +239,16 @@ def main(argv: list[str] | None = None) -> int:
     write_conf()
     nginx = subprocess.Popen([NGINX, "-p", str(run_dir), "-e", str(run_dir / "error.log"),
                               "-c", str(conf), "-g", "daemon off;"])
+    # Until nginx has written its pid file (after installing its signal handlers) a SIGHUP
+    # would end it instead of reloading it: no reload before then.
+    pid_file, deadline = run_dir / "nginx.pid", time.monotonic() + 30
+    while nginx.poll() is None and time.monotonic() < deadline:
+        try:
+            if int(pid_file.read_text().strip() or 0) == nginx.pid:
+                break
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
     stopping = False
 
     def stop(_sig, _frame) -> None:

@@ -51,6 +51,8 @@ def _get(url: str, headers: dict[str, str] | None = None, data: bytes | None = N
             return r.status, r.headers, r.read()
     except urllib.error.HTTPError as e:
         return e.code, e.headers, e.read()
+    except urllib.error.URLError:  # nginx not listening yet
+        return 0, {}, b""
 
 
 def _status(run_dir: Path) -> dict:
@@ -135,6 +137,35 @@ def test_bundles_compressed_and_cached_for_a_year(proxy):
     assert status == 200 and headers.get("Content-Encoding") is None  # for any client
 
 
+def test_websocket_of_a_site_named_on_its_own_port(proxy):
+    """Streamlit accepts a websocket whose Origin is its Host: nginx passes the Host with the
+    port the browser used. With nginx's $host (no port) a site on a port of its own was
+    refused (403), after Streamlit had asked an outside service for its external IP; a
+    websocket from another site is refused by nginx before it can make the app ask."""
+    import socket
+
+    base, run_dir = proxy
+    port = int(base.rsplit(":", 1)[1])
+
+    def handshake(host: str, origin: str) -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\n"
+                          f"Origin: {origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                          "Sec-WebSocket-Version: 13\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                          "Sec-WebSocket-Protocol: streamlit\r\n\r\n").encode())
+            return sock.recv(4096).split(b"\r\n", 1)[0]
+
+    site = f"warroom.test:{port}"
+    assert handshake(site, f"http://{site}") == b"HTTP/1.1 101 Switching Protocols"
+    assert handshake(site, f"https://{site}") == b"HTTP/1.1 101 Switching Protocols"
+    # A page of another site (or another port) is refused by nginx, never reaching the app.
+    assert handshake(site, "https://elsewhere.example") == b"HTTP/1.1 403 Forbidden"
+    assert handshake(site, f"http://warroom.test:{port + 1}") == b"HTTP/1.1 403 Forbidden"
+    logs = "".join(p.read_text() for p in (run_dir / "logs").glob("app-*.log"))
+    assert "Did not auto detect external IP" not in logs and "Rejecting WebSocket" not in logs
+
+
 def test_body_limit_follows_the_import_limit(proxy):
     base, _run = proxy
     status, _h, body = _get(f"{base}/_stcore/upload_file/x/y", data=b"x" * (4 * 1024 * 1024))
@@ -170,11 +201,11 @@ def test_page_view_through_the_proxy(proxy, pg_server):
     port = {n["name"]: n["port"] for n in _status(run_dir)["nodes"]}[cookie]
     # The websocket was upgraded by the process the page came from (the line is written when
     # the socket closes).
-    _wait(lambda: any(" 101 " in line for line in (run_dir / "access.log").read_text()
-                      .splitlines() if "GET /_stcore/stream" in line), "the websocket's log line",
-          timeout=20)
+    _wait(lambda: any(" 101 " in line and f" node={cookie} " in line
+                      for line in (run_dir / "access.log").read_text().splitlines()
+                      if "GET /_stcore/stream" in line), "the websocket's log line", timeout=20)
     streams = [line for line in (run_dir / "access.log").read_text().splitlines()
-               if "GET /_stcore/stream" in line]
+               if "GET /_stcore/stream" in line and f" node={cookie} " in line]
     assert streams and all(f"upstream=127.0.0.1:{port}" in line for line in streams)
 
 
@@ -196,9 +227,10 @@ def test_an_upload_reaches_the_process_of_its_session(proxy, tmp_path):
         wait_rendered(page)
         cookie = {c["name"]: c["value"] for c in ctx.cookies()}["warroom_node"]
         page.get_by_role("tab", name="Import", exact=True).click()
+        wait_rendered(page)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
             str(upload))
-        page.get_by_text("poverty_2561.csv").first.wait_for(timeout=30_000)
+        page.get_by_text("poverty_2561.csv").first.wait_for(timeout=90_000)
         wait_rendered(page)
         page.get_by_text("Replace with the new value").click()
         wait_rendered(page)
@@ -256,6 +288,7 @@ def test_a_process_whose_store_is_not_ready_is_kept_out(demo_db, tmp_path):
         _wait(lambda: proc.poll() is None and _status(run_dir).get("nodes"), "the supervisor")
         assert [n["healthy"] for n in _status(run_dir)["nodes"]] == [False]
         assert " down;" in (run_dir / "nginx.conf").read_text()
+        _wait(lambda: _get(f"{base}/")[0] != 0, "nginx listening", 30)
         assert _get(f"{base}/")[0] == 502
         shutil.copyfile(demo_db, store)
         _wait(lambda: _status(run_dir)["nodes"][0]["healthy"], "the process let in", 30)
