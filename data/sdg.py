@@ -266,6 +266,10 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int,
         method, r.base_value, None if pd.isna(r.base_year) else int(r.base_year), r.value,
         year, target, direction) for r in out[["base_value", "base_year", "value"]].itertuples()]
     out["status"] = pd.Series([w.status for w in worked], index=out.index, dtype=object)
+    # SDSN's dashboard colour against the codebook's green and red thresholds.
+    green, red = spec.get("cb_green_threshold"), spec.get("cb_red_threshold")
+    out["band"] = pd.Series([scoring.threshold_band(v, green, red, direction)
+                             for v in out.value], index=out.index, dtype=object)
     out["progress"] = pd.Series(worked, index=out.index, dtype=object)
     # Equal (censored) scores are ordered by the value itself, best first.
     out["_order"] = -float(spec.direction) * out.value
