@@ -39,6 +39,14 @@ def legend(method: str) -> str:
     return " · ".join(status_text(s, method) for s in shown)
 
 
+def band_text(band: object) -> str:
+    """The dashboard colour against the codebook's thresholds, as a dot and a word."""
+    if not isinstance(band, str):
+        return "–"
+    dot = {"green": "🟢", "yellow": "🟡", "red": "🔴"}.get(band, "")
+    return f"{dot} {t('stats_band_' + band)}"
+
+
 def status_text(status: object, method: str = "sdsn") -> str:
     """A status with its arrow, named as the method names it."""
     if not isinstance(status, str):

@@ -155,6 +155,7 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         "score": ranking.score.round(1),
         "change": ranking.change.map(lambda v: fmt_signed(v, d)),
         "status": ranking.status.map(lambda s: status_label(s, method)),
+        "band": ranking.band.map(method_panel.band_text),
         "ties": [method_panel.ranking.band_label(r, lo, hi) for r, lo, hi in zip(
             ranking["rank"], ranking.rank_low, ranking.rank_high, strict=True)],
     })
@@ -175,6 +176,8 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
                                                   help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
                                                   help=t(f"stats_method_{method}_rule")),
+            "band": st.column_config.TextColumn(t("stats_band"), width="small",
+                                                help=t("stats_band_help")),
             "ties": st.column_config.TextColumn(t("stats_rank"), width="small",
                                                 help=t("stats_rank_band_help", points=fmt_num(
                                                     method_panel.config.rank_tie_points(), 1))),

@@ -21,18 +21,40 @@ _CATALOGUE_COLUMNS = ("indicator_code, goal, un_code, name_th, name_en, unit, di
                       "decimals, base_year")
 
 
+_CODEBOOK_SQL = (
+    # The optimum scores 100 and the lower bound (the worst value) 0, whichever the direction.
+    "SELECT i.indicator_code, i.goal, i.un_code, i.name_th, i.name_en, i.unit, "
+    "COALESCE(CASE WHEN c.direction > 0 THEN 1 WHEN c.direction < 0 THEN -1 END, i.direction) "
+    "AS direction, "
+    "CASE WHEN c.indicator_code IS NULL THEN i.lower_bound WHEN c.direction > 0 "
+    "THEN c.lower_bound ELSE c.optimum END AS lower_bound, "
+    "CASE WHEN c.indicator_code IS NULL THEN i.upper_bound WHEN c.direction > 0 "
+    "THEN c.optimum ELSE c.lower_bound END AS upper_bound, "
+    "i.target_2030, i.source, i.levels, i.in_index, i.decimals, i.base_year, "
+    "CASE WHEN c.indicator_code IS NULL THEN 'catalogue' ELSE 'codebook' END AS bounds_from, "
+    + ", ".join(f"c.{f} AS cb_{f}" for f in codebook.FIELDS)
+    + " FROM sdg_indicators i LEFT JOIN indicator_codebook c "
+    "ON c.indicator_code = i.indicator_code ORDER BY i.goal, i.indicator_code")
+
+
 def load_sdg_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
     """Every indicator with its metadata, by goal (the catalogue is public reference data).
 
     Where the indicator codebook (migration 140) has a row, its direction and bounds replace
     the catalogue's (``bounds_from``) and its fields come along as ``cb_<field>``: the scoring
-    reads them from here.
+    reads them from here (one statement: this runs on every scoring call).
     """
-    df = store.query(f"SELECT {_CATALOGUE_COLUMNS} FROM sdg_indicators "
-                     "ORDER BY goal, indicator_code")
+    del scope
+    try:
+        df = store.query(_CODEBOOK_SQL)
+    except Exception:  # noqa: BLE001 - a store not yet migrated to 140 has no codebook
+        df = codebook.apply_codebook(store.query(
+            f"SELECT {_CATALOGUE_COLUMNS} FROM sdg_indicators ORDER BY goal, indicator_code"),
+            pd.DataFrame(columns=["indicator_code", *codebook.FIELDS]))
     df["in_index"] = df.in_index.fillna(True).astype(bool)
     df["decimals"] = df.decimals.fillna(1).astype(int)
-    return codebook.apply_codebook(df, codebook.load_codebook(store, scope))
+    df["direction"] = df.direction.astype(int)
+    return df
 
 
 def load_sdg_years(store: Store, scope: AccessScope) -> list[int]:
@@ -93,9 +115,17 @@ def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
     One query for all areas, scored in vectorised pandas. Columns area_code, goal, score
     (NaN = no data under the missing-data rule), indicators, expected, share.
     """
-    catalogue = load_sdg_catalogue(store, scope)
+    return _goal_scores(store, scope, level, year, parent_code, _scored_catalogue(store, scope))
+
+
+def _scored_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
     # Measures without a goal (population, GPP, target-poor counts) are browsable, not scored.
-    catalogue = catalogue[catalogue.goal.notna()]
+    catalogue = load_sdg_catalogue(store, scope)
+    return catalogue[catalogue.goal.notna()]
+
+
+def _goal_scores(store: Store, scope: AccessScope, level: str, year: int,
+                 parent_code: str | None, catalogue: pd.DataFrame) -> pd.DataFrame:
     if level == "country":
         values = national_values(store, scope, (year,))
     else:
@@ -111,26 +141,26 @@ def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
                       parent_code: str | None = None) -> pd.DataFrame:
     """SDG index of every area of ``level`` (or the nation) in ``year``: area_code, index,
     goals, expected, category, indicators, indicators_expected, missing_share, reason (index
-    NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``)."""
-    goals = goal_scores_by_area(store, scope, level, year, parent_code)
+    NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``),
+    not_measured."""
+    catalogue = _scored_catalogue(store, scope)
+    goals = _goal_scores(store, scope, level, year, parent_code, catalogue)
     return scoring.sdg_index(goals, max_missing=config.sdg_max_missing(),
                              not_measured=_not_measured_counts(store, scope, level,
-                                                               parent_code))
+                                                               parent_code, catalogue))
 
 
-def _applicable_codes(store: Store, scope: AccessScope, level: str) -> list[str]:
-    catalogue = load_sdg_catalogue(store, scope)
-    applicable = scoring.applicable(catalogue[catalogue.goal.notna()],
-                                    "province" if level == "country" else level)
+def _applicable_codes(catalogue: pd.DataFrame, level: str) -> list[str]:
+    applicable = scoring.applicable(catalogue, "province" if level == "country" else level)
     return sorted(set(applicable.indicator_code))
 
 
 def _not_measured_counts(store: Store, scope: AccessScope, level: str,
-                         parent_code: str | None = None) -> pd.Series:
+                         parent_code: str | None, catalogue: pd.DataFrame) -> pd.Series:
     """For each area of ``level``, how many of the indicators that apply there it has never had
     a value for, in any year (goal 14 in an inland province): the missing-data rule does not
     count them as missing (docs/methods.md). Areas without any value are left out."""
-    codes = _applicable_codes(store, scope, level)
+    codes = _applicable_codes(catalogue, level)
     if level == "country":
         sql, args = ("SELECT area_code, COUNT(DISTINCT indicator_code) AS n FROM sdg_values "
                      "WHERE area_code = ? AND disaggregation = 'total' "
@@ -146,10 +176,10 @@ def _not_measured_counts(store: Store, scope: AccessScope, level: str,
                      index=counts.area_code.astype(str).to_numpy())
 
 
-def _never_measured(store: Store, scope: AccessScope, area_code: str,
-                    level: str) -> frozenset[str]:
+def _never_measured(store: Store, area_code: str, level: str,
+                    catalogue: pd.DataFrame) -> frozenset[str]:
     """The applicable indicators one area has never had a value for (see above)."""
-    codes = _applicable_codes(store, scope, level)
+    codes = _applicable_codes(catalogue, level)
     rows = store.rows("SELECT DISTINCT indicator_code FROM sdg_values WHERE area_code = ? "
                       "AND disaggregation = 'total'", [area_code])
     return frozenset(codes) - {r[0] for r in rows}
@@ -184,7 +214,8 @@ def explain_sdg_index(store: Store, scope: AccessScope, area_code: str,
     return scoring.explain_index(values, catalogue, area_code,
                                  "province" if level == "country" else level,
                                  max_missing=config.sdg_max_missing(),
-                                 never_measured=_never_measured(store, scope, area_code, level))
+                                 never_measured=_never_measured(store, area_code, level,
+                                                                catalogue))
 
 
 def indicator_ranking(store: Store, scope: AccessScope, indicator_code: str, level: str,
@@ -235,6 +266,10 @@ def _ranking(values: pd.DataFrame, spec: pd.Series, year: int,
         method, r.base_value, None if pd.isna(r.base_year) else int(r.base_year), r.value,
         year, target, direction) for r in out[["base_value", "base_year", "value"]].itertuples()]
     out["status"] = pd.Series([w.status for w in worked], index=out.index, dtype=object)
+    # SDSN's dashboard colour against the codebook's green and red thresholds.
+    green, red = spec.get("cb_green_threshold"), spec.get("cb_red_threshold")
+    out["band"] = pd.Series([scoring.threshold_band(v, green, red, direction)
+                             for v in out.value], index=out.index, dtype=object)
     out["progress"] = pd.Series(worked, index=out.index, dtype=object)
     # Equal (censored) scores are ordered by the value itself, best first.
     out["_order"] = -float(spec.direction) * out.value

@@ -314,3 +314,18 @@ def progress_statuses(df: pd.DataFrame, direction: int, target: float | None) ->
 def rank_desc(scores: pd.Series) -> pd.Series:
     """Rank 1 = best score; ties share the best rank; no data has no rank."""
     return scores.rank(ascending=False, method="min").astype("Int64")
+
+
+def threshold_band(value: float | None, green: float | None, red: float | None,
+                   direction: int) -> str | None:
+    """SDSN dashboard colour of a value against the codebook's thresholds: ``green`` when it is
+    at or beyond the green threshold on the good side, ``red`` at or beyond the red one on the
+    bad side, ``yellow`` between; None without a value or thresholds."""
+    if _isnan(value) or _isnan(green) or _isnan(red):
+        return None
+    d = 1 if direction >= 0 else -1
+    if d * (float(value) - float(green)) >= 0:
+        return "green"
+    if d * (float(value) - float(red)) <= 0:
+        return "red"
+    return "yellow"

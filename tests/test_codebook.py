@@ -70,3 +70,15 @@ def test_steward_edit_changes_the_scores_and_keeps_history(any_demo_copy_url):
         assert list(audit.user_name) == ["steward1"] and "g1_income_poverty" in audit.detail[0]
     finally:
         store.close()
+
+
+def test_ranking_colours_values_by_the_codebook_thresholds(store, everything):
+    from domain import sdg as scoring
+
+    r = q.indicator_ranking(store, everything, "g1_income_poverty", "province", 2024)
+    known = r[r.value.notna()]
+    # Demo thresholds of poverty (lower better): green <= 2.5, red >= 16.25.
+    expected = [scoring.threshold_band(v, 2.5, 16.25, -1) for v in known.value]
+    assert known.band.tolist() == expected
+    assert {"yellow", "red"} <= set(known.band)
+    assert r[r.value.isna()].band.isna().all()

@@ -138,3 +138,16 @@ def test_rank_bands_by_hand():
     assert not zero.tied["a"] and zero.tied["d"]
     assert band_label(4, 4, 5) == "4 (4-5)" and band_label(3, 3, 3) == "3"
     assert band_label(pd.NA, pd.NA, pd.NA) == ""
+
+
+def test_threshold_band_by_hand():
+    # Poverty (lower better): green at or below 2.5, red at or above 16.25.
+    assert sdg.threshold_band(2.5, 2.5, 16.25, -1) == "green"
+    assert sdg.threshold_band(10.0, 2.5, 16.25, -1) == "yellow"
+    assert sdg.threshold_band(16.25, 2.5, 16.25, -1) == "red"
+    # Welfare coverage (higher better): green at or above 100, red at or below 70.
+    assert sdg.threshold_band(100.0, 100.0, 70.0, 1) == "green"
+    assert sdg.threshold_band(69.0, 100.0, 70.0, 1) == "red"
+    assert sdg.threshold_band(85.0, 100.0, 70.0, 1) == "yellow"
+    assert sdg.threshold_band(None, 100.0, 70.0, 1) is None
+    assert sdg.threshold_band(85.0, None, 70.0, 1) is None
