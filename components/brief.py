@@ -172,7 +172,7 @@ def _index_map_svg(index: pd.DataFrame, province: str, title: str, value_label: 
                    lang: str) -> str | None:
     """The SDG index of every province with this one outlined, as inline SVG (Thai font)."""
     from components.export import chart_image
-    from components.maps import build_static_map
+    from components.map_static import build_static_map
     from components.ui import ExportMeta
 
     values = index.rename(columns={"area_code": "code", "index": "value"})[["code", "value"]]

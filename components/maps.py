@@ -2,93 +2,38 @@
 
 from __future__ import annotations
 
-import html
 import json
-import math
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import folium
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from branca.element import MacroElement
 from jinja2 import Template
 
-from components import assets
+from components import assets, tile_map
 from components.charts import pin_zero_bars
 from components.datasource import current_scope
-from components.i18n import lang, load_strings, t
+from components.i18n import lang, t
+from components.map_legend import (
+    NO_DATA,
+    attribution,
+    classify,
+    clean_values,
+    label_in,
+    legend_items,
+    number_format,
+)
+from components.map_static import build_static_map
 from components.ui import ExportMeta, render_chart
 from data import config
 from domain import map_classes
-from domain.formatting import fmt_num
 from geo import boundaries, payload
 
-CLASS_COUNT = 5
 VIEWS = ("map", "tiles", "image")
 # Basemap tiles are off unless an operator configures a (local or licensed) tile server.
-NO_DATA = map_classes.NO_DATA_COLOUR
-
-
-# ----------------------------------------------------------------------------- classification
-
-def _tl(key: str, language: str) -> str:
-    """A label in an explicit language (figures built outside the current session's language)."""
-    entry = load_strings().get(key, {})
-    return entry.get(language) or entry.get("th") or key
-
-
-def _fmt(fmt: Callable[[float], str] | None, values: Any = None,
-         language: str = "th") -> Callable[[float], str]:
-    """The caller's formatter, else one number format for the whole series (same decimals)."""
-    if fmt is not None:
-        return fmt
-    arr = np.asarray([] if values is None else values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size == 0 or np.all(arr == np.round(arr)):
-        digits = 0
-    else:
-        span = float(np.max(np.abs(arr)))
-        digits = 0 if span >= 1000 else 1 if span >= 10 else 2
-    return lambda v: fmt_num(v, digits, language)
-
-
-def classify(values: pd.DataFrame, *, method: str = "quantiles", scheme: str = "sequential",
-             higher_is_better: bool = True) -> tuple[dict[str, str], list[float], list[str]]:
-    """Colour of every code with a value, class upper bounds and class colours."""
-    frame = _clean_values(values)
-    breaks = map_classes.class_breaks(frame["value"].to_numpy(), CLASS_COUNT, method)
-    colours = map_classes.palette(len(breaks), scheme, higher_is_better)
-    idx = map_classes.assign_classes(frame["value"].to_numpy(), breaks)
-    fill = {code: colours[i] for code, i in zip(frame["code"], idx, strict=True) if i >= 0}
-    return fill, breaks, colours
-
-
-def _clean_values(values: pd.DataFrame) -> pd.DataFrame:
-    if values is None or len(values) == 0:
-        return pd.DataFrame({"code": pd.Series(dtype=str), "value": pd.Series(dtype=float)})
-    frame = pd.DataFrame({"code": values["code"].astype(str),
-                          "value": pd.to_numeric(values["value"], errors="coerce")})
-    frame = frame[np.isfinite(frame["value"].astype(float))]
-    return frame.drop_duplicates("code", keep="last").reset_index(drop=True)
-
-
-def legend_items(breaks: list[float], colours: list[str], fmt: Callable[[float], str],
-                 lowest: float | None) -> list[tuple[str, str]]:
-    """(colour, label) per class, from the lowest value to the highest."""
-    items = []
-    lower = lowest
-    for upper, colour in zip(breaks, colours, strict=True):
-        if lower is None or lower == upper:
-            label = fmt(upper)
-        else:
-            label = f"{fmt(lower)} – {fmt(upper)}"
-        items.append((colour, label))
-        lower = upper
-    return items
 
 
 # ----------------------------------------------------------------------------- Leaflet (folium)
@@ -224,28 +169,20 @@ def _js_string(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def _attribution(level: str, short: bool = True, parent_code: str | None = None) -> str:
-    """The licence attribution of the boundaries drawn (the full text wrapped for images)."""
-    info = boundaries.boundary_info(level, parent_code) or {}
-    text = str(info.get("attribution_short" if short else "attribution", ""))
-    return html.escape(text) if short else "<br>".join(
-        html.escape(line) for line in textwrap.wrap(text, 110))
-
-
 def style_for(values: pd.DataFrame, codes: tuple[str, ...], *, value_label: str,
               fmt: Callable[[float], str] | None, selected: str | None, scheme: str,
               higher_is_better: bool, method: str, language: str) -> dict[str, Any]:
     """The per-filter part of a map: fill colour and value text per code, legend, selection."""
-    frame = _clean_values(values)
+    frame = clean_values(values)
     frame = frame[frame["code"].isin(codes)]
     fill, breaks, colours = classify(frame, method=method, scheme=scheme,
                                      higher_is_better=higher_is_better)
-    f = _fmt(fmt, frame["value"], language)
+    f = number_format(fmt, frame["value"], language)
     text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
     lowest = float(frame["value"].min()) if len(frame) else None
     return {"fill": fill, "text": text, "label": value_label, "lang": language,
             "legend": legend_items(breaks, colours, f, lowest),
-            "nodata": _tl("map_no_data", language),
+            "nodata": label_in("map_no_data", language),
             "nodata_count": len(set(codes) - set(fill)), "selected": selected or None}
 
 
@@ -273,7 +210,7 @@ def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
         folium.TileLayer(tiles, attr=config.get("WARROOM_TILES_ATTRIBUTION") or tiles,
                          name="basemap").add_to(m)
     layer = _AreaLayer(None if url is None else _static_prefix() + url,
-                       pl.text if url is None else None, _attribution(level, True, parent_code))
+                       pl.text if url is None else None, attribution(level, True, parent_code))
     m.add_child(layer)
     style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
                       scheme=scheme, higher_is_better=higher_is_better, method=method,
@@ -281,81 +218,6 @@ def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
     group = folium.FeatureGroup(name="values", control=False)
     group.add_child(_AreaStyle(style))
     return m, group
-
-
-# ----------------------------------------------------------------------------- static (plotly)
-
-def _rings(geom: Any) -> list[np.ndarray]:
-    polys = getattr(geom, "geoms", [geom])
-    return [np.asarray(p.exterior.coords) for p in polys]
-
-
-def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
-                     fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
-                     selected: str | None = None, scheme: str = "sequential",
-                     higher_is_better: bool = True, method: str = "quantiles",
-                     language: str = "th", title: str | None = None) -> go.Figure | None:
-    """A plotly figure of the choropleth for export (cartesian lon/lat, no web requests)."""
-    pl = payload.get_payload(level, parent_code)
-    if pl is None:
-        return None
-    import shapely
-
-    gj = json.loads(pl.text)
-    frame = _clean_values(values)
-    fill, breaks, colours = classify(frame[frame["code"].isin(pl.codes)], method=method,
-                                     scheme=scheme, higher_is_better=higher_is_better)
-    f = _fmt(fmt, frame["value"], language)
-    lowest = float(frame["value"].min()) if len(frame) else None
-    labels = dict(legend_items(breaks, colours, f, lowest))
-    no_data = _tl("map_no_data", language)
-    by_colour: dict[str, tuple[list[float | None], list[float | None]]] = {}
-    for feat in gj["features"]:
-        code = feat["properties"]["code"]
-        colour = fill.get(code, NO_DATA)
-        xs, ys = by_colour.setdefault(colour, ([], []))
-        for ring in _rings(shapely.geometry.shape(feat["geometry"])):
-            xs.extend(ring[:, 0].tolist() + [None])
-            ys.extend(ring[:, 1].tolist() + [None])
-    fig = go.Figure()
-    for colour in [*colours, NO_DATA]:
-        if colour not in by_colour:
-            continue
-        # Float arrays (NaN between rings): plotly validates a list element by element, an
-        # array at once; this halved the Overview's rerun time (bench: page_rerun).
-        xs, ys = (np.array(v, dtype=float) for v in by_colour[colour])
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                 line={"color": "#666", "width": 0.4}, hoverinfo="skip",
-                                 name=labels.get(colour, no_data)))
-    if selected and selected in pl.feature_bounds:
-        for ring in _rings(shapely.geometry.shape(next(
-                ft["geometry"] for ft in gj["features"] if ft["properties"]["code"] == selected))):
-            fig.add_trace(go.Scatter(x=ring[:, 0], y=ring[:, 1], mode="lines", showlegend=False,
-                                     line={"color": "#000", "width": 2.5}, hoverinfo="skip"))
-    # Points at unit centres carry the hover text (names and values).
-    names = {ft["properties"]["code"]: ft["properties"][language] for ft in gj["features"]}
-    cx = [(b[0] + b[2]) / 2 for b in pl.feature_bounds.values()]
-    cy = [(b[1] + b[3]) / 2 for b in pl.feature_bounds.values()]
-    text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
-    fig.add_trace(go.Scatter(
-        x=cx, y=cy, mode="markers", marker={"size": 4, "opacity": 0}, showlegend=False,
-        customdata=list(pl.feature_bounds),
-        hovertext=[f"{html.escape(names.get(c, c))}<br>{html.escape(value_label)}: "
-                   f"{html.escape(text.get(c, no_data))}"
-                   for c in pl.feature_bounds], hoverinfo="text"))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x",
-                     scaleratio=1 / math.cos(math.radians((pl.bounds[1] + pl.bounds[3]) / 2)))
-    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
-                      plot_bgcolor="white", paper_bgcolor="white",
-                      title=title, legend={"title": {"text": value_label}, "x": 1, "y": 0,
-                                           "xanchor": "right", "yanchor": "bottom"},
-                      annotations=[{"text": _attribution(level, False, parent_code),
-                                    "showarrow": False,
-                                    "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                                    "xanchor": "left", "yanchor": "bottom", "align": "left",
-                                    "font": {"size": 9, "color": "#555"}}])
-    return fig
 
 
 # ----------------------------------------------------------------------------- Streamlit
@@ -370,12 +232,12 @@ def render_ranked(values: pd.DataFrame, *, key: str, value_label: str,
                   fmt: Callable[[float], str] | None, higher_is_better: bool,
                   meta: ExportMeta | None, limit: int = 40) -> None:
     """Ranked bars of the units when no map can be drawn."""
-    frame = _clean_values(values).sort_values("value", ascending=not higher_is_better)
+    frame = clean_values(values).sort_values("value", ascending=not higher_is_better)
     if frame.empty:
         st.info(t("no_data"))
         return
     shown = frame.head(limit).iloc[::-1]
-    f = _fmt(fmt, frame["value"], lang())
+    f = number_format(fmt, frame["value"], lang())
     fig = go.Figure(go.Bar(x=shown["value"], y=_names(shown["code"].tolist()), orientation="h",
                            marker_color="#3182bd", text=[f(v) for v in shown["value"]],
                            textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
@@ -464,7 +326,6 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
               "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
               "method": method, "language": language}
     if view == "tiles":
-        from components import tile_map  # it builds on this module's classes
         fig = tile_map.build_tile_map(values, **{k: v for k, v in common.items()
                                                  if k not in ("level", "parent_code")})
         # A fresh chart key after each click: a plotly selection would otherwise persist and

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import maps
+from components import map_legend as ml
 from geo import tilegrid
 from geo.payload import area_names
 
@@ -27,21 +27,21 @@ def build_tile_map(values: pd.DataFrame, *, value_label: str,
                    method: str = "quantiles", language: str = "th", **_: Any) -> go.Figure:
     """Plotly tile grid of provinces coloured like the choropleth; customdata is the code."""
     layout = tilegrid.load_layout()
-    frame = maps._clean_values(values)
+    frame = ml.clean_values(values)
     frame = frame[frame["code"].isin(layout)]
-    fill, breaks, colours = maps.classify(frame, method=method, scheme=scheme,
+    fill, breaks, colours = ml.classify(frame, method=method, scheme=scheme,
                                           higher_is_better=higher_is_better)
-    f = maps._fmt(fmt, frame["value"], language)
-    no_data = maps._tl("map_no_data", language)
+    f = ml.number_format(fmt, frame["value"], language)
+    no_data = ml.label_in("map_no_data", language)
     text = {c: f(float(v)) for c, v in zip(frame["code"], frame["value"], strict=True)}
     names = area_names()
     idx = 0 if language == "th" else 1
     fig = go.Figure()
     lowest = float(frame["value"].min()) if len(frame) else None
-    legend = maps.legend_items(breaks, colours, f, lowest)
-    groups = [(colour, label) for colour, label in legend] + [(maps.NO_DATA, None)]
+    legend = ml.legend_items(breaks, colours, f, lowest)
+    groups = [(colour, label) for colour, label in legend] + [(ml.NO_DATA, None)]
     for colour, label in groups:
-        codes = [c for c in layout if fill.get(c, maps.NO_DATA) == colour]
+        codes = [c for c in layout if fill.get(c, ml.NO_DATA) == colour]
         if not codes:
             continue
         fig.add_trace(go.Scatter(

@@ -87,19 +87,19 @@ def test_tiles_url_env_adds_a_basemap(tmp_path, monkeypatch):
 def test_no_boundaries_means_no_map(tmp_path, monkeypatch):
     """An installation without the built-in layers and without imports draws no map."""
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
-    from components import maps
+    from components import map_static, maps
     from geo import boundaries
 
     monkeypatch.setattr(boundaries, "BUILTIN_DIR", tmp_path / "no-builtin")
     assert maps.build_area_map(_values(), level="district", value_label="v") is None
-    assert maps.build_static_map(_values(), level="district", value_label="v") is None
+    assert map_static.build_static_map(_values(), level="district", value_label="v") is None
 
 
 def test_static_map_has_classes_and_no_data_in_its_legend(tmp_path, monkeypatch):
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
-    from components import maps
+    from components import map_static
 
-    fig = maps.build_static_map(_values(), level="province", value_label="v", language="en")
+    fig = map_static.build_static_map(_values(), level="province", value_label="v", language="en")
     names = [tr.name for tr in fig.data if tr.showlegend is not False]
     assert len(names) == 6 and names[-1] == "No data"
     assert all(tr.type == "scatter" for tr in fig.data)  # no geo trace: nothing to download
