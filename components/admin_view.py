@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.auth import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_writer
+from components.export import dated_name
 from components.i18n import lang, t
 from components.ui import guarded, render_page_header, render_table
 from data import config, users
@@ -204,7 +205,7 @@ def render_audit_log() -> None:
 
     st.download_button(
         t("access_download_csv"), data=build,
-        file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
+        file_name=f"{dated_name('audit-log', dt.date.today(), lang())}.csv", mime="text/csv",
         key="adm_audit_csv", icon=":material/download:", on_click="ignore")
 
 
@@ -234,7 +235,7 @@ def render_access_report() -> None:
         return csv_bytes(report)
 
     st.download_button(t("purpose_report_csv"), data=build, on_click="ignore",
-                       file_name=f"household-access-{dt.date.today().isoformat()}.csv",
+                       file_name=f"{dated_name('household-access', dt.date.today(), lang())}.csv",
                        mime="text/csv", key="adm_access_csv", icon=":material/download:")
 
 

@@ -7,6 +7,7 @@ functions; ``render_*_exports`` add the buttons.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import logging
@@ -19,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from domain.safe_text import csv_safe
+from domain.formatting import fmt_date
+from domain.safe_text import csv_safe, formula_safe
 
 log = logging.getLogger("warroom")
 
@@ -43,24 +45,64 @@ def meta_lines(meta: Any, as_of: str | None = None, lang: str = "th") -> list[st
     if getattr(meta, "source", ""):
         lines.append(f"{'ที่มา' if th else 'Source'}: {meta.source}")
     if as_of:
-        lines.append(f"{'ข้อมูล ณ' if th else 'Data as of'}: {as_of}")
+        lines.append(f"{'ข้อมูล ณ' if th else 'Data as of'}: {data_date(as_of, lang)}")
     return lines
 
 
-def file_stem(meta: Any) -> str:
-    parts = [str(meta.title), str(getattr(meta, "area", "") or ""),
-             str(getattr(meta, "year", "") or "")]
+def data_date(as_of: str, lang: str = "th") -> str:
+    """An ISO date as the reader's calendar writes it (``25 พ.ย. 2569``, ``25 Nov 2026``)."""
+    try:
+        return fmt_date(dt.date.fromisoformat(str(as_of)[:10]), lang, short=True)
+    except ValueError:
+        return str(as_of)
+
+
+def file_stem(meta: Any, lang: str = "th") -> str:
+    """The file name's stem: title, area and year, the year in the reader's calendar."""
+    year = getattr(meta, "year", None)
+    if year and lang == "th":
+        year = int(year) + 543
+    parts = [str(meta.title), str(getattr(meta, "area", "") or ""), str(year or "")]
     stem = "_".join(p for p in parts if p)
     stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", stem).strip("_.")
     return stem[:80] or "export"
 
 
+def dated_name(prefix: str, day: dt.date, lang: str = "th") -> str:
+    """``prefix-YYYY-MM-DD`` with the year in the reader's calendar (BE in Thai)."""
+    year = day.year + 543 if lang == "th" else day.year
+    return f"{prefix}-{year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 # -- tables -------------------------------------------------------------------------------------
+def export_frame(df: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The table as exported: the screen's column titles, each title once.
+
+    A column titled like an earlier one with the same values is left out (the poverty
+    table's "selected measure" is the MPI column again in its default view); one with other
+    values gets its position appended to the title.
+    """
+    frame = df.rename(columns=labels or {})
+    keep, seen = [], {}
+    for i, label in enumerate(frame.columns):
+        column = frame.iloc[:, i]
+        if label in seen and column.equals(frame.iloc[:, seen[label]]):
+            continue
+        keep.append(i)
+        seen.setdefault(label, i)
+    out = frame.iloc[:, keep].copy()
+    names, counts = [], {}
+    for label in out.columns:
+        counts[label] = counts.get(label, 0) + 1
+        names.append(label if counts[label] == 1 else f"{label} ({counts[label]})")
+    out.columns = names
+    return out
+
+
 def table_csv(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
     """CSV in UTF-8 with BOM: metadata lines, a blank line, then the table."""
     buf = io.StringIO()
-    head = pd.DataFrame({"": [csv_safe(pd.DataFrame({"x": [line]}))["x"].iloc[0]
-                              for line in meta_lines(meta, as_of, lang)]})
+    head = pd.DataFrame({"": [formula_safe(line) for line in meta_lines(meta, as_of, lang)]})
     head.to_csv(buf, index=False, header=False)
     buf.write("\n")
     csv_safe(df).to_csv(buf, index=False)
@@ -240,8 +282,9 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
 
     from components.i18n import lang, t
 
-    frame = df.rename(columns=labels or {})
-    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
+    frame = export_frame(df, labels)
+    as_of, lg = _as_of(meta), lang()
+    stem = file_stem(meta, lg)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.download_button(
             "CSV", data=recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
@@ -261,7 +304,8 @@ def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
     from components.i18n import lang, t
 
     build = fig if callable(fig) else (lambda: fig)
-    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
+    as_of, lg = _as_of(meta), lang()
+    stem = file_stem(meta, lg)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.caption(t("export_chart_hint"))
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):

@@ -27,7 +27,7 @@ from data.sdg import (
     load_sdg_years,
 )
 from domain import sdg as scoring
-from domain.formatting import fmt_num, fmt_signed, fmt_year, to_be
+from domain.formatting import fmt_num, fmt_year, to_be
 
 KINDS = ("indicator_catalogue", "indicators")  # what the exports' data date follows
 
@@ -153,9 +153,10 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
     view = pd.DataFrame({
         "rank": ranking["rank"],
         "area": ranking.area_code.map(lambda c: names.get(c, c)),
-        "value": ranking.value.map(lambda v: fmt_num(v, d) if pd.notna(v) else t("no_data")),
+        # Numbers stay numbers (the export computes with them); the columns format them.
+        "value": ranking.value.astype(float),
         "score": ranking.score.round(1),
-        "change": ranking.change.map(lambda v: fmt_signed(v, d)),
+        "change": ranking.change.astype(float),
         "status": ranking.status.map(status_label),
     })
     st.markdown(f"#### {html.escape(t('sdg_ranking_title', level=t(level).lower()))}")
@@ -166,13 +167,14 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         column_config={
             "rank": st.column_config.NumberColumn(t("sdg_rank"), format="%d", width="small"),
             "area": st.column_config.TextColumn(t(level), width="medium"),
-            "value": st.column_config.TextColumn(t("sdg_value"), width="small",
-                                                 help=unit_label(spec.unit)),
+            "value": st.column_config.NumberColumn(t("sdg_value"), width="small",
+                                                   format=f"%.{d}f", help=unit_label(spec.unit)),
             "score": st.column_config.ProgressColumn(t("sdg_score"), min_value=0,
                                                      max_value=100, format="%.0f",
                                                      width="small", help=t("sdg_score_help")),
-            "change": st.column_config.TextColumn(t("sdg_change"), width="small",
-                                                  help=t("sdg_change_help")),
+            "change": st.column_config.NumberColumn(t("sdg_change"), width="small",
+                                                    format=f"%+.{d}f",
+                                                    help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
                                                   help=t("sdg_status_help")),
         })
