@@ -75,9 +75,12 @@ def goal_tiles_css(selected: int | None, prefix: str) -> str:
                   f".st-key-{prefix}{g} button:focus-visible")
         rules.append(
             f"{button} {{ background: {colour} !important; color: white !important; "
-            f"border: 0 !important; min-height: 3.1rem; width: 100%; {ring} }}"
-            f".st-key-{prefix}{g} button p {{ font-size: 1.35rem; font-weight: 700; "
-            f"color: white !important; }}"
+            f"border: 0 !important; min-height: 3.1rem; width: 100%; min-width: 0; "
+            f"padding: 0.2rem 0 !important; {ring} }}"
+            # Sized to the button: "17" stays whole in a 40 px column at 1280 px.
+            f".st-key-{prefix}{g} {{ container-type: inline-size; }}"
+            f".st-key-{prefix}{g} button p {{ font-size: clamp(0.9rem, 42cqi, 1.35rem); "
+            f"font-weight: 700; color: white !important; white-space: nowrap; }}"
             f".st-key-{prefix}{g} button:hover {{ opacity: 1; }}")
     return "<style>" + "\n".join(rules) + "</style>"
 
