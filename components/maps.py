@@ -24,10 +24,9 @@ from components.i18n import lang, load_strings, t
 from components.ui import ExportMeta, render_chart
 from data import config
 from domain import map_classes
-from domain.formatting import fmt_num
 from geo import boundaries, payload, tilegrid
 
-CLASS_COUNT = 5
+CLASS_COUNT = map_classes.CLASS_COUNT
 VIEWS = ("map", "tiles", "image")
 # Basemap tiles are off unless an operator configures a (local or licensed) tile server.
 NO_DATA = map_classes.NO_DATA_COLOUR
@@ -41,54 +40,12 @@ def _tl(key: str, language: str) -> str:
     return entry.get(language) or entry.get("th") or key
 
 
-def _fmt(fmt: Callable[[float], str] | None, values: Any = None,
-         language: str = "th") -> Callable[[float], str]:
-    """The caller's formatter, else one number format for the whole series (same decimals)."""
-    if fmt is not None:
-        return fmt
-    arr = np.asarray([] if values is None else values, dtype=float)
-    arr = arr[np.isfinite(arr)]
-    if arr.size == 0 or np.all(arr == np.round(arr)):
-        digits = 0
-    else:
-        span = float(np.max(np.abs(arr)))
-        digits = 0 if span >= 1000 else 1 if span >= 10 else 2
-    return lambda v: fmt_num(v, digits, language)
-
-
-def classify(values: pd.DataFrame, *, method: str = "quantiles", scheme: str = "sequential",
-             higher_is_better: bool = True) -> tuple[dict[str, str], list[float], list[str]]:
-    """Colour of every code with a value, class upper bounds and class colours."""
-    frame = _clean_values(values)
-    breaks = map_classes.class_breaks(frame["value"].to_numpy(), CLASS_COUNT, method)
-    colours = map_classes.palette(len(breaks), scheme, higher_is_better)
-    idx = map_classes.assign_classes(frame["value"].to_numpy(), breaks)
-    fill = {code: colours[i] for code, i in zip(frame["code"], idx, strict=True) if i >= 0}
-    return fill, breaks, colours
-
-
-def _clean_values(values: pd.DataFrame) -> pd.DataFrame:
-    if values is None or len(values) == 0:
-        return pd.DataFrame({"code": pd.Series(dtype=str), "value": pd.Series(dtype=float)})
-    frame = pd.DataFrame({"code": values["code"].astype(str),
-                          "value": pd.to_numeric(values["value"], errors="coerce")})
-    frame = frame[np.isfinite(frame["value"].astype(float))]
-    return frame.drop_duplicates("code", keep="last").reset_index(drop=True)
-
-
-def legend_items(breaks: list[float], colours: list[str], fmt: Callable[[float], str],
-                 lowest: float | None) -> list[tuple[str, str]]:
-    """(colour, label) per class, from the lowest value to the highest."""
-    items = []
-    lower = lowest
-    for upper, colour in zip(breaks, colours, strict=True):
-        if lower is None or lower == upper:
-            label = fmt(upper)
-        else:
-            label = f"{fmt(lower)} – {fmt(upper)}"
-        items.append((colour, label))
-        lower = upper
-    return items
+# The classification, the series formatter and the legend live in domain.map_classes (the
+# tile grid in geo/ shares them); these names keep the callers here unchanged.
+_fmt = map_classes.series_formatter
+classify = map_classes.classify_areas
+_clean_values = map_classes.clean_values
+legend_items = map_classes.legend_items
 
 
 # ----------------------------------------------------------------------------- Leaflet (folium)
@@ -463,8 +420,9 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
               "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
               "method": method, "language": language}
     if view == "tiles":
-        fig = tilegrid.build_tile_map(values, **{k: v for k, v in common.items()
-                                                 if k not in ("level", "parent_code")})
+        fig = tilegrid.build_tile_map(values, no_data_label=_tl("map_no_data", language),
+                                      **{k: v for k, v in common.items()
+                                         if k not in ("level", "parent_code")})
         # A fresh chart key after each click: a plotly selection would otherwise persist and
         # a later click on the same tile would look like the old one.
         n_key = f"_map_tiles_n_{key}"

@@ -12,6 +12,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from domain import map_classes
+
 LAYOUT_FILE = Path(__file__).resolve().parent / "builtin" / "tilegrid.json"
 
 
@@ -81,17 +83,16 @@ def write_layout() -> dict[str, tuple[int, int]]:
 def build_tile_map(values: pd.DataFrame, *, value_label: str,
                    fmt: Callable[[float], str] | None = None, selected: str | None = None,
                    scheme: str = "sequential", higher_is_better: bool = True,
-                   method: str = "quantiles", language: str = "th", **_: Any) -> go.Figure:
+                   method: str = "quantiles", language: str = "th",
+                   no_data_label: str = "–", **_: Any) -> go.Figure:
     """Plotly tile grid of provinces coloured like the choropleth; customdata is the code."""
-    from components import maps  # shares the classification and legend
-
     layout = load_layout()
-    frame = maps._clean_values(values)
+    frame = map_classes.clean_values(values)
     frame = frame[frame["code"].isin(layout)]
-    fill, breaks, colours = maps.classify(frame, method=method, scheme=scheme,
-                                          higher_is_better=higher_is_better)
-    f = maps._fmt(fmt, frame["value"], language)
-    no_data = maps._tl("map_no_data", language)
+    fill, breaks, colours = map_classes.classify_areas(frame, method=method, scheme=scheme,
+                                                       higher_is_better=higher_is_better)
+    f = map_classes.series_formatter(fmt, frame["value"], language)
+    no_data = no_data_label
     text = {c: f(float(v)) for c, v in zip(frame["code"], frame["value"], strict=True)}
     from geo.payload import area_names
 
@@ -99,10 +100,10 @@ def build_tile_map(values: pd.DataFrame, *, value_label: str,
     idx = 0 if language == "th" else 1
     fig = go.Figure()
     lowest = float(frame["value"].min()) if len(frame) else None
-    legend = maps.legend_items(breaks, colours, f, lowest)
-    groups = [(colour, label) for colour, label in legend] + [(maps.NO_DATA, None)]
+    legend = map_classes.legend_items(breaks, colours, f, lowest)
+    groups = [(colour, label) for colour, label in legend] + [(map_classes.NO_DATA_COLOUR, None)]
     for colour, label in groups:
-        codes = [c for c in layout if fill.get(c, maps.NO_DATA) == colour]
+        codes = [c for c in layout if fill.get(c, map_classes.NO_DATA_COLOUR) == colour]
         if not codes:
             continue
         fig.add_trace(go.Scatter(
