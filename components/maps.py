@@ -85,6 +85,12 @@ class _AreaLayer(MacroElement):
       W.names[f.properties.code] = f.properties;
     }
   }).addTo(map);
+  // One Tab stop for the whole map (the container: arrow keys pan, +/- zoom) instead of one
+  // per polygon; the table beside each map lists the same figures.
+  W.layer.eachLayer(function (layer) {
+    var el = layer.getElement && layer.getElement();
+    if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
+  });
   map.getContainer().style.background = "#f4f6f8";
   // The app's own Thai font inside the map frame (tooltips, legend, attribution).
   var css = document.createElement("style");
@@ -105,6 +111,11 @@ class _AreaLayer(MacroElement):
   W.apply = function () {
     var s = W.style;
     if (!s) { return; }
+    // The frame and the map say what they show (screen readers read "map: <measure>").
+    try {
+      map.getContainer().setAttribute("aria-label", s.label);
+      if (window.frameElement) { window.frameElement.setAttribute("title", s.label); }
+    } catch (e) { /* a frame of another origin: its title stays */ }
     Object.keys(W.layers).forEach(function (code) {
       var layer = W.layers[code];
       var fill = s.fill[code];

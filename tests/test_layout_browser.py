@@ -8,9 +8,12 @@ import pytest
 
 from components.nav import PAGES
 from tests.browser_util import (
+    MAP_FRAME,
     app_server,
     assert_no_exception,
     browser,
+    count_map_polygons,
+    map_frame,
     require_browser,
     screenshot,
     wait_rendered,
@@ -115,7 +118,7 @@ def test_meeting_mode_on_every_page(server):
                     assert min(big) >= 40, (spec.key, big)
                 assert page.evaluate(_CLIPPED) == [], (spec.key, lang)
                 if spec.key in MAP_PAGES:
-                    frame = page.locator('iframe[title="streamlit_folium.st_folium"]').first
+                    frame = page.locator(MAP_FRAME).first
                     frame.wait_for(timeout=60_000)
                     map_tops[(spec.key, lang)] = frame.bounding_box()["y"]
         print("map tops in meeting mode at 1366x768:", map_tops)
@@ -133,3 +136,28 @@ def test_meeting_mode_on_every_page(server):
             _open(page, f"{server}/?lang={lang}&meeting=1")
             screenshot(page, f"meeting-overview-{lang}-1920")
             assert page.evaluate(_CLIPPED) == []
+
+
+def test_map_is_one_tab_stop_in_a_titled_frame(server):
+    """Issue 19.8: every polygon was a Tab stop (about 80 before the page went on) and the
+    frame was titled "streamlit_folium.st_folium"."""
+    with browser(1366, 768) as ctx:
+        page = ctx.new_page()
+        _open(page, f"{server}/?lang=en")
+        assert count_map_polygons(page, 77) == 77
+        frame = map_frame(page)
+        focusable = frame.locator("path.leaflet-interactive:not([tabindex='-1'])")
+        assert focusable.count() == 0
+        page.wait_for_function(
+            "sel => [...document.querySelectorAll(sel)].every(f => f.title === 'SDG index')",
+            arg=MAP_FRAME, timeout=30_000)
+        # Tabbing from the map's container leaves the map within a few stops (zoom buttons,
+        # attribution links), not after one stop per province.
+        frame.locator(".leaflet-container").focus()
+        stops = 0
+        while stops < 30:
+            page.keyboard.press("Tab")
+            stops += 1
+            if not page.evaluate("sel => document.activeElement.matches(sel)", MAP_FRAME):
+                break
+        assert stops < 10, stops
