@@ -8,7 +8,8 @@ import streamlit as st
 
 from components.auth import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_writer
-from components.i18n import lang, t
+from components.export import dated_name
+from components.i18n import blank_missing, lang, t, t_code
 from components.ui import guarded, render_page_header, render_table
 from data import config, users
 from data.audit import load_access_report, load_audit_actions, load_audit_events
@@ -114,9 +115,11 @@ def render_users() -> None:
         st.text_input(t("access_col_display_name"), key="adm_new_name")
         st.text_input(t("access_col_email"), key="adm_new_email")
         st.multiselect(t("access_col_roles"), list(ROLES), key="adm_new_roles",
-                       format_func=roles.__getitem__)
+                       format_func=roles.__getitem__,
+                       placeholder=t("choose_placeholder"))
         st.multiselect(t("access_col_provinces"), list(provinces), key="adm_new_provinces",
-                       format_func=provinces.__getitem__)
+                       format_func=provinces.__getitem__,
+                       placeholder=t("choose_placeholder"))
         st.text_input(t("access_new_password"), key="adm_new_password", type="password")
         st.form_submit_button(t("access_create"), on_click=_on_add, type="primary")
     if frame.empty:
@@ -133,9 +136,11 @@ def render_users() -> None:
             st.text_input(t("access_col_display_name"), key="adm_edit_name")
             st.text_input(t("access_col_email"), key="adm_edit_email")
             st.multiselect(t("access_col_roles"), list(ROLES), key="adm_edit_roles",
-                           format_func=roles.__getitem__)
+                           format_func=roles.__getitem__,
+                           placeholder=t("choose_placeholder"))
             st.multiselect(t("access_col_provinces"), list(provinces), key="adm_edit_provinces",
-                           format_func=provinces.__getitem__)
+                           format_func=provinces.__getitem__,
+                           placeholder=t("choose_placeholder"))
             st.form_submit_button(t("access_save"), on_click=_on_save, args=(picked,))
         with st.form("adm_password_form", border=False):
             st.text_input(t("access_new_password"), key="adm_edit_password", type="password")
@@ -173,7 +178,7 @@ def render_audit_log() -> None:
     c1, c2, c3, c4, c5 = st.columns(5)
     user = c1.text_input(t("access_filter_user"), key="adm_f_user")
     actions = {"": t("access_all_actions")}
-    actions.update({a: a for a in load_audit_actions(store, scope)})
+    actions.update({a: t_code("audit_action_", a) for a in load_audit_actions(store, scope)})
     action = c2.selectbox(t("access_filter_action"), list(actions), key="adm_f_action",
                           format_func=actions.__getitem__)
     area = c3.text_input(t("access_filter_area"), key="adm_f_area").strip()
@@ -183,7 +188,13 @@ def render_audit_log() -> None:
                                area=area if area.replace(":", "").isalnum() else "",
                                since=since, until=until, limit=AUDIT_LIMIT)
     st.caption(t("access_audit_count", n=len(events), limit=AUDIT_LIMIT))
-    render_table(events, key="adm_audit", height=480, column_config={
+    # Codes in words, and no "None" for an empty cell (the CSV keeps the stored codes).
+    shown = events.assign(**{c: events[c].map(blank_missing)
+                             for c in ("area_code", "detail", "purpose", "source_address",
+                                       "served_by") if c in events})
+    if "action" in events:
+        shown["action"] = events.action.map(lambda a: t_code("audit_action_", a))
+    render_table(shown, key="adm_audit", height=480, column_config={
         "event_id": "#",
         "occurred_at": st.column_config.DatetimeColumn(t("access_col_when"),
                                                        format="YYYY-MM-DD HH:mm:ss"),
@@ -204,7 +215,7 @@ def render_audit_log() -> None:
 
     st.download_button(
         t("access_download_csv"), data=build,
-        file_name=f"audit-log-{dt.date.today().isoformat()}.csv", mime="text/csv",
+        file_name=f"{dated_name('audit-log', dt.date.today(), lang())}.csv", mime="text/csv",
         key="adm_audit_csv", icon=":material/download:", on_click="ignore")
 
 
@@ -234,7 +245,7 @@ def render_access_report() -> None:
         return csv_bytes(report)
 
     st.download_button(t("purpose_report_csv"), data=build, on_click="ignore",
-                       file_name=f"household-access-{dt.date.today().isoformat()}.csv",
+                       file_name=f"{dated_name('household-access', dt.date.today(), lang())}.csv",
                        mime="text/csv", key="adm_access_csv", icon=":material/download:")
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from components.auth import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_store, get_writer
 from components.export import recorded
-from components.i18n import lang, t
+from components.i18n import blank_missing, lang, t, t_code
 from components.import_flow import render_import
 from components.import_recipes import render_recipes
 from components.measures_view import render_measures
@@ -94,6 +94,13 @@ def render_batches() -> None:
         st.info(t("importx_no_batches"))
         return
     shown = batches.assign(kind=batches.kind.map(lambda k: t(f"importx_kind_{k}")))
+    # Stored codes in words ("committed", "replace"), and no "None" in an empty cell.
+    for column, prefix in (("status", "importx_status_"), ("policy", "importx_policy_")):
+        if column in shown:
+            shown[column] = shown[column].map(lambda v, p=prefix: t_code(p, v))
+    for column in ("recipe", "undone_by"):
+        if column in shown:
+            shown[column] = shown[column].map(blank_missing)
     columns = ["batch_id", "kind", "file_name", "rows_read", "rows_accepted", "rows_rejected",
                "rows_replaced", "policy", "recipe", "imported_by", "imported_at", "status",
                "undone_by", "sha256"]
@@ -107,7 +114,9 @@ def render_batches() -> None:
                                 "rows_replaced": t("importx_replaced"),
                                 "policy": t("importx_policy"), "recipe": t("importx_recipe"),
                                 "imported_by": t("importx_by"),
-                                "imported_at": t("importx_at"), "status": t("importx_status")})
+                                "imported_at": t("importx_at"), "status": t("importx_status"),
+                                "undone_by": t("importx_undone_by"),
+                                "sha256": t("importx_sha256")})
     if not scope.may_import:
         return
     ids = batches.batch_id.astype(int).tolist()

@@ -7,6 +7,7 @@ functions; ``render_*_exports`` add the buttons.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import logging
@@ -19,12 +20,16 @@ from typing import Any
 
 import pandas as pd
 
-from domain.safe_text import csv_safe
+from domain.formatting import fmt_date
+from domain.safe_text import csv_safe, formula_safe
 
 log = logging.getLogger("warroom")
 
 FONT_FAMILY = "Noto Sans Thai, Sarabun, Garuda, Loma, sans-serif"
 PNG_SIZE = (1200, 675)
+# Slide (16:9) and A4 landscape (297 x 210 mm at 96 dpi) pixel sizes of exported images.
+CHART_SIZES = {"16:9": PNG_SIZE, "A4": (1123, 794)}
+FRAME = 16  # white border around an exported image, CSS pixels
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
@@ -43,24 +48,64 @@ def meta_lines(meta: Any, as_of: str | None = None, lang: str = "th") -> list[st
     if getattr(meta, "source", ""):
         lines.append(f"{'ที่มา' if th else 'Source'}: {meta.source}")
     if as_of:
-        lines.append(f"{'ข้อมูล ณ' if th else 'Data as of'}: {as_of}")
+        lines.append(f"{'ข้อมูล ณ' if th else 'Data as of'}: {data_date(as_of, lang)}")
     return lines
 
 
-def file_stem(meta: Any) -> str:
-    parts = [str(meta.title), str(getattr(meta, "area", "") or ""),
-             str(getattr(meta, "year", "") or "")]
+def data_date(as_of: str, lang: str = "th") -> str:
+    """An ISO date as the reader's calendar writes it (``25 พ.ย. 2569``, ``25 Nov 2026``)."""
+    try:
+        return fmt_date(dt.date.fromisoformat(str(as_of)[:10]), lang, short=True)
+    except ValueError:
+        return str(as_of)
+
+
+def file_stem(meta: Any, lang: str = "th") -> str:
+    """The file name's stem: title, area and year, the year in the reader's calendar."""
+    year = getattr(meta, "year", None)
+    if year and lang == "th":
+        year = int(year) + 543
+    parts = [str(meta.title), str(getattr(meta, "area", "") or ""), str(year or "")]
     stem = "_".join(p for p in parts if p)
     stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", stem).strip("_.")
     return stem[:80] or "export"
 
 
+def dated_name(prefix: str, day: dt.date, lang: str = "th") -> str:
+    """``prefix-YYYY-MM-DD`` with the year in the reader's calendar (BE in Thai)."""
+    year = day.year + 543 if lang == "th" else day.year
+    return f"{prefix}-{year:04d}-{day.month:02d}-{day.day:02d}"
+
+
 # -- tables -------------------------------------------------------------------------------------
+def export_frame(df: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The table as exported: the screen's column titles, each title once.
+
+    A column titled like an earlier one with the same values is left out (the poverty
+    table's "selected measure" is the MPI column again in its default view); one with other
+    values gets its position appended to the title.
+    """
+    frame = df.rename(columns=labels or {})
+    keep, seen = [], {}
+    for i, label in enumerate(frame.columns):
+        column = frame.iloc[:, i]
+        if label in seen and column.equals(frame.iloc[:, seen[label]]):
+            continue
+        keep.append(i)
+        seen.setdefault(label, i)
+    out = frame.iloc[:, keep].copy()
+    names, counts = [], {}
+    for label in out.columns:
+        counts[label] = counts.get(label, 0) + 1
+        names.append(label if counts[label] == 1 else f"{label} ({counts[label]})")
+    out.columns = names
+    return out
+
+
 def table_csv(df: pd.DataFrame, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
     """CSV in UTF-8 with BOM: metadata lines, a blank line, then the table."""
     buf = io.StringIO()
-    head = pd.DataFrame({"": [csv_safe(pd.DataFrame({"x": [line]}))["x"].iloc[0]
-                              for line in meta_lines(meta, as_of, lang)]})
+    head = pd.DataFrame({"": [formula_safe(line) for line in meta_lines(meta, as_of, lang)]})
     head.to_csv(buf, index=False, header=False)
     buf.write("\n")
     csv_safe(df).to_csv(buf, index=False)
@@ -141,7 +186,13 @@ def resolve_theme_colours(fig: Any) -> Any:
 
 
 def export_figure(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") -> Any:
-    """A copy of the figure titled with its metadata, in a Thai-capable font."""
+    """A copy of the figure titled with its metadata, in a Thai-capable font, laid out so that
+    every label, the legend and the title fit inside the image whatever its size.
+
+    On screen Streamlit's theme adds margins the figure itself does not have: tick labels
+    (province names, stage names, goal numbers) were cut at the image's edge, and a legend
+    placed above the plot ran over the title.
+    """
     out = resolve_theme_colours(fig)  # a copy: the page keeps its own figure
     lines = meta_lines(meta, as_of, lang)
     title = html.escape(lines[0])
@@ -149,9 +200,16 @@ def export_figure(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th
     out.update_layout(
         title={"text": f"{title}<br><sup>{sub}</sup>" if sub else title, "x": 0.02,
                "xanchor": "left"},
-        font={"family": FONT_FAMILY}, margin={"t": 90},
+        font={"family": FONT_FAMILY},
+        margin={"t": 96, "l": 24, "r": 24, "b": 24, "autoexpand": True},
         paper_bgcolor=out.layout.paper_bgcolor or "white",
         plot_bgcolor=out.layout.plot_bgcolor or "white")
+    out.for_each_xaxis(lambda axis: axis.update(automargin=True))
+    out.for_each_yaxis(lambda axis: axis.update(automargin=True))
+    if out.layout.legend.orientation == "h":
+        # Below everything, in the figure's own frame: plotly makes room for it.
+        out.update_layout(legend={"yref": "container", "y": 0.01, "yanchor": "bottom",
+                                  "x": 0.02, "xanchor": "left"})
     return out
 
 
@@ -172,16 +230,36 @@ def _start_kaleido() -> None:
 
 
 def chart_image(fig: Any, meta: Any, fmt: str = "png", as_of: str | None = None,
-                lang: str = "th") -> bytes:
-    """PNG or SVG bytes of a chart (kaleido + Chromium)."""
+                lang: str = "th", size: str = "16:9") -> bytes:
+    """PNG or SVG bytes of a chart (kaleido + Chromium), ``size`` one of ``CHART_SIZES``."""
     _start_kaleido()
     out = export_figure(fig, meta, as_of, lang)
-    width, height = PNG_SIZE
+    width, height = CHART_SIZES[size]
+    # Plotly's automargin makes room for labels up to the very edge of the figure: a white
+    # frame keeps the outermost letters off the image's border (printers and slides cut it).
+    inner_w, inner_h = width - 2 * FRAME, height - 2 * FRAME
     with warnings.catch_warnings():
         # plotly warns that its kaleido options are unused once the shared server runs.
         warnings.simplefilter("ignore", UserWarning)
-        return out.to_image(format=fmt, width=width, height=height,
+        data = out.to_image(format=fmt, width=inner_w, height=inner_h,
                             scale=2 if fmt == "png" else 1)
+    background = str(out.layout.paper_bgcolor or "white")
+    if fmt == "png":
+        from PIL import Image  # a Streamlit dependency
+
+        inner = Image.open(io.BytesIO(data))
+        framed = Image.new(inner.mode, (2 * width, 2 * height), background)
+        framed.paste(inner, (2 * FRAME, 2 * FRAME))
+        buf = io.BytesIO()
+        framed.save(buf, format="PNG")
+        return buf.getvalue()
+    svg = data.decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}"><rect width="100%" height="100%" '
+            f'fill="{html.escape(background)}"/>'
+            + svg.replace("<svg", f'<svg x="{FRAME}" y="{FRAME}"', 1)
+            + "</svg>").encode("utf-8")
 
 
 def chart_html(fig: Any, meta: Any, as_of: str | None = None, lang: str = "th") -> bytes:
@@ -240,8 +318,9 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
 
     from components.i18n import lang, t
 
-    frame = df.rename(columns=labels or {})
-    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
+    frame = export_frame(df, labels)
+    as_of, lg = _as_of(meta), lang()
+    stem = file_stem(meta, lg)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.download_button(
             "CSV", data=recorded(lambda: table_csv(frame, meta, as_of, lg), "csv", meta),
@@ -253,6 +332,9 @@ def render_table_exports(df: pd.DataFrame, meta: Any, key: str | None,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+_MIME = {"png": "image/png", "svg": "image/svg+xml"}
+
+
 def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
     """PNG, SVG and offline HTML buttons for ``fig``: a figure, or a function that builds it
     when a button is pressed (a map drawn by Leaflet exports its plotly twin, built on demand)."""
@@ -261,15 +343,19 @@ def render_chart_exports(fig: Any, meta: Any, key: str) -> None:
     from components.i18n import lang, t
 
     build = fig if callable(fig) else (lambda: fig)
-    as_of, lg, stem = _as_of(meta), lang(), file_stem(meta)
+    as_of, lg = _as_of(meta), lang()
+    stem = file_stem(meta, lg)
     with st.popover(t("export_button"), icon=":material/download:"):
         st.caption(t("export_chart_hint"))
-        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        for label, fmt, size, suffix in (("PNG", "png", "16:9", ""),
+                                         ("PNG A4", "png", "A4", "_A4"),
+                                         ("SVG", "svg", "16:9", "")):
             st.download_button(
-                fmt.upper(), data=recorded(
-                    lambda f=fmt: chart_image(build(), meta, f, as_of, lg), fmt, meta),
-                file_name=f"{stem}.{fmt}", mime=mime, on_click="ignore",
-                key=f"exp_{fmt}_{key}")
+                label, data=recorded(
+                    lambda f=fmt, s=size: chart_image(build(), meta, f, as_of, lg, s), fmt,
+                    meta),
+                file_name=f"{stem}{suffix}.{fmt}", mime=_MIME[fmt], on_click="ignore",
+                key=f"exp_{fmt}{suffix}_{key}")
         st.download_button(
             "HTML", data=recorded(lambda: chart_html(build(), meta, as_of, lg), "html", meta),
             file_name=f"{stem}.html", mime="text/html", on_click="ignore",

@@ -44,3 +44,18 @@ def t(key: str, **kwargs: object) -> str:
 def name_col() -> str:
     """Column holding area/indicator names in the current language."""
     return "name_th" if lang() == "th" else "name_en"
+
+
+def blank_missing(value: object) -> object:
+    """An empty cell for a missing value (tables otherwise show the word "None")."""
+    return "" if value is None or value != value else value
+
+
+def t_code(prefix: str, code: object) -> str:
+    """A stored code (an audit action, an import status) in words: ``{prefix}{code}`` from the
+    locale files, else the code itself; an empty value stays empty (never "None")."""
+    if code is None or code != code or code == "":  # None, NaN
+        return ""
+    key = f"{prefix}{code}"
+    text = t(key)
+    return str(code) if text == key else text

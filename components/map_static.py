@@ -13,14 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.map_legend import (
-    NO_DATA,
     attribution,
-    classify,
-    clean_values,
     label_in,
-    legend_items,
-    number_format,
 )
+from domain import map_classes
 from geo import payload
 
 
@@ -41,23 +37,23 @@ def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
     import shapely
 
     gj = json.loads(pl.text)
-    frame = clean_values(values)
-    fill, breaks, colours = classify(frame[frame["code"].isin(pl.codes)], method=method,
+    frame = map_classes.clean_values(values)
+    fill, breaks, colours = map_classes.classify_areas(frame[frame["code"].isin(pl.codes)], method=method,
                                      scheme=scheme, higher_is_better=higher_is_better)
-    f = number_format(fmt, frame["value"], language)
+    f = map_classes.series_formatter(fmt, frame["value"], language)
     lowest = float(frame["value"].min()) if len(frame) else None
-    labels = dict(legend_items(breaks, colours, f, lowest))
+    labels = dict(map_classes.legend_items(breaks, colours, f, lowest))
     no_data = label_in("map_no_data", language)
     by_colour: dict[str, tuple[list[float | None], list[float | None]]] = {}
     for feat in gj["features"]:
         code = feat["properties"]["code"]
-        colour = fill.get(code, NO_DATA)
+        colour = fill.get(code, map_classes.NO_DATA_COLOUR)
         xs, ys = by_colour.setdefault(colour, ([], []))
         for ring in _rings(shapely.geometry.shape(feat["geometry"])):
             xs.extend(ring[:, 0].tolist() + [None])
             ys.extend(ring[:, 1].tolist() + [None])
     fig = go.Figure()
-    for colour in [*colours, NO_DATA]:
+    for colour in [*colours, map_classes.NO_DATA_COLOUR]:
         if colour not in by_colour:
             continue
         # Float arrays (NaN between rings): plotly validates a list element by element, an

@@ -18,13 +18,8 @@ from components.charts import pin_zero_bars
 from components.datasource import current_scope
 from components.i18n import lang, t
 from components.map_legend import (
-    NO_DATA,
     attribution,
-    classify,
-    clean_values,
     label_in,
-    legend_items,
-    number_format,
 )
 from components.map_static import build_static_map
 from components.ui import ExportMeta, render_chart
@@ -73,6 +68,12 @@ class _AreaLayer(MacroElement):
       W.names[f.properties.code] = f.properties;
     }
   }).addTo(map);
+  // One Tab stop for the whole map (the container: arrow keys pan, +/- zoom) instead of one
+  // per polygon; the table beside each map lists the same figures.
+  W.layer.eachLayer(function (layer) {
+    var el = layer.getElement && layer.getElement();
+    if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
+  });
   map.getContainer().style.background = "#f4f6f8";
   // The app's own Thai font inside the map frame (tooltips, legend, attribution).
   var css = document.createElement("style");
@@ -93,6 +94,11 @@ class _AreaLayer(MacroElement):
   W.apply = function () {
     var s = W.style;
     if (!s) { return; }
+    // The frame and the map say what they show (screen readers read "map: <measure>").
+    try {
+      map.getContainer().setAttribute("aria-label", s.label);
+      if (window.frameElement) { window.frameElement.setAttribute("title", s.label); }
+    } catch (e) { /* a frame of another origin: its title stays */ }
     Object.keys(W.layers).forEach(function (code) {
       var layer = W.layers[code];
       var fill = s.fill[code];
@@ -146,7 +152,7 @@ class _AreaLayer(MacroElement):
         self.inline = inline if inline is not None else "null"
         self.attribution = _js_string(attribution)
         self.font = json.dumps(f"{_static_prefix()}app/static/vendor/NotoSansThai.ttf")
-        self.no_data = NO_DATA
+        self.no_data = map_classes.NO_DATA_COLOUR
 
 
 class _AreaStyle(MacroElement):
@@ -173,15 +179,15 @@ def style_for(values: pd.DataFrame, codes: tuple[str, ...], *, value_label: str,
               fmt: Callable[[float], str] | None, selected: str | None, scheme: str,
               higher_is_better: bool, method: str, language: str) -> dict[str, Any]:
     """The per-filter part of a map: fill colour and value text per code, legend, selection."""
-    frame = clean_values(values)
+    frame = map_classes.clean_values(values)
     frame = frame[frame["code"].isin(codes)]
-    fill, breaks, colours = classify(frame, method=method, scheme=scheme,
+    fill, breaks, colours = map_classes.classify_areas(frame, method=method, scheme=scheme,
                                      higher_is_better=higher_is_better)
-    f = number_format(fmt, frame["value"], language)
+    f = map_classes.series_formatter(fmt, frame["value"], language)
     text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
     lowest = float(frame["value"].min()) if len(frame) else None
     return {"fill": fill, "text": text, "label": value_label, "lang": language,
-            "legend": legend_items(breaks, colours, f, lowest),
+            "legend": map_classes.legend_items(breaks, colours, f, lowest),
             "nodata": label_in("map_no_data", language),
             "nodata_count": len(set(codes) - set(fill)), "selected": selected or None}
 
@@ -232,12 +238,12 @@ def render_ranked(values: pd.DataFrame, *, key: str, value_label: str,
                   fmt: Callable[[float], str] | None, higher_is_better: bool,
                   meta: ExportMeta | None, limit: int = 40) -> None:
     """Ranked bars of the units when no map can be drawn."""
-    frame = clean_values(values).sort_values("value", ascending=not higher_is_better)
+    frame = map_classes.clean_values(values).sort_values("value", ascending=not higher_is_better)
     if frame.empty:
         st.info(t("no_data"))
         return
     shown = frame.head(limit).iloc[::-1]
-    f = number_format(fmt, frame["value"], lang())
+    f = map_classes.series_formatter(fmt, frame["value"], lang())
     fig = go.Figure(go.Bar(x=shown["value"], y=_names(shown["code"].tolist()), orientation="h",
                            marker_color="#3182bd", text=[f(v) for v in shown["value"]],
                            textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))

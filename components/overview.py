@@ -34,22 +34,6 @@ SOURCE = "SDG Index (War Room)"
 # Import kinds behind these figures: the exports' "data as of" date follows them.
 KINDS = ("indicator_catalogue", "indicators")
 
-_PRESENT_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"], header { display: none !important; }
-[data-testid="stMetricValue"] { font-size: 2.9rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
-[data-testid="stMain"] [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
-[data-testid="stMain"] h2 { font-size: 2.6rem !important; }
-/* Controls a meeting-room screen has no use for: exports, table toolbars, chart mode bars. */
-[data-testid="stPopover"], [data-testid="stElementToolbar"], .modebar-container {
-  display: none !important; }
-.block-container { padding-top: 1rem !important; max-width: 100% !important; }
-</style>
-"""
-
-
 def _scope_of(area: str) -> tuple[str, str, str | None]:
     """(focus code whose index is headlined, child level on the map, parent of the children)."""
     if area and not area.startswith("R:"):
@@ -59,36 +43,51 @@ def _scope_of(area: str) -> tuple[str, str, str | None]:
     return NATIONAL, "province", None
 
 
-def _present_flag(raw: str) -> int | None:
-    return 1 if raw.lower() in ("1", "true", "yes") else None
-
-
-def _on_present_toggle() -> None:
-    # None keeps the flag out of the URL; 1 puts present=1 in it.
-    st.session_state.present = 1 if st.session_state.get("ov_present_toggle") else None
+# Text on the category colours: dark on the yellow and the cyan, white on the red and green
+# (contrast 4.5:1 or better for the large figures).
+_CATEGORY_INK = {"performer": "#1f2933", "front_runner": "#1f2933"}
 
 
 def goal_strip_html(scores: dict[int, float], reference: dict[int, float] | None,
                     language: str, reference_label: str) -> str:
-    """17 tiles in the official goal colours: number, score, and the reference score below."""
+    """17 tiles coloured by the score's performance category, each with the official goal
+    colour as a band on top, the goal's number and short name, its score and the reference
+    score; then the legend of the categories with their thresholds."""
     tiles = []
     for g in GOALS:
         score = scores.get(g)
-        value = fmt_num(score, 0) if score is not None and pd.notna(score) else "–"
+        has = score is not None and pd.notna(score)
+        cat = scoring.category(score) if has else None
+        fill = scoring.CATEGORY_COLOURS.get(cat or "", "#D5D8DC")
+        ink = _CATEGORY_INK.get(cat or "", "white" if cat else "#1f2933")
+        value = fmt_num(score, 0) if has else "–"
         ref = ""
         if reference is not None:
             r = reference.get(g)
             ref_text = fmt_num(r, 0) if r is not None and pd.notna(r) else "–"
-            ref = (f'<div style="font-size:0.8rem;opacity:0.9">'
+            ref = (f'<div class="wr-nowrap" style="font-size:0.75rem">'
                    f'{html.escape(reference_label)} {ref_text}</div>')
+        name = t(f"sdg_short_{g}")
+        tip = f"{goal_name(g, language)} · {category_label(cat) if cat else t('no_data')}"
         tiles.append(
-            f'<div title="{html.escape(goal_name(g, language))}" style="flex:1;min-width:0;'
-            f'background:{goal_colour(g)};color:white;border-radius:0.4rem;padding:0.3rem 0.2rem;'
-            f'text-align:center;line-height:1.15">'
-            f'<div style="font-size:0.85rem;font-weight:600">{g}</div>'
-            f'<div style="font-size:1.7rem;font-weight:700">{value}</div>{ref}</div>')
-    return ('<div style="display:flex;gap:0.3rem;margin:0.2rem 0 0.6rem">'
-            + "".join(tiles) + "</div>")
+            f'<div class="wr-goal-tile" title="{html.escape(tip)}" style="background:{fill};'
+            f'color:{ink};border-top:0.45rem solid {goal_colour(g)};border-radius:0.4rem;'
+            f'padding:0.2rem 0.25rem 0.3rem;text-align:center;line-height:1.15;min-width:0">'
+            f'<div class="wr-nowrap" style="font-size:0.8rem;font-weight:700">'
+            f'{html.escape(t("sdg_goal"))} {g}</div>'
+            f'<div class="wr-nowrap" style="font-size:1.6rem;font-weight:800">{value}</div>'
+            f'<div style="font-size:0.72rem;min-height:1.7em;overflow-wrap:anywhere">'
+            f'{html.escape(name)}</div>{ref}</div>')
+    legend = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:0.3rem;margin-right:1rem">'
+        f'<span style="width:1rem;height:1rem;border-radius:0.2rem;background:'
+        f'{scoring.CATEGORY_COLOURS[cat]}"></span>{html.escape(category_label(cat))}</span>'
+        for cat in ("aspirant", "performer", "front_runner", "achiever"))
+    return ('<div style="display:grid;grid-template-columns:repeat(9,minmax(0,1fr));'
+            'gap:0.3rem;margin:0.2rem 0 0.3rem">' + "".join(tiles) + "</div>"
+            f'<div class="wr-goal-legend" style="font-size:0.85rem;margin-bottom:0.6rem">'
+            f'{html.escape(t("sdg_category_legend"))}: {legend} · '
+            f'{html.escape(t("sdg_goal_accent_note"))}</div>')
 
 
 @guarded
@@ -116,9 +115,10 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
     """The headline SDG index: big number, its category colour and label, change, national."""
     cat = scoring.category(value)
     colour = scoring.CATEGORY_COLOURS.get(cat or "", "#7F7F7F")
-    ink = "#1f2933" if cat == "performer" else "white"  # dark text on the yellow
+    ink = _CATEGORY_INK.get(cat or "", "white")
     lines = [f'<div style="font-size:1rem;font-weight:600">{html.escape(title)}</div>',
-             f'<div style="font-size:3.2rem;font-weight:800;line-height:1.05">'
+             f'<div class="wr-nowrap" style="font-size:clamp(1.9rem, 30cqi, 3.2rem);'
+             f'font-weight:800;line-height:1.05">'
              f'{fmt_num(value) if value is not None else "–"}</div>',
              f'<div style="font-size:1rem">{html.escape(category_label(cat) if cat else t("ov_no_index"))}</div>']
     if value is not None and prev is not None:
@@ -126,8 +126,9 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
                      f'{html.escape(t("vs_previous_year"))}</div>')
     if national is not None:
         lines.append(f'<div style="font-size:0.95rem">{html.escape(national_label)}</div>')
-    return (f'<div style="background:{colour};color:{ink};border-radius:0.5rem;'
-            f'padding:0.5rem 0.8rem;text-align:center">' + "".join(lines) + "</div>")
+    return (f'<div class="wr-fit wr-hero" style="background:{colour};color:{ink};'
+            f'border-radius:0.5rem;padding:0.5rem 0.4rem;text-align:center">'
+            + "".join(lines) + "</div>")
 
 
 @guarded
@@ -221,9 +222,8 @@ def render_movers(movers: pd.DataFrame, area: str, year: int) -> None:
 
 def render_overview_page() -> None:
     area, year = state.area(), state.year()
-    present = state.url_param("present", None, (None, 1), _present_flag)
-    if present:
-        st.markdown(_PRESENT_CSS, unsafe_allow_html=True)
+    # Meeting mode (components.style): the map without its view and class pickers.
+    present = bool(st.session_state.get("meeting"))
     render_page_header(t("page_overview"), f"{area_title(area)} · {fmt_year(year, lang())}")
     if year is None:
         st.info(t("no_data"))
@@ -249,26 +249,38 @@ def render_overview_page() -> None:
     if year not in sdg_years:
         st.info(t("sdg_no_year", year=fmt_year(year, lang())))
         return
-    hero, strip = st.columns([1, 6])
-    with hero:
-        nat_label = "" if focus == NATIONAL else t("ov_national_index", value=fmt_num(national))
-        # A region's or a user's own view headlines the national index: say whose it is.
-        label = t("ov_sdg_index") if focus != NATIONAL or not area and \
-            current_scope().all_provinces else f"{t('ov_sdg_index')} · {t('country')}"
-        st.markdown(index_hero_html(now, prev, None if focus == NATIONAL else national,
-                                    label, nat_label), unsafe_allow_html=True)
-    with strip:
-        render_goal_strip(focus, year)
+    nat_label = "" if focus == NATIONAL else t("ov_national_index", value=fmt_num(national))
+    # A region's or a user's own view headlines the national index: say whose it is.
+    label = t("ov_sdg_index") if focus != NATIONAL or not area and \
+        current_scope().all_provinces else f"{t('ov_sdg_index')} · {t('country')}"
+    hero_html = index_hero_html(now, prev, None if focus == NATIONAL else national, label,
+                                nat_label)
     movers = fetch(index_movers, level, year, parent)
     district_goals = 0
     if level == "district":
         goals = fetch(sdg_index_by_area, "district", year, parent)
         district_goals = int(goals.expected.max()) if not goals.empty else 0
+    if present:
+        # Meeting mode: the index beside the map, both on the first screen at 1366x768; the
+        # goals, the ranking and the movers follow.
+        hero, left, right = st.columns([1.3, 5, 3])
+        with hero:
+            st.markdown(hero_html, unsafe_allow_html=True)
+        with left:
+            render_index_map(movers, level, parent, area, year, district_goals, True)
+        with right:
+            render_best_worst(movers, level, parent, year)
+        render_goal_strip(focus, year)
+        render_movers(movers, area, year)
+        return
+    hero, strip = st.columns([1.3, 6])
+    with hero:
+        st.markdown(hero_html, unsafe_allow_html=True)
+    with strip:
+        render_goal_strip(focus, year)
     left, right = st.columns([5, 4])
     with left:
-        render_index_map(movers, level, parent, area, year, district_goals, bool(present))
+        render_index_map(movers, level, parent, area, year, district_goals, False)
     with right:
         render_best_worst(movers, level, parent, year)
         render_movers(movers, area, year)
-    st.toggle(t("ov_present"), value=bool(present), key="ov_present_toggle",
-              on_change=_on_present_toggle, help=t("ov_present_help"))

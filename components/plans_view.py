@@ -201,7 +201,8 @@ def render_project_table(area: str, fy: int, projects: pd.DataFrame) -> None:
     st.markdown(f"#### {t('plans_table_title')}")
     labels = {f: t(f"plans_flag_{f}") for f in FLAGS}
     chosen = st.multiselect(t("plans_flag_filter"), list(FLAGS), default=list(ATTENTION_FLAGS),
-                            format_func=labels.__getitem__, key="plans_flags_pick")
+                            format_func=labels.__getitem__, key="plans_flags_pick",
+                            placeholder=t("choose_placeholder"))
     view = projects[projects.flag.isin(chosen)] if chosen else projects
     order = {f: i for i, f in enumerate(FLAGS)}
     view = view.assign(order=view.flag.map(order)).sort_values(["order", "end_date"])

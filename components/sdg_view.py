@@ -27,7 +27,7 @@ from data.sdg import (
     load_sdg_years,
 )
 from domain import sdg as scoring
-from domain.formatting import fmt_num, fmt_signed, fmt_year, to_be
+from domain.formatting import fmt_num, fmt_year, to_be
 
 KINDS = ("indicator_catalogue", "indicators")  # what the exports' data date follows
 
@@ -73,9 +73,12 @@ def goal_tiles_css(selected: int | None, prefix: str) -> str:
                   f".st-key-{prefix}{g} button:focus-visible")
         rules.append(
             f"{button} {{ background: {colour} !important; color: white !important; "
-            f"border: 0 !important; min-height: 3.1rem; width: 100%; {ring} }}"
-            f".st-key-{prefix}{g} button p {{ font-size: 1.35rem; font-weight: 700; "
-            f"color: white !important; }}"
+            f"border: 0 !important; min-height: 3.1rem; width: 100%; min-width: 0; "
+            f"padding: 0.2rem 0 !important; {ring} }}"
+            # Sized to the button: "17" stays whole in a 40 px column at 1280 px.
+            f".st-key-{prefix}{g} {{ container-type: inline-size; }}"
+            f".st-key-{prefix}{g} button p {{ font-size: clamp(0.9rem, 42cqi, 1.35rem); "
+            f"font-weight: 700; color: white !important; white-space: nowrap; }}"
             f".st-key-{prefix}{g} button:hover {{ opacity: 1; }}")
     return "<style>" + "\n".join(rules) + "</style>"
 
@@ -151,9 +154,10 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
     view = pd.DataFrame({
         "rank": ranking["rank"],
         "area": ranking.area_code.map(lambda c: names.get(c, c)),
-        "value": ranking.value.map(lambda v: fmt_num(v, d) if pd.notna(v) else t("no_data")),
+        # Numbers stay numbers (the export computes with them); the columns format them.
+        "value": ranking.value.astype(float),
         "score": ranking.score.round(1),
-        "change": ranking.change.map(lambda v: fmt_signed(v, d)),
+        "change": ranking.change.astype(float),
         "status": ranking.status.map(lambda s: status_label(s, method)),
         "band": ranking.band.map(method_panel.band_text),
         "ties": [method_panel.ranking.band_label(r, lo, hi) for r, lo, hi in zip(
@@ -167,13 +171,14 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         column_config={
             "rank": st.column_config.NumberColumn(t("sdg_rank"), format="%d", width="small"),
             "area": st.column_config.TextColumn(t(level), width="medium"),
-            "value": st.column_config.TextColumn(t("sdg_value"), width="small",
-                                                 help=unit_label(spec.unit)),
+            "value": st.column_config.NumberColumn(t("sdg_value"), width="small",
+                                                   format=f"%.{d}f", help=unit_label(spec.unit)),
             "score": st.column_config.ProgressColumn(t("sdg_score"), min_value=0,
                                                      max_value=100, format="%.0f",
                                                      width="small", help=t("sdg_score_help")),
-            "change": st.column_config.TextColumn(t("sdg_change"), width="small",
-                                                  help=t("sdg_change_help")),
+            "change": st.column_config.NumberColumn(t("sdg_change"), width="small",
+                                                    format=f"%+.{d}f",
+                                                    help=t("sdg_change_help")),
             "status": st.column_config.TextColumn(t("sdg_status"), width="medium",
                                                   help=t(f"stats_method_{method}_rule")),
             "band": st.column_config.TextColumn(t("stats_band"), width="small",

@@ -16,19 +16,11 @@ from components.gate import RunGate
 from components.i18n import t
 from components.nav import build_navigation
 from components.store_view import render_store_state
+from components.style import meeting_mode, render_meeting_switch, render_style
 from data import config
 from data.scope import AccessScope
 
 log = logging.getLogger("warroom")
-
-_CSS = """
-<style>
-/* Meeting-room legibility: larger metric values, compact top padding. */
-[data-testid="stMetricValue"] { font-size: 2.0rem; }
-.block-container { padding-top: 3.2rem; }
-</style>
-"""
-
 
 def _freeze_startup_heap() -> None:
     """Import every view module now and move the heap built so far out of the collector's way.
@@ -81,19 +73,22 @@ def run() -> None:
 
 def _run() -> None:
     state.begin_run()
-    st.markdown(_CSS, unsafe_allow_html=True)
     store = store_state()
     if not store.ready:
+        render_style()
         build_navigation(AccessScope.nothing(), position="hidden", every_page=True)
         render_store_state(store)
         state.sync_url()
         return
     scope = auth.ensure_signed_in()
     if scope is None:
+        render_style()
         # The sign-in screen is drawn; the URL is left as opened so a deep link survives it.
         build_navigation(AccessScope.nothing(), position="hidden", every_page=True)
         return
     nav = build_navigation(scope)
+    meeting = meeting_mode()
+    render_style(meeting)
     if scope.is_empty:
         st.warning(t("no_access"))
         auth.render_user_box()
@@ -103,5 +98,6 @@ def _run() -> None:
     auth.render_user_box()
     if auth.demo_offered():
         st.sidebar.caption(t("demo_data_notice"))
+    render_meeting_switch(meeting)
     nav.run()
     state.sync_url()

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import map_legend as ml
+from components.map_legend import label_in
+from domain import map_classes
 from geo import tilegrid
 from geo.payload import area_names
 
@@ -27,21 +28,21 @@ def build_tile_map(values: pd.DataFrame, *, value_label: str,
                    method: str = "quantiles", language: str = "th", **_: Any) -> go.Figure:
     """Plotly tile grid of provinces coloured like the choropleth; customdata is the code."""
     layout = tilegrid.load_layout()
-    frame = ml.clean_values(values)
+    frame = map_classes.clean_values(values)
     frame = frame[frame["code"].isin(layout)]
-    fill, breaks, colours = ml.classify(frame, method=method, scheme=scheme,
+    fill, breaks, colours = map_classes.classify_areas(frame, method=method, scheme=scheme,
                                           higher_is_better=higher_is_better)
-    f = ml.number_format(fmt, frame["value"], language)
-    no_data = ml.label_in("map_no_data", language)
+    f = map_classes.series_formatter(fmt, frame["value"], language)
+    no_data = label_in("map_no_data", language)
     text = {c: f(float(v)) for c, v in zip(frame["code"], frame["value"], strict=True)}
     names = area_names()
     idx = 0 if language == "th" else 1
     fig = go.Figure()
     lowest = float(frame["value"].min()) if len(frame) else None
-    legend = ml.legend_items(breaks, colours, f, lowest)
-    groups = [(colour, label) for colour, label in legend] + [(ml.NO_DATA, None)]
+    legend = map_classes.legend_items(breaks, colours, f, lowest)
+    groups = [(colour, label) for colour, label in legend] + [(map_classes.NO_DATA_COLOUR, None)]
     for colour, label in groups:
-        codes = [c for c in layout if fill.get(c, ml.NO_DATA) == colour]
+        codes = [c for c in layout if fill.get(c, map_classes.NO_DATA_COLOUR) == colour]
         if not codes:
             continue
         fig.add_trace(go.Scatter(

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from domain.formatting import fmt_num
 
 METHODS = ("quantiles", "equal", "natural")
 SCHEMES = ("sequential", "diverging")
 NO_DATA_COLOUR = "#d9d9d9"
+CLASS_COUNT = 5
 
 # ColorBrewer-style ramps that stay distinguishable under the common colour-vision deficiencies
 # (single-hue or two-hue sequential; blue-orange diverging without a red-green axis).
@@ -111,3 +116,56 @@ def palette(n: int, scheme: str = "sequential", higher_is_better: bool = True) -
         return [ramp[len(ramp) // 2 + 1]]
     pos = np.linspace(0, len(ramp) - 1, n)
     return [ramp[int(round(p))] for p in pos]
+
+
+# -- per area: used by the Leaflet maps, the static maps and the tile grid ----------------------
+def series_formatter(fmt: Callable[[float], str] | None, values: Any = None,
+                     language: str = "th") -> Callable[[float], str]:
+    """The caller's formatter, else one number format for the whole series (same decimals)."""
+    if fmt is not None:
+        return fmt
+    arr = np.asarray([] if values is None else values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0 or np.all(arr == np.round(arr)):
+        digits = 0
+    else:
+        span = float(np.max(np.abs(arr)))
+        digits = 0 if span >= 1000 else 1 if span >= 10 else 2
+    return lambda v: fmt_num(v, digits, language)
+
+
+def classify_areas(values: pd.DataFrame, *, method: str = "quantiles",
+                   scheme: str = "sequential", higher_is_better: bool = True
+                   ) -> tuple[dict[str, str], list[float], list[str]]:
+    """Colour of every code with a value, class upper bounds and class colours."""
+    frame = clean_values(values)
+    breaks = class_breaks(frame["value"].to_numpy(), CLASS_COUNT, method)
+    colours = palette(len(breaks), scheme, higher_is_better)
+    idx = assign_classes(frame["value"].to_numpy(), breaks)
+    fill = {code: colours[i] for code, i in zip(frame["code"], idx, strict=True) if i >= 0}
+    return fill, breaks, colours
+
+
+def clean_values(values: pd.DataFrame) -> pd.DataFrame:
+    """(code, value) with numeric, finite values only, one row per code (the last)."""
+    if values is None or len(values) == 0:
+        return pd.DataFrame({"code": pd.Series(dtype=str), "value": pd.Series(dtype=float)})
+    frame = pd.DataFrame({"code": values["code"].astype(str),
+                          "value": pd.to_numeric(values["value"], errors="coerce")})
+    frame = frame[np.isfinite(frame["value"].astype(float))]
+    return frame.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+
+def legend_items(breaks: list[float], colours: list[str], fmt: Callable[[float], str],
+                 lowest: float | None) -> list[tuple[str, str]]:
+    """(colour, label) per class, from the lowest value to the highest."""
+    items = []
+    lower = lowest
+    for upper, colour in zip(breaks, colours, strict=True):
+        if lower is None or lower == upper:
+            label = fmt(upper)
+        else:
+            label = f"{fmt(lower)} – {fmt(upper)}"
+        items.append((colour, label))
+        lower = upper
+    return items

@@ -33,17 +33,30 @@ def md_text(value: object) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A signed number ("-0.6", "+1,234.5", "-3.2%") is a value to a spreadsheet, not a formula:
+# it stays as typed (an apostrophe would turn "+0.0" into text with a visible quote).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+
+
+def formula_safe(value: object) -> object:
+    """``value`` with an apostrophe in front when a spreadsheet would run it as a formula."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(value)):
+        return f"'{value}"
+    return value
 
 
 def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells and headers cannot run as spreadsheet formulas when opened."""
+    """A copy whose text cells and headers cannot run as spreadsheet formulas when opened.
+
+    Columns are taken by position: two columns may share a label.
+    """
     out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    out.columns = [f"'{c}" if isinstance(c, str) and c.startswith(_FORMULA_START) else c
-                   for c in out.columns]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            out.isetitem(i, column.map(formula_safe))
+    out.columns = [formula_safe(c) for c in out.columns]
     return out
 
 

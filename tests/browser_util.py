@@ -132,9 +132,13 @@ def block_external(ctx) -> list[str]:
     return blocked
 
 
+# The map frames by their source: the map titles its frame with what it shows.
+MAP_FRAME = 'iframe[src*="streamlit_folium"]'
+
+
 def map_frame(page, nth: int = 0):
     """The nth Leaflet map (streamlit-folium iframe) on the page."""
-    selector = 'iframe[title="streamlit_folium.st_folium"]'
+    selector = MAP_FRAME
     page.locator(selector).nth(nth).wait_for(timeout=60_000)
     return page.frame_locator(selector).nth(nth)
 

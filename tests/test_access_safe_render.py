@@ -33,12 +33,23 @@ def test_text_helpers_neutralise_html_and_markdown():
 
 
 def test_csv_export_cells_cannot_run_as_formulas():
-    df = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"],
-                       "n": [1, 2, 3, 4, 5]})
+    df = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok", "-1+2",
+                                "+0.0", "-1,234.5", "-3.2%", "-", "+66 ok"],
+                       "n": range(11)})
     out = csv_safe(df)
-    assert list(out.name) == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
-    assert list(out.n) == [1, 2, 3, 4, 5]
+    # A signed number is a value, not a formula: it keeps no apostrophe (issue 19.5).
+    assert list(out.name) == ["'=HYPERLINK(\"x\")", "+1", "-2", "'@SUM(A1)", "ok", "'-1+2",
+                              "+0.0", "-1,234.5", "-3.2%", "'-", "'+66 ok"]
+    assert list(out.n) == list(range(11))
     assert df.name[0].startswith("=")  # the input is not changed
+
+
+def test_csv_safe_takes_columns_by_position_when_labels_repeat():
+    """Two columns titled alike (the poverty table's MPI and selected measure) crashed it."""
+    df = pd.DataFrame([["=x", 0.5, 0.5]], columns=["name", "MPI", "MPI"])
+    out = csv_safe(df)
+    assert out.columns.tolist() == ["name", "MPI", "MPI"]
+    assert out.iloc[0].tolist() == ["'=x", 0.5, 0.5]
 
 
 def test_csv_bytes_has_a_bom_and_safe_headers_and_cells():

@@ -11,7 +11,16 @@ import shutil
 import pandas as pd
 import pytest
 
-from components.export import chart_html, chart_image, meta_lines, table_csv, table_xlsx
+from components.export import (
+    chart_html,
+    chart_image,
+    dated_name,
+    export_frame,
+    file_stem,
+    meta_lines,
+    table_csv,
+    table_xlsx,
+)
 from components.ui import ExportMeta
 from data.scope import AccessScope
 from tests.apptest_util import assert_clean, open_page
@@ -32,13 +41,54 @@ def _fig(title_text: str = "ขอนแก่น"):
 def test_meta_lines_show_be_years_in_thai_and_ce_in_english():
     assert meta_lines(META, "2026-11-25", "th") == [
         "สัดส่วนคนจน รายจังหวัด", "พื้นที่: ภาคตะวันออกเฉียงเหนือ", "ปี พ.ศ.: 2566",
-        "ที่มา: สำนักงานสถิติแห่งชาติ", "ข้อมูล ณ: 2026-11-25"]
+        "ที่มา: สำนักงานสถิติแห่งชาติ", "ข้อมูล ณ: 25 พ.ย. 2569"]
     assert meta_lines(META, None, "en")[2] == "Year: 2023"
     period = ExportMeta("Activities", "Pattani", None, "One Data", ("activities",),
                         "1 Jan 2024 – 31 Dec 2024")
     assert meta_lines(period, "2026-11-25", "en") == [
         "Activities", "Area: Pattani", "Period: 1 Jan 2024 – 31 Dec 2024", "Source: One Data",
-        "Data as of: 2026-11-25"]
+        "Data as of: 25 Nov 2026"]
+
+
+def test_file_names_follow_the_readers_calendar():
+    assert file_stem(META, "th") == "สัดส่วนคนจน_รายจังหวัด_ภาคตะวันออกเฉียงเหนือ_2566"
+    assert file_stem(META, "en").endswith("_2023")
+    import datetime as dt
+
+    assert dated_name("audit-log", dt.date(2026, 12, 7), "th") == "audit-log-2569-12-07"
+    assert dated_name("audit-log", dt.date(2026, 12, 7), "en") == "audit-log-2026-12-07"
+
+
+def test_export_frame_titles_each_column_once():
+    """The poverty table's default view titles two columns "MPI" (issue 19.5: the export
+    failed with an AttributeError)."""
+    df = pd.DataFrame({"name": ["a", "b"], "mpi": [0.1, 0.2], "selected": [0.1, 0.2],
+                       "h": [1.0, 2.0], "other": [5.0, 6.0]})
+    out = export_frame(df, {"name": "Area", "mpi": "MPI", "selected": "MPI", "h": "H",
+                            "other": "H"})
+    assert out.columns.tolist() == ["Area", "MPI", "H", "H (2)"]
+    assert out["H (2)"].tolist() == [5.0, 6.0]
+    text = table_csv(out, META).decode("utf-8-sig")
+    assert "Area,MPI,H,H (2)" in text
+    table_xlsx(out, META)  # no error either
+
+
+def test_numbers_stay_numbers_in_csv_and_xlsx():
+    """Signed number text ("+0.0") gets no apostrophe; numeric columns are numeric cells."""
+    import openpyxl
+
+    df = pd.DataFrame({"area": ["ปัตตานี", "ยะลา"], "value": [0.6, 12.25],
+                       "change": [0.0, -1.5], "note": ["+0.0", "=1+1"]})
+    text = table_csv(df, META, "2026-11-25").decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), skiprows=6)
+    assert back["value"].tolist() == [0.6, 12.25] and back["change"].tolist() == [0.0, -1.5]
+    assert back["note"].tolist() == ["+0.0", "'=1+1"]
+    assert "'+0.0" not in text
+    ws = openpyxl.load_workbook(io.BytesIO(table_xlsx(df, META)))["data"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "area")
+    assert [ws.cell(header + 1, c).data_type for c in (2, 3)] == ["n", "n"]
+    assert ws.cell(header + 1, 2).value == 0.6 and ws.cell(header + 2, 3).value == -1.5
+    assert ws.cell(header + 1, 4).value == "+0.0" and ws.cell(header + 2, 4).value == "'=1+1"
 
 
 def test_csv_has_bom_metadata_and_round_trips_thai():
@@ -50,7 +100,7 @@ def test_csv_has_bom_metadata_and_round_trips_thai():
     assert back.columns.tolist() == ["จังหวัด", "ร้อยละ", "หมายเหตุ"]
     assert back["จังหวัด"].tolist() == ["ขอนแก่น", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
     assert back["ร้อยละ"].tolist() == [12.5, -3.0, 4.0]  # numbers are not touched
-    assert back["หมายเหตุ"].tolist() == ["'+66 ok", "'-1", "ปกติ"]
+    assert back["หมายเหตุ"].tolist() == ["'+66 ok", "-1", "ปกติ"]
 
 
 def test_exported_csv_can_be_imported_back_as_title_rows_are_skipped():

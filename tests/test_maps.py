@@ -114,3 +114,4 @@ def test_tile_grid_places_every_province_once():
     fig = tile_map.build_tile_map(_values(), value_label="v", language="en")
     codes = [c for tr in fig.data for c in tr.customdata]
     assert sorted(codes) == sorted(layout)
+

@@ -119,16 +119,18 @@ def test_overview_at_every_level(app_env, area, lang):
         assert ("ประเทศ" if lang == "th" else "Thailand") in text  # national reference
 
 
-def test_overview_presentation_mode_from_url(app_env):
-    at = open_page("overview", lang="en", query={"present": "1"})
+@pytest.mark.parametrize("query", [{"present": "1"}, {"meeting": "1"}])
+def test_overview_presentation_mode_from_url(app_env, query):
+    """Meeting mode (issue 19.3) from its URL, or the Overview's older presentation link."""
+    at = open_page("overview", lang="en", query=query)
     assert_clean(at)
-    assert at.query_params["present"] == "1"
+    assert at.query_params["meeting"] == "1"
     assert any('[data-testid="stSidebar"]' in md.value for md in at.markdown)
     # The meeting-room screen has no map view or class pickers.
     assert not [w for w in at.selectbox if str(w.key).startswith("ov_map")]
     assert not [w for w in at.get("segmented_control") if str(w.key).startswith("ov_map")]
     plain = open_page("overview", lang="en")
-    assert "present" not in plain.query_params
+    assert "present" not in plain.query_params and "meeting" not in plain.query_params
     assert not any('[data-testid="stSidebar"]' in md.value for md in plain.markdown)
     assert [w for w in plain.selectbox if str(w.key).startswith("ov_map")]
 
