@@ -157,7 +157,8 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         # Numbers stay numbers (the export computes with them); the columns format them.
         "value": ranking.value.astype(float),
         "score": ranking.score.round(1),
-        "change": ranking.change.astype(float),
+        # Rounded as shown; + 0.0 turns a rounded -0.0 into 0.0 (it read "-0.0").
+        "change": ranking.change.astype(float).round(d) + 0.0,
         "status": ranking.status.map(lambda s: status_label(s, method)),
         "band": ranking.band.map(method_panel.band_text),
         "ties": [method_panel.ranking.band_label(r, lo, hi) for r, lo, hi in zip(
