@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import compact_style
+from components.charts import compact_style, pin_zero_bars
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
@@ -208,6 +208,8 @@ def render_poverty_link(area: str) -> None:
         hovertemplate="%{y}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(title={"text": t("debt_link_dimension"), "font": {"size": 14}})
+    # All withheld or none: a 0-1 axis with the labels written out, not an empty -1..1 axis.
+    pin_zero_bars(fig, [n or 0 for _, n in dims])
     render_chart(_style(fig, 280), key="debt_link", meta=_meta("debt_link_title", area))
     st.caption(t("debt_link_caption"))
 
