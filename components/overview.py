@@ -14,7 +14,7 @@ from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
 from components.datasource import current_scope, fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
-from components.sdg_view import GOALS, category_label
+from components.sdg_labels import GOALS, category_label
 from components.ui import (
     ExportMeta,
     Kpi,

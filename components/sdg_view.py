@@ -3,84 +3,33 @@
 from __future__ import annotations
 
 import html
-import re
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import codebook_view, method_panel, state
 from components.area_names import area_names, area_title
-from components.charts import NEUTRAL, TARGET, goal_colour, goal_name, style_figure
+from components.charts import goal_colour, goal_name
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
-from components.ui import ExportMeta, guarded, render_chart, render_page_header, render_table
-from data.queries import load_areas
+from components.sdg_compare import render_comparison, render_trend
+from components.sdg_labels import (
+    GOALS,
+    KINDS,
+    goal_tiles_css,
+    status_label,
+    unit_label,
+)
+from components.ui import ExportMeta, guarded, render_page_header, render_table
 from data.sdg import (
     LEVELS,
-    NATIONAL,
-    goal_scores_of_areas,
     indicator_ranking,
-    indicator_series,
     load_sdg_catalogue,
     load_sdg_years,
 )
 from domain import sdg as scoring
-from domain.formatting import fmt_num, fmt_year, to_be
-
-KINDS = ("indicator_catalogue", "indicators")  # what the exports' data date follows
-
-GOALS = tuple(range(1, 18))
-
-
-# -- small helpers shared with the overview ------------------------------------------------------
-
-def unit_label(unit: str) -> str:
-    """The unit in the current language (units are stored in English)."""
-    slug = re.sub(r"[^a-z0-9]+", "_", unit.lower()).strip("_")
-    key = f"sdg_unit_{slug}"
-    text = t(key) if slug else unit
-    return unit if text == key else text
-
-
-def status_label(status: str | None, method: str = "sdsn") -> str:
-    return method_panel.status_text(status, method)
-
-
-def category_label(category: str | None, short: bool = False) -> str:
-    """The category's name with its score range (``short``: the name only)."""
-    if not isinstance(category, str):
-        return t("no_data")
-    text = t(f"sdg_cat_{category}")
-    return text.split(" (")[0] if short else text
-
-
-def year_tick(year: int) -> str:
-    return str(to_be(year)) if lang() == "th" else str(int(year))
-
-
-def goal_tiles_css(selected: int | None, prefix: str) -> str:
-    """CSS giving each goal button (keys ``{prefix}{g}``) its official colour."""
-    rules = []
-    for g in GOALS:
-        colour = goal_colour(g)
-        ring = "box-shadow: 0 0 0 4px #1f2933;" if g == selected else "opacity: 0.82;"
-        # !important and every state: Streamlit's own hover/focus/active styles would
-        # otherwise paint the selected (focused) tile white.
-        button = (f".st-key-{prefix}{g} button, .st-key-{prefix}{g} button:hover, "
-                  f".st-key-{prefix}{g} button:focus, .st-key-{prefix}{g} button:active, "
-                  f".st-key-{prefix}{g} button:focus-visible")
-        rules.append(
-            f"{button} {{ background: {colour} !important; color: white !important; "
-            f"border: 0 !important; min-height: 3.1rem; width: 100%; min-width: 0; "
-            f"padding: 0.2rem 0 !important; {ring} }}"
-            # Sized to the button: "17" stays whole in a 40 px column at 1280 px.
-            f".st-key-{prefix}{g} {{ container-type: inline-size; }}"
-            f".st-key-{prefix}{g} button p {{ font-size: clamp(0.9rem, 42cqi, 1.35rem); "
-            f"font-weight: 700; color: white !important; white-space: nowrap; }}"
-            f".st-key-{prefix}{g} button:hover {{ opacity: 1; }}")
-    return "<style>" + "\n".join(rules) + "</style>"
+from domain.formatting import fmt_num, fmt_year
 
 
 def _select_goal(goal: int) -> None:
@@ -188,105 +137,6 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
                                                 help=t("stats_rank_band_help", points=fmt_num(
                                                     method_panel.config.rank_tie_points(), 1))),
         })
-
-
-def build_trend_figure(series: pd.DataFrame, spec: pd.Series, area: str | None,
-                       area_label: str) -> go.Figure:
-    """The indicator over the years for ``area`` and the nation, with the 2030 target."""
-    fig = go.Figure()
-    colour = goal_colour(int(spec.goal))
-    for code, label, line in ((NATIONAL, t("country"), {"color": NEUTRAL, "dash": "dash"}),
-                              (area, area_label, {"color": colour, "width": 4})):
-        part = series[series.area_code == code] if code else series.iloc[0:0]
-        if part.empty:
-            continue
-        fig.add_trace(go.Scatter(x=part.year, y=part.value, name=label, mode="lines+markers",
-                                 line=line, marker={"size": 8},
-                                 hovertemplate=f"{html.escape(label)}: %{{y:,.{int(spec.decimals)}f}}"
-                                               "<extra></extra>"))
-    years = sorted(series.year.unique().tolist()) if not series.empty else []
-    if pd.notna(spec.target_2030):
-        fig.add_trace(go.Scatter(
-            x=[scoring.TARGET_YEAR], y=[spec.target_2030], name=t("sdg_target_2030"),
-            mode="markers+text", marker={"symbol": "star", "size": 18, "color": TARGET},
-            text=[fmt_num(spec.target_2030, int(spec.decimals))], textposition="top center"))
-        fig.add_hline(y=float(spec.target_2030), line_dash="dot", line_color=TARGET,
-                      opacity=0.6)
-    ticks = [*years, scoring.TARGET_YEAR]
-    fig.update_xaxes(tickvals=ticks, ticktext=[year_tick(y) for y in ticks])
-    fig.update_yaxes(title=unit_label(spec.unit))
-    return style_figure(fig, height=380)
-
-
-@guarded
-def render_trend(spec: pd.Series, area: str, year: int) -> None:
-    st.markdown(f"#### {html.escape(t('sdg_trend_title'))}")
-    code = area if area and not area.startswith("R:") and len(area) in (2, 4) else None
-    series = fetch(indicator_series, str(spec.indicator_code),
-                   tuple(c for c in (code, NATIONAL) if c))
-    if series.empty:
-        st.info(t("no_data"))
-        return
-    label = area_title(code) if code else t("country")
-    if code and series[series.area_code == code].empty:
-        st.caption(t("sdg_no_series", area=label))
-    fig = build_trend_figure(series, spec, code, label)
-    render_chart(fig, key="sdg_trend",
-                 meta=ExportMeta(spec[name_col()], label, year, spec.source, KINDS))
-
-
-def _comparison_options(area: str, level: str) -> dict[str, str]:
-    options = {NATIONAL: t("country")}
-    provinces = fetch(load_areas, "province")
-    col = name_col()
-    options.update(dict(zip(provinces.code, provinces[col], strict=True)))
-    province = area[:2] if area and not area.startswith("R:") else ""
-    if province and level == "district":
-        districts = fetch(load_areas, "district", province)
-        options.update(dict(zip(districts.code, districts[col], strict=True)))
-    return options
-
-
-def build_comparison_figure(scores: pd.DataFrame, a: str, b: str,
-                            labels: dict[str, str]) -> go.Figure:
-    """Goal scores of two areas side by side: the first in the goal colours, the second grey."""
-    fig = go.Figure()
-    for code, solid in ((a, True), (b, False)):
-        part = scores[scores.area_code == code].set_index("goal").reindex(GOALS)
-        fig.add_trace(go.Bar(
-            x=[str(g) for g in GOALS], y=part.score, name=labels.get(code, code),
-            marker={"color": [goal_colour(g) for g in GOALS] if solid else "#B8BEC6",
-                    "line": {"color": "#1f2933", "width": 0 if solid else 1}},
-            hovertemplate="%{x}: %{y:.0f}<extra>" + html.escape(labels.get(code, code))
-                          + "</extra>"))
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(range=[0, 100], title=t("sdg_goal_score"))
-    fig.update_xaxes(title=t("sdg_goal"), type="category")
-    return style_figure(fig, height=380)
-
-
-@guarded
-def render_comparison(area: str, level: str, year: int) -> None:
-    st.markdown(f"#### {html.escape(t('sdg_compare_title'))}")
-    options = _comparison_options(area, level)
-    default_a = area if area in options else next(c for c in options if c != NATIONAL)
-    a = state.url_param("sdg_cmp_a", default_a, list(options))
-    b = state.url_param("sdg_cmp_b", NATIONAL, list(options))
-    c1, c2 = st.columns(2)
-    c1.selectbox(t("sdg_compare_a"), list(options), key="sdg_cmp_a",
-                 format_func=options.__getitem__)
-    c2.selectbox(t("sdg_compare_b"), list(options), key="sdg_cmp_b",
-                 format_func=options.__getitem__)
-    scores = fetch(goal_scores_of_areas, (a, b), year)
-    if scores.empty or scores.score.isna().all():
-        st.info(t("no_data"))
-        return
-    fig = build_comparison_figure(scores, a, b, options)
-    render_chart(fig, key="sdg_compare",
-                 meta=ExportMeta(t("sdg_compare_title"),
-                                 f"{options[a]} / {options[b]}", year, "SDG", KINDS))
-    if any(len(c) == 4 for c in (a, b)):
-        st.caption(t("sdg_district_goals_note"))
 
 
 def render_rules_note(method: str = "sdsn") -> None:
