@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from components.auth import client_address, record_action
+from components.audit_trail import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_writer
 from components.export import dated_name
 from components.i18n import blank_missing, lang, t, t_code

@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from components.alert_text import agency_name
-from components.auth import record_action
+from components.audit_trail import record_action
 from components.datasource import current_scope, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import guarded

@@ -7,7 +7,7 @@ import streamlit as st
 
 from components.alert_text import alert_message, rule_condition
 from components.area_names import area_names
-from components.auth import record_action
+from components.audit_trail import record_action
 from components.datasource import current_scope, data_version, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import Kpi, guarded, render_kpis, render_page_header, render_table

@@ -8,11 +8,12 @@ import time
 import streamlit as st
 
 from components import web_session
+from components.audit_trail import client_address, record_action
 from components.datasource import audit_writable, current_scope, get_writer
+from components.demo_guard import demo_offered, demo_refusal
 from components.i18n import t
 from components.ui import Refused
 from data import config, users
-from data.audit import record_event
 from data.config import demo_mode
 from data.scope import AccessScope
 from data.store import Store
@@ -25,7 +26,6 @@ SCOPE_KEY = "scope"
 USER_KEY = "auth_user"
 LAST_SEEN_KEY = "_auth_last_seen"
 _NOTICE_KEY = "_auth_notice"
-_LAST_HH_KEY = "_auth_last_household_view"
 # Session keys kept across a sign-out (the next user keeps the language and the URL's view).
 _KEEP_ON_SIGN_OUT = ("lang",)
 
@@ -51,41 +51,6 @@ def _oidc_providers() -> list[str | None]:
     return named or [None]
 
 
-def client_address() -> str:
-    """The client's address: the connection's peer, or, when the peer is a trusted proxy
-    (``WARROOM_TRUSTED_PROXIES``), the nearest untrusted hop of ``X-Forwarded-For``."""
-    try:
-        peer = str(st.context.ip_address or "")
-        forwarded = str(st.context.headers.get("X-Forwarded-For") or "")
-    except Exception:  # noqa: BLE001 - no request context (tests, scripts)
-        return ""
-    trusted = {a.strip() for a in config.get("WARROOM_TRUSTED_PROXIES").split(",") if a.strip()}
-    if peer in trusted:
-        for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-            if hop not in trusted:
-                return hop[:64]
-    return peer[:64]
-
-
-def record_action(action: str, area: str | None = None, detail: str | None = None,
-                  user: str | None = None, address: str | None = None,
-                  purpose: str | None = None) -> None:
-    """Put an action of the signed-in user on the audit log (never personal data values).
-
-    Call it before the action: when the record cannot be written it raises ``Refused`` and
-    the action must not happen (no sign-in, no export, no household view without a record).
-    Outside a page run (a download's file is made in another thread) pass ``user`` and
-    ``address`` as read during the run: there is no session there.
-    """
-    try:
-        record_event(get_writer(), user if user is not None else current_scope().user, action,
-                     area, detail, address=client_address() if address is None else address,
-                     purpose=purpose)
-    except Exception as exc:  # noqa: BLE001 - the caller refuses; the server log has the error
-        log.exception("audit event %s could not be recorded", action)
-        raise Refused(t("access_audit_failed")) from exc
-
-
 def _record_quietly(action: str, detail: str, user: str) -> None:
     """Record an event whose failure must not stop anything (a failed or refused sign-in is
     refused either way; the back-off does not depend on this record)."""
@@ -93,24 +58,6 @@ def _record_quietly(action: str, detail: str, user: str) -> None:
         record_action(action, None, detail, user=user)
     except Refused:
         pass
-
-
-def record_household_view(area: str, detail: str = "household_list",
-                          purpose: str | None = None) -> bool:
-    """Check and record a view of household-level data for ``area`` with the purpose the user
-    gave (``components.purpose``); call before rendering it.
-
-    Returns False when the user may not list households there (nothing is shown, so nothing
-    is recorded); raises ``Refused`` when the view cannot be recorded (nothing may be shown).
-    Repeated reruns of the same view are recorded once.
-    """
-    scope = current_scope()
-    if not scope.can_list_households(area):
-        return False
-    if st.session_state.get(_LAST_HH_KEY) != (area, detail, purpose):
-        record_action("household_list_view", area, detail, purpose=purpose)
-        st.session_state[_LAST_HH_KEY] = (area, detail, purpose)
-    return True
 
 
 # -- signing in and out ---------------------------------------------------------------------
@@ -155,36 +102,6 @@ def sign_out(reason: str = "logout") -> None:
     if oidc:
         # Also drops the identity cookie, so the provider's sign-in is not reused silently.
         st.logout()
-
-
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def demo_refusal() -> str | None:
-    """Why demo sign-in is off although demo mode is on (a translation key), else None.
-
-    Demo users must never meet real data: not on a store that holds real accounts or imported
-    batches, not on a server that listens beyond this machine, unless WARROOM_DEMO_FORCE says
-    this is a test system.
-    """
-    if config.get("WARROOM_DEMO_FORCE"):
-        return None
-    address = str(st.get_option("server.address") or "")
-    if address not in _LOOPBACK:
-        return "access_demo_refused_address"
-    # Asked on every run (two small tables): a demo session must end at its next step once
-    # a real account or an import arrives.
-    # Batches imported by the demo users themselves are demo data.
-    real = get_writer().scalar(
-        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM import_batches "
-        "WHERE status = 'committed' AND NOT (imported_by = ANY(?)))",
-        [[u.username for u in users.DEMO_USERS]])
-    return "access_demo_refused_data" if real else None
-
-
-def demo_offered() -> bool:
-    """Demo users are offered when demo mode is on and nothing refuses it (``demo_refusal``)."""
-    return demo_mode() and demo_refusal() is None
 
 
 def _expired() -> bool:

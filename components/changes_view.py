@@ -10,7 +10,7 @@ from components import state
 from components.alert_text import alert_message
 from components.alerts_view import indicator_names
 from components.area_names import area_names, area_title
-from components.auth import record_action
+from components.audit_trail import record_action
 from components.datasource import current_scope, data_version, fetch, get_writer
 from components.i18n import lang, t
 from components.ui import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.auth import client_address, record_action
+from components.audit_trail import client_address, record_action
 from components.datasource import current_scope, data_version, fetch, get_store, get_writer
 from components.export import recorded
 from components.i18n import blank_missing, lang, t, t_code

@@ -286,7 +286,7 @@ def recorded(build: Callable[[], bytes], what: str, meta: Any) -> Callable[[], b
     No record, no file: when the audit log cannot be written the click fails with that reason.
     """
     from components import state
-    from components.auth import client_address, record_action
+    from components.audit_trail import client_address, record_action
     from components.datasource import current_scope
 
     # Read now: the file is made on click, in a thread without the user's session.

@@ -10,7 +10,7 @@ import streamlit as st
 from components import state
 from components.alert_text import agency_name
 from components.area_names import area_names, area_title
-from components.auth import record_action, record_household_view
+from components.audit_trail import record_action, record_household_view
 from components.charts import compact_style
 from components.datasource import current_scope, fetch, get_writer
 from components.i18n import lang, t

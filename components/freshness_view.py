@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names
-from components.auth import record_action
+from components.audit_trail import record_action
 from components.datasource import current_scope, fetch, get_writer
 from components.i18n import lang, t
 from components.maps import render_area_map

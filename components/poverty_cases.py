@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.auth import record_household_view
+from components.audit_trail import record_household_view
 from components.datasource import current_scope, fetch
 from components.i18n import lang, t
 from components.poverty_common import (

@@ -10,7 +10,7 @@ import threading
 
 import streamlit as st
 
-from components import auth, sidebar, state
+from components import auth, demo_guard, sidebar, state
 from components.datasource import store_state
 from components.gate import RunGate
 from components.i18n import t
@@ -96,7 +96,7 @@ def _run() -> None:
         return
     sidebar.render_sidebar()
     auth.render_user_box()
-    if auth.demo_offered():
+    if demo_guard.demo_offered():
         st.sidebar.caption(t("demo_data_notice"))
     render_meeting_switch(meeting)
     nav.run()

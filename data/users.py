@@ -184,7 +184,7 @@ def add_user(store: Store, username: str, *, actor: str, display_name: str = "",
     if not _USERNAME.match(name):
         raise ValueError("a user name has 1-63 characters: a-z, 0-9 and . _ @ -")
     if name.startswith("demo-"):
-        # The demo users' names: what they do is demo data (components.auth.demo_refusal).
+        # The demo users' names: what they do is demo data (components.demo_guard.demo_refusal).
         raise ValueError("user names starting with demo- are reserved for the demo users")
     if password is not None:
         check_new_password(password)

@@ -211,7 +211,7 @@ def test_household_view_helper_checks_and_records(app_env):
     def script():
         import streamlit as st
 
-        from components.auth import record_household_view
+        from components.audit_trail import record_household_view
 
         st.session_state.allowed = [record_household_view("94010101"),
                                     record_household_view("94010101"),
@@ -319,7 +319,7 @@ def test_no_sign_in_export_or_household_list_without_an_audit_record(app_env, mo
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(audit, "record_event", broken)
-    monkeypatch.setattr("components.auth.record_event", broken)
+    monkeypatch.setattr("components.audit_trail.record_event", broken)
     at = _sign_in(open_page("overview", role=None, lang="en"), "audited.user",
                   "right-password-5")
     assert "scope" not in at.session_state and not at.metric
@@ -555,10 +555,10 @@ def test_demo_users_never_meet_real_data(app_env, monkeypatch):
 
 
 def test_demo_users_are_refused_when_the_app_listens_beyond_this_machine(app_env, monkeypatch):
-    from components import auth
+    from components import demo_guard
 
     monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
-    monkeypatch.setattr(auth.st, "get_option", lambda name: "0.0.0.0")
-    assert auth.demo_refusal() == "access_demo_refused_address"
-    monkeypatch.setattr(auth.st, "get_option", lambda name: "127.0.0.1")
-    assert auth.demo_refusal() is None
+    monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "0.0.0.0")
+    assert demo_guard.demo_refusal() == "access_demo_refused_address"
+    monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "127.0.0.1")
+    assert demo_guard.demo_refusal() is None

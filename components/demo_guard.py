@@ -1,0 +1,38 @@
+"""Demo sign-in's guard: demo users are offered only where they cannot meet real data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.datasource import get_writer
+from data import config, users
+from data.config import demo_mode
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def demo_refusal() -> str | None:
+    """Why demo sign-in is off although demo mode is on (a translation key), else None.
+
+    Demo users must never meet real data: not on a store that holds real accounts or imported
+    batches, not on a server that listens beyond this machine, unless WARROOM_DEMO_FORCE says
+    this is a test system.
+    """
+    if config.get("WARROOM_DEMO_FORCE"):
+        return None
+    address = str(st.get_option("server.address") or "")
+    if address not in _LOOPBACK:
+        return "access_demo_refused_address"
+    # Asked on every run (two small tables): a demo session must end at its next step once
+    # a real account or an import arrives.
+    # Batches imported by the demo users themselves are demo data.
+    real = get_writer().scalar(
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM import_batches "
+        "WHERE status = 'committed' AND NOT (imported_by = ANY(?)))",
+        [[u.username for u in users.DEMO_USERS]])
+    return "access_demo_refused_data" if real else None
+
+
+def demo_offered() -> bool:
+    """Demo users are offered when demo mode is on and nothing refuses it (``demo_refusal``)."""
+    return demo_mode() and demo_refusal() is None
