@@ -74,7 +74,15 @@ class _AreaLayer(MacroElement):
     var el = layer.getElement && layer.getElement();
     if (el) { el.setAttribute("tabindex", "-1"); el.setAttribute("focusable", "false"); }
   });
-  map.getContainer().style.background = "#f4f6f8";
+  // Leaflet focuses its container on every mousedown. In a frame whose map runs below the
+  // fold, that focus scrolled the page between mousedown and mouseup, so the click landed on
+  // the map instead of the province (and the page jumped): focus without scrolling.
+  var box = map.getContainer();
+  var focusBox = box.focus;
+  box.focus = function (opts) {
+    focusBox.call(box, Object.assign({preventScroll: true}, opts || {}));
+  };
+  box.style.background = "#f4f6f8";
   // The app's own Thai font inside the map frame (tooltips, legend, attribution).
   var css = document.createElement("style");
   css.textContent = "@font-face{font-family:NotoSansThai;src:url(" + {{ this.font }} + ")}" +

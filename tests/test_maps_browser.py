@@ -138,10 +138,6 @@ def test_filter_change_restyles_without_resending_geometry(demo_db, tmp_path):
         assert blocked == []
 
 
-@pytest.mark.xfail(reason="known regression, found at the end of stop 26: since the meeting-mode "
-                   "and one-run-per-view changes met in one tree, a click on a province of the "
-                   "One Plan map no longer navigates in headless Chromium; each change alone "
-                   "passes. To be fixed first in the next stop.", strict=False)
 def test_clicking_a_province_selects_it(demo_db, tmp_path):
     """A click on a polygon returns its code; the page navigates into that province and draws
     its districts."""
