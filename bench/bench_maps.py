@@ -57,7 +57,7 @@ def _values(codes: tuple[str, ...], seed: int) -> pd.DataFrame:
 
 
 def _case(source: str, level: str, parent: str | None, repeat: int) -> Row | None:
-    from components import maps
+    from components import leaflet_map
     from geo import boundaries, payload
 
     boundaries._CACHE.clear()
@@ -76,11 +76,11 @@ def _case(source: str, level: str, parent: str | None, repeat: int) -> Row | Non
 
     # One filter change: new values, same geometry. What the map element carries then.
     def restyle(seed: int = 1) -> tuple[int, int]:
-        m, group = maps.build_area_map(_values(pl.codes, seed), level=level, value_label="v",
+        m, group = leaflet_map.build_area_map(_values(pl.codes, seed), level=level, value_label="v",
                                        parent_code=parent, language="en")
         base = m.get_root().render()
-        return len(base.encode()), len(maps._AreaStyle(
-            maps.style_for(_values(pl.codes, seed), pl.codes, value_label="v", fmt=None,
+        return len(base.encode()), len(leaflet_map._AreaStyle(
+            leaflet_map.style_for(_values(pl.codes, seed), pl.codes, value_label="v", fmt=None,
                            selected=None, scheme="sequential", higher_is_better=True,
                            method="quantiles", language="en")).style.encode())
 

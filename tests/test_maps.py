@@ -58,40 +58,40 @@ def _values():
 def test_folium_map_uses_only_local_assets_and_keeps_geometry_out_of_the_style(tmp_path,
                                                                              monkeypatch):
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
-    from components import maps
+    from components import leaflet_map
 
-    m, group = maps.build_area_map(_values(), level="province", value_label="<b>x</b>",
+    m, group = leaflet_map.build_area_map(_values(), level="province", value_label="<b>x</b>",
                                    language="en")
     page = m.get_root().render()
     # No http(s) URL at all in the page: Leaflet comes from /app/static, no tiles.
     assert not re.search(r"https?://", page)
     assert "/app/static/vendor/leaflet/leaflet.js" in page
-    style = maps.style_for(_values(), tuple(_values().code), value_label="<b>x</b>", fmt=None,
+    style = leaflet_map.style_for(_values(), tuple(_values().code), value_label="<b>x</b>", fmt=None,
                            selected="50", scheme="sequential", higher_is_better=True,
                            method="quantiles", language="en")
     assert "10" not in style["fill"] and style["nodata_count"] == 1
     assert style["selected"] == "50" and len(style["legend"]) == 5
-    group_js = maps._AreaStyle(style).style
+    group_js = leaflet_map._AreaStyle(style).style
     assert "coordinates" not in group_js and "</" not in group_js
 
 
 def test_tiles_url_env_adds_a_basemap(tmp_path, monkeypatch):
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("WARROOM_TILES_URL", "http://127.0.0.1:8080/{z}/{x}/{y}.png")
-    from components import maps
+    from components import leaflet_map
 
-    m, _ = maps.build_area_map(_values(), level="province", value_label="v")
+    m, _ = leaflet_map.build_area_map(_values(), level="province", value_label="v")
     assert "127.0.0.1:8080" in m.get_root().render()
 
 
 def test_no_boundaries_means_no_map(tmp_path, monkeypatch):
     """An installation without the built-in layers and without imports draws no map."""
     monkeypatch.setenv("WARROOM_DATA_DIR", str(tmp_path))
-    from components import map_static, maps
+    from components import leaflet_map, map_static
     from geo import boundaries
 
     monkeypatch.setattr(boundaries, "BUILTIN_DIR", tmp_path / "no-builtin")
-    assert maps.build_area_map(_values(), level="district", value_label="v") is None
+    assert leaflet_map.build_area_map(_values(), level="district", value_label="v") is None
     assert map_static.build_static_map(_values(), level="district", value_label="v") is None
 
 
