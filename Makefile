@@ -42,9 +42,13 @@ SERVE_PORT ?= 8080
 serve: setup $(DB)
 	$(PY) -m deploy.serve --port $(SERVE_PORT) $(if $(APPS),--apps $(APPS))
 
+# Test files run in TEST_WORKERS processes (each file whole in one process); TEST_WORKERS=0 runs
+# them in this process.
+TEST_WORKERS ?= 2
+
 test: setup
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
