@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.audit_trail import client_address, record_action
-from components.datasource import current_scope, data_version, fetch, get_store, get_writer
+from components.datasource import current_scope, data_version, fetch, fetch_for, get_writer
 from components.export import recorded
 from components.i18n import blank_missing, lang, t, t_code
 from components.import_flow import render_import
@@ -152,7 +152,8 @@ def render_batches() -> None:
 def render_brief() -> None:
     from components import state
     from components.area_names import area_title
-    from components.brief import build_province_brief
+    from components.brief import build_brief_html
+    from data.brief import load_province_brief
 
     st.caption(t("importx_brief_hint"))
     province = (state.area() or "")[:2]
@@ -171,7 +172,9 @@ def render_brief() -> None:
         # The brief leaves the app like any export: on the audit log as one, first.
         record_action("export", province, f"province brief {year} ({lg})", user=user,
                       address=address)
-        return build_province_brief(get_store(), scope, province, int(year), lg)
+        # Cached like every query, under the user's rights (a deferred download has no
+        # session, so the scope is passed).
+        return build_brief_html(fetch_for(scope, load_province_brief, province, int(year)), lg)
 
     shown = int(year) + 543 if lg == "th" else int(year)
     st.download_button(t("importx_brief_button", name=area_title(province), year=shown),

@@ -158,8 +158,14 @@ def fetch(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     Arguments must be small plain values (codes, years, names, tuples and frozen dataclasses
     of them), never DataFrames.
     """
+    return fetch_for(current_scope(), fn, *args, **kwargs)
+
+
+def fetch_for(scope: AccessScope, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fetch`` for an explicit scope: for work done outside a page run, where the session is
+    out of reach (a deferred download such as the province brief)."""
     path = f"{fn.__module__}:{fn.__qualname__}"
-    scope = rights_of(current_scope())
+    scope = rights_of(scope)
     args, items = tuple(args), tuple(sorted(kwargs.items()))
     # Keyword arguments only: Streamlit reads a positional argument's name from the
     # function's signature on every call.

@@ -34,10 +34,16 @@ def lang() -> str:
 
 def t(key: str, **kwargs: object) -> str:
     """The label for ``key`` in the current language (the key itself if it is missing)."""
+    return t_in(lang(), key, **kwargs)
+
+
+def t_in(language: str, key: str, **kwargs: object) -> str:
+    """The label for ``key`` in ``language``: for output built outside a page run (the
+    province brief is made when its download is clicked, without the session's language)."""
     entry = load_strings().get(key)
     if entry is None:
         return key
-    text = entry.get(lang()) or entry.get(DEFAULT_LANGUAGE) or key
+    text = entry.get(language) or entry.get(DEFAULT_LANGUAGE) or key
     return text.format(**kwargs) if kwargs else text
 
 

@@ -8,8 +8,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from pandas.api.internals import create_dataframe_from_blocks
 from pandas.api.types import infer_dtype
+
+try:  # a public but young pandas API; without it, frame_from_arrays uses the constructor
+    from pandas.api.internals import create_dataframe_from_blocks
+except ImportError:  # pragma: no cover - the pinned pandas has it
+    create_dataframe_from_blocks = None
 
 from data.area_filter import area_predicate
 from data.protect import protect_columns
@@ -350,7 +354,7 @@ def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | 
     with one aggregate per column costs it more to plan than the rows it would save sending.
     PostgreSQL plans such a statement in a fraction of a millisecond but turns every row it
     sends into Python objects: it sums by code, target poverty and AF poverty at ``k`` itself,
-    sending about an eighth of the rows (a province's districts: 2.9 ms -> 1.5 ms).
+    sending about an eighth of the rows (bench/bench_poverty.py measures both paths).
     """
     found = _rollup_filter(area_code, by_year=year is None)
     if found is None:
@@ -380,8 +384,8 @@ def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: 
     below a province, else from the profiles grouped in SQL.
 
     A district's subdistricts are in both: DuckDB reads the district's profiles on their
-    integer keys faster (0.6 ms against 1.3 ms), PostgreSQL sums the roll-up rows itself
-    faster than it sends the profiles (1.1 ms against 1.6 ms).
+    integer keys faster, PostgreSQL sums the roll-up rows itself faster than it sends the
+    profiles (measured by bench/bench_poverty.py).
     """
     w = _weights(weights)
     below_province = (year is not None and len(area_code) in (4, 6, 8)
@@ -430,7 +434,7 @@ def frame_from_arrays(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """
     names = list(columns)
     size = {len(v) for v in columns.values()}
-    if len(size) != 1 or not size.pop():
+    if create_dataframe_from_blocks is None or len(size) != 1 or not size.pop():
         return pd.DataFrame(columns)
     blocks: list[tuple[Any, np.ndarray]] = []
     numeric: dict[np.dtype, list[int]] = {}

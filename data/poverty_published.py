@@ -3,15 +3,13 @@ the comparison with figures computed from household records."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
+from data.area_filter import area_predicate
 from data.poverty_measures import published_measures
 from data.queries import area_name_map, target_poor_by_child
 from data.scope import AccessScope
 from data.store import Store
-from domain.areas import REGIONS_NESDC
 
 _CHILD_WIDTH = {0: 2, 2: 4, 4: 6, 6: 8, 8: 8}
 
@@ -19,15 +17,6 @@ _CHILD_WIDTH = {0: 2, 2: 4, 4: 6, 6: 8, 8: 8}
 def _hidden(scope: AccessScope, area_code: str) -> bool:
     return scope.is_empty or (bool(area_code) and not area_code.startswith("R:")
                               and not scope.can_see_province(area_code))
-
-
-def _within(area_code: str) -> tuple[str, list[Any]]:
-    if not area_code:
-        return "TRUE", []
-    if area_code.startswith("R:"):
-        provinces = next((r.provinces for r in REGIONS_NESDC if r.code == area_code[2:]), ())
-        return "province_code = ANY(?)", [list(provinces)]
-    return "area_code LIKE ?", [area_code + "%"]
 
 
 def load_published_years(store: Store, scope: AccessScope) -> list[int]:
@@ -40,7 +29,7 @@ def load_published_years(store: Store, scope: AccessScope) -> list[int]:
 def _rows(store: Store, scope: AccessScope, area_code: str, width: int,
           year: int | None) -> pd.DataFrame:
     where, params = scope.sql_filter("province_code")
-    cond, args = _within(area_code)
+    cond, args = area_predicate(area_code, column="area_code")
     sql = ("SELECT area_code, year, measure, value, source FROM poverty_published "
            f"WHERE {where} AND {cond} AND length(area_code) = ?")
     args = [*params, *args, width]

@@ -173,17 +173,16 @@ def measures_from_totals(totals: Mapping[str, float], weights: Weights) -> AFRes
     """
     pop = float(totals["population"])
     poor = float(totals["poor"])
-    h = poor / pop if pop else 0.0
-    a = float(totals["score_poor"]) / poor if poor else 0.0
-    mpi = h * a
+    # One implementation of the measures: the vectorised one, on a single area.
+    names = ["population", "poor", "score_poor", *(f"cen_{c}" for c in weights.columns)]
+    m = {k: float(v[0]) for k, v in measures_arrays(
+        {n: np.array([float(totals[n])]) for n in names}, weights).items()}
     censored = {c: (float(totals[f"cen_{c}"]) / pop if pop else 0.0) for c in weights.columns}
     uncensored = {c: (float(totals.get(f"raw_{c}", 0.0)) / pop if pop else 0.0)
                   for c in weights.columns}
-    dim_mpi = {d: 0.0 for d in dict.fromkeys(weights.dimensions)}
-    for col, w, dim in zip(weights.columns, weights.values, weights.dimensions, strict=True):
-        dim_mpi[dim] += w * censored[col]
-    contribution = {d: (100.0 * v / mpi if mpi > EPS else 0.0) for d, v in dim_mpi.items()}
-    return AFResult(pop, poor, h, a, mpi, censored, uncensored, contribution, dim_mpi)
+    dims = dict.fromkeys(weights.dimensions)
+    return AFResult(pop, poor, m["h"], m["a"], m["mpi"], censored, uncensored,
+                    {d: m[f"contrib_{d}"] for d in dims}, {d: m[f"mpi_{d}"] for d in dims})
 
 
 def measures_arrays(totals: Mapping[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:

@@ -232,17 +232,27 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
     """
     mine = values[values.area_code.astype(str) == str(area_code)]
     scored = indicator_scores(mine, catalogue)
+    applicable_codes = set(applicable(catalogue, level).indicator_code.tolist())
+    never = set(never_measured) & applicable_codes
+    goals, row = _goal_working(scored, catalogue, str(area_code), level, max_missing,
+                               min_indicator_share, min_goal_share, len(never))
+    indicators = _indicator_working(mine, scored, catalogue, applicable_codes, never)
+    return IndexWorking(str(area_code), level, indicators, goals.reset_index(drop=True), row,
+                        min_indicator_share, min_goal_share, max_missing)
+
+
+def _goal_working(scored: pd.DataFrame, catalogue: pd.DataFrame, area_code: str, level: str,
+                  max_missing: float | None, min_indicator_share: float,
+                  min_goal_share: float, n_never: int) -> tuple[pd.DataFrame, pd.Series]:
+    """One area's goal scores with ``counted``, ``weight`` and ``reason``, and its index row."""
     goals = goal_scores(scored, catalogue, level, min_indicator_share)
     if goals.empty:  # no value at all: every applicable goal unscored
         cat = applicable(catalogue, level)
         expected = cat.groupby("goal").indicator_code.nunique()
-        goals = pd.DataFrame({"area_code": str(area_code), "goal": expected.index.to_numpy(),
+        goals = pd.DataFrame({"area_code": area_code, "goal": expected.index.to_numpy(),
                               "score": np.nan, "indicators": 0,
                               "expected": expected.to_numpy(), "share": 0.0})
-    applicable_codes = set(applicable(catalogue, level).indicator_code.tolist())
-    never = set(never_measured) & applicable_codes
-    index = sdg_index(goals, min_goal_share, max_missing,
-                      pd.Series({str(area_code): len(never)}))
+    index = sdg_index(goals, min_goal_share, max_missing, pd.Series({area_code: n_never}))
     row = index.iloc[0] if len(index) else pd.Series(
         {"area_code": area_code, "index": np.nan, "reason": "no_data"})
     counted_goal = goals.score.notna().to_numpy()
@@ -251,7 +261,30 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
         counted=counted_goal & pd.notna(row["index"]),
         weight=np.where(counted_goal & pd.notna(row["index"]), 1.0 / max(n_counted, 1), 0.0),
         reason=np.where(counted_goal, "", "few_indicators"))
-    # Every indicator: the area's values and the applicable ones it lacks.
+    return goals, row
+
+
+def _indicator_reason(code: str, value: float, score: float, has: bool, in_index: bool,
+                      applicable_codes: set[str], never: set[str]) -> str:
+    """Why an indicator does not count in the index ("" when it does)."""
+    if not in_index:
+        return "not_in_index"
+    if code not in applicable_codes:
+        return "not_at_level"
+    if not has or np.isnan(value):
+        return "never_measured" if code in never else "no_value"
+    if np.isnan(score):
+        return "no_bounds"
+    return ""
+
+
+_INDICATOR_COLUMNS = ["goal", "indicator_code", "value", "lower_bound", "upper_bound",
+                      "direction", "score", "counted", "reason"]
+
+
+def _indicator_working(mine: pd.DataFrame, scored: pd.DataFrame, catalogue: pd.DataFrame,
+                       applicable_codes: set[str], never: set[str]) -> pd.DataFrame:
+    """Every indicator: the area's values and the applicable ones it lacks, with a reason."""
     spec_cols = ["indicator_code", "goal", "direction", "lower_bound", "upper_bound"]
     known = catalogue[spec_cols].drop_duplicates("indicator_code")
     in_index = dict(zip(catalogue.indicator_code,
@@ -265,18 +298,8 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
         has = code in have.index
         value = float(have.loc[code, "value"]) if has else np.nan
         score = float(have.loc[code, "score"]) if has else np.nan
-        if not in_index.get(code, True):
-            reason = "not_in_index"
-        elif code not in applicable_codes:
-            reason = "not_at_level"
-        elif (not has or np.isnan(value)) and code in never:
-            reason = "never_measured"
-        elif not has or np.isnan(value):
-            reason = "no_value"
-        elif np.isnan(score):
-            reason = "no_bounds"
-        else:
-            reason = ""
+        reason = _indicator_reason(code, value, score, has, in_index.get(code, True),
+                                   applicable_codes, never)
         if not has and reason in ("not_in_index", "not_at_level"):
             continue  # neither measured here nor expected: nothing to explain
         rows.append({"goal": spec.goal, "indicator_code": code, "value": value,
@@ -287,12 +310,7 @@ def explain_index(values: pd.DataFrame, catalogue: pd.DataFrame, area_code: str,
     rows += [{"goal": np.nan, "indicator_code": c, "value": np.nan, "lower_bound": np.nan,
               "upper_bound": np.nan, "direction": np.nan, "score": np.nan, "counted": False,
               "reason": "not_in_catalogue"} for c in unknown]
-    indicators = pd.DataFrame(rows, columns=["goal", "indicator_code", "value", "lower_bound",
-                                             "upper_bound", "direction", "score", "counted",
-                                             "reason"])
-    return IndexWorking(str(area_code), level, indicators.reset_index(drop=True),
-                        goals.reset_index(drop=True), row, min_indicator_share,
-                        min_goal_share, max_missing)
+    return pd.DataFrame(rows, columns=_INDICATOR_COLUMNS).reset_index(drop=True)
 
 
 def progress_status(base_value: float | None, base_year: int | None, value: float | None,

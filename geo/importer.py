@@ -688,6 +688,25 @@ def build_boundaries(
     gdf = _codes_from_finer(gdf, level, report, path.name, force)
     matches, report.method, labels = match_rows(gdf, level)
 
+    codes, abolished = _codes_of_matches(matches, labels, report, keep_abolished)
+
+    keep = pd.Series([c is not None for c in codes], index=gdf.index)
+    code_series = pd.Series(codes, index=gdf.index)[keep]
+    counts = code_series.value_counts()
+    report.multipart_codes = int((counts > 1).sum())
+    out = dissolve_by_code(code_series, gdf.geometry[keep])
+
+    if keep_abolished and abolished:
+        out["status"] = ["abolished" if c in abolished else "current" for c in out["code"]]
+    _check_result(out, report, level, path.name, force)
+    report.valid_on = _cod_ab_valid_on(gdf) if cod_ab else None
+    return out, report, cod_ab
+
+
+def _codes_of_matches(matches: list, labels: list, report: ImportReport,
+                      keep_abolished: bool) -> tuple[list[str | None], dict[str, dict]]:
+    """Each feature's code (None: left out) from its match, the abolished units met, and the
+    report's matched, recoded and unmatched entries."""
     codes: list[str | None] = []
     abolished: dict[str, dict[str, object]] = {}
     old_names = _abolished_thai_names()
@@ -709,16 +728,16 @@ def build_boundaries(
     report.abolished = list(abolished.values())
     report.recoded = [dict(t) for t in {tuple(r.items()) for r in report.recoded}]
     report.recoded.sort(key=lambda r: r["from"])
+    return codes, abolished
 
-    keep = pd.Series([c is not None for c in codes], index=gdf.index)
-    code_series = pd.Series(codes, index=gdf.index)[keep]
-    counts = code_series.value_counts()
-    report.multipart_codes = int((counts > 1).sum())
-    out = dissolve_by_code(code_series, gdf.geometry[keep])
+
+def _check_result(out: gpd.GeoDataFrame, report: ImportReport, level: str, name: str,
+                  force: bool) -> None:
+    """Coverage and extent of the dissolved units in the report; a file of a finer level is
+    refused unless ``force`` (then a warning)."""
+    from geo import checks
 
     current = current_codes(level)
-    if keep_abolished and abolished:
-        out["status"] = ["abolished" if c in abolished else "current" for c in out["code"]]
     have = set(out["code"])
     report.matched = len(have & current)
     report.no_polygon = sorted(current - have)
@@ -727,13 +746,11 @@ def build_boundaries(
              and LEVELS.index(report.file_level) > LEVELS.index(level))
     if finer and not force:
         raise BoundaryImportError(checks.finer_level_message(
-            path.name, level, str(report.file_level), report.file_level_evidence,
+            name, level, str(report.file_level), report.file_level_evidence,
             report.features_read, len(out)))
     if finer:
         report.warnings.append(f"{report.file_level} features dissolved into {level}s "
                                f"(--force): {report.file_level_evidence}")
-    report.valid_on = _cod_ab_valid_on(gdf) if cod_ab else None
-    return out, report, cod_ab
 
 
 def _codes_from_finer(gdf: gpd.GeoDataFrame, level: str, report: ImportReport, name: str,
@@ -825,7 +842,6 @@ def import_boundaries(
     (``python -m geo restore``). ``<level>.geojson`` and ``<level>.meta.json`` are written to
     temporary files and renamed, so a failed import leaves the installed files as they were.
     """
-    from geo import checks
 
     started = time.perf_counter()
     path = Path(path)
@@ -834,15 +850,7 @@ def import_boundaries(
     if out.empty:
         raise BoundaryImportError(
             f"no feature of {path.name} matched a {level} code; nothing installed")
-    report.inside_builtin, compared = checks.inside_builtin(out, level)
-    if (report.inside_builtin is not None and report.inside_builtin < checks.MIN_INSIDE
-            and not force):
-        raise BoundaryImportError(checks.inside_message(path.name, level,
-                                                        report.inside_builtin, compared))
-    if replace and not force:
-        refusal = checks.replace_coverage_message(path.name, level, set(out["code"]))
-        if refusal:
-            raise BoundaryImportError(refusal)
+    _refuse_misplaced(out, report, path.name, level, replace, force)
     merged, counts = layers.merge_units(level, out, replace)
     report.merge = counts.as_dict()
     report.missing_after = sorted(current_codes(level) - set(merged["code"])
@@ -867,6 +875,23 @@ def import_boundaries(
     if log:
         log(report.text())
     return report
+
+
+def _refuse_misplaced(out: gpd.GeoDataFrame, report: ImportReport, name: str, level: str,
+                      replace: bool, force: bool) -> None:
+    """Refuse, unless ``force``, units lying elsewhere than the built-in units of their codes,
+    and (with ``replace``) a file covering far fewer units than the level has."""
+    from geo import checks
+
+    report.inside_builtin, compared = checks.inside_builtin(out, level)
+    if (report.inside_builtin is not None and report.inside_builtin < checks.MIN_INSIDE
+            and not force):
+        raise BoundaryImportError(checks.inside_message(name, level, report.inside_builtin,
+                                                        compared))
+    if replace and not force:
+        refusal = checks.replace_coverage_message(name, level, set(out["code"]))
+        if refusal:
+            raise BoundaryImportError(refusal)
 
 
 def _import_meta(path: Path, level: str, report: ImportReport, cod_ab: bool, replace: bool,

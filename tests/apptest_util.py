@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from components.auth import SCOPE_KEY, USER_KEY
+from components.auth_session import SCOPE_KEY, USER_KEY
 from components.nav import PAGES, PageSpec
 from data.users import User, demo_user, scope_for
 

@@ -196,7 +196,8 @@ def test_debt_tallies_on_the_debt_page(seeded_env):
 
 
 def test_province_brief_has_the_since_meeting_section(seeded_db):
-    from components.brief_changes import changes_section
+    from components.brief import build_changes_section
+    from data.brief import load_meeting_changes
     from data.scope import AccessScope
     from data.store import Store
 
@@ -204,8 +205,9 @@ def test_province_brief_has_the_since_meeting_section(seeded_db):
     try:
         pattani = AccessScope(user="p", roles=frozenset({"provincial"}),
                               provinces=frozenset({"94"}), household_provinces=frozenset({"94"}))
-        th = changes_section(s, pattani, "94", "th")
-        en = changes_section(s, pattani, "94", "en")
+        changes = load_meeting_changes(s, pattani, "94")
+        th = build_changes_section(changes, "th")
+        en = build_changes_section(changes, "en")
     finally:
         s.close()
     assert "ตั้งแต่ประชุมครั้งก่อน" in th and "Since the last meeting" in en

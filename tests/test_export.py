@@ -179,10 +179,14 @@ def test_exports_only_for_analysts(app_env, roles, visible):
 
 
 def test_province_brief_html(store):
-    from components.brief import build_province_brief
+    from components.brief import build_brief_html
+    from data.brief import load_province_brief
+
+    def page_of(scope, province, year, lang):
+        return build_brief_html(load_province_brief(store, scope, province, year), lang).decode()
 
     year = int(store.scalar("SELECT MAX(year) FROM sdg_values"))
-    page = build_province_brief(store, AccessScope.everything(), "40", year, "th").decode()
+    page = page_of(AccessScope.everything(), "40", year, "th")
     assert "<title>รายงานสรุปจังหวัด: ขอนแก่น" in page
     assert "ความก้าวหน้า SDG" in page and "ความยากจนหลายมิติ" in page and "ภาคีเครือข่าย" in page
     assert f"ปี {year + 543}" in page and "@page" in page
@@ -192,11 +196,32 @@ def test_province_brief_html(store):
     assert figure.startswith("<figure><svg") and "http" not in figure.replace(
         "http://www.w3.org", "")
     assert "ข้อมูล ณ" in page and "ข้อมูล ณ –" not in page
-    en = build_province_brief(store, AccessScope.everything(), "94", year, "en").decode()
+    en = page_of(AccessScope.everything(), "94", year, "en")
     assert "Province brief: Pattani" in en and "SDGs without partner activity" in en
+    # Every label through the locale files: no key shown in place of its text.
+    assert "brief_" not in page and "brief_" not in en
     outsider = AccessScope(user="x", roles=frozenset({"provincial"}), provinces=frozenset({"10"}))
     with pytest.raises(PermissionError):
-        build_province_brief(store, outsider, "40", year, "th")
+        load_province_brief(store, outsider, "40", year)
+
+
+def test_province_brief_figures_follow_the_scope(store):
+    """The brief's figures are those of the queries under the user's scope: a provincial user's
+    brief ranks the provinces they may see, not the whole country."""
+    from data import sdg
+    from data.brief import load_province_brief
+
+    year = int(store.scalar("SELECT MAX(year) FROM sdg_values"))
+    everything = load_province_brief(store, AccessScope.everything(), "94", year)
+    index = sdg.sdg_index_by_area(store, AccessScope.everything(), "province", year)
+    assert everything.ranked == int(index["index"].notna().sum()) > 2
+    assert everything.index == pytest.approx(float(index.set_index("area_code")["index"]["94"]))
+    two = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94", "40"}))
+    mine = load_province_brief(store, two, "94", year)
+    assert mine.ranked <= 2 and {c for c, _ in mine.index_by_province} <= {"94", "40"}
+    assert mine.index == pytest.approx(everything.index)
+    assert [g for g, _ in mine.goal_scores] == sorted(g for g, _ in mine.goal_scores)
+    assert len(mine.weakest_goals) == min(3, sum(s is not None for _, s in mine.goal_scores))
 
 
 @pytest.mark.parametrize("role, offered", [("analyst", True), ("executive", False),

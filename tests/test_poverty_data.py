@@ -288,7 +288,11 @@ def test_migration_111_fills_keys_and_bits_of_existing_profiles(any_store_url, m
         s.close()
 
 
-def test_frame_from_arrays_equals_the_constructor():
+@pytest.mark.parametrize("blocks", [True, False], ids=["blocks", "no-internals"])
+def test_frame_from_arrays_equals_the_constructor(monkeypatch, blocks):
+    """Built a block at a time, or (a pandas without its internals API) by the constructor."""
+    if not blocks:
+        monkeypatch.setattr(P, "create_dataframe_from_blocks", None)
     rng = np.random.default_rng(5)
     n = 7
     codes = np.array([f"{30010501 + i}" for i in range(n)], dtype=object)

@@ -54,80 +54,102 @@ def generate(ctx: DemoContext) -> None:
     prov = ctx.provinces.set_index("code")
     villages = ctx.villages.reset_index(drop=True)
     n_total = max(len(villages), int(round(NATIONAL_HOUSEHOLDS * ctx.scale)))
-
-    # Households per province, then per village (lognormal village sizes).
     prov_of_village = villages.province_code.to_numpy()
-    v_weight = rng.lognormal(0.0, 0.45, len(villages))
+    village_idx, seq = _households_per_village(rng, prov, prov_of_village, n_total)
+    traits = _traits(rng, prov, prov_of_village, village_idx)
+
+    conn = ctx.store.connection()
+    conn.register("demo_villages", pd.DataFrame(
+        {"village_idx": np.arange(len(villages), dtype=np.int32),
+         "village_code": villages.code.to_numpy()}))
+    dims = np.array([i.dimension for i in catalogue.POVERTY_INDICATORS])
+    case_frames = []
+    next_case = 1
+    for year in YEARS:
+        yr = ctx.rng(f"households-{year}")
+        frame, poor_idx, flags_poor = _survey_year(yr, year, traits, village_idx, seq)
+        _insert_year(ctx, frame)
+        cases = _cases(yr, year, poor_idx, flags_poor, dims, village_idx, seq, next_case)
+        next_case += len(cases)
+        case_frames.append(cases)
+        del frame
+    _insert_cases(ctx, pd.concat(case_frames, ignore_index=True))
+    conn.unregister("demo_villages")
+
+
+def _households_per_village(rng: np.random.Generator, prov: pd.DataFrame,
+                            prov_of_village: np.ndarray,
+                            n_total: int) -> tuple[np.ndarray, np.ndarray]:
+    """Households per province, then per village (lognormal village sizes): each household's
+    village index and its running number in the village."""
+    n_villages = len(prov_of_village)
+    v_weight = rng.lognormal(0.0, 0.45, n_villages)
     p_weight = prov.household_weight.reindex(prov_of_village).to_numpy()
     v_sum_in_prov = pd.Series(v_weight).groupby(prov_of_village).transform("sum").to_numpy()
     expected = n_total * p_weight * v_weight / v_sum_in_prov
-    per_village = np.maximum(1, np.floor(expected + rng.random(len(villages)))).astype(np.int64)
+    per_village = np.maximum(1, np.floor(expected + rng.random(n_villages))).astype(np.int64)
     per_village = np.minimum(per_village, 9_999)
     n = int(per_village.sum())
-    village_idx = np.repeat(np.arange(len(villages), dtype=np.int32), per_village)
+    village_idx = np.repeat(np.arange(n_villages, dtype=np.int32), per_village)
     starts = np.cumsum(per_village) - per_village
     seq = (np.arange(n) - np.repeat(starts, per_village) + 1).astype(np.int32)
+    return village_idx, seq
 
-    # Persistent household traits.
+
+def _traits(rng: np.random.Generator, prov: pd.DataFrame, prov_of_village: np.ndarray,
+            village_idx: np.ndarray) -> dict[str, np.ndarray]:
+    """Persistent household traits: poverty propensity, size, income, welfare card."""
+    n = len(village_idx)
     pov_factor = prov.poverty_factor.reindex(prov_of_village).to_numpy()
-    village_effect = rng.normal(0.0, 0.6, len(villages))
+    village_effect = rng.normal(0.0, 0.6, len(prov_of_village))
     latent = (np.log(pov_factor) + village_effect)[village_idx] + rng.normal(0, 1, n)
     members_base = 1 + rng.poisson(NATIONAL_PEOPLE / NATIONAL_HOUSEHOLDS - 1, n)
     income_median = (85_000 * pov_factor ** -0.45)[village_idx]
     income_draw = rng.lognormal(0.0, 0.55, n)
     welfare_p = np.clip(0.18 * pov_factor ** 0.6, 0.03, 0.6)[village_idx]
     welfare_base = rng.random(n)
+    return {"latent": latent, "members_base": members_base, "income_median": income_median,
+            "income_draw": income_draw, "welfare_p": welfare_p, "welfare_base": welfare_base}
 
-    conn = ctx.store.connection()
-    conn.register("demo_villages", pd.DataFrame(
-        {"village_idx": np.arange(len(villages), dtype=np.int32),
-         "village_code": villages.code.to_numpy()}))
 
+def _survey_year(yr: np.random.Generator, year: int, traits: dict[str, np.ndarray],
+                 village_idx: np.ndarray,
+                 seq: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """One survey year's household rows, the target poor's row numbers and their flags."""
     weights = _indicator_weights()
     per_head_col = catalogue.POVERTY_INDICATORS.index(
         next(i for i in catalogue.POVERTY_INDICATORS if i.code == "per_head"))
-    dims = np.array([i.dimension for i in catalogue.POVERTY_INDICATORS])
-    case_frames = []
-    next_case = 1
-    for year in YEARS:
-        yr = ctx.rng(f"households-{year}")
-        members = np.clip(members_base + (yr.random(n) < 0.08) * yr.choice([-1, 1], n), 1, 14)
-        latent_y = latent + yr.normal(0, 0.45, n)
-        threshold = _weighted_threshold(latent_y, members.astype(float), TARGET_POOR_SHARE[year])
-        poor = latent_y > threshold
-        poor_idx = np.flatnonzero(poor)
-        severity = latent_y[poor_idx] - threshold
-        severe = severity > np.quantile(severity, 0.85) if len(severity) else severity > 0
-        m = np.where(severe, 4 + yr.poisson(2.5, len(poor_idx)), 1 + yr.poisson(0.3, len(poor_idx)))
-        m = np.minimum(m, len(weights))
-        # Gumbel top-m: each poor household fails m needs, drawn without replacement by weight.
-        keys = np.log(weights)[None, :] + yr.gumbel(size=(len(poor_idx), len(weights)))
-        ranks = np.argsort(np.argsort(-keys, axis=1), axis=1)
-        flags_poor = ranks < m[:, None]
-        flags = np.zeros((n, len(weights)), dtype=bool)
-        flags[poor_idx] = flags_poor
+    n = len(village_idx)
+    members = np.clip(traits["members_base"] + (yr.random(n) < 0.08) * yr.choice([-1, 1], n),
+                      1, 14)
+    latent_y = traits["latent"] + yr.normal(0, 0.45, n)
+    threshold = _weighted_threshold(latent_y, members.astype(float), TARGET_POOR_SHARE[year])
+    poor = latent_y > threshold
+    poor_idx = np.flatnonzero(poor)
+    severity = latent_y[poor_idx] - threshold
+    severe = severity > np.quantile(severity, 0.85) if len(severity) else severity > 0
+    m = np.where(severe, 4 + yr.poisson(2.5, len(poor_idx)), 1 + yr.poisson(0.3, len(poor_idx)))
+    m = np.minimum(m, len(weights))
+    # Gumbel top-m: each poor household fails m needs, drawn without replacement by weight.
+    keys = np.log(weights)[None, :] + yr.gumbel(size=(len(poor_idx), len(weights)))
+    ranks = np.argsort(np.argsort(-keys, axis=1), axis=1)
+    flags_poor = ranks < m[:, None]
+    flags = np.zeros((n, len(weights)), dtype=bool)
+    flags[poor_idx] = flags_poor
 
-        income = income_median * income_draw * (1.0 + 0.03 * (year - 2018))
-        income = np.maximum(income, catalogue.INCOME_LINE_PER_HEAD * 1.05)
-        low = flags[:, per_head_col]
-        income[low] = yr.uniform(9_000, catalogue.INCOME_LINE_PER_HEAD - 1, int(low.sum()))
-        welfare = welfare_base < np.where(poor, 0.75, welfare_p)
-
-        frame = pd.DataFrame({
-            "village_idx": village_idx, "seq": seq, "survey_year": np.int32(year),
-            "members": members.astype(np.int32), "income_per_head": np.round(income, -1),
-            "welfare_card": welfare, "target_poor": poor,
-        })
-        for j, col in enumerate(catalogue.DEPRIVATION_COLUMNS):
-            frame[col] = flags[:, j]
-        _insert_year(ctx, frame)
-
-        cases = _cases(yr, year, poor_idx, flags_poor, dims, village_idx, seq, next_case)
-        next_case += len(cases)
-        case_frames.append(cases)
-        del frame, flags
-    _insert_cases(ctx, pd.concat(case_frames, ignore_index=True))
-    conn.unregister("demo_villages")
+    income = traits["income_median"] * traits["income_draw"] * (1.0 + 0.03 * (year - 2018))
+    income = np.maximum(income, catalogue.INCOME_LINE_PER_HEAD * 1.05)
+    low = flags[:, per_head_col]
+    income[low] = yr.uniform(9_000, catalogue.INCOME_LINE_PER_HEAD - 1, int(low.sum()))
+    welfare = traits["welfare_base"] < np.where(poor, 0.75, traits["welfare_p"])
+    frame = pd.DataFrame({
+        "village_idx": village_idx, "seq": seq, "survey_year": np.int32(year),
+        "members": members.astype(np.int32), "income_per_head": np.round(income, -1),
+        "welfare_card": welfare, "target_poor": poor,
+    })
+    for j, col in enumerate(catalogue.DEPRIVATION_COLUMNS):
+        frame[col] = flags[:, j]
+    return frame, poor_idx, flags_poor
 
 
 def _insert_year(ctx: DemoContext, frame: pd.DataFrame) -> None:

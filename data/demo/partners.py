@@ -105,6 +105,15 @@ _TITLES = {
 def generate(ctx: DemoContext) -> None:
     rng = ctx.rng("partners")
     prov = ctx.provinces.reset_index(drop=True)
+    pdf = _partners(rng, prov)
+    ctx.store.insert_df("partners", pdf)
+    acts, goals = _activities(ctx, rng, prov, pdf)
+    ctx.store.insert_df("partner_activities", pd.DataFrame(acts))
+    ctx.store.insert_df("activity_goals", pd.DataFrame(goals))
+
+
+def _partners(rng: np.random.Generator, prov: pd.DataFrame) -> pd.DataFrame:
+    """Partners of every sector in every province, and a few with hostile names."""
     partners = []
     pid = 1
     for p in prov.itertuples(index=False):
@@ -124,9 +133,12 @@ def generate(ctx: DemoContext) -> None:
         partners.append({"partner_id": pid, "sector": sector, "home_province": home,
                          "name": th, "name_en": en})
         pid += 1
-    pdf = pd.DataFrame(partners).drop_duplicates(["name", "home_province"])
-    ctx.store.insert_df("partners", pdf)
+    return pd.DataFrame(partners).drop_duplicates(["name", "home_province"])
 
+
+def _activities(ctx: DemoContext, rng: np.random.Generator, prov: pd.DataFrame,
+                pdf: pd.DataFrame) -> tuple[list[dict], list[dict]]:
+    """Activities of each partner (mostly at home) and the goals each serves."""
     districts = ctx.areas[ctx.areas.level == "district"].groupby("province_code").code.apply(list)
     subs = ctx.areas[ctx.areas.level == "subdistrict"].groupby("province_code").code.apply(list)
     # Need attracts activity, but unevenly: some poor provinces get few partners' attention.
@@ -148,14 +160,7 @@ def generate(ctx: DemoContext) -> None:
             pcode = all_codes[int(rng.integers(0, len(all_codes)))] if away else row.home_province
             pool = districts[pcode] if rng.random() < 0.6 else subs[pcode]
             area = pool[int(rng.integers(0, len(pool)))]
-            started = start + dt.timedelta(days=int(rng.integers(0, span)))
-            duration = int(rng.gamma(2.0, 90.0))
-            ended = started + dt.timedelta(days=duration)
-            status = ("completed" if ended < dt.date(2024, 10, 1) else "ongoing")
-            if started > dt.date(2024, 9, 1):
-                status = "planned"
-            if rng.random() < 0.04:
-                status = "cancelled"
+            started, ended, status = _period(rng, start, span)
             n_goals = 1 + int(rng.random() < 0.45) + int(rng.random() < 0.15)
             chosen = rng.choice(np.arange(1, 18), size=n_goals, replace=False, p=gw)
             main = int(chosen[0])
@@ -171,6 +176,19 @@ def generate(ctx: DemoContext) -> None:
             })
             goals.extend({"activity_id": aid, "goal": int(g)} for g in chosen)
             aid += 1
-    ctx.store.insert_df("partner_activities", pd.DataFrame(acts))
-    ctx.store.insert_df("activity_goals", pd.DataFrame(goals))
+    return acts, goals
+
+
+def _period(rng: np.random.Generator, start: dt.date,
+            span: int) -> tuple[dt.date, dt.date, str]:
+    """An activity's start, planned end and status (as of the demo's autumn 2024)."""
+    started = start + dt.timedelta(days=int(rng.integers(0, span)))
+    duration = int(rng.gamma(2.0, 90.0))
+    ended = started + dt.timedelta(days=duration)
+    status = ("completed" if ended < dt.date(2024, 10, 1) else "ongoing")
+    if started > dt.date(2024, 9, 1):
+        status = "planned"
+    if rng.random() < 0.04:
+        status = "cancelled"
+    return started, ended, status
 

@@ -158,23 +158,8 @@ def _debt_cases(ctx: DemoContext) -> pd.DataFrame:
             offset = int(rng.gamma(1.2, 25)) if surge else int(rng.integers(90, 396))
             registered = min(AS_OF, policy_start + dt.timedelta(days=offset))
             amount = float(round(min(2_500_000, rng.lognormal(np.log(55_000), 1.0)), -2))
-            stage, mediation_on, outcome_on = "registered", None, None
-            reduced = refinanced = 0.0
-            mediation = registered + dt.timedelta(days=int(1 + rng.gamma(2.0, 9.0)))
-            if mediation <= AS_OF and rng.random() < 0.88:
-                stage, mediation_on = "mediation", mediation
-                r = rng.random()
-                outcome = ("settled" if r < 0.66 else "referred" if r < 0.76
-                           else "closed" if r < 0.86 else None)
-                days = {"settled": rng.gamma(2.2, 22.0), "referred": rng.gamma(1.6, 30.0),
-                        "closed": rng.gamma(2.0, 35.0)}.get(outcome or "", 0.0)
-                outcome_date = mediation + dt.timedelta(days=int(1 + days))
-                if outcome and outcome_date <= AS_OF:
-                    stage, outcome_on = outcome, outcome_date
-                    if outcome == "settled":
-                        reduced = float(round(amount * rng.uniform(0.15, 0.6), -2))
-                        if rng.random() < 0.45:
-                            refinanced = float(round(amount - reduced, -2))
+            stage, mediation_on, outcome_on, reduced, refinanced = _case_course(
+                rng, registered, amount)
             house = None
             candidates = by_district.get(area)
             if candidates is not None and rng.random() < 0.35:
@@ -191,6 +176,30 @@ def _debt_cases(ctx: DemoContext) -> pd.DataFrame:
             })
             cid += 1
     return _tally_fields(ctx, pd.DataFrame(rows))
+
+
+def _case_course(rng: np.random.Generator, registered: dt.date, amount: float
+                 ) -> tuple[str, dt.date | None, dt.date | None, float, float]:
+    """A case's stage by the demo's date: mediation, then an outcome, and for a settlement the
+    amounts reduced and refinanced."""
+    stage, mediation_on, outcome_on = "registered", None, None
+    reduced = refinanced = 0.0
+    mediation = registered + dt.timedelta(days=int(1 + rng.gamma(2.0, 9.0)))
+    if mediation <= AS_OF and rng.random() < 0.88:
+        stage, mediation_on = "mediation", mediation
+        r = rng.random()
+        outcome = ("settled" if r < 0.66 else "referred" if r < 0.76
+                   else "closed" if r < 0.86 else None)
+        days = {"settled": rng.gamma(2.2, 22.0), "referred": rng.gamma(1.6, 30.0),
+                "closed": rng.gamma(2.0, 35.0)}.get(outcome or "", 0.0)
+        outcome_date = mediation + dt.timedelta(days=int(1 + days))
+        if outcome and outcome_date <= AS_OF:
+            stage, outcome_on = outcome, outcome_date
+            if outcome == "settled":
+                reduced = float(round(amount * rng.uniform(0.15, 0.6), -2))
+                if rng.random() < 0.45:
+                    refinanced = float(round(amount - reduced, -2))
+    return stage, mediation_on, outcome_on, reduced, refinanced
 
 
 def _tally_fields(ctx: DemoContext, cases: pd.DataFrame) -> pd.DataFrame:
