@@ -303,7 +303,16 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
         f"WHERE {year_sql} AND {where} AND {cond} "
         f"GROUP BY p.{group}, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}",
         [*year_params, *params, *cond_params])
-    return [profile_totals(rows, w, k) for k, w in cases]
+    code = np.asarray(rows["code"])
+    if len(cases) < 2 or not len(code):
+        return [profile_totals(rows, w, k) for k, w in cases]
+    # Several cases: the rows put in code order once, as _group_totals would for each.
+    keys, inverse = np.unique(code, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    ordered = {name: np.asarray(values)[order] for name, values in rows.items()}
+    ordered["code"] = inverse[order]
+    return [Totals(keys[totals.codes], totals.matrix)
+            for totals in (profile_totals(ordered, w, k) for k, w in cases)]
 
 
 def _profile_children(store: Store, scope: AccessScope, area_code: str, year: int,
