@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -291,6 +291,13 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
 def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
                   year: int | None, k: float, weights: pv.Weights) -> Totals:
     """Totals by ``group`` (a code column or ``survey_year``) from the profiles."""
+    return _query_totals_many(store, scope, area_code, group, year, [(k, weights)])[0]
+
+
+def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
+                       year: int | None, cases: Sequence[tuple[float, pv.Weights]]
+                       ) -> list[Totals]:
+    """:func:`_query_totals` at each (k, weights) of ``cases`` from one read."""
     where, params = scope.sql_filter("p.province_key", keys=True)
     cond, cond_params = area_filter(area_code, "p.", keys=True)
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
@@ -300,12 +307,27 @@ def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
         f"WHERE {year_sql} AND {where} AND {cond} "
         f"GROUP BY p.{group}, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}",
         [*year_params, *params, *cond_params])
-    return profile_totals(rows, weights, k)
+    code = np.asarray(rows["code"])
+    if len(cases) < 2 or not len(code):
+        return [profile_totals(rows, w, k) for k, w in cases]
+    # Several cases: the rows put in code order once, as _group_totals would for each.
+    keys, inverse = np.unique(code, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    ordered = {name: np.asarray(values)[order] for name, values in rows.items()}
+    ordered["code"] = inverse[order]
+    return [Totals(keys[totals.codes], totals.matrix)
+            for totals in (profile_totals(ordered, w, k) for k, w in cases)]
 
 
 def _profile_children(store: Store, scope: AccessScope, area_code: str, year: int,
                       k: float, weights: pv.Weights) -> Totals:
-    """Totals of the units under a district or a subdistrict (or of one village) in one year.
+    """Totals of the units under a district or a subdistrict (or of one village) in one year."""
+    return _profile_children_many(store, scope, area_code, year, [(k, weights)])[0]
+
+
+def _profile_children_many(store: Store, scope: AccessScope, area_code: str, year: int,
+                           cases: Sequence[tuple[float, pv.Weights]]) -> list[Totals]:
+    """:func:`_profile_children` at each (k, weights) of ``cases`` from one read.
 
     The profiles are read as they are, without a GROUP BY, on their integer keys and with
     their flags as one integer: the few hundred rows a step needs then cost less to find and
@@ -320,11 +342,14 @@ def _profile_children(store: Store, scope: AccessScope, area_code: str, year: in
         [year, *params, *cond_params])
     bits = np.asarray(rows["flag_bits"], dtype=np.int64)
     flags = (bits[:, None] >> np.arange(len(_FLAGS))) & 1 > 0
-    totals = _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
-                          _column(rows, "households"), _column(rows, "people"), weights, k)
     width = _KEY_LEVELS[child]
-    return Totals(np.array([f"{int(c):0{width}d}" for c in totals.codes], dtype=object),
-                  totals.matrix)
+    out = []
+    for k, weights in cases:
+        totals = _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
+                              _column(rows, "households"), _column(rows, "people"), weights, k)
+        out.append(Totals(np.array([f"{int(c):0{width}d}" for c in totals.codes],
+                                   dtype=object), totals.matrix))
+    return out
 
 
 def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] | None:
@@ -348,6 +373,13 @@ def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] 
 
 def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | None,
                   k: float) -> Totals | None:
+    """The same totals as ``_query_totals`` from the roll-up (default weights only)."""
+    found = _query_rollup_many(store, scope, area_code, year, [k])
+    return None if found is None else found[0]
+
+
+def _query_rollup_many(store: Store, scope: AccessScope, area_code: str, year: int | None,
+                       ks: Sequence[float]) -> list[Totals] | None:
     """The same totals as ``_query_totals`` from the roll-up (default weights only).
 
     DuckDB sends the units' roll-up rows as they are, to be summed by code here: a statement
@@ -365,38 +397,57 @@ def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | 
     rows_sql = f"FROM poverty_rollup r WHERE {year_sql} AND {where} AND {cond}"
     args = [*year_params, *params, *cond_params]
     if store.dialect == "postgresql":
+        # The cut-off is part of the statement: one per k.
         sums = ", ".join(f"CAST(SUM(r.{c}) AS BIGINT) AS {c}" for c in _ROLLUP_SUMS)
-        rows = store.arrays(
+        return [rollup_totals(store.arrays(
             f"SELECT {group} AS code, r.target_poor, "
             "(r.score_units > 0 AND r.score_units >= ?) AS poor, "
             f"CAST(SUM(r.people * r.score_units) AS BIGINT) AS people_units, {sums} "
-            f"{rows_sql} GROUP BY 1, 2, 3", [_poor_units(k), *args])
-    else:
-        rows = store.arrays(
-            f"SELECT {group} AS code, r.score_units, r.target_poor, "
-            f"{', '.join('r.' + c for c in _ROLLUP_SUMS)} {rows_sql}", args)
-    return rollup_totals(rows, k)
+            f"{rows_sql} GROUP BY 1, 2, 3", [_poor_units(k), *args]), k) for k in ks]
+    rows = store.arrays(
+        f"SELECT {group} AS code, r.score_units, r.target_poor, "
+        f"{', '.join('r.' + c for c in _ROLLUP_SUMS)} {rows_sql}", args)
+    return [rollup_totals(rows, k) for k in ks]
 
 
 def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: int | None,
             k: float, weights: tuple[tuple[str, float], ...] | None) -> Totals:
+    """Totals of the units in ``group`` at one cut-off and weighting (:func:`_totals_many`)."""
+    return _totals_many(store, scope, area_code, group, year, [(k, weights)])[0]
+
+
+def _totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
+                 year: int | None, cases: Sequence[tuple[float, tuple[tuple[str, float], ...]
+                                                           | None]]) -> list[Totals]:
     """Totals from the roll-up when the default weights allow it, from the profiles as they are
     below a province, else from the profiles grouped in SQL.
 
     A district's subdistricts are in both: DuckDB reads the district's profiles on their
     integer keys faster, PostgreSQL sums the roll-up rows itself faster than it sends the
     profiles (measured by bench/bench_poverty.py).
+
+    Several (k, weights) ``cases`` share one read of the rows (the depth view's cut-offs and
+    weightings): the cut-off and the weights apply to the rows afterwards, in numpy.
     """
-    w = _weights(weights)
+    weighted = [(k, _weights(w)) for k, w in cases]
     below_province = (year is not None and len(area_code) in (4, 6, 8)
                       and not area_code.startswith("R:"))
-    if w == _DEFAULT and not (below_province and store.dialect == "duckdb"):
-        found = _query_rollup(store, scope, area_code, year, k)
-        if found is not None:
-            return found
-    if below_province:
-        return _profile_children(store, scope, area_code, year, k, w)
-    return _query_totals(store, scope, area_code, group, year, k, w)
+    out: list[Totals | None] = [None] * len(weighted)
+    if not (below_province and store.dialect == "duckdb"):
+        rolled = [i for i, (_, w) in enumerate(weighted) if w == _DEFAULT]
+        found = _query_rollup_many(store, scope, area_code, year,
+                                   [weighted[i][0] for i in rolled]) if rolled else None
+        for i, totals in zip(rolled, found or [], strict=False):
+            out[i] = totals
+    rest = [i for i, totals in enumerate(out) if totals is None]
+    if rest:
+        wanted = [weighted[i] for i in rest]
+        found = (_profile_children_many(store, scope, area_code, year, wanted)
+                 if below_province else
+                 _query_totals_many(store, scope, area_code, group, year, wanted))
+        for i, totals in zip(rest, found, strict=True):
+            out[i] = totals
+    return [totals for totals in out if totals is not None]
 
 
 def _to_regions(totals: Totals) -> Totals:
@@ -526,21 +577,29 @@ def _children(store: Store, scope: AccessScope, area_code: str, year: int, k: fl
               weights: tuple[tuple[str, float], ...] | None,
               grain: str | None) -> tuple[Totals, dict[str, np.ndarray]] | None:
     """Totals of the child units and their names; None when there are none to show."""
+    found = _children_many(store, scope, area_code, year, [(k, weights)], grain)
+    return None if found is None else (found[0][0], found[1])
+
+
+def _children_many(store: Store, scope: AccessScope, area_code: str, year: int,
+                   cases: Sequence[tuple[float, tuple[tuple[str, float], ...] | None]],
+                   grain: str | None) -> tuple[list[Totals], dict[str, np.ndarray]] | None:
+    """:func:`_children` at each (k, weights) of ``cases`` from one read (the same units)."""
     if _hidden(scope, area_code):
         return None
     group = _CHILD_COLUMN[0 if area_code.startswith("R:") else len(area_code)]
-    totals = _totals(store, scope, area_code, group, year, k, weights)
-    if not len(totals.codes):
+    all_totals = _totals_many(store, scope, area_code, group, year, cases)
+    if not len(all_totals[0].codes):
         return None
     # A user limited to some provinces sees those provinces under Thailand, not regions that
     # would carry a whole region's name over a part of it.
     if not area_code and grain != "province" and scope.all_provinces:
-        totals = _to_regions(totals)
-        return totals, _region_names(totals.codes)
-    codes = totals.codes.astype(str).astype(object)
+        all_totals = [_to_regions(totals) for totals in all_totals]
+        return all_totals, _region_names(all_totals[0].codes)
+    codes = all_totals[0].codes.astype(str).astype(object)
     registry = area_name_map(store)
     names = [registry.get(c, (None, None)) for c in codes]
-    return Totals(codes, totals.matrix), {
+    return [Totals(codes, totals.matrix) for totals in all_totals], {
         "name_th": np.array([n[0] for n in names], dtype=object),
         "name_en": np.array([n[1] for n in names], dtype=object)}
 
@@ -573,12 +632,29 @@ def poverty_drilldown(store: Store, scope: AccessScope, area_code: str, year: in
                       weights: tuple[tuple[str, float], ...] | None = None) -> Drilldown:
     """The poverty page's step: the child units and the area's own measures, in one pass
     (the area's totals are the sum of its children's: they partition it)."""
-    w = _weights(weights)
-    found = _children(store, scope, area_code, year, k, weights, None)
+    return poverty_drilldowns(store, scope, area_code, year, ((k, weights),))[0]
+
+
+def poverty_drilldowns(store: Store, scope: AccessScope, area_code: str, year: int,
+                       cases: tuple[tuple[float, tuple[tuple[str, float], ...] | None], ...]
+                       ) -> list[Drilldown]:
+    """:func:`poverty_drilldown` at each (k, weights) of ``cases``, from one read of the
+    aggregates (the depth view's cut-offs and weightings): the same figures, one query."""
+    found = _children_many(store, scope, area_code, year, cases, None)
     if found is None:
-        return Drilldown(_empty_totals(w), _area_measures(np.zeros(len(TOTAL_COLUMNS)),
-                                                          list(TOTAL_COLUMNS), w))
-    totals, names = found
+        out = []
+        for _, weights in cases:
+            w = _weights(weights)
+            out.append(Drilldown(_empty_totals(w), _area_measures(
+                np.zeros(len(TOTAL_COLUMNS)), list(TOTAL_COLUMNS), w)))
+        return out
+    all_totals, names = found
+    return [_drilldown(scope, area_code, totals, names, _weights(weights))
+            for totals, (_, weights) in zip(all_totals, cases, strict=True)]
+
+
+def _drilldown(scope: AccessScope, area_code: str, totals: Totals,
+               names: dict[str, np.ndarray], w: pv.Weights) -> Drilldown:
     # The area's sums ride along as a last row, so that the measures are computed once.
     sums = totals.matrix.sum(axis=0)
     cols = _total_columns(Totals(totals.codes, np.vstack([totals.matrix, sums])))

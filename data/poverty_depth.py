@@ -1,8 +1,9 @@
 """MPI depth queries: H, A, M0 at several cut-offs, rank robustness across cut-offs and weights,
 and the spread within an area, all from the pre-computed poverty aggregates.
 
-Every figure goes through :func:`data.poverty.poverty_drilldown`, the query behind the poverty
-page: the same aggregates, the same access scope, the same measures.
+Every figure goes through :func:`data.poverty.poverty_drilldowns`, the poverty page's step
+(:func:`data.poverty.poverty_drilldown`) at several cut-offs or weightings from one read of the
+aggregates: the same aggregates, the same access scope, the same measures.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from data.poverty import poverty_drilldown
+from data.poverty import poverty_drilldown, poverty_drilldowns
 from data.scope import AccessScope
 from data.sdg import sdg_index_by_area
 from data.store import Store
@@ -35,9 +36,9 @@ def mpi_depth(store: Store, scope: AccessScope, area_code: str, year: int,
               weights: Weights = None) -> Depth:
     """H, A, M0 and the poor at k = 20 %, 1/3 and 50 % for one area, with its child units."""
     rows, totals, children = [], {}, None
-    for label, k_text in md.DEPTH_KS:
-        k = pv.parse_k(k_text)
-        step = poverty_drilldown(store, scope, area_code, year, k, weights)
+    steps = poverty_drilldowns(store, scope, area_code, year,
+                               tuple((pv.parse_k(k_text), weights) for _, k_text in md.DEPTH_KS))
+    for (label, k_text), step in zip(md.DEPTH_KS, steps, strict=True):
         total = step.area
         totals[label] = total
         rows.append({"cut": label, "k": k_text, "h": float(total.h), "a": float(total.a),
@@ -87,10 +88,10 @@ def mpi_robustness(store: Store, scope: AccessScope, area_code: str, year: int,
                      "units": int(len(kids))})
         movers[label] = md.rank_shifts(base, other)
     k = pv.parse_k("1/3")
-    for label, alt in weight_alternatives():
-        if alt == weights:
-            continue
-        step = poverty_drilldown(store, scope, area_code, year, k, alt)
+    alternatives = [(label, alt) for label, alt in weight_alternatives() if alt != weights]
+    steps = poverty_drilldowns(store, scope, area_code, year,
+                               tuple((k, alt) for _, alt in alternatives))
+    for (label, _alt), step in zip(alternatives, steps, strict=True):
         other = pd.Series(step.children.mpi.to_numpy(), index=step.children.code)
         rows.append({"alternative": label, "kind": "weights",
                      "spearman": md.spearman(base, other), "units": int(len(other))})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from data import codebook, config
@@ -21,20 +22,28 @@ _CATALOGUE_COLUMNS = ("indicator_code, goal, un_code, name_th, name_en, unit, di
                       "decimals, base_year")
 
 
-_CODEBOOK_SQL = (
-    # The optimum scores 100 and the lower bound (the worst value) 0, whichever the direction.
-    "SELECT i.indicator_code, i.goal, i.un_code, i.name_th, i.name_en, i.unit, "
+# The optimum scores 100 and the lower bound (the worst value) 0, whichever the direction.
+_BOUNDS_SQL = (
     "COALESCE(CASE WHEN c.direction > 0 THEN 1 WHEN c.direction < 0 THEN -1 END, i.direction) "
     "AS direction, "
     "CASE WHEN c.indicator_code IS NULL THEN i.lower_bound WHEN c.direction > 0 "
     "THEN c.lower_bound ELSE c.optimum END AS lower_bound, "
     "CASE WHEN c.indicator_code IS NULL THEN i.upper_bound WHEN c.direction > 0 "
-    "THEN c.optimum ELSE c.lower_bound END AS upper_bound, "
-    "i.target_2030, i.source, i.levels, i.in_index, i.decimals, i.base_year, "
+    "THEN c.optimum ELSE c.lower_bound END AS upper_bound")
+_CODEBOOK_JOIN = ("FROM sdg_indicators i LEFT JOIN indicator_codebook c "
+                  "ON c.indicator_code = i.indicator_code")
+
+_CODEBOOK_SQL = (
+    "SELECT i.indicator_code, i.goal, i.un_code, i.name_th, i.name_en, i.unit, "
+    + _BOUNDS_SQL + ", i.target_2030, i.source, i.levels, i.in_index, i.decimals, i.base_year, "
     "CASE WHEN c.indicator_code IS NULL THEN 'catalogue' ELSE 'codebook' END AS bounds_from, "
     + ", ".join(f"c.{f} AS cb_{f}" for f in codebook.FIELDS)
-    + " FROM sdg_indicators i LEFT JOIN indicator_codebook c "
-    "ON c.indicator_code = i.indicator_code ORDER BY i.goal, i.indicator_code")
+    + f" {_CODEBOOK_JOIN} ORDER BY i.goal, i.indicator_code")
+
+# What the scoring reads (domain.sdg: indicator_scores, goal_scores, applicable), with the same
+# bounds as the full catalogue; the codebook's text fields are for the pages and the working.
+_SCORING_SQL = (f"SELECT i.indicator_code, i.goal, {_BOUNDS_SQL}, i.levels, i.in_index "
+                f"{_CODEBOOK_JOIN} WHERE i.goal IS NOT NULL ORDER BY i.goal, i.indicator_code")
 
 
 def load_sdg_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
@@ -119,17 +128,32 @@ def goal_scores_by_area(store: Store, scope: AccessScope, level: str, year: int,
 
 
 def _scored_catalogue(store: Store, scope: AccessScope) -> pd.DataFrame:
-    # Measures without a goal (population, GPP, target-poor counts) are browsable, not scored.
-    catalogue = load_sdg_catalogue(store, scope)
-    return catalogue[catalogue.goal.notna()]
+    """The columns of the catalogue the scoring reads, for the indicators it scores (measures
+    without a goal, such as population, GPP and target-poor counts, are browsable, not scored).
+    """
+    try:
+        df = store.query(_SCORING_SQL)
+    except Exception:  # noqa: BLE001 - a store not yet migrated to 140 has no codebook
+        catalogue = load_sdg_catalogue(store, scope)
+        return catalogue[catalogue.goal.notna()]
+    df["in_index"] = df.in_index.fillna(True).astype(bool)
+    df["direction"] = df.direction.astype(int)
+    return df
 
 
 def _goal_scores(store: Store, scope: AccessScope, level: str, year: int,
                  parent_code: str | None, catalogue: pd.DataFrame) -> pd.DataFrame:
+    return _score_goals(_year_values(store, scope, level, year, parent_code), catalogue, level)
+
+
+def _year_values(store: Store, scope: AccessScope, level: str, year: int,
+                 parent_code: str | None) -> pd.DataFrame:
     if level == "country":
-        values = national_values(store, scope, (year,))
-    else:
-        values = sdg_values_by_level(store, scope, level, (year,), parent_code)
+        return national_values(store, scope, (year,))
+    return sdg_values_by_level(store, scope, level, (year,), parent_code)
+
+
+def _score_goals(values: pd.DataFrame, catalogue: pd.DataFrame, level: str) -> pd.DataFrame:
     if values.empty:
         return pd.DataFrame(columns=["area_code", "goal", "score", "indicators", "expected",
                                      "share"])
@@ -144,10 +168,10 @@ def sdg_index_by_area(store: Store, scope: AccessScope, level: str, year: int,
     NaN = no data or withheld: the reason says which; ``WARROOM_SDG_MAX_MISSING``),
     not_measured."""
     catalogue = _scored_catalogue(store, scope)
-    goals = _goal_scores(store, scope, level, year, parent_code, catalogue)
-    return scoring.sdg_index(goals, max_missing=config.sdg_max_missing(),
-                             not_measured=_not_measured_counts(store, scope, level,
-                                                               parent_code, catalogue))
+    values = _year_values(store, scope, level, year, parent_code)
+    return scoring.sdg_index(_score_goals(values, catalogue, level),
+                             max_missing=config.sdg_max_missing(),
+                             not_measured=_not_measured_counts(store, values, level, catalogue))
 
 
 def _applicable_codes(catalogue: pd.DataFrame, level: str) -> list[str]:
@@ -155,25 +179,39 @@ def _applicable_codes(catalogue: pd.DataFrame, level: str) -> list[str]:
     return sorted(set(applicable.indicator_code))
 
 
-def _not_measured_counts(store: Store, scope: AccessScope, level: str,
-                         parent_code: str | None, catalogue: pd.DataFrame) -> pd.Series:
-    """For each area of ``level``, how many of the indicators that apply there it has never had
-    a value for, in any year (goal 14 in an inland province): the missing-data rule does not
-    count them as missing (docs/methods.md). Areas without any value are left out."""
+def _not_measured_counts(store: Store, values: pd.DataFrame, level: str,
+                         catalogue: pd.DataFrame) -> pd.Series | None:
+    """For each area in ``values`` (one year's), how many of the indicators that apply at
+    ``level`` it has never had a value for, in any year (goal 14 in an inland province): the
+    missing-data rule does not count them as missing (docs/methods.md). An area without a
+    value of any applicable indicator counts none. None: no area lacks one this year.
+
+    Only the areas lacking a value this year are looked up in the other years, and only when
+    there are any (a year with every value leaves nothing to look up).
+    """
     codes = _applicable_codes(catalogue, level)
-    if level == "country":
-        sql, args = ("SELECT area_code, COUNT(DISTINCT indicator_code) AS n FROM sdg_values "
-                     "WHERE area_code = ? AND disaggregation = 'total' "
-                     "AND indicator_code = ANY(?) GROUP BY area_code", [NATIONAL, codes])
-    else:
-        join, args = _area_filter(scope, level, parent_code)
-        sql = (f"SELECT v.area_code, COUNT(DISTINCT v.indicator_code) AS n FROM sdg_values v "
-               f"{join} AND v.disaggregation = 'total' AND v.indicator_code = ANY(?) "
-               "GROUP BY v.area_code")
-        args.append(codes)
-    counts = store.query(sql, args)
-    return pd.Series(len(codes) - counts.n.to_numpy(dtype=int),
-                     index=counts.area_code.astype(str).to_numpy())
+    if values.empty or not codes:
+        return None
+    area_at, areas = pd.factorize(values.area_code.to_numpy(dtype=object))
+    code_at = pd.Index(codes).get_indexer(values.indicator_code.to_numpy(dtype=object))
+    known = code_at >= 0
+    measured = np.zeros((len(areas), len(codes)), dtype=bool)
+    measured[area_at[known], code_at[known]] = True
+    lacking = ~measured
+    if not lacking.any():
+        return None
+    # Narrowed by area only: a list of indicators to match as well cost more than it saved.
+    seen = store.arrays(
+        "SELECT DISTINCT area_code, indicator_code FROM sdg_values WHERE disaggregation = "
+        "'total' AND area_code = ANY(?)",
+        [[str(areas[i]) for i in np.flatnonzero(lacking.any(axis=1))]])
+    seen_area = pd.Index(areas).get_indexer(np.asarray(seen["area_code"], dtype=object))
+    seen_code = pd.Index(codes).get_indexer(np.asarray(seen["indicator_code"], dtype=object))
+    ok = (seen_area >= 0) & (seen_code >= 0)
+    measured[seen_area[ok], seen_code[ok]] = True
+    ever = measured.sum(axis=1)
+    never = np.where(ever > 0, len(codes) - ever, 0)
+    return pd.Series(never, index=np.asarray(areas, dtype=object))
 
 
 def _never_measured(store: Store, area_code: str, level: str,

@@ -83,7 +83,8 @@ def withhold(columns: dict[str, np.ndarray], groups: Sequence[tuple[str, Iterabl
     parent) each driving count also gets its complement. Groups run in order and a withheld
     row of an earlier group (the households themselves) withholds every later group's too.
     """
-    out = {name: np.asarray(values, dtype=float).copy() if name in _members(groups)
+    members = _members(groups)
+    out = {name: np.asarray(values, dtype=float).copy() if name in members
            else values for name, values in columns.items()}
     rows = len(next(iter(columns.values()))) if columns else 0
     any_hidden = np.zeros(rows, dtype=bool)

@@ -200,3 +200,26 @@ def test_depth_with_small_number_protection_on_withholds_instead_of_failing(stor
         md.explain_measures(total.to_dict(), pv.nested_weights())  # NaN in, no exception
     rob = pd_q.mpi_robustness(store, analyst, "94", year, depth=depth)
     assert rob.correlations.spearman.dropna().between(-1, 1).all()
+
+
+def test_several_cases_from_one_read_equal_one_step_each(store, everything):
+    """poverty_drilldowns (the depth view's one read for its cut-offs and weightings) gives
+    exactly the page's step for each (k, weights), default and changed weights mixed."""
+    from data.poverty import load_poverty_years, poverty_drilldown, poverty_drilldowns
+
+    year = max(load_poverty_years(store, everything))
+    custom = pv.nested_weights({"health": 2.0}).key()
+    cases = ((pv.parse_k("1/5"), None), (pv.parse_k("1/3"), custom),
+             (pv.parse_k("1/2"), None), (pv.parse_k("1/3"), pv.nested_weights(
+                 {"education": 2.0}).key()))
+    village = store.scalar("SELECT MIN(village_code) FROM poverty_profiles WHERE "
+                           "survey_year = ? AND province_code = '94'", [year])
+    for area in ("", "R:S", "94", village[:4], village[:6], village):
+        many = poverty_drilldowns(store, everything, area, year, cases)
+        assert len(many) == len(cases)
+        for (k, w), got in zip(cases, many, strict=True):
+            want = poverty_drilldown(store, everything, area, year, k, w)
+            pd.testing.assert_frame_equal(got.children, want.children, check_exact=True)
+            pd.testing.assert_series_equal(got.area, want.area, check_exact=True)
+        if area == "":  # the cut-off and the weights applied
+            assert many[0].area["mpi"] != many[2].area["mpi"] != many[3].area["mpi"]
