@@ -211,12 +211,13 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
              frame: pd.DataFrame, table: pd.DataFrame, rows: _Rows,
              notes: dict[str, Any]) -> ImportPreview:
     ok = rows.ok
-    accepted = table[ok].copy()
+    # Boolean selection gives new frames already (copy-on-write): no second copy.
+    accepted = table[ok]
     replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
         if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
     shown = frame.rename(columns={c: c.removeprefix("__set_") for c in frame.columns
                                   if c.startswith("__set_")})
-    rejected = shown.loc[~ok].copy()
+    rejected = shown.loc[~ok]
     rejected.insert(0, "reason", rows.reason[~ok])
     rejected.insert(1, "detail", rows.detail[~ok])
     sha = file_sha256(data)
@@ -444,10 +445,15 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     table[KEY] = pd.Series(key_col, index=index, dtype=object)
     table[EXISTING_ID] = pd.Series(pd.NA, index=index, dtype=object)
     parts = [_text_codes(table[col]) for col in spec.key]
+    # The stored keys are read first, for the rows before repeats in the file are flagged: at
+    # most a few more stored keys, which can only meet rows already flagged (left alone
+    # below). File and stored keys then get their ids in one pass.
+    existing = _existing_keys(store, spec, table[rows.free])
     if parts:
-        ids, _ = _key_ids(parts, None, spec.key)
+        ids, stored = _key_ids(parts, existing if not existing.empty else None, spec.key)
     else:
         ids = np.zeros(len(table), dtype=np.int64)
+        stored = np.zeros(len(existing), dtype=np.int64)
     ok = rows.free.copy()
     keep = {"replace": "last", "keep": "first", "reject": False}[policy]
     dup = np.zeros(len(table), dtype=bool)
@@ -456,11 +462,8 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
         key_col[dup] = _key_text_of(parts, dup)
         table[KEY] = pd.Series(key_col, index=index, dtype=object)
         rows.flag(dup, f"dup_file_{policy}", table[KEY])
-    existing = _existing_keys(store, spec, table[rows.free])
     if existing.empty:
         return table
-    ids, stored = _key_ids(parts, existing, spec.key) if parts else (
-        ids, np.zeros(len(existing), dtype=np.int64))
     valid = stored >= 0
     hit = pd.Series(ids).isin(stored[valid]).to_numpy() & rows.free
     if not hit.any():

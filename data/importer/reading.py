@@ -325,7 +325,8 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.
     for col in frame.columns:
         cells = frame[col].to_numpy()
         if cells.dtype == object:
-            gaps = pd.isna(cells)
+            # NaN is the only cell unequal to itself; None the only one equal to None.
+            gaps = (cells != cells) | np.equal(cells, None)
             if gaps.any():
                 frame[col] = pd.Series(np.where(gaps, "", cells), index=frame.index,
                                        dtype=object)
