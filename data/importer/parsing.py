@@ -53,7 +53,8 @@ def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
     """Apply a parser (Series -> tuple of Series) to the distinct values only, then expand."""
     codes, uniques = factorize_text(s)
     parts = fn(pd.Series(uniques, dtype=object))
-    return tuple(pd.Series(p.array.take(codes), index=s.index) for p in parts)
+    # The parser's dtype is kept (text stays plain objects, not inferred as pandas strings).
+    return tuple(pd.Series(p.array.take(codes), index=s.index, dtype=p.dtype) for p in parts)
 
 
 def map_unique(s: pd.Series, fn: Any) -> pd.Series:
