@@ -163,7 +163,7 @@ class AreaMatcher:
         self._index: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
-        self._names: dict[tuple[str, str], tuple[list[str], dict[str, list[int]]]] = {}
+        self._names: dict[tuple[str, str], tuple[list[str], dict[str, np.ndarray]]] = {}
 
     def _build(self, level: str) -> None:
         if level in self._index:
@@ -254,12 +254,15 @@ class AreaMatcher:
         pairs = _pairs(key)
         if not pairs:
             return None
-        counts: dict[int, int] = {}
-        for g in pairs:
-            for i in grams.get(g, ()):
-                counts[i] = counts.get(i, 0) + 1
         need = max(1, len(pairs) // 2)
-        candidates = [names[i] for i, n in counts.items() if n >= need]
+        postings = [grams[g] for g in pairs if g in grams]
+        if len(postings) < need:
+            # No name can share enough pairs: an unknown value stops here, without counting.
+            return None
+        counts = np.bincount(np.concatenate(postings), minlength=len(names))
+        candidates = [names[i] for i in np.flatnonzero(counts >= need).tolist()]
+        if not candidates:
+            return None
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
         if not close:
             return None
@@ -271,14 +274,15 @@ class AreaMatcher:
             return best
         return None
 
-    def _gram_index(self, level: str, scope: str) -> tuple[list[str], dict[str, list[int]]]:
+    def _gram_index(self, level: str, scope: str) -> tuple[list[str], dict[str, np.ndarray]]:
         found = self._names.get((scope, level))
         if found is None:
             names = sorted(set(self._keys.get((scope, level), [])))
-            grams: dict[str, list[int]] = {}
+            lists: dict[str, list[int]] = {}
             for i, name in enumerate(names):
                 for g in _pairs(name):
-                    grams.setdefault(g, []).append(i)
+                    lists.setdefault(g, []).append(i)
+            grams = {g: np.array(ix, dtype=np.int64) for g, ix in lists.items()}
             found = self._names[(scope, level)] = (names, grams)
         return found
 
@@ -300,9 +304,20 @@ class AreaMatcher:
         is indented less: a hierarchy shown by indentation.
         """
         index = next(iter(columns.values())).index
+        at, parts = self.resolve_distinct(columns, levels, indented)
+        return tuple(pd.Series(p[at] if len(p) else p, index=index, dtype=object)
+                     for p in parts)  # type: ignore[return-value]
+
+    def resolve_distinct(self, columns: dict[str, pd.Series], levels: tuple[str, ...],
+                         indented: bool = False,
+                         ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``resolve`` before its results are spread to the rows: (row -> distinct result,
+        (codes, reason codes, details) of the distinct results), as object arrays. Checks
+        that only depend on the result run once per distinct result this way."""
+        index = next(iter(columns.values())).index
         if not len(index):
-            empty = pd.Series(None, index=index, dtype=object)
-            return empty, empty.copy(), empty.copy()
+            empty = np.array([], dtype=object)
+            return np.array([], dtype=np.int64), (empty, empty.copy(), empty.copy())
         keys = list(columns)
         # One lookup per distinct combination of cells: files repeat them a lot. Plain object
         # arrays: converting a hundred thousand cells to pandas' string type costs more.
@@ -317,8 +332,10 @@ class AreaMatcher:
             if len(set(lead.tolist())) > 1:
                 depth = lead[codes[keys.index("area")]]
                 cells = pd.Series(area[codes[keys.index("area")]], index=index)
-                return self._resolve_indented(cells.str.strip(), pd.Series(depth, index=index),
-                                              levels)
+                found = self._resolve_indented(cells.str.strip(), pd.Series(depth, index=index),
+                                               levels)
+                return np.arange(len(index)), tuple(  # type: ignore[return-value]
+                    f.to_numpy(dtype=object) for f in found)
         combined = codes[0]
         for c, u in zip(codes[1:], uniques[1:], strict=True):
             combined = combined * max(1, len(u)) + c
@@ -327,9 +344,8 @@ class AreaMatcher:
                  for i, u in enumerate(uniques)]
         results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells, strict=True)},
                                        levels) for cells in zip(*picks, strict=True)]
-        parts = [np.array([r[j] for r in results], dtype=object) for j in range(3)]
-        return tuple(pd.Series(p[at], index=index, dtype=object)
-                     for p in parts)  # type: ignore[return-value]
+        parts = tuple(np.array([r[j] for r in results], dtype=object) for j in range(3))
+        return at, parts  # type: ignore[return-value]
 
     def _resolve_indented(self, cells: pd.Series, depth: pd.Series, levels: tuple[str, ...],
                           ) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from data.importer.parsing import map_unique
+from data.importer.parsing import factorize_text, map_unique
 from data.importer.published import build_poverty_published
 from data.importer.specs import header_key
 from data.store import Store
@@ -36,16 +36,30 @@ def _unit_key(unit: object) -> str:
     return _UNIT_SYNONYMS.get(k, _UNIT_SYNONYMS.get(unit.strip(), k))
 
 
+_DISAGGREGATIONS = {"": "total", "total": "total", "รวม": "total", "ทั้งหมด": "total",
+                    "ชาย": "sex=male", "male": "sex=male", "หญิง": "sex=female",
+                    "female": "sex=female", "sexmale": "sex=male", "sexfemale": "sex=female",
+                    "sex=male": "sex=male", "sex=female": "sex=female"}
+_LEVEL_OF_WIDTH = {2: "province", 4: "district", 6: "subdistrict", 8: "village"}
+
+
+def _disaggregation_of(cell: object) -> str:
+    k = header_key("total" if cell is None or (isinstance(cell, float) and cell != cell)
+                   else str(cell))
+    return _DISAGGREGATIONS.get(k, k)
+
+
 def _disaggregation(text: pd.Series) -> pd.Series:
-    k = map_unique(text.fillna("total").astype(str), header_key)
-    mapping = {"": "total", "total": "total", "รวม": "total", "ทั้งหมด": "total",
-               "ชาย": "sex=male", "male": "sex=male", "หญิง": "sex=female",
-               "female": "sex=female", "sexmale": "sex=male", "sexfemale": "sex=female",
-               "sex=male": "sex=male", "sex=female": "sex=female"}
-    return map_unique(k, lambda v: mapping.get(v, v))
+    return map_unique(text, _disaggregation_of)
+
+
+def _missing(x: object) -> bool:
+    return x is None or x is pd.NA or (isinstance(x, float) and x != x)
 
 
 def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
+    """Every check runs on the distinct cells (a few indicators, units, area widths) and is
+    spread to the rows by their codes: no per-row text work on a large file."""
     cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels "
                       "FROM sdg_indicators")
     lookup: dict[str, str] = {}
@@ -53,33 +67,56 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
         for label in (r.indicator_code, r.name_th, r.name_en):
             if label:
                 lookup.setdefault(header_key(label), r.indicator_code)
-    code = map_unique(v["indicator"], lambda x: lookup.get(header_key(x)) if isinstance(x, str)
-                      else None)
-    rows.flag(code.isna() & v["indicator"].notna(), "indicator_unknown", v["indicator"])
     units = dict(zip(cat.indicator_code, cat.unit, strict=True))
     levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
+    ind_at, ind_u = factorize_text(v["indicator"])
+    code_u = np.array([lookup.get(header_key(x)) if isinstance(x, str) else None
+                       for x in ind_u], dtype=object)
+    code = pd.Series(code_u[ind_at], index=v.index, dtype=object)
+    unknown_u = np.array([c is None and not _missing(x) for c, x in zip(code_u, ind_u,
+                                                                        strict=True)])
+    rows.flag(unknown_u[ind_at], "indicator_unknown", v["indicator"])
+    # The unit each indicator has in the catalogue, per distinct indicator.
+    exp_u = [units.get(c) if c is not None else None for c in code_u]
+    has_exp_u = np.array([not _missing(u) for u in exp_u], dtype=bool)
+    exp_key_u = np.array([_unit_key(u if isinstance(u, str) else "") for u in exp_u],
+                         dtype=object)
     header_unit = v.attrs.get("header_unit")
-    given = v["unit"] if "unit" in v else pd.Series(None, index=v.index)
-    if header_unit:
-        given = given.fillna(header_unit)
-    expected = code.map(units)
-    has_unit = given.notna() & expected.notna()
+    given = v["unit"] if "unit" in v else pd.Series(None, index=v.index, dtype=object)
+    g_at, g_u = factorize_text(given)
+    g_u = np.array([header_unit if header_unit and _missing(x) else x for x in g_u],
+                   dtype=object)
+    has_given_u = np.array([not _missing(x) for x in g_u], dtype=bool)
+    has_unit = has_given_u[g_at] & has_exp_u[ind_at]
     if has_unit.any():
-        mismatch = has_unit & (map_unique(given.fillna("").astype(str), _unit_key)
-                               != map_unique(expected.fillna("").astype(str), _unit_key))
-        rows.flag(mismatch, "unit", lambda: given.astype(str) + " ≠ " + expected.astype(str))
+        g_key_u = np.array([_unit_key(str(x)) if not _missing(x) else "" for x in g_u],
+                           dtype=object)
+        mismatch = has_unit & (g_key_u[g_at] != exp_key_u[ind_at])
+
+        def unit_detail() -> pd.Series:
+            shown = pd.Series(g_u[g_at], index=v.index, dtype=object)
+            return shown.astype(str) + " ≠ " + code.map(units).astype(str)
+
+        rows.flag(mismatch, "unit", unit_detail)
     if "area_code" in v:
-        lvl = v["area_code"].fillna("").astype(str).str.len().map(
-            {2: "province", 4: "district", 6: "subdistrict", 8: "village"})
-        pair = code.fillna("").astype(str) + "@" + lvl.fillna("").astype(str)
-        verdict = {p: (not p.split("@")[0]) or p.split("@")[1] in
-                   str(levels.get(p.split("@")[0], "")).split(",") for p in pair.unique()}
-        rows.flag(~pair.map(verdict).astype(bool) & v["area_code"].notna(), "area_level",
+        a_at, a_u = factorize_text(v["area_code"])
+        names = (None, "province", "district", "subdistrict", "village")
+        lvl_u = np.array([names.index(_LEVEL_OF_WIDTH.get(len(x))) if isinstance(x, str)
+                          and len(x) in _LEVEL_OF_WIDTH else 0 for x in a_u], dtype=np.int64)
+        allowed = np.array([[not c or (lv or "") in str(levels.get(c, "")).split(",")
+                             for lv in names] for c in code_u], dtype=bool).reshape(-1)
+        verdict = allowed[ind_at * len(names) + lvl_u[a_at]]
+        area_given = np.array([not _missing(x) for x in a_u], dtype=bool)[a_at]
+        rows.flag(~verdict & area_given, "area_level",
                   lambda: code.astype(str) + " @ " + v["area_code"].astype(str))
     value = v["value"]
-    pct = map_unique(expected, _unit_key) == "%"
-    rows.flag(pct & ((value < 0) | (value > 100)), "range", lambda: value.astype(str) + " %")
-    rows.flag(~pct & expected.notna() & (value < 0), "range", lambda: value.astype(str))
+    pct = pd.Series((exp_key_u == "%")[ind_at], index=v.index)
+    low = (value < 0).to_numpy()
+    high = (value > 100).to_numpy()
+    over = pct.to_numpy() & (low | high)
+    rows.flag(over, "range", lambda: value[over].astype(str) + " %")
+    under = ~pct.to_numpy() & has_exp_u[ind_at] & low
+    rows.flag(under, "range", lambda: value[under].astype(str))
     out = pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
                         "year": v["year"], "disaggregation": _disaggregation(v["disaggregation"]),
                         "value": value})

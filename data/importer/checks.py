@@ -12,8 +12,10 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from data.importer.parsing import factorize_text
 from data.importer.specs import ImportSpec, header_key
 from data.store import Store
 
@@ -36,22 +38,35 @@ def additive_unit(unit: object) -> bool:
 def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.Series,
                detail: pd.Series, values: pd.DataFrame,
                threshold: float = GAP_WARN_PCT) -> dict[str, Any]:
-    ok = reason.isna()
+    # Row masks from the distinct reasons (a handful), spread to the rows by code.
+    r_at, r_u = pd.factorize(reason.to_numpy(dtype=object), use_na_sentinel=True)
+    r_u = np.asarray(r_u, dtype=object)
+    ok = r_at < 0
+
+    def having(*codes: str) -> np.ndarray:
+        hit = np.isin(r_u, list(codes))
+        return hit[r_at] & ~ok if len(r_u) else np.zeros(len(r_at), dtype=bool)
+
     dup_codes = ["dup_file_replace", "dup_file_keep", "dup_file_reject"]
     out: dict[str, Any] = {"threshold_pct": threshold,
-                           "non_dopa": _listed(detail[reason == "non_dopa"]),
-                           "duplicates": _listed(detail[reason.isin(dup_codes)])}
+                           "non_dopa": _listed(detail[having("non_dopa")]),
+                           "duplicates": _listed(detail[having(*dup_codes)])}
     if spec.kind in _GROUPS and "area_code" in table:
         keys, value = _GROUPS[spec.kind]
         additive = _additive_rows(store, spec, table)
-        live = table[ok & additive]
+        live_mask = ok & additive
+        live = table[live_mask] if live_mask.any() else table.iloc[0:0]
         out["hierarchy"] = _hierarchy(store, live, keys, value, threshold)
-        aggregate = reason == "aggregate"
+        aggregate = having("aggregate")
         national = aggregate.copy()
-        national[aggregate] = detail[aggregate].astype(str).str.startswith("national")
-        out["national"] = _national(table[national & additive], live, keys, value, threshold)
+        if aggregate.any():
+            national[aggregate] = detail[aggregate].astype(str).str.startswith(
+                "national").to_numpy(dtype=bool)
+        nat_mask = national & additive
+        out["national"] = _national(table[nat_mask], live, keys, value, threshold) \
+            if nat_mask.any() and len(live) else []
     if spec.kind == "indicators":
-        out.update(_indicator_ranges(store, table[ok]))
+        out.update(_indicator_ranges(store, table, ok))
     out["warnings"] = sum(1 for r in out.get("hierarchy", []) + out.get("national", [])
                           if r["warn"]) + sum(
         int(out[k]["rows"]) for k in ("non_dopa", "duplicates", "bounds", "years") if k in out)
@@ -64,12 +79,14 @@ def _listed(cells: pd.Series) -> dict[str, Any]:
             "values": distinct.head(_LIST).tolist()}
 
 
-def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.Series:
+def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame) -> np.ndarray:
     if spec.kind != "indicators":
-        return pd.Series(True, index=table.index)
+        return np.ones(len(table), dtype=bool)
     units = dict(store.rows("SELECT indicator_code, unit FROM sdg_indicators"))
-    add = {code: additive_unit(u) for code, u in units.items()}
-    return table["indicator_code"].map(add).fillna(False).astype(bool)
+    at, codes = factorize_text(table["indicator_code"])
+    add = np.array([isinstance(c, str) and additive_unit(units.get(c)) for c in codes],
+                   dtype=bool)
+    return add[at] if len(add) else np.zeros(len(table), dtype=bool)
 
 
 def _key(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.Series:
@@ -130,9 +147,15 @@ def _gaps(both: pd.DataFrame, reference: str, threshold: float) -> list[dict[str
             for r in both.itertuples(index=False)]
 
 
-def _indicator_ranges(store: Store, live: pd.DataFrame) -> dict[str, Any]:
-    """Values beyond the catalogue's bounds and years outside the indicator's stored range."""
-    codes = sorted(live["indicator_code"].dropna().unique().tolist())
+def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray) -> dict[str, Any]:
+    """Values beyond the catalogue's bounds and years outside the indicator's stored range
+    (of the rows that would be committed: ``ok``)."""
+    at, u = factorize_text(table["indicator_code"])
+    at = at[ok]
+    present = np.zeros(len(u), dtype=bool)
+    present[np.unique(at)] = True
+    codes = sorted(c for c, p in zip(u.tolist(), present.tolist(), strict=True)
+                   if p and isinstance(c, str))
     if not codes:
         return {"bounds": {"rows": 0, "examples": []}, "years": {"rows": 0, "years": []}}
     cat = store.query("SELECT indicator_code, lower_bound, upper_bound FROM sdg_indicators "
@@ -140,21 +163,25 @@ def _indicator_ranges(store: Store, live: pd.DataFrame) -> dict[str, Any]:
     spans = store.query("SELECT indicator_code, MIN(year) AS first, MAX(year) AS last "
                         "FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1",
                         [codes]).set_index("indicator_code")
-    lo = live["indicator_code"].map(cat["lower_bound"]).astype(float)
-    hi = live["indicator_code"].map(cat["upper_bound"]).astype(float)
-    v = live["value"].astype(float)
-    beyond = (lo.notna() & (v < lo)) | (hi.notna() & (v > hi))
-    hit = beyond[beyond].index[:_LIST]
-    examples = [f"{c} {a}: {x:g} ∉ [{lo_:g}, {hi_:g}]" for c, a, x, lo_, hi_ in zip(
-        live.loc[hit, "indicator_code"], live.loc[hit, "area_code"], v[hit],
-        lo[hit].fillna(float("-inf")), hi[hit].fillna(float("inf")), strict=True)]
-    first = live["indicator_code"].map(spans["first"]) if len(spans) else None
-    last = live["indicator_code"].map(spans["last"]) if len(spans) else None
-    year = live["year"].astype(float)
+
+    def per_code(column: pd.Series) -> np.ndarray:
+        """A catalogue column for each distinct indicator of the file (NaN when absent)."""
+        got = pd.Series(u, dtype=object).map(column).astype(float).to_numpy()
+        return got[at] if len(got) else np.zeros(0)
+
+    lo, hi = per_code(cat["lower_bound"]), per_code(cat["upper_bound"])
+    v = table["value"].astype(float).to_numpy()[ok]
+    beyond = (~np.isnan(lo) & (v < lo)) | (~np.isnan(hi) & (v > hi))
+    hit = np.flatnonzero(beyond)[:_LIST]
+    ind = table["indicator_code"].to_numpy(dtype=object)[ok]
+    area = table["area_code"].to_numpy(dtype=object)[ok]
+    examples = [f"{ind[i]} {area[i]}: {v[i]:g} ∉ [{lo[i] if lo[i] == lo[i] else float('-inf'):g}, "
+                f"{hi[i] if hi[i] == hi[i] else float('inf'):g}]" for i in hit]
+    year = table["year"].astype(float).to_numpy()[ok]
     outside = year > dt.date.today().year
-    if first is not None:
-        outside |= (first.notna() & (year < first.astype(float) - 1)) | (
-            last.notna() & (year > last.astype(float) + 1))
+    if len(spans):
+        first, last = per_code(spans["first"]), per_code(spans["last"])
+        outside |= (~np.isnan(first) & (year < first - 1)) | (~np.isnan(last) & (year > last + 1))
     return {"bounds": {"rows": int(beyond.sum()), "examples": examples},
             "years": {"rows": int(outside.sum()),
-                      "years": sorted({int(y) for y in year[outside].dropna()})}}
+                      "years": sorted({int(y) for y in year[outside] if y == y})}}

@@ -42,16 +42,24 @@ def clean_text(s: pd.Series) -> pd.Series:
                      index=s.index, dtype=object)
 
 
+def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct cells as an object array) of a column; a missing cell is a value."""
+    values = s.to_numpy(dtype=object) if s.dtype != object else s.to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
     """Apply a parser (Series -> tuple of Series) to the distinct values only, then expand."""
-    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    codes, uniques = factorize_text(s)
     parts = fn(pd.Series(uniques, dtype=object))
-    return tuple(p.take(codes).set_axis(s.index) for p in parts)
+    # The parser's dtype is kept (text stays plain objects, not inferred as pandas strings).
+    return tuple(pd.Series(p.array.take(codes), index=s.index, dtype=p.dtype) for p in parts)
 
 
 def map_unique(s: pd.Series, fn: Any) -> pd.Series:
     """``s.map(fn)`` computed once per distinct value (a file repeats a few values a lot)."""
-    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=False)
+    codes, uniques = factorize_text(s)
     done = np.array([fn(u) for u in uniques], dtype=object)
     return pd.Series(done[codes] if len(done) else np.array([], dtype=object), index=s.index,
                      dtype=object)
@@ -65,7 +73,35 @@ def parse_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float values, bad mask): ``1,234.5``, ``๑๒๓``, ``12 %``, ``(1,000)`` and ``฿ 5`` parse.
 
     Missing cells are NaN and not bad; the caller decides whether they are required.
+    Cells that are plain numbers already (most) are converted in one vector step; only the
+    others go through the rules below.
     """
+    plain = _plain_numbers(s)
+    if plain is not None:
+        if plain.notna().all():
+            return plain, pd.Series(False, index=s.index)
+        rest = plain.isna()
+        values, bad = _parse_number_text(s[rest])
+        plain[rest] = values
+        return plain, pd.Series(False, index=s.index).mask(rest, bad).astype(bool)
+    return _parse_number_text(s)
+
+
+def _plain_numbers(s: pd.Series) -> pd.Series | None:
+    """``pd.to_numeric`` of the cells (NaN where a cell is no plain number), or None when the
+    conversion does not give plain numbers (huge integers: the full rules decide)."""
+    if not len(s):
+        return None
+    try:
+        got = pd.to_numeric(s.to_numpy(dtype=object), errors="coerce")
+    except (TypeError, ValueError):
+        return None
+    if getattr(got, "dtype", None) is None or got.dtype.kind not in "fiu":
+        return None
+    return pd.Series(np.asarray(got, dtype="float64"), index=s.index)
+
+
+def _parse_number_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = clean_text(s)
     missing = is_missing(s)
     t = s.str.replace(r"[\s฿%]|บาท", "", regex=True)

@@ -73,27 +73,58 @@ class ImportPreview:
 
 
 class _Rows:
-    """Per-row rejection bookkeeping: the first reason found for a row is kept."""
+    """Per-row rejection bookkeeping: the first reason found for a row is kept.
+
+    Plain arrays underneath (a flag is a few vector operations on a hundred thousand rows,
+    not a pandas alignment); ``reason``, ``detail`` and ``ok`` are Series on the file's index.
+    """
 
     def __init__(self, index: pd.Index) -> None:
-        self.reason = pd.Series(None, index=index, dtype=object)
-        self.detail = pd.Series("", index=index, dtype=object)
+        self.index = index
+        self._reason = np.full(len(index), None, dtype=object)
+        self._detail = np.full(len(index), "", dtype=object)
+        self._free = np.ones(len(index), dtype=bool)
 
-    def flag(self, mask: pd.Series, code: str, detail: Any) -> None:
-        mask = mask.fillna(False).astype(bool) & self.reason.isna()
-        if not mask.any():
+    def _mask(self, mask: Any) -> np.ndarray:
+        if isinstance(mask, pd.Series):
+            if not mask.index.equals(self.index):
+                mask = mask.reindex(self.index)
+            if mask.dtype != bool:
+                mask = mask.fillna(False).astype(bool)
+            return mask.to_numpy(dtype=bool)
+        return np.asarray(mask, dtype=bool)
+
+    def flag(self, mask: Any, code: str, detail: Any) -> None:
+        m = self._mask(mask) & self._free
+        if not m.any():
             return
-        self.reason[mask] = code
+        self._free &= ~m
+        self._reason[m] = code
         if callable(detail):  # built only when some row is flagged
             detail = detail()
         if isinstance(detail, pd.Series):
-            self.detail[mask] = detail[mask].astype(str)
+            if not detail.index.equals(self.index):
+                detail = detail.reindex(self.index)
+            self._detail[m] = detail[m].astype(str).to_numpy(dtype=object)
         else:
-            self.detail[mask] = str(detail)
+            self._detail[m] = str(detail)
+
+    @property
+    def reason(self) -> pd.Series:
+        return pd.Series(self._reason, index=self.index, dtype=object)
+
+    @property
+    def detail(self) -> pd.Series:
+        return pd.Series(self._detail, index=self.index, dtype=object)
 
     @property
     def ok(self) -> pd.Series:
-        return self.reason.isna()
+        return pd.Series(self._free, index=self.index)
+
+    @property
+    def free(self) -> np.ndarray:
+        """Rows without a reason yet, as a boolean array (no copy: do not change it)."""
+        return self._free
 
 
 def file_sha256(data: bytes) -> str:
@@ -155,27 +186,38 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
     if not area_fields:
         return
     cells = {name: frame[columns[name]] for name in area_fields}
-    codes, reason, detail = matcher.resolve(cells, spec.area_levels, indented=True)
+    # Reasons and provinces are worked out once per distinct result, then spread to the rows.
+    at, (code_u, reason_u, detail_u) = matcher.resolve_distinct(cells, spec.area_levels,
+                                                                indented=True)
+    index = frame.index
+    detail = pd.Series(detail_u[at] if len(at) else detail_u, index=index, dtype=object)
     for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
-        rows.flag(reason == code, code, detail)
+        hit = reason_u == code
+        if hit.any():
+            rows.flag(hit[at], code, detail)
+    codes = pd.Series(code_u[at] if len(at) else code_u, index=index, dtype=object)
     values["area_code"] = codes
-    prov = map_unique(codes, lambda c: c[:2] if isinstance(c, str) else "")
+    prov_u = np.array([c[:2] if isinstance(c, str) else "" for c in code_u], dtype=object)
+    prov = pd.Series(prov_u[at] if len(at) else prov_u, index=index, dtype=object)
     values["province_code"] = prov
     if not scope.all_provinces:
-        allowed = prov.isin(sorted(scope.provinces or ())) | codes.isna()
-        rows.flag(~allowed, "out_of_scope", codes)
+        allowed = set(scope.provinces or ())
+        allowed_u = np.array([p in allowed or c is None or (isinstance(c, float) and c != c)
+                              for p, c in zip(prov_u, code_u, strict=True)], dtype=bool)
+        rows.flag(~allowed_u[at], "out_of_scope", codes)
 
 
 def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy: str,
              frame: pd.DataFrame, table: pd.DataFrame, rows: _Rows,
              notes: dict[str, Any]) -> ImportPreview:
     ok = rows.ok
-    accepted = table[ok].copy()
+    # Boolean selection gives new frames already (copy-on-write): no second copy.
+    accepted = table[ok]
     replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
         if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
     shown = frame.rename(columns={c: c.removeprefix("__set_") for c in frame.columns
                                   if c.startswith("__set_")})
-    rejected = shown.loc[~ok].copy()
+    rejected = shown.loc[~ok]
     rejected.insert(0, "reason", rows.reason[~ok])
     rejected.insert(1, "detail", rows.detail[~ok])
     sha = file_sha256(data)
@@ -192,12 +234,13 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
         rows_read=len(frame), accepted=accepted, rejected=rejected, replaced=replaced,
         notes=notes, existing_batch=int(existing) if existing is not None else None)
     if "area_code" in accepted:
-        preview.areas = sorted(accepted["area_code"].dropna().unique().tolist())
+        preview.areas = sorted(a for a in pd.unique(accepted["area_code"].to_numpy(dtype=object))
+                               if a is not None and a == a)
     year_col = spec.year_column or spec.date_year_column
     if year_col and year_col in accepted and len(accepted):
         col = accepted[year_col]
         years = col.dt.year if spec.date_year_column else col
-        preview.years = sorted(int(y) for y in pd.Series(years).dropna().unique())
+        preview.years = sorted(int(y) for y in pd.unique(pd.Series(years)) if pd.notna(y))
     return preview
 
 
@@ -212,6 +255,14 @@ def _choice_lookup(f: Field) -> dict[str, str]:
 
 def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, bad, missing) for the distinct cells of one column."""
+    if f.kind in ("int", "float"):
+        # parse_number cleans the cells itself, and only those that are no plain number; a
+        # missing cell is the one left without a value that is not bad.
+        values, bad = parsing.parse_number(raw)
+        missing = values.isna() & ~bad
+        if f.kind == "int":
+            bad = bad | (values.notna() & (values % 1 != 0))
+        return values, bad.astype(bool), missing.astype(bool)
     text = parsing.clean_text(raw)
     missing = parsing.is_missing(text)
     if f.kind == "text":
@@ -302,14 +353,17 @@ def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
 
 
 def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.DataFrame:
-    cols = list(spec.key) + ([spec.id_column] if spec.id_column else []) + ["batch_id"]
+    cols = list(spec.key) + ([spec.id_column] if spec.id_column else [])
     select = ", ".join(cols)
     if spec.kind == "indicators":
-        codes = sorted(table["indicator_code"].dropna().unique().tolist())
+        codes = sorted(c for c in pd.unique(table["indicator_code"].to_numpy(dtype=object))
+                       if isinstance(c, str))
         if not codes:
             return pd.DataFrame(columns=cols)
-        return store.query(f"SELECT {select} FROM sdg_values WHERE indicator_code = ANY(?)",
+        # Text and integer columns only: read as plain arrays (no DataFrame conversion).
+        got = store.arrays(f"SELECT {select} FROM sdg_values WHERE indicator_code = ANY(?)",
                            [codes])
+        return pd.DataFrame({c: _stored_column(got[c]) for c in cols})
     if "province_code" in table and spec.kind != "partners":
         provs = sorted(table["province_code"].dropna().unique().tolist())
         return store.query(f"SELECT {select} FROM {spec.table} WHERE province_code = ANY(?)",
@@ -317,39 +371,117 @@ def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.Da
     return store.query(f"SELECT {select} FROM {spec.table}")
 
 
+def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, texts): each cell's key text (as ``key_parts`` writes it) as a code into the
+    distinct texts. The text is written once per distinct cell, not once per row."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if s.dtype == object and not all(isinstance(u, str) for u in uniques):
+        # Mixed Python objects (1 and 1.0 hash alike but are written differently): per row.
+        codes, uniques = pd.factorize(key_parts(s.to_frame("c"), ("c",))[0].to_numpy(
+            dtype=object))
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    text = key_parts(pd.Series(uniques, dtype=s.dtype).to_frame("c"), ("c",))[0]
+    # Distinct cells may be written alike (1.001 and 1.0 as "1.00"): codes of the texts.
+    tcodes, texts = pd.factorize(np.append(text.to_numpy(dtype=object), ""))
+    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+
+
+def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame | None,
+             columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per distinct key text, the same for file rows and stored rows.
+
+    ``parts``: each key column's (codes, texts) of the file rows (``_text_codes``). Returns
+    the file rows' ids and the stored rows' ids (-1 where a stored key holds a text the file
+    has nowhere, so it cannot match).
+    """
+    n = len(parts[0][0]) if parts else 0
+    m = 0 if existing is None else len(existing)
+    ids = np.zeros(n + m, dtype=np.int64)
+    absent = np.zeros(m, dtype=bool)
+    for col, (fc, ftexts) in zip(columns, parts, strict=True):
+        both = fc
+        if m:
+            sc, stexts = _text_codes(existing[col])  # type: ignore[index]
+            sc = pd.Index(ftexts).get_indexer(stexts)[sc]
+            absent |= sc < 0
+            both = np.concatenate([fc, np.where(sc < 0, 0, sc)])
+        ids, _ = pd.factorize(ids * max(1, len(ftexts)) + both)
+    stored = np.where(absent, -1, ids[n:]) if m else np.array([], dtype=np.int64)
+    return ids[:n].astype(np.int64), stored.astype(np.int64)
+
+
+def _key_text_of(parts: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray) -> np.ndarray:
+    """The joined key text ("a|b|c") of the rows in ``mask`` only."""
+    out = None
+    for codes, texts in parts:
+        piece = texts[codes[mask]]
+        out = piece if out is None else out + "|" + piece
+    return out if out is not None else np.array([""] * int(mask.sum()), dtype=object)
+
+
+def _stored_column(values: np.ndarray) -> pd.Series:
+    """A stored key column read by ``Store.arrays`` with the dtype ``Store.query`` gives it:
+    text as objects, and an integer column holding NULLs (NaN there) as nullable integers."""
+    if values.dtype.kind in "OUS":
+        return pd.Series(values, dtype=object)
+    if values.dtype.kind == "f":
+        known = values[~np.isnan(values)]
+        if len(known) and np.all(known == np.round(known)):
+            return pd.Series(values).astype("Int64")
+    return pd.Series(values)
+
+
 def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, rows: _Rows,
                         policy: str) -> pd.DataFrame:
     """Keys repeated in the file and keys already stored, by ``policy``.
 
-    Keys are compared as tuples of their columns (hashed in C); the joined text key is
-    written only for the rows that need it (duplicates and replaced rows).
+    Keys are compared as integer ids of their texts (each column's text written once per
+    distinct cell); the joined text key is written only for the rows that need it
+    (duplicates and replaced rows).
     """
-    table = table.copy()
-    parts = key_parts(table, spec.key)
-    keys = pd.MultiIndex.from_arrays(parts)
-    table[KEY] = pd.Series("", index=table.index, dtype=object)
-    ok = rows.ok.to_numpy()
+    table = table.copy(deep=False)
+    index = table.index
+    key_col = np.full(len(table), "", dtype=object)
+    table[KEY] = pd.Series(key_col, index=index, dtype=object)
+    table[EXISTING_ID] = pd.Series(pd.NA, index=index, dtype=object)
+    parts = [_text_codes(table[col]) for col in spec.key]
+    # The stored keys are read first, for the rows before repeats in the file are flagged: at
+    # most a few more stored keys, which can only meet rows already flagged (left alone
+    # below). File and stored keys then get their ids in one pass.
+    existing = _existing_keys(store, spec, table[rows.free])
+    if parts:
+        ids, stored = _key_ids(parts, existing if not existing.empty else None, spec.key)
+    else:
+        ids = np.zeros(len(table), dtype=np.int64)
+        stored = np.zeros(len(existing), dtype=np.int64)
+    ok = rows.free.copy()
     keep = {"replace": "last", "keep": "first", "reject": False}[policy]
     dup = np.zeros(len(table), dtype=bool)
-    dup[ok] = keys[ok].duplicated(keep=keep)
+    dup[ok] = pd.Series(ids[ok]).duplicated(keep=keep).to_numpy()
     if dup.any():
-        table.loc[dup, KEY] = _joined(parts, dup).to_numpy()
-        rows.flag(pd.Series(dup, index=table.index), f"dup_file_{policy}", table[KEY])
-    existing = _existing_keys(store, spec, table[rows.ok])
-    table[EXISTING_ID] = pd.Series(pd.NA, index=table.index, dtype=object)
+        key_col[dup] = _key_text_of(parts, dup)
+        table[KEY] = pd.Series(key_col, index=index, dtype=object)
+        rows.flag(dup, f"dup_file_{policy}", table[KEY])
     if existing.empty:
         return table
-    stored = pd.MultiIndex.from_arrays(key_parts(existing, spec.key))
-    hit = keys.isin(stored) & rows.ok.to_numpy()
+    valid = stored >= 0
+    hit = pd.Series(ids).isin(stored[valid]).to_numpy() & rows.free
     if not hit.any():
         return table
-    table.loc[hit, KEY] = _joined(parts, hit).to_numpy()
+    key_col[hit] = _key_text_of(parts, hit)
+    table[KEY] = pd.Series(key_col, index=index, dtype=object)
     if policy == "replace":
-        ident = (existing[spec.id_column].to_numpy(dtype=object) if spec.id_column else
-                 _joined(key_parts(existing, spec.key)).to_numpy(dtype=object))
-        found = pd.Series(ident, index=stored)
-        found = found[~found.index.duplicated()]
-        table.loc[hit, EXISTING_ID] = found.reindex(keys[hit]).to_numpy()
+        if spec.id_column:
+            ident = pd.Series(existing[spec.id_column].to_numpy(dtype=object)[valid],
+                              index=stored[valid])
+            ident = ident[~ident.index.duplicated()]
+            found = ident.reindex(ids[hit]).to_numpy(dtype=object)
+        else:
+            # The stored key's text is the file row's own (that is what matched).
+            found = key_col[hit]
+        existing_id = np.full(len(table), pd.NA, dtype=object)
+        existing_id[hit] = found
+        table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
     else:
-        rows.flag(pd.Series(hit, index=table.index), f"dup_store_{policy}", table[KEY])
+        rows.flag(hit, f"dup_store_{policy}", table[KEY])
     return table

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import numpy as np
 import pandas as pd
 
 from data import config
@@ -132,16 +133,27 @@ def _read_csv(data: bytes) -> RawTable:
     # record (counting its lines skipped the first data row).
     skip = start + n_header
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, header=None, skiprows=skip, dtype=str,
-                            keep_default_na=False, na_filter=False, engine="c",
-                            skip_blank_lines=False, on_bad_lines="error")
+        # UTF-8 bytes and plain Python strings: the C parser reads bytes faster than a text
+        # stream, and every later step works on object arrays (no conversion per step).
+        body = data if encoding == "utf-8" else text.encode("utf-8")
+        frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, skiprows=skip,
+                            dtype=object, encoding="utf-8", keep_default_na=False,
+                            na_filter=False, engine="c", skip_blank_lines=False,
+                            on_bad_lines="error", low_memory=False)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
     except (pd.errors.ParserError, ValueError) as exc:
         raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
     return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
-                    scan_hidden=has_hidden(text))
+                    scan_hidden=_may_hide(body) and has_hidden(text))
+
+
+def _may_hide(body: bytes) -> bool:
+    """False when the UTF-8 bytes hold none of the lead bytes of a hidden character (U+00AD,
+    U+061C, U+200B-U+206F, U+FEFF): Thai text is all 0xE0 lead bytes, so one byte search
+    each (memchr) usually settles it without scanning the text with a pattern."""
+    return any(lead in body for lead in (b"\xc2", b"\xd8", b"\xe2", b"\xef"))
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
@@ -308,11 +320,39 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.
     for i in range(frame.shape[1], width):
         frame[i] = ""
     frame.columns = names[: frame.shape[1]]
-    frame = frame.fillna("")
-    frame[ROW] = range(first_row, first_row + len(frame))
-    # Blank lines and trailing empty rows are not records.
-    cells = frame.drop(columns=[ROW])
-    if len(cells.columns):
-        blank = cells.eq("").all(axis=1)
-        frame = frame[~blank]
+    # A missing cell is empty text, like any empty cell: column by column, and only where
+    # there is one (no copy of a whole frame of text).
+    for col in frame.columns:
+        cells = frame[col].to_numpy()
+        if cells.dtype == object:
+            # NaN is the only cell unequal to itself; None the only one equal to None.
+            gaps = (cells != cells) | np.equal(cells, None)
+            if gaps.any():
+                frame[col] = pd.Series(np.where(gaps, "", cells), index=frame.index,
+                                       dtype=object)
+        elif frame[col].isna().any():
+            frame[col] = frame[col].fillna("")
+    frame[ROW] = np.arange(first_row, first_row + len(frame))
+    # Blank lines and trailing empty rows are not records; only rows whose first cell is empty
+    # can be, so the other cells are compared on those rows only.
+    names_ = [c for c in frame.columns if c != ROW]
+    if names_ and len(frame):
+        blank = _empty(frame[names_[0]])
+        if blank.any():
+            at = np.flatnonzero(blank)
+            for col in names_[1:]:
+                at = at[_empty(frame[col].iloc[at])]
+                if not len(at):
+                    break
+            if len(at):
+                keep = np.ones(len(frame), dtype=bool)
+                keep[at] = False
+                frame = frame[keep]
     return frame.reset_index(drop=True)
+
+
+def _empty(cells: pd.Series) -> np.ndarray:
+    values = cells.to_numpy()
+    if values.dtype == object:
+        return np.asarray(values == "", dtype=bool)
+    return np.asarray(cells.astype(str).eq("").to_numpy(), dtype=bool)
