@@ -18,6 +18,14 @@ BASE_CSS = """
   text-overflow: clip !important; overflow-wrap: normal !important; }
 /* Segmented controls wrap onto a second line rather than cutting their last choice. */
 [data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap !important; }
+/* A map's options popover beside its view picker takes the width of its whole label
+   ("สีและช่วง" was cut to "สี..."); the picker takes the rest and wraps if it must. */
+[data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]
+  > [data-testid="stPopover"]) {
+  flex: 0 0 auto !important; width: auto !important; min-width: max-content; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+  > [data-testid="stLayoutWrapper"] > [data-testid="stPopover"]) { flex-wrap: nowrap !important; }
+[data-testid="stPopover"] button * { text-overflow: clip !important; overflow: visible !important; }
 .wr-fit { container-type: inline-size; }
 .wr-nowrap { white-space: nowrap; }
 </style>
