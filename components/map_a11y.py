@@ -1,4 +1,4 @@
-"""Maps for keyboard and screen-reader users: a "skip the map" link and a text summary of each map."""
+"""Maps and charts for keyboard and screen-reader users: a "skip the map" link, text summaries."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.i18n import lang, t
 from domain import map_classes
+from domain.formatting import fmt_num
 from domain.safe_text import html_text
 from geo.payload import area_names
 
@@ -74,3 +75,52 @@ def render_map_end(key: str, values: pd.DataFrame, *, value_label: str,
     st.markdown(f'<p id="{_anchor(key)}" tabindex="-1" class="wr-map-summary" '
                 f'style="font-size:0.9rem;margin:0">{html_text(text)}</p>',
                 unsafe_allow_html=True)
+
+
+def _numbers(values: Any) -> list[float] | None:
+    try:
+        out = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return None
+    return out if out and all(v == v for v in out) else None
+
+
+def figure_summary(fig: Any, language: str, max_traces: int = 3) -> str:
+    """A sentence per series of a plotly figure: its highest and lowest point by category
+    ("highest Bangkok 78.4, lowest Satun 55.8"); "" when there is nothing to say."""
+    parts: list[str] = []
+    for trace in list(getattr(fig, "data", ()))[:max_traces]:
+        kind = getattr(trace, "type", "")
+        if kind not in ("bar", "scatter"):
+            continue
+        horizontal = getattr(trace, "orientation", None) == "h"
+        cats = trace.y if horizontal else trace.x
+        vals = _numbers(trace.x if horizontal else trace.y)
+        if vals is None or cats is None or len(cats) != len(vals):
+            continue
+        cats = [str(c) for c in cats]
+        hi = max(range(len(vals)), key=vals.__getitem__)
+        lo = min(range(len(vals)), key=vals.__getitem__)
+        name = str(getattr(trace, "name", "") or "")
+        digits = 0 if all(v == round(v) for v in vals) else 1 if max(map(abs, vals)) >= 10 else 2
+        text = (t("map_summary_high", name=cats[hi], value=fmt_num(vals[hi], digits, language))
+                + ", " + t("map_summary_low", name=cats[lo],
+                           value=fmt_num(vals[lo], digits, language)))
+        parts.append(f"{name}: {text}" if name else text)
+    if not parts:
+        return ""
+    title = getattr(getattr(fig.layout, "title", None), "text", None) or ""
+    lead = t("chart_summary_intro", title=re.sub(r"<[^>]+>", " ", str(title)).strip())
+    return lead + " " + "; ".join(parts)
+
+
+def render_chart_summary(fig: Any) -> None:
+    """The figure's summary for screen readers (off screen; the chart shows the same)."""
+    try:
+        text = figure_summary(fig, lang())
+    except Exception:  # noqa: BLE001 - a summary must never cost the chart
+        return
+    if text:
+        st.markdown(f'<p class="wr-chart-summary" style="position:absolute;left:-10000px;'
+                    f'width:1px;height:1px;overflow:hidden">{html_text(text)}</p>',
+                    unsafe_allow_html=True)

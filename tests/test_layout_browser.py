@@ -9,6 +9,7 @@ import pytest
 from components.nav import PAGES
 from tests.browser_util import (
     MAP_FRAME,
+    REPO,
     app_server,
     assert_no_exception,
     browser,
@@ -201,3 +202,28 @@ def test_skip_link_before_and_summary_after_every_map(server):
             assert after, spec.key
         _open(page, f"{server}/?lang=th")
         assert "สูงสุด" in page.locator(".wr-map-summary").first.inner_text()
+
+
+AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("route", ["", "poverty", "partners"])
+def test_axe_finds_no_critical_violation(server, route):
+    """axe-core (``make a11y`` installs it from npm; skipped without it) on three pages with
+    maps and charts: no critical violation. Serious ones are printed for the record."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make a11y)")
+    with browser(1366, 768) as ctx:
+        page = ctx.new_page()
+        for lang in ("th", "en"):
+            _open(page, f"{server}/{route}?lang={lang}")
+            page.locator(MAP_FRAME).first.wait_for(timeout=60_000)
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate("""async () => {
+              const r = await axe.run(document, {resultTypes: ['violations']});
+              return r.violations.map(v => [v.impact, v.id, v.nodes.length,
+                                            v.nodes.slice(0, 2).map(n => n.target.join(' '))]);
+            }""")
+            print(route or "overview", lang, found)
+            critical = [v for v in found if v[0] == "critical"]
+            assert critical == [], (route, lang, critical)

@@ -105,3 +105,20 @@ def test_tile_grid_labels_are_whole_readable_names(language):
     hover = [h for tr in fig.data for h in tr.hovertext]
     assert any(names["80"][idx] in h for h in hover)
     assert fig.layout.uniformtext.minsize >= 10
+
+
+def test_map_and_chart_text_alternatives():
+    """Issue 19.8: each map and chart has a text alternative naming its highest and lowest."""
+    import plotly.graph_objects as go
+
+    from components import map_a11y
+
+    values = pd.DataFrame({"code": ["10", "91", "50"], "value": [78.4, 55.8, 60.0]})
+    text = map_a11y.summary_text(values, value_label="SDG index", fmt=None,
+                                 higher_is_better=True, language="en")
+    assert "กรุงเทพมหานคร" in text or "Bangkok" in text
+    assert "78.4" in text and "55.8" in text and "60.0" in text and "(3" in text
+    fig = go.Figure(go.Bar(x=[3, 12, 7], y=["a", "b", "c"], orientation="h"))
+    summary = map_a11y.figure_summary(fig, "en")
+    assert "b 12" in summary and "a 3" in summary
+    assert map_a11y.figure_summary(go.Figure(), "en") == ""
