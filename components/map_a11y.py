@@ -18,6 +18,8 @@ from geo.payload import area_names
 # Off screen until it has the keyboard focus, then a visible button over the map's top left.
 SKIP_CSS = """
 <style>
+/* Out of the page's flow (no gap above the map); shown at the map's top left when focused. */
+[data-testid="stElementContainer"]:has(.wr-skip-map) { position: absolute; z-index: 5; }
 .wr-skip-map { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
   overflow: hidden; }
 .wr-skip-map:focus { position: static; width: auto; height: auto; display: inline-block;

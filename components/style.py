@@ -68,8 +68,8 @@ MEETING_CSS = """
 [data-testid="stVerticalBlock"] > :has([data-testid="stMetric"]) + :has(iframe[src*="streamlit_folium"]) {
   order: 2; }
 /* The map's view picker (map / tile grid / image) is an analyst's tool: the map stays a map. */
-[data-testid="stLayoutWrapper"]:has([data-testid="stButtonGroup"]):has(+ [data-testid="stElementContainer"] iframe[src*="streamlit_folium"]) {
-  display: none; }
+[data-testid="stLayoutWrapper"]:has([data-testid="stButtonGroup"]):has([data-testid="stPopover"]):has(
+  ~ [data-testid="stElementContainer"] iframe[src*="streamlit_folium"]) { display: none; }
 </style>
 """
 
