@@ -26,6 +26,9 @@ BASE_CSS = """
 [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
   > [data-testid="stLayoutWrapper"] > [data-testid="stPopover"]) { flex-wrap: nowrap !important; }
 [data-testid="stPopover"] button * { text-overflow: clip !important; overflow: visible !important; }
+/* Captions dark enough to read on a projector (axe: Streamlit's grey is below 4.5:1). */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5a5f69 !important; }
 .wr-fit { container-type: inline-size; }
 .wr-nowrap { white-space: nowrap; }
 </style>

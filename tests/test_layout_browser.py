@@ -208,9 +208,9 @@ AXE = REPO / "tests" / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.mark.parametrize("route", ["", "poverty", "partners"])
-def test_axe_finds_no_critical_violation(server, route):
+def test_axe_finds_no_serious_violation(server, route):
     """axe-core (``make a11y`` installs it from npm; skipped without it) on three pages with
-    maps and charts: no critical violation. Serious ones are printed for the record."""
+    maps and charts: no critical or serious violation (captions failed colour contrast)."""
     if not AXE.exists():
         pytest.skip("axe-core is not installed (make a11y)")
     with browser(1366, 768) as ctx:
@@ -225,5 +225,5 @@ def test_axe_finds_no_critical_violation(server, route):
                                             v.nodes.slice(0, 2).map(n => n.target.join(' '))]);
             }""")
             print(route or "overview", lang, found)
-            critical = [v for v in found if v[0] == "critical"]
+            critical = [v for v in found if v[0] in ("critical", "serious")]
             assert critical == [], (route, lang, critical)
