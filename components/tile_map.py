@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -20,7 +21,8 @@ from geo.payload import area_names
 # parts meet (Thai place names are compounds: นคร|ปฐม, สุพรรณ|บุรี; romanised ones split at
 # spaces or before the same parts: Kanchana-buri). A line longer than a tile holds shortens
 # the Thai way, the first part and ฯ (ประจวบฯ, as the press writes it); the full name is in
-# the hover. Ayutthaya is known by its last part in both languages.
+# the hover. Ayutthaya is known by its last part in both languages. English names take up to
+# three lines (a tile is taller than a Latin line of 7 letters is wide).
 _TH_PARTS = (
     "บุรี", "ธานี", "ราชธานี", "นคร", "มหานคร", "ราชสีมา", "ธรรมราช", "เพชร", "เจริญ", "สาคร", "สงคราม",
     "ปราการ", "คีรีขันธ์", "ลำภู", "สารคาม", "สวรรค์", "ปฐม", "พนม", "นายก", "ทอง", "เทรา",
@@ -28,28 +30,57 @@ _TH_PARTS = (
     "บูรณ์", "ทัย", "รัมย์", "ลุง", "ธิวาส", "แก้ว", "อยุธยา", "เชียง", "หนอง", "สมุทร",
     "ประจวบ", "กำแพง", "อำนาจ", "มหา", "ฉะเชิง", "ขอน", "สุราษฎร์", "อุบล", "กรุงเทพ",
 )
-_EN_PARTS = ("buri", "thani", "sao", "lung", "lok", "wat", "phum", "hon", "dahan", "dit",
-             "sima", "marat")
+# A break inside a word (U+2010), told apart from a name's own hyphen (Phang-nga).
+_HYPHEN = "\u2010"
 _SHORT = {"14": ("อยุธยา", "Ayutthaya")}
 # Visible characters a line may hold (Thai vowel and tone marks sit above or below a letter).
-_LINE = {"th": 8, "en": 9}
+_LINE = {"th": 8, "en": 7}
 
 
 def _width(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch) not in ("Mn", "Me"))
 
 
-def _splits(name: str, language: str) -> list[tuple[str, str]]:
-    """Every way to break ``name`` into two lines where its parts meet."""
+def _syllables(word: str, limit: int) -> list[str]:
+    """A romanised word longer than ``limit`` broken with hyphens where two consonants meet
+    (Kam-phaeng, Song-khram; ph, th, kh and ng stay whole), else after a vowel."""
+    if len(word) <= limit:
+        return [word]
+    vowels = set("aeiouAEIOU")
+    mid = len(word) / 2
+    between = {i for i in range(3, len(word) - 2)
+               if word[i - 1] not in vowels and word[i] not in vowels and word[i] != "h"
+               and word[i - 1:i + 1] != "ng"}
+    after_vowel = {i for i in range(3, len(word) - 2)
+                   if word[i - 1] in vowels and word[i] not in vowels}
+    if not between | after_vowel:
+        return [word]
+    # The first piece must fit a line (the rest is broken again); then two consonants, then
+    # the middle.
+    i = min(between | after_vowel,
+            key=lambda c: (c + 1 > limit, c not in between, abs(c - mid)))
+    return [word[:i] + _HYPHEN, *_syllables(word[i:], limit)]
+
+
+def _en_lines(name: str, limit: int) -> list[str]:
+    """Words (and hyphenated pieces of long ones) packed into lines of at most ``limit``."""
+    words = [w for part in name.split(" ") for w in re.split(r"(?<=-)", part) if w]
+    pieces = [p for word in words for p in _syllables(word, limit)]
+    lines: list[str] = []
+    for piece in pieces:
+        glued = bool(lines) and lines[-1].endswith((_HYPHEN, "-"))
+        if lines and not glued and len(lines[-1]) + 1 + len(piece) <= limit:
+            lines[-1] += " " + piece
+        elif glued and len(lines[-1]) + len(piece) <= limit + 1:
+            lines[-1] = lines[-1].removesuffix(_HYPHEN) + piece
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _th_splits(name: str) -> list[tuple[str, str]]:
+    """Every way to break a Thai name into two lines where its parts meet."""
     out: list[tuple[str, str]] = []
-    if language == "en":
-        words = name.split(" ")
-        out += [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-        if len(words) == 1:
-            low = name.lower()
-            out += [(name[:-len(p)] + "-", name[-len(p):]) for p in _EN_PARTS
-                    if low.endswith(p) and len(name) - len(p) >= 3]
-        return out
     for part in _TH_PARTS:
         if name.endswith(part) and _width(name) - _width(part) >= 2:
             out.append((name[:-len(part)], name[-len(part):]))
@@ -60,22 +91,28 @@ def _splits(name: str, language: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=512)
 def tile_label(code: str, name: str, language: str) -> str:
-    """The label of one tile: the name on one or two lines (``<br>``), shortened only past a
-    tile's width, by the rule above."""
+    """The label of one tile: the name on up to two lines in Thai, three in English
+    (``<br>``), shortened only past a tile's width, by the rule above."""
     if code in _SHORT:
         name = _SHORT[code][0 if language == "th" else 1]
     limit = _LINE.get(language, _LINE["en"])
-    if _width(name) <= limit - 1:
+    if language != "th":
+        # Never a dropped word: a name that needs a fourth line gets wider lines instead.
+        lines = _en_lines(name, limit)
+        while len(lines) > 3:
+            limit += 1
+            lines = _en_lines(name, limit)
+        return "<br>".join(lines)
+    if _width(name) <= limit - 2:  # a Thai line of 6 fits a tile at 1366 px beside a table
         return name
-    splits = _splits(name, language)
+    splits = _th_splits(name)
     if not splits:
         return name
-    first, second = min(splits, key=lambda s: (max(_width(s[0]), _width(s[1])), -_width(s[0])))
+    first, second = min(splits, key=lambda s: (max(_width(s[0]), _width(s[1])),
+                                               -min(_width(s[0]), _width(s[1]))))
     if max(_width(first), _width(second)) <= limit:
         return f"{first}<br>{second}"
-    if language == "th":
-        return first + "ฯ"
-    return f"{first}<br>{second}"
+    return first + "ฯ"
 
 
 def _dark(colour: str) -> bool:
