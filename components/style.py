@@ -18,6 +18,9 @@ BASE_CSS = """
   text-overflow: clip !important; overflow-wrap: normal !important; }
 /* Segmented controls wrap onto a second line rather than cutting their last choice. */
 [data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap !important; }
+/* ... and a choice wider than its whole column breaks between words inside its button. */
+[data-testid="stButtonGroup"] button { max-width: 100%; height: auto; }
+[data-testid="stButtonGroup"] button * { white-space: normal !important; overflow-wrap: normal; }
 /* A map's options popover beside its view picker takes the width of its whole label
    ("สีและช่วง" was cut to "สี..."); the picker takes the rest and wraps if it must. */
 [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]
