@@ -8,7 +8,7 @@ export WARROOM_DATA_DIR ?= $(CURDIR)/var
 DB := $(WARROOM_DATA_DIR)/warroom.duckdb
 PORT ?= 8501
 
-.PHONY: run serve test setup assets demo lint bench bench-quick loadtest clean
+.PHONY: run serve test setup assets a11y demo lint bench bench-quick loadtest clean
 
 # The server's packages and the development ones (pytest, Playwright, ruff, aiosmtpd); a
 # server install takes requirements.txt only.
@@ -19,7 +19,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP) assets
+setup: $(STAMP) assets a11y
+
+# axe-core (npm) for the accessibility check of the browser tests, which skip it without npm.
+a11y:
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix tests/a11y --no-audit --no-fund --no-package-lock --silent; \
+	else echo "npm not found: the axe-core accessibility check will be skipped"; fi
 
 # Static files the app serves itself (no CDN): the Thai font and Leaflet (plotly maps are drawn
 # on lon/lat axes, so no topojson is needed).

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import assets, tile_map
+from components import assets, map_a11y, tile_map
 from components.charts import pin_zero_bars
 from components.datasource import current_scope
 from components.i18n import lang, t
@@ -151,12 +151,15 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     if built is None:  # boundaries vanished between the two calls
         return None
     m, group = built
+    map_a11y.render_skip_link(key)
     # The component sends its value once drawn unless it equals the default st_folium gave
     # it; for these two keys both are null, so a view costs one script run, not two (its
     # click counter starts at 0 in the browser but None on the server, hence not returned).
     result = st_folium(m, key=key, height=height, use_container_width=True,
                        feature_group_to_add=group,
                        returned_objects=["last_object_clicked", "last_active_drawing"])
+    map_a11y.render_map_end(key, values, value_label=value_label, fmt=fmt,
+                            higher_is_better=higher_is_better)
     if meta is not None and current_scope().may_export:
         from components.export import render_chart_exports
 

@@ -80,7 +80,8 @@ def activity_filter(area: str, year: int | None, span: tuple[dt.date, dt.date]) 
     sectors = sector_names()
     goals = goal_names()
     with st.container(border=True):
-        c1, c2, c3, c4 = st.columns([2, 2, 3, 2])
+        # The period gets the width of its two whole dates (it was cut to "31/1" at 1366 px).
+        c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
         start, end = _period(year, span, c1)
         picked_sectors = _multi("pa_sector", list(sectors), t("partners_sector"),
                                 sectors.__getitem__, container=c2)

@@ -35,10 +35,11 @@ def view_options() -> tuple[str, str | None, str]:
     labels = {m: t(f"poverty_measure_{m}") for m in pv.MEASURES}
     dims = {"all": t("poverty_dim_all")} | {
         d: (th if lang() == "th" else en) for d, th, en in catalogue.DIMENSIONS}
-    c1, c2, c3 = st.columns([3, 2, 3])
-    with c1:
-        measure = st.segmented_control(t("poverty_measure"), pv.MEASURES, key="pov_measure",
-                                       format_func=labels.__getitem__) or "mpi"
+    # The measure's buttons get a row of their own: beside two other controls at 1366 px
+    # (and in meeting mode's large type) the last ones were cut ("Peop...").
+    measure = st.segmented_control(t("poverty_measure"), pv.MEASURES, key="pov_measure",
+                                   format_func=labels.__getitem__) or "mpi"
+    c2, c3 = st.columns([2, 3])
     with c2:
         dim = st.selectbox(t("poverty_dimension"), list(dims), key="pov_dim",
                            format_func=dims.__getitem__)

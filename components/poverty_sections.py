@@ -25,6 +25,7 @@ from components.poverty_common import (
     poverty_meta,
     poverty_style,
 )
+from components.style import meeting_mode
 from components.ui import (
     Kpi,
     guarded,
@@ -95,7 +96,8 @@ def render_children_map(area: str, year: int, children: pd.DataFrame, measure: s
     clicked = render_area_map(
         values, level=MAP_LEVEL[level_key], key=f"pov_map_{level_key}", value_label=label,
         fmt=measure_format(measure), parent_code=area or None,
-        higher_is_better=False, meta=poverty_meta("poverty_map_title", area, year), height=480)
+        higher_is_better=False, meta=poverty_meta("poverty_map_title", area, year), height=480,
+        controls=not meeting_mode())
     if clicked and clicked != area:
         state.set_area(clicked)
 

@@ -33,6 +33,7 @@ from components.poverty_sections import (
     render_trend,
     render_village_bars,
 )
+from components.style import meeting_mode
 from components.ui import (
     guarded,
     render_page_header,
@@ -92,20 +93,41 @@ def render_poverty_page() -> None:
                     if years else t("no_data"))
         return
     measure, dim, k_text = view_options()
-    weights = chosen_weights()
+    meeting = meeting_mode()
+    if meeting:
+        # The weights (an analyst's setting) under the map, so the map is on the first screen.
+        top = st.container()
+        with st.container():
+            weights = chosen_weights()
+    else:
+        weights = chosen_weights()
+        top = st.container()
+    with top:
+        _render_figures(area, year, measure, dim, k_text, weights, meeting)
+
+
+def _render_figures(area: str, year: int, measure: str, dim: str | None, k_text: str,
+                    weights: tuple[tuple[str, float], ...] | None, meeting: bool) -> None:
     k = pv.parse_k(k_text)
     children, total = fetch(poverty_drilldown, area, year, k, weights)
     if children.empty:
         st.info(t("no_data"))
         return
     render_measure_kpis(total)
-    st.caption(t("poverty_af_caption", k=k_text)
-               + ("" if weights is None else " · " + t("poverty_weights_custom")))
-    if bool(total.get("withheld")) or ("withheld" in children and children.withheld.any()):
-        st.caption(t("privacy_small_counts", n=small_count_threshold()))
 
+    def notes() -> None:
+        st.caption(t("poverty_af_caption", k=k_text)
+                   + ("" if weights is None else " · " + t("poverty_weights_custom")))
+        if bool(total.get("withheld")) or ("withheld" in children and children.withheld.any()):
+            st.caption(t("privacy_small_counts", n=small_count_threshold()))
+
+    # In meeting mode the map comes right after the figures (on the first screen at 1366x768),
+    # the method notes under it.
+    if not meeting:
+        notes()
     if len(area) < 8:
-        left, right = st.columns([5, 6])
+        # The map's column is the wider one: the tile grid's names need ~45 px a tile.
+        left, right = st.columns([6, 5])
         with left:
             if len(area) == 6:
                 render_village_bars(area, year, children, measure, dim)
@@ -113,6 +135,8 @@ def render_poverty_page() -> None:
                 render_children_map(area, year, children, measure, dim, k, weights)
         with right:
             render_children_table(area, year, children, measure, dim)
+    if meeting:
+        notes()
     left, right = st.columns(2)
     with left:
         render_dimension_breakdown(area, year, children, total)

@@ -16,6 +16,22 @@ BASE_CSS = """
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: normal !important; }
+/* Segmented controls wrap onto a second line rather than cutting their last choice. */
+[data-testid="stButtonGroup"] div:has(> button) { flex-wrap: wrap !important; }
+/* ... and a choice wider than its whole column breaks between words inside its button. */
+[data-testid="stButtonGroup"] button { max-width: 100%; height: auto; }
+[data-testid="stButtonGroup"] button * { white-space: normal !important; overflow-wrap: normal; }
+/* A map's options popover beside its view picker takes the width of its whole label
+   ("สีและช่วง" was cut to "สี..."); the picker takes the rest and wraps if it must. */
+[data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]
+  > [data-testid="stPopover"]) {
+  flex: 0 0 auto !important; width: auto !important; min-width: max-content; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] > [data-testid="stVerticalBlock"]
+  > [data-testid="stLayoutWrapper"] > [data-testid="stPopover"]) { flex-wrap: nowrap !important; }
+[data-testid="stPopover"] button * { text-overflow: clip !important; overflow: visible !important; }
+/* Captions dark enough to read on a projector (axe: Streamlit's grey is below 4.5:1). */
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5a5f69 !important; }
 .wr-fit { container-type: inline-size; }
 .wr-nowrap { white-space: nowrap; }
 </style>
@@ -47,6 +63,19 @@ MEETING_CSS = """
 .st-key-wr_meeting_row { position: absolute; top: 0.6rem; right: 2rem; z-index: 10;
   width: auto !important; }
 [data-testid="stMain"] h2 { padding-top: 0.4rem; }
+/* The map on the first screen of every page (1366x768 and up). In any block: the KPI row (K)
+   and what follows it keep their order, except a map row (M) further down, which moves up
+   before the KPIs; a map right under the KPIs stays there. */
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stVerticalBlock"] > :has([data-testid="stMetric"]),
+[data-testid="stVerticalBlock"] > :has([data-testid="stMetric"]) ~ * { order: 2; }
+[data-testid="stVerticalBlock"] > :has([data-testid="stMetric"]) ~ :has(iframe[src*="streamlit_folium"]) {
+  order: 1; }
+[data-testid="stVerticalBlock"] > :has([data-testid="stMetric"]) + :has(iframe[src*="streamlit_folium"]) {
+  order: 2; }
+/* The map's view picker (map / tile grid / image) is an analyst's tool: the map stays a map. */
+[data-testid="stLayoutWrapper"]:has([data-testid="stButtonGroup"]):has([data-testid="stPopover"]):has(
+  ~ [data-testid="stElementContainer"] iframe[src*="streamlit_folium"]) { display: none; }
 </style>
 """
 

@@ -79,6 +79,9 @@ def render_chart(fig: Any, *, key: str, meta: ExportMeta | None = None, **kwargs
         # Plotly's own "download as PNG" button would bypass the export rights.
         config["modeBarButtonsToRemove"] = ["sendDataToCloud", "toImage"]
     out = st.plotly_chart(fig, key=key, width="stretch", config=config, **kwargs)
+    from components.map_a11y import render_chart_summary
+
+    render_chart_summary(fig)  # the chart's text alternative (highest, lowest)
     if meta is not None and _may_export():
         from components.export import render_chart_exports
 
