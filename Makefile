@@ -19,10 +19,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP) assets a11y
+setup: $(STAMP) assets
 
-# axe-core (npm) for the accessibility check of the browser tests, which skip it without npm.
-a11y:
+# axe-core (npm) for the accessibility check of the browser tests: a test tool, so `make test`
+# installs it and `make run` does not. Without npm the check is skipped (fails in CI).
+AXE := tests/a11y/node_modules/axe-core/axe.min.js
+a11y: $(AXE)
+$(AXE): tests/a11y/package.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --prefix tests/a11y --no-audit --no-fund --no-package-lock --silent; \
 	else echo "npm not found: the axe-core accessibility check will be skipped"; fi
@@ -52,7 +55,7 @@ serve: setup $(DB)
 # them in this process.
 TEST_WORKERS ?= 2
 
-test: setup
+test: setup a11y
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
