@@ -49,6 +49,11 @@ MEETING_CSS = """
 [data-testid="stMetricValue"] { font-size: clamp(2.6rem, 26cqi, 4.2rem) !important;
   font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 1.2vw, 1.6rem) !important; }
+/* A figure's share beside it, not on a line of its own: two rows of figures leave the map
+   on the first screen. */
+[data-testid="stMetric"] > div { display: flex; flex-wrap: wrap; align-items: center;
+  column-gap: 0.8rem; }
+[data-testid="stMetric"] > div > [data-testid="stMetricLabel"] { flex-basis: 100%; }
 [data-testid="stMain"] [data-testid="stMarkdownContainer"] p { font-size: 1.2rem; }
 [data-testid="stMain"] [data-testid="stMetricValue"] p { font-size: inherit !important; }
 [data-testid="stMain"] h2 { font-size: clamp(2rem, 2.4vw, 3.4rem) !important; }

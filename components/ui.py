@@ -49,19 +49,28 @@ def render_page_header(title: str, subtitle: str | None = None) -> None:
 
 
 def render_kpis(kpis: Sequence[Kpi]) -> None:
-    cols = st.columns(len(kpis))
-    for col, k in zip(cols, kpis, strict=True):
-        with col, st.container(border=True):
-            st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color, help=k.help,
-                      delta_arrow=k.delta_arrow)
+    """The headline figures in one row; in meeting mode more than four go in rows of three,
+    because six figures at meeting size do not fit across a 1366-pixel projector whole
+    ("฿363,300" broke as "฿363,30" / "0")."""
+    from components.style import meeting_mode
+
+    per_row = 3 if len(kpis) > 4 and meeting_mode() else max(1, len(kpis))
+    for start in range(0, len(kpis), per_row):
+        cols = st.columns(per_row)
+        for col, k in zip(cols, kpis[start:start + per_row], strict=False):
+            with col, st.container(border=True):
+                st.metric(k.label, k.value, delta=k.delta, delta_color=k.delta_color,
+                          help=k.help, delta_arrow=k.delta_arrow)
 
 
 def render_table(df: pd.DataFrame, *, height: int | None = None, key: str | None = None,
                  meta: ExportMeta | None = None, **kwargs: Any) -> Any:
     """A data table; cell text is rendered as text by the grid, never as HTML.
 
-    ``meta`` names the table for its CSV/XLSX exports (offered next to the table).
+    ``meta`` names the table for its CSV/XLSX exports (offered next to the table). An empty
+    cell (no figure, or one withheld as a small count) reads "–", as the pages say, not "None".
     """
+    kwargs.setdefault("placeholder", "–")
     out = st.dataframe(df, hide_index=True, width="stretch", height=height or "auto", key=key,
                        **kwargs)
     if meta is not None and _may_export():
