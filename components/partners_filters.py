@@ -67,8 +67,11 @@ def _period(year: int | None, span: tuple[dt.date, dt.date], container: Any) -> 
         # A new year in the sidebar moves the period to that year.
         st.session_state.pa_dates = default
         st.session_state._pa_year = year
+    # Streamlit's picker has no Buddhist-era calendar: the help says so, and the caption
+    # under the filters gives the period in BE.
     picked = container.date_input(t("partners_period"), key="pa_dates", min_value=lo,
-                                  max_value=hi, format="DD/MM/YYYY")
+                                  max_value=hi, format="DD/MM/YYYY",
+                                  help=t("partners_period_help"))
     dates = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
     start = dates[0] if dates else default[0]
     end = dates[1] if len(dates) > 1 else hi  # half-chosen range: open-ended until picked
