@@ -2,8 +2,8 @@
 
 ``python -m bench.loadtest_browser --base URL --pages poverty plans --samples 2``: each sample is
 a fresh browser profile that opens the first page (a first visit: every script downloaded) and
-then the second page in the same tab through the sidebar's link (a page switch, as a user makes
-it), and reports the seconds from the request until the page is drawn: the app connected, no
+then the second page in the same tab through the navigation's link (a page switch, as a user
+makes it), and reports the seconds from the request until the page is drawn: the app connected, no
 script run left, no placeholder left, and each map's polygons on screen. One JSON line per
 sample on stdout. With ``--wait-health`` it first waits for the server to answer and reports
 ``since_t0_s`` from ``--t0`` (epoch seconds) to the first drawn page: the cold start a user sees.
@@ -70,9 +70,12 @@ def sample(browser, base: str, first: str, second: str, timeout_ms: float,
             timeout_ms), 3)
         if t0 is not None:
             out["since_t0_s"] = round(time.time() - t0, 3)
-        # The page switch as a user makes it: the sidebar's link to the second page.
-        link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{second}"]').first
-        if second and link.count():
+        # The page switch as a user makes it: the navigation's link to the second page.
+        link = page.locator(", ".join(
+            f'[data-testid="{t}"][href$="/{second}"], [data-testid="{t}"] a[href$="/{second}"]'
+            for t in ("stTopNavLink", "stSidebarNavLink"))).first
+        out["switch"] = "navigation" if second and link.count() else "address bar"
+        if out["switch"] == "navigation":
             out["page_switch_s"] = round(_timed(page, link.click, timeout_ms), 3)
         else:
             out["page_switch_s"] = round(_timed(
