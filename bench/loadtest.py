@@ -44,6 +44,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -635,6 +636,8 @@ def main(argv: list[str] | None = None) -> int:
                              "browser sample, no repeat (for tests; numbers mean nothing)")
     parser.add_argument("--out", default=str(RESULTS_DIR))
     args = parser.parse_args(argv)
+    # Stopped (kill PID): end as Ctrl-C does, so the servers it started are stopped too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if args.quick:
         args.sessions, args.think, args.ramp = [2, 3], (0.1, 0.3), 0.5
         args.repeat, args.browsers = False, min(args.browsers, 1)

@@ -173,7 +173,8 @@ def _decoded(body: bytes, encoding: str) -> bytes:
 
 
 def seed_static(cache: BrowserCache, entries: dict[str, Any]) -> None:
-    """Make ``cache`` hold what a returning browser holds: every fresh, long-lived entry."""
+    """Make ``cache`` hold what a returning browser holds: what has a long lifetime (used
+    without asking) and what has a validator (asked again with it: a 304 without the body)."""
     for key, fetched in entries.items():
-        if fetched.fresh_until > time.monotonic() + 3600:
+        if fetched.fresh_until > time.monotonic() + 3600 or fetched.etag or fetched.last_modified:
             cache.entries[key] = fetched
