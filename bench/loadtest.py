@@ -527,11 +527,12 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) 
 
 
 def start_target(db: str, processes: int, ttl: int, out: Path, primary: str | None = None,
-                 on_port: Callable[[str], Any] | None = None) -> Target:
-    """One process on a free port, or ``processes`` behind nginx (``python -m deploy.serve``).
-    ``on_port(base)`` is called as soon as the address is known, before the app answers."""
+                 on_port: Callable[[str], Any] | None = None, proxy: bool = False) -> Target:
+    """One bare process on a free port, or ``processes`` behind nginx (``python -m
+    deploy.serve``; always with ``proxy``). ``on_port(base)`` is called as soon as the address
+    is known, before the app answers."""
     t0 = time.time()
-    if processes == 1:
+    if processes == 1 and not proxy:
         port = _free_port()
         proc = start_server(db, port, ttl, out / "loadtest-server.log", primary, on_port)
         return Target("1 process", f"http://127.0.0.1:{port}", proc, lambda: [proc.pid], t0)
@@ -559,7 +560,8 @@ def start_target(db: str, processes: int, ttl: int, out: Path, primary: str | No
 
     status.unlink(missing_ok=True)
     _wait_up(f"http://127.0.0.1:{port}/api/health", proc, log, timeout=300)
-    return Target(f"{processes} processes + nginx", f"http://127.0.0.1:{port}", proc, pids, t0)
+    name = f"{processes} process{'es' if processes > 1 else ''} + nginx"
+    return Target(name, f"http://127.0.0.1:{port}", proc, pids, t0)
 
 
 # ------------------------------------------------------------------------------ browsers
@@ -608,7 +610,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", nargs="+", choices=("users", "burst"),
                         default=["users", "burst"], help="load models to run (see above)")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2],
-                        help="1 = one app process; N > 1 = N processes behind nginx")
+                        help="1 = one bare app process; N > 1 = N processes behind nginx")
+    parser.add_argument("--proxy", action="store_true",
+                        help="one process behind nginx too (as in production), not bare")
     parser.add_argument("--primary", default=None,
                         help="store for sign-ins and views (default: a DuckDB file of the run "
                              "for one process, the PostgreSQL schema loadtest_primary for more)")
@@ -635,7 +639,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds, not minutes: 2 and 3 sessions, short think times, one "
                              "browser sample, no repeat (for tests; numbers mean nothing)")
     parser.add_argument("--out", default=str(RESULTS_DIR))
+    parser.add_argument("--table", metavar="JSON", nargs="+",
+                        help="print the Markdown table of saved results and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        waves: list[dict[str, Any]] = []
+        servers: list[dict[str, Any]] = []
+        for name in args.table:
+            saved = json.loads(Path(name).read_text(encoding="utf-8"))
+            waves += saved["waves"]
+            servers += saved["servers"]
+        print(format_markdown({"waves": waves, "servers": servers}))
+        return 0
     # Stopped (kill PID): end as Ctrl-C does, so the servers it started are stopped too.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if args.quick:
@@ -694,7 +709,8 @@ def _run_model(db: str, backend: str, processes: int, model: LoadModel,
         if args.browsers:
             cold.append(start_browsers(base, 1, timeout=args.timeout, t0=time.time()))
 
-    target = start_target(db, processes, args.ttl, out, args.primary, cold_browser)
+    target = start_target(db, processes, args.ttl, out, args.primary, cold_browser,
+                          args.proxy)
     server: dict[str, Any] = {"model": model.name, "backend": backend, "target": target.name,
                               "up_s": round(time.time() - target.started, 2)}
     http_base = target.base if args.http else None
@@ -751,22 +767,43 @@ def _run_model(db: str, backend: str, processes: int, model: LoadModel,
     return server
 
 
-def format_waves(waves: list[dict[str, Any]]) -> str:
+def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The table's head and one row per wave."""
     head = ("store", "server", "model", "sessions", "views", "p50 s", "p95 s", "server p95 s",
-            "runs/step", "browser drawn s", "errors", "CPU ms/view", "peak RSS/process MB",
-            "load avg")
+            "runs/view", "browser first visit / page switch s", "errors", "CPU ms/view",
+            "cores busy", "peak RSS/process MB", "load avg")
     lines = []
     for w in waves:
         b = w.get("browser") or {}
         drawn = ("-" if not b.get("samples") else
-                 f"{b.get('first_visit_max_s')}/{b.get('page_switch_max_s')}")
+                 f"{b.get('first_visit_max_s')} / {b.get('page_switch_max_s')}")
+        la = w.get("load_average_start", ["?"])[0], w.get("load_average_end", ["?"])[0]
         lines.append((w.get("backend", ""), w.get("target", ""),
                       w["model"] + (f" ({w['note']})" if w.get("note") else ""),
                       str(w["sessions"]), str(w["requests"]), str(w["p50_s"]), str(w["p95_s"]),
                       str(w.get("ws_p95_s")), str(w.get("script_runs_per_step_max")), drawn,
                       str(w["errors"]), str(w.get("server_cpu_ms_per_request")),
-                      str(max(w.get("rss_peak_per_process_mb") or [0])),
-                      str(w.get("load_average_end", ["?"])[0])))
+                      str(w.get("server_cores_busy")),
+                      "/".join(str(x) for x in w.get("rss_peak_per_process_mb") or []),
+                      f"{la[0]}-{la[1]}"))
+    return head, lines
+
+
+def format_markdown(report: dict[str, Any]) -> str:
+    """The waves as a Markdown table, with the cold starts under it."""
+    head, lines = table_rows(report["waves"])
+    rows = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    rows += ["| " + " | ".join(line) + " |" for line in lines]
+    for s in report.get("servers", []):
+        if s.get("cold_start_drawn_s") is not None:
+            rows.append(f"\nCold start ({s.get('backend')}, {s.get('target')}, {s['model']}): "
+                        f"server answering after {s.get('up_s')} s, first page drawn in "
+                        f"Chromium {s['cold_start_drawn_s']} s after the server was started.")
+    return "\n".join(rows)
+
+
+def format_waves(waves: list[dict[str, Any]]) -> str:
+    head, lines = table_rows(waves)
     widths = [max(len(x) for x in col) for col in zip(head, *lines, strict=False)]
     rows = [" | ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
     rows += [" | ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in lines]

@@ -96,14 +96,27 @@ def test_a_view_fetches_what_a_browser_fetches(server):
     assert any(u.endswith("leaflet.js") for u in fetched)
     assert http.stats.errors == [] and runs == 1
     assert view >= ws_s > 0  # the view ends when its fetches are done, not before
-    # A returning browser holds Streamlit's hashed scripts (a year, immutable); not the page,
-    # which it asks for again (a bare process gives the geometry no lifetime; nginx does).
+    # A returning browser uses Streamlit's hashed scripts (a year, immutable) without asking;
+    # the page (no-cache) and the geometry (no lifetime on a bare process; nginx gives one)
+    # it asks for again with their validators, and a 304 costs no body.
+    import time
+
     from bench.loadtest_http import seed_static
 
     again = BrowserCache()
     seed_static(again, http.cache.entries)
-    assert any("/static/js/" in u for u in again.entries), sorted(again.entries)
-    assert not any(u.endswith("/poverty") for u in again.entries)
+    fresh = {u for u, f in again.entries.items() if f.fresh_until > time.monotonic()}
+    assert any("/static/js/" in u for u in fresh), sorted(again.entries)
+    page = next(u for u in again.entries if u.endswith("/poverty"))
+    assert page not in fresh and again.entries[page].etag
+
+    async def revisit() -> HttpClient:
+        client = HttpClient(base, again, 60)
+        await client.get("/poverty")
+        return client
+
+    client = asyncio.run(revisit())
+    assert client.stats.requests == 1 and client.stats.not_modified == 1
 
 
 def test_quick_run_writes_json_and_a_table(demo_db, tmp_path, capsys):
