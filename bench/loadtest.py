@@ -782,7 +782,9 @@ def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
                       w["model"] + (f" ({w['note']})" if w.get("note") else ""),
                       str(w["sessions"]), str(w["requests"]), str(w["p50_s"]), str(w["p95_s"]),
                       str(w.get("ws_p95_s")), str(w.get("script_runs_per_step_max")), drawn,
-                      str(w["errors"]), str(w.get("server_cpu_ms_per_request")),
+                      str(w["errors"]) + (f" (browser {len(b['errors'])})"
+                                          if b.get("errors") else ""),
+                      str(w.get("server_cpu_ms_per_request")),
                       str(w.get("server_cores_busy")),
                       "/".join(str(x) for x in w.get("rss_peak_per_process_mb") or []),
                       f"{la[0]}-{la[1]}"))
