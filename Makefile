@@ -42,7 +42,7 @@ demo: setup
 	$(PY) -m data demo
 
 run: setup $(DB)
-	WARROOM_DEMO=$${WARROOM_DEMO:-1} $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	WARROOM_DEMO=$${WARROOM_DEMO:-1} $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 # Production-like: Debian's nginx (apt-get install nginx-light) in front of app processes
 # (2 on a PostgreSQL WARROOM_DB, 1 on the DuckDB file) on http://127.0.0.1:$(SERVE_PORT); config,
@@ -72,7 +72,7 @@ clean:
 #   python -m data copy --from $(BENCH_DB) --to $(BENCH_PG)
 BENCH_DB ?= $(or $(WARROOM_BENCH_DB),$(DB))
 BENCH_PG ?= $(WARROOM_BENCH_PG)
-LOADTEST_SESSIONS ?= 10 25 50
+LOADTEST_SESSIONS ?= 10 25 50 100
 
 bench: $(STAMP)
 	WARROOM_DB=$(BENCH_DB) $(PY) -m data migrate
@@ -83,4 +83,5 @@ bench-quick: $(STAMP)
 
 loadtest: $(STAMP)
 	WARROOM_DB=$(BENCH_DB) $(PY) -m data migrate
-	$(PY) -m bench.loadtest --db $(BENCH_DB) --sessions $(LOADTEST_SESSIONS)
+	$(PY) -m bench.loadtest --db $(BENCH_DB) $(if $(BENCH_PG),--pg $(BENCH_PG)) \
+		--sessions $(LOADTEST_SESSIONS) $(LOADTEST_ARGS)

@@ -69,3 +69,70 @@ def test_waves_of_both_models_report_steps_without_errors(server):
         assert set(result["per_step"]) == {"open", "province", "year", "second_page"}
         assert result["requests"] == 12
         assert result["server_cpu_ms_per_request"] > 0
+
+
+def test_a_view_fetches_what_a_browser_fetches(server):
+    """The page, Streamlit's health and host-config, and for a map the component frame, its
+    scripts, Leaflet and the geometry the component's arguments name; a returning browser asks
+    again only for what it may not keep (the page and the components' files here)."""
+    from bench.loadtest_http import BrowserCache, HttpClient
+
+    proc, url = server
+    base = url.replace("ws://", "http://").removesuffix("/_stcore/stream")
+
+    async def run() -> tuple[HttpClient, float, float, int, int]:
+        http = HttpClient(base, BrowserCache(), 60)
+        await http.open_tab("poverty", "lang=en")
+        tab = http.stats.requests
+        async with L.Client(url, 60, http) as c:
+            view = await c.rerun(page="poverty")
+            return http, view, c.ws_s, tab, c.runs
+
+    http, view, ws_s, tab, runs = asyncio.run(run())
+    assert tab >= 4  # the page, its script and style sheet, health, host-config
+    fetched = set(http.cache.entries)
+    assert any("/component/streamlit_folium" in u and u.endswith("index.html") for u in fetched)
+    assert any("/app/static/cache/geo/" in u and u.endswith(".json") for u in fetched), fetched
+    assert any(u.endswith("leaflet.js") for u in fetched)
+    assert http.stats.errors == [] and runs == 1
+    assert view >= ws_s > 0  # the view ends when its fetches are done, not before
+    # A returning browser uses Streamlit's hashed scripts (a year, immutable) without asking;
+    # the page (no-cache) and the geometry (no lifetime on a bare process; nginx gives one)
+    # it asks for again with their validators (Streamlit answers them with the whole body).
+    import time
+
+    from bench.loadtest_http import seed_static
+
+    again = BrowserCache()
+    seed_static(again, http.cache.entries)
+    fresh = {u for u, f in again.entries.items() if f.fresh_until > time.monotonic()}
+    assert any("/static/js/" in u for u in fresh), sorted(again.entries)
+    page = next(u for u in again.entries if u.endswith("/poverty"))
+    assert page not in fresh and again.entries[page].etag
+
+    async def revisit() -> HttpClient:
+        client = HttpClient(base, again, 60)
+        await client.get("/poverty")
+        return client
+
+    client = asyncio.run(revisit())
+    assert client.stats.requests == 1 and client.stats.from_cache == 0
+
+
+def test_quick_run_writes_json_and_a_table(demo_db, tmp_path, capsys):
+    """``--quick`` runs end to end in seconds: one process, the burst model, the websocket and
+    HTTP client, results in JSON and the table."""
+    import json
+
+    code = L.main(["--quick", "--db", str(demo_db), "--processes", "1", "--models", "burst",
+                   "--browsers", "0", "--sessions", "2", "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "latest-loadtest.json").read_text())
+    assert code == 0, report["waves"][0]["error_samples"]
+    wave = report["waves"][0]
+    assert wave["sessions"] == 2 and wave["requests"] == 8 and wave["errors"] == 0
+    assert wave["script_runs_per_step_max"] == 1
+    assert wave["http_requests_per_session"] > 0
+    assert wave["p95_s"] >= wave["ws_p95_s"]
+    assert report["servers"][0]["warmup"]["errors"] == []
+    table = capsys.readouterr().out
+    assert "p95 s" in table and "1 process" in table
