@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from components import state
-from components.i18n import t
+from components.i18n import lang, t
 from components.partners_common import (
     goal_names,
     sector_names,
@@ -18,6 +18,7 @@ from data.partners import (
     ActivityFilter,
 )
 from domain import catalogue
+from domain.formatting import fmt_month
 
 # ---------------------------------------------------------------- filters (mirrored in the URL)
 
@@ -67,15 +68,34 @@ def _period(year: int | None, span: tuple[dt.date, dt.date], container: Any) -> 
         # A new year in the sidebar moves the period to that year.
         st.session_state.pa_dates = default
         st.session_state._pa_year = year
-    # Streamlit's picker has no Buddhist-era calendar: the help says so, and the caption
-    # under the filters gives the period in BE.
-    picked = container.date_input(t("partners_period"), key="pa_dates", min_value=lo,
-                                  max_value=hi, format="DD/MM/YYYY",
-                                  help=t("partners_period_help"))
-    dates = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
-    start = dates[0] if dates else default[0]
-    end = dates[1] if len(dates) > 1 else hi  # half-chosen range: open-ended until picked
+        st.session_state.pop("pa_months", None)
+    if lang() == "th":
+        start, end = _month_range(lo, hi, container)
+    else:
+        picked = container.date_input(t("partners_period"), key="pa_dates", min_value=lo,
+                                      max_value=hi, format="DD/MM/YYYY")
+        dates = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        start = dates[0] if dates else default[0]
+        end = dates[1] if len(dates) > 1 else hi  # half-chosen range: open-ended until picked
     st.session_state.pa_from, st.session_state.pa_to = start.isoformat(), end.isoformat()
+    return start, end
+
+
+def _month_range(lo: dt.date, hi: dt.date, container: Any) -> tuple[dt.date, dt.date]:
+    """The period in Thai: a range of months labelled in the Buddhist era (Streamlit's date
+    picker knows only Common Era years), from the first of one month to the end of another."""
+    months = [dt.date(y, m, 1) for y in range(lo.year, hi.year + 1) for m in range(1, 13)]
+    if "pa_months" not in st.session_state:
+        start, end = st.session_state.pa_dates
+        st.session_state.pa_months = (start.replace(day=1), end.replace(day=1))
+    # The default (the whole span) makes it a range slider; the session value set above wins.
+    picked = container.select_slider(
+        t("partners_period"), months, value=(months[0], months[-1]), key="pa_months",
+        format_func=lambda d: fmt_month(d.year, d.month, "th"))
+    first, last = picked if isinstance(picked, (tuple, list)) else (picked, picked)
+    following = dt.date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    start, end = first, following - dt.timedelta(days=1)
+    st.session_state.pa_dates = (start, end)
     return start, end
 
 

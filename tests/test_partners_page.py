@@ -5,6 +5,7 @@ Every view in Thai and English, filters from widgets and links.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -220,3 +221,19 @@ def test_gap_view_suggests_partners_for_a_gap_area(app_env):
     assert_clean(at)
     assert at.query_params["pa_gap_area"] != first
     assert other in set(ranked.area)
+
+
+def test_thai_period_is_a_range_of_buddhist_era_months(app_env):
+    """Streamlit's date picker knows only CE years: in Thai the period is chosen as months
+    labelled in BE, and the URL keeps the dates (first of a month to the end of another)."""
+    at = open_page("partners", lang="th", query={"pa_from": "2022-01-01",
+                                                "pa_to": "2023-06-30"})
+    assert_clean(at)
+    assert not at.date_input
+    slider = at.select_slider(key="pa_months")
+    assert [str(d) for d in slider.value] == ["2022-01-01", "2023-06-01"]
+    assert "มิ.ย. 66" in slider.options and not any("2023" in o for o in slider.options)
+    slider.set_range(dt.date(2023, 2, 1), dt.date(2024, 2, 1)).run()
+    assert_clean(at)
+    assert at.query_params["pa_from"] == "2023-02-01"
+    assert at.query_params["pa_to"] == "2024-02-29"
