@@ -29,7 +29,7 @@ from data.meetings import (
     load_meetings,
     take_snapshot,
 )
-from domain.formatting import fmt_date, fmt_int
+from domain.formatting import fmt_baht, fmt_date, fmt_int
 from domain.meetings import (
     GOAL_METRIC_PREFIX,
     biggest_moves,
@@ -60,6 +60,9 @@ def fmt_metric(metric: str, value) -> str:
         return t(f"category_rank_{int(value)}")
     if metric == "sdg_index" or metric.startswith(GOAL_METRIC_PREFIX):
         return f"{float(value):,.1f}"
+    if metric.startswith("plan_budget"):
+        # "4.3 ล้านบาท", as on the One Plan page: "4,325,700" broke mid-number at meeting size.
+        return fmt_baht(value, lang())
     return fmt_int(value)
 
 

@@ -43,8 +43,7 @@ def render_debt_tallies(area: str) -> None:
         kpis.append(Kpi(t(f"dt_{column}"), _fmt(column, last[f"cum_{column}"]),
                         delta=t("dt_today", n=_fmt(column, today)) if today else None,
                         delta_color="off", delta_arrow="off"))
-    render_kpis(kpis[:5])
-    render_kpis(kpis[5:])
+    render_kpis(kpis, per_row=5)
     left, right = st.columns([3, 2])
     with left:
         render_daily_chart(area, days)

@@ -170,16 +170,21 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
         st.metric(t("stats_goal_score", goal=goal), _fmt(goal_score, 1))
     peers, peer_level = (_index_peers(code, level, year) if code != NATIONAL
                          else (pd.DataFrame(), ""))
-    band_text = "–"
+    rank_text, band_text = "–", None
     if not peers.empty and code in set(peers.area_code):
         bands = ranking.rank_bands(peers.set_index("area_code")["index"],
                                    config.rank_tie_points())
         b = bands.loc[code]
-        band_text = ranking.band_label(b["rank"], b.rank_low, b.rank_high) or "–"
+        rank_text = ranking.band_label(b["rank"], None, None) or "–"
+        # The band of tied ranks beside the rank, as its chip: "74 (74-76)" as one figure
+        # broke at its hyphen in a meeting-size card.
+        if bool(b.tied):
+            band_text = f"{int(b.rank_low)}–{int(b.rank_high)}"
     with cols[2], st.container(border=True):
         st.metric(t("stats_index_rank", level=t(peer_level).lower() if peer_level else ""),
-                  band_text, help=t("stats_rank_band_help",
-                                    points=fmt_num(config.rank_tie_points(), 1)))
+                  rank_text, delta=band_text, delta_color="off", delta_arrow="off",
+                  help=t("stats_rank_band_help",
+                         points=fmt_num(config.rank_tie_points(), 1)))
     mine = ranking_frame[ranking_frame.area_code == code]
     worked = mine.progress.iloc[0] if len(mine) and "progress" in mine else None
     with cols[3], st.container(border=True):

@@ -48,13 +48,16 @@ def render_page_header(title: str, subtitle: str | None = None) -> None:
         st.caption(subtitle)
 
 
-def render_kpis(kpis: Sequence[Kpi]) -> None:
-    """The headline figures in one row; in meeting mode more than four go in rows of three,
-    because six figures at meeting size do not fit across a 1366-pixel projector whole
-    ("฿363,300" broke as "฿363,30" / "0")."""
+def render_kpis(kpis: Sequence[Kpi], per_row: int | None = None) -> None:
+    """The headline figures in one row (or rows of ``per_row``). In meeting mode, six or more
+    figures of which one is longer than seven characters go in rows of three: at meeting size
+    six such figures do not fit across a 1366-pixel projector (the Debt page's "363,300 บาท"
+    broke mid-number), while five money figures (One Plan) or six short ones (Poverty) do, and
+    keep the map on the first screen."""
     from components.style import meeting_mode
 
-    per_row = 3 if len(kpis) > 4 and meeting_mode() else max(1, len(kpis))
+    crowded = len(kpis) > 5 and max(len(str(k.value)) for k in kpis) > 7
+    per_row = 3 if crowded and meeting_mode() else max(1, per_row or len(kpis))
     for start in range(0, len(kpis), per_row):
         cols = st.columns(per_row)
         for col, k in zip(cols, kpis[start:start + per_row], strict=False):

@@ -60,6 +60,26 @@ _CLIPPED = """() => {
   return out;
 }"""
 
+# Headline figures broken inside a number or word ("฿363,30" / "0" in a narrow card); a break
+# between words (a space, or Thai's "ล้าน" / "บาท") is a line break, not a cut figure.
+_WRAPPED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-testid="stMetricValue"]')) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const words = new Intl.Segmenter('th', {granularity: 'word'}).segment(node.data);
+      for (const w of words) {
+        if (!w.isWordLike) continue;
+        const range = document.createRange();
+        range.setStart(node, w.index);
+        range.setEnd(node, w.index + w.segment.length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) out.push(w.segment);
+      }
+    }
+  }
+  return out;
+}"""
 _VALUE_SIZE = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
   .map(e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize))"""
 
@@ -122,6 +142,7 @@ def test_meeting_mode_on_every_page(server):
                     assert min(big) >= 2 * min(normal) - 0.5, (spec.key, normal, big)
                     assert min(big) >= 40, (spec.key, big)
                 assert page.evaluate(_CLIPPED) == [], (spec.key, lang)
+                assert page.evaluate(_WRAPPED) == [], (spec.key, lang)
                 if spec.key in MAP_PAGES:
                     frame = page.locator(MAP_FRAME).first
                     frame.wait_for(timeout=60_000)
