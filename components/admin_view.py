@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from components.audit_trail import client_address, record_action
@@ -92,6 +93,19 @@ def _on_pick() -> None:
 @guarded
 def render_users() -> None:
     frame = users.load_users(get_writer())
+    _render_user_table(frame)
+    provinces, roles = _province_labels(), _role_labels()
+    left, right = st.columns(2)
+    with left:
+        _render_add_form(provinces, roles)
+    if frame.empty:
+        return
+    with right:
+        _render_edit_panel(frame, provinces, roles)
+    render_blocked(list(frame.username))
+
+
+def _render_user_table(frame: pd.DataFrame) -> None:
     if frame.empty:
         st.info(t("access_no_users"))
     else:
@@ -107,9 +121,10 @@ def render_users() -> None:
                                                           format="YYYY-MM-DD HH:mm"),
             "created_by": None,
         })
-    provinces, roles = _province_labels(), _role_labels()
-    left, right = st.columns(2)
-    with left, st.form("adm_add_form", border=True, clear_on_submit=False):
+
+
+def _render_add_form(provinces: dict[str, str], roles: dict[str, str]) -> None:
+    with st.form("adm_add_form", border=True, clear_on_submit=False):
         st.markdown(f"#### {t('access_add_user')}")
         st.text_input(t("access_col_username"), key="adm_new_username")
         st.text_input(t("access_col_display_name"), key="adm_new_name")
@@ -122,9 +137,11 @@ def render_users() -> None:
                        placeholder=t("choose_placeholder"))
         st.text_input(t("access_new_password"), key="adm_new_password", type="password")
         st.form_submit_button(t("access_create"), on_click=_on_add, type="primary")
-    if frame.empty:
-        return
-    with right, st.container(border=True):
+
+
+def _render_edit_panel(frame: pd.DataFrame, provinces: dict[str, str],
+                       roles: dict[str, str]) -> None:
+    with st.container(border=True):
         st.markdown(f"#### {t('access_edit_user')}")
         names = list(frame.username)
         if st.session_state.get("adm_pick") not in names:
@@ -152,7 +169,6 @@ def render_users() -> None:
                       key="adm_disable", on_click=_on_disable, args=(picked, not disabled))
         right_b.button(t("access_unlock"), key="adm_unlock", help=t("access_unlock_help"),
                        on_click=_on_unlock, args=(picked,))
-    render_blocked(list(frame.username))
 
 
 def render_blocked(usernames: list[str]) -> None:

@@ -25,6 +25,32 @@ def _rings(geom: Any) -> list[np.ndarray]:
     return [np.asarray(p.exterior.coords) for p in polys]
 
 
+def _area_traces(gj: dict[str, Any], fill: dict[str, str], colours: list[str],
+                 labels: dict[str, str], no_data: str) -> list[go.Scatter]:
+    """One filled trace per class colour (all its units' rings), legend order as classed."""
+    import shapely
+
+    by_colour: dict[str, tuple[list[float | None], list[float | None]]] = {}
+    for feat in gj["features"]:
+        code = feat["properties"]["code"]
+        colour = fill.get(code, map_classes.NO_DATA_COLOUR)
+        xs, ys = by_colour.setdefault(colour, ([], []))
+        for ring in _rings(shapely.geometry.shape(feat["geometry"])):
+            xs.extend(ring[:, 0].tolist() + [None])
+            ys.extend(ring[:, 1].tolist() + [None])
+    traces = []
+    for colour in [*colours, map_classes.NO_DATA_COLOUR]:
+        if colour not in by_colour:
+            continue
+        # Float arrays (NaN between rings): plotly validates a list element by element, an
+        # array at once; this halved the Overview's rerun time (bench: page_rerun).
+        xs, ys = (np.array(v, dtype=float) for v in by_colour[colour])
+        traces.append(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
+                                 line={"color": "#666", "width": 0.4}, hoverinfo="skip",
+                                 name=labels.get(colour, no_data)))
+    return traces
+
+
 def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
                      fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
                      selected: str | None = None, scheme: str = "sequential",
@@ -44,24 +70,7 @@ def build_static_map(values: pd.DataFrame, *, level: str, value_label: str,
     lowest = float(frame["value"].min()) if len(frame) else None
     labels = dict(map_classes.legend_items(breaks, colours, f, lowest))
     no_data = label_in("map_no_data", language)
-    by_colour: dict[str, tuple[list[float | None], list[float | None]]] = {}
-    for feat in gj["features"]:
-        code = feat["properties"]["code"]
-        colour = fill.get(code, map_classes.NO_DATA_COLOUR)
-        xs, ys = by_colour.setdefault(colour, ([], []))
-        for ring in _rings(shapely.geometry.shape(feat["geometry"])):
-            xs.extend(ring[:, 0].tolist() + [None])
-            ys.extend(ring[:, 1].tolist() + [None])
-    fig = go.Figure()
-    for colour in [*colours, map_classes.NO_DATA_COLOUR]:
-        if colour not in by_colour:
-            continue
-        # Float arrays (NaN between rings): plotly validates a list element by element, an
-        # array at once; this halved the Overview's rerun time (bench: page_rerun).
-        xs, ys = (np.array(v, dtype=float) for v in by_colour[colour])
-        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", fillcolor=colour, mode="lines",
-                                 line={"color": "#666", "width": 0.4}, hoverinfo="skip",
-                                 name=labels.get(colour, no_data)))
+    fig = go.Figure(_area_traces(gj, fill, colours, labels, no_data))
     if selected and selected in pl.feature_bounds:
         for ring in _rings(shapely.geometry.shape(next(
                 ft["geometry"] for ft in gj["features"] if ft["properties"]["code"] == selected))):

@@ -78,8 +78,6 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     the level, the map area says how to install them and shows ranked bars instead.
     ``controls=False`` (the meeting-room screen) hides the view and class pickers and exports.
     """
-    from streamlit_folium import st_folium
-
     if level not in boundaries.LEVELS:
         raise ValueError(f"unknown map level {level!r}")
     pl = payload.get_payload(level, parent_code)
@@ -91,62 +89,83 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
                       higher_is_better=higher_is_better, meta=meta)
         return None
     views = [v for v in VIEWS if v != "tiles" or (level == "province" and not parent_code)]
-    if st.session_state.get(f"{key}_view") not in (*views, None):
-        st.session_state[f"{key}_view"] = "map"  # e.g. tiles chosen, then drilled to districts
-    # Labels are computed now: a format_func calling t() later would see another language.
-    view_labels = {v: t(f"map_view_{v}") for v in views}
-    class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}
-    schemes = ("sequential", "diverging")
-    scheme_labels = {s: t(f"map_scheme_{s}") for s in schemes}
-    if f"{key}_scheme" not in st.session_state:
-        st.session_state[f"{key}_scheme"] = scheme
-    if controls:
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
-        with c1:
-            view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
-                                        format_func=view_labels.__getitem__, default="map",
-                                        label_visibility="collapsed") or "map"
-        # Classes and colours are an analyst's choice: kept in one popover, with their full
-        # labels, so the map keeps its width for the map.
-        with c2, st.popover(t("map_options"), icon=":material/tune:", width="stretch"):
-            method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
-                                  format_func=class_labels.__getitem__)
-            # Diverging: the middle class (the median under quantiles) is neutral, the ends
-            # run to bad and good; both palettes are colour-blind safe.
-            scheme = st.selectbox(t("map_scheme"), schemes, key=f"{key}_scheme",
-                                  format_func=scheme_labels.__getitem__,
-                                  help=t("map_scheme_help"))
-    else:
-        view = st.session_state.get(f"{key}_view") or "map"
-        method = st.session_state.get(f"{key}_classes") or map_classes.METHODS[0]
-        scheme = st.session_state.get(f"{key}_scheme") or scheme
+    view, method, scheme = _render_pickers(key, views, scheme, controls)
+    if not controls:
         meta = None
-    language = lang()
     common = {"level": level, "value_label": value_label, "fmt": fmt, "parent_code": parent_code,
               "selected": selected, "scheme": scheme, "higher_is_better": higher_is_better,
-              "method": method, "language": language}
+              "method": method, "language": lang()}
     if view == "tiles":
-        fig = tile_map.build_tile_map(values, **{k: v for k, v in common.items()
-                                                 if k not in ("level", "parent_code")})
-        # A fresh chart key after each click: a plotly selection would otherwise persist and
-        # a later click on the same tile would look like the old one.
-        n_key = f"_map_tiles_n_{key}"
-        n = st.session_state.get(n_key, 0)
-        event = render_chart(fig, key=f"{key}_tiles{n}", meta=meta, on_select="rerun",
-                             selection_mode="points")
-        points = (getattr(event, "selection", None) or {}).get("points") or []
-        codes = [p.get("customdata") for p in points if p.get("customdata")]
-        if not codes:
-            return None
-        st.session_state[n_key] = n + 1
-        code = codes[0]
-        return str(code[0] if isinstance(code, list) else code)
+        return _render_tiles(values, key, meta, common)
     if view == "image" or not assets.leaflet_ready():
         if view != "image":
             st.caption(t("map_assets_missing"))
         fig = build_static_map(values, title=meta.title if meta else None, **common)
         render_chart(fig, key=f"{key}_image", meta=meta)
         return None
+    return _render_leaflet(values, key, meta, common, height=height, digest=pl.digest)
+
+
+def _render_pickers(key: str, views: list[str], scheme: str,
+                    controls: bool) -> tuple[str, str, str]:
+    """The view (map, tile grid, image), the classes and the colours: picked, or as last
+    picked when the controls are hidden."""
+    if st.session_state.get(f"{key}_view") not in (*views, None):
+        st.session_state[f"{key}_view"] = "map"  # e.g. tiles chosen, then drilled to districts
+    if f"{key}_scheme" not in st.session_state:
+        st.session_state[f"{key}_scheme"] = scheme
+    if not controls:
+        return (st.session_state.get(f"{key}_view") or "map",
+                st.session_state.get(f"{key}_classes") or map_classes.METHODS[0],
+                st.session_state.get(f"{key}_scheme") or scheme)
+    # Labels are computed now: a format_func calling t() later would see another language.
+    view_labels = {v: t(f"map_view_{v}") for v in views}
+    class_labels = {m: t(f"map_class_{m}") for m in map_classes.METHODS}
+    schemes = ("sequential", "diverging")
+    scheme_labels = {s: t(f"map_scheme_{s}") for s in schemes}
+    c1, c2 = st.columns([3, 1], vertical_alignment="center")
+    with c1:
+        view = st.segmented_control(t("map_view"), views, key=f"{key}_view",
+                                    format_func=view_labels.__getitem__, default="map",
+                                    label_visibility="collapsed") or "map"
+    # Classes and colours are an analyst's choice: kept in one popover, with their full
+    # labels, so the map keeps its width for the map.
+    with c2, st.popover(t("map_options"), icon=":material/tune:", width="stretch"):
+        method = st.selectbox(t("map_classes"), map_classes.METHODS, key=f"{key}_classes",
+                              format_func=class_labels.__getitem__)
+        # Diverging: the middle class (the median under quantiles) is neutral, the ends
+        # run to bad and good; both palettes are colour-blind safe.
+        scheme = st.selectbox(t("map_scheme"), schemes, key=f"{key}_scheme",
+                              format_func=scheme_labels.__getitem__,
+                              help=t("map_scheme_help"))
+    return view, method, scheme
+
+
+def _render_tiles(values: pd.DataFrame, key: str, meta: ExportMeta | None,
+                  common: dict[str, Any]) -> str | None:
+    """The tile grid; the code of a clicked tile, or None."""
+    fig = tile_map.build_tile_map(values, **{k: v for k, v in common.items()
+                                             if k not in ("level", "parent_code")})
+    # A fresh chart key after each click: a plotly selection would otherwise persist and
+    # a later click on the same tile would look like the old one.
+    n_key = f"_map_tiles_n_{key}"
+    n = st.session_state.get(n_key, 0)
+    event = render_chart(fig, key=f"{key}_tiles{n}", meta=meta, on_select="rerun",
+                         selection_mode="points")
+    points = (getattr(event, "selection", None) or {}).get("points") or []
+    codes = [p.get("customdata") for p in points if p.get("customdata")]
+    if not codes:
+        return None
+    st.session_state[n_key] = n + 1
+    code = codes[0]
+    return str(code[0] if isinstance(code, list) else code)
+
+
+def _render_leaflet(values: pd.DataFrame, key: str, meta: ExportMeta | None,
+                    common: dict[str, Any], *, height: int, digest: str) -> str | None:
+    """The Leaflet map with its skip link, text summary and exports; the clicked code."""
+    from streamlit_folium import st_folium
+
     built = build_area_map(values, **common)
     if built is None:  # boundaries vanished between the two calls
         return None
@@ -158,8 +177,8 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
     result = st_folium(m, key=key, height=height, use_container_width=True,
                        feature_group_to_add=group,
                        returned_objects=["last_object_clicked", "last_active_drawing"])
-    map_a11y.render_map_end(key, values, value_label=value_label, fmt=fmt,
-                            higher_is_better=higher_is_better)
+    map_a11y.render_map_end(key, values, value_label=common["value_label"], fmt=common["fmt"],
+                            higher_is_better=common["higher_is_better"])
     if meta is not None and current_scope().may_export:
         from components.export import render_chart_exports
 
@@ -167,4 +186,4 @@ def render_area_map(values: pd.DataFrame, *, level: str, key: str, value_label: 
         # built only when a button is pressed.
         render_chart_exports(
             lambda: build_static_map(values, title=meta.title, **common), meta, f"{key}_map")
-    return _clicked(result, key, pl.digest)
+    return _clicked(result, key, digest)

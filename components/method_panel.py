@@ -170,21 +170,8 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
         st.metric(t("stats_goal_score", goal=goal), _fmt(goal_score, 1))
     peers, peer_level = (_index_peers(code, level, year) if code != NATIONAL
                          else (pd.DataFrame(), ""))
-    rank_text, band_text = "–", None
-    if not peers.empty and code in set(peers.area_code):
-        bands = ranking.rank_bands(peers.set_index("area_code")["index"],
-                                   config.rank_tie_points())
-        b = bands.loc[code]
-        rank_text = ranking.band_label(b["rank"], None, None) or "–"
-        # The band of tied ranks beside the rank, as its chip: "74 (74-76)" as one figure
-        # broke at its hyphen in a meeting-size card.
-        if bool(b.tied):
-            band_text = f"{int(b.rank_low)}–{int(b.rank_high)}"
     with cols[2], st.container(border=True):
-        st.metric(t("stats_index_rank", level=t(peer_level).lower() if peer_level else ""),
-                  rank_text, delta=band_text, delta_color="off", delta_arrow="off",
-                  help=t("stats_rank_band_help",
-                         points=fmt_num(config.rank_tie_points(), 1)))
+        _render_rank_figure(code, peers, peer_level)
     mine = ranking_frame[ranking_frame.area_code == code]
     worked = mine.progress.iloc[0] if len(mine) and "progress" in mine else None
     with cols[3], st.container(border=True):
@@ -210,23 +197,42 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
                          column_config={"item": t("stats_step"), "value": t("stats_value")})
     if not peers.empty:
         with st.expander(t("stats_rank_table", level=t(peer_level).lower())):
-            bands = ranking.rank_bands(peers.set_index("area_code")["index"],
-                                       config.rank_tie_points())
-            names = area_names(peers.area_code)
-            table = pd.DataFrame({
-                t("stats_rank"): [ranking.band_label(r, lo, hi) for r, lo, hi in zip(
-                    bands["rank"], bands.rank_low, bands.rank_high, strict=True)],
-                t("area"): peers.area_code.map(lambda c: names.get(c, c)).to_numpy(),
-                t("stats_sdg_index"): peers["index"].round(2).to_numpy(),
-                t("stats_withheld_why"): [_reason_text(r, peers.iloc[i]) for i, r in
-                                          enumerate(peers.reason)],
-            }).assign(_order=bands["rank"].to_numpy()).sort_values(
-                "_order", na_position="last").drop(columns="_order")
-            render_table(table, key="stats_index_ranks",
-                         meta=ExportMeta(t("stats_rank_table", level=t(peer_level).lower()),
-                                         title, year, "SDG", KINDS))
-            st.caption(t("stats_rank_band_help",
-                         points=fmt_num(config.rank_tie_points(), 1)))
+            _render_rank_table(peers, peer_level, title, year)
+
+
+def _render_rank_figure(code: str, peers: pd.DataFrame, peer_level: str) -> None:
+    """The area's rank among its peers, with the band of ranks it is tied with as its chip."""
+    rank_text, band_text = "–", None
+    if not peers.empty and code in set(peers.area_code):
+        bands = ranking.rank_bands(peers.set_index("area_code")["index"],
+                                   config.rank_tie_points())
+        b = bands.loc[code]
+        rank_text = ranking.band_label(b["rank"], None, None) or "–"
+        # The band beside the rank: "74 (74-76)" as one figure broke at its hyphen in a
+        # meeting-size card.
+        if bool(b.tied):
+            band_text = f"{int(b.rank_low)}–{int(b.rank_high)}"
+    st.metric(t("stats_index_rank", level=t(peer_level).lower() if peer_level else ""),
+              rank_text, delta=band_text, delta_color="off", delta_arrow="off",
+              help=t("stats_rank_band_help", points=fmt_num(config.rank_tie_points(), 1)))
+
+
+def _render_rank_table(peers: pd.DataFrame, peer_level: str, title: str, year: int) -> None:
+    bands = ranking.rank_bands(peers.set_index("area_code")["index"], config.rank_tie_points())
+    names = area_names(peers.area_code)
+    table = pd.DataFrame({
+        t("stats_rank"): [ranking.band_label(r, lo, hi) for r, lo, hi in zip(
+            bands["rank"], bands.rank_low, bands.rank_high, strict=True)],
+        t("area"): peers.area_code.map(lambda c: names.get(c, c)).to_numpy(),
+        t("stats_sdg_index"): peers["index"].round(2).to_numpy(),
+        t("stats_withheld_why"): [_reason_text(r, peers.iloc[i]) for i, r in
+                                  enumerate(peers.reason)],
+    }).assign(_order=bands["rank"].to_numpy()).sort_values(
+        "_order", na_position="last").drop(columns="_order")
+    render_table(table, key="stats_index_ranks",
+                 meta=ExportMeta(t("stats_rank_table", level=t(peer_level).lower()),
+                                 title, year, "SDG", KINDS))
+    st.caption(t("stats_rank_band_help", points=fmt_num(config.rank_tie_points(), 1)))
 
 
 def _render_index_working(working, catalogue: pd.DataFrame, meta: ExportMeta,

@@ -220,6 +220,22 @@ def render_movers(movers: pd.DataFrame, area: str, year: int) -> None:
                  meta=ExportMeta(t("ov_movers_title"), area_title(area), year, SOURCE, KINDS))
 
 
+def _index_now_prev_national(focus: str, year: int) -> tuple[float | None, float | None,
+                                                                float | None]:
+    """The area's SDG index this year and the year before, and the national index."""
+    def number(frame: pd.DataFrame, column: str) -> float | None:
+        value = frame[column].iloc[0] if not frame.empty else None
+        return None if value is None or pd.isna(value) else float(value)
+
+    nat = fetch(index_movers, "country", year)
+    if focus == NATIONAL:
+        mine = nat
+    else:
+        mine = fetch(index_movers, "province", year, focus)
+        mine = mine[mine.area_code == focus]
+    return number(mine, "index"), number(mine, "prev_index"), number(nat, "index")
+
+
 def render_overview_page() -> None:
     area, year = state.area(), state.year()
     # Meeting mode (components.style): the map without its view and class pickers.
@@ -229,26 +245,11 @@ def render_overview_page() -> None:
         st.info(t("no_data"))
         return
     focus, level, parent = _scope_of(area)
-    sdg_years = fetch(load_sdg_years)
-    if year in sdg_years:
-        nat = fetch(index_movers, "country", year)
-        national = nat["index"].iloc[0] if not nat.empty else None
-        if focus == NATIONAL:
-            mine = nat
-        else:
-            mine = fetch(index_movers, "province", year, focus)
-            mine = mine[mine.area_code == focus]
-        now = mine["index"].iloc[0] if not mine.empty else None
-        prev = mine["prev_index"].iloc[0] if not mine.empty else None
-        now = None if now is None or pd.isna(now) else float(now)
-        prev = None if prev is None or pd.isna(prev) else float(prev)
-        national = None if national is None or pd.isna(national) else float(national)
-    else:
-        now = prev = national = None
     render_kpi_row(area, year)
-    if year not in sdg_years:
+    if year not in fetch(load_sdg_years):
         st.info(t("sdg_no_year", year=fmt_year(year, lang())))
         return
+    now, prev, national = _index_now_prev_national(focus, year)
     nat_label = "" if focus == NATIONAL else t("ov_national_index", value=fmt_num(national))
     # A region's or a user's own view headlines the national index: say whose it is.
     label = t("ov_sdg_index") if focus != NATIONAL or not area and \

@@ -42,6 +42,7 @@ from domain.partners import (
     ACTIVITY_MEASURES,
     GAP_QUADRANTS,
     NEED_MEASURES,
+    NeedMeasure,
     activity_values,
     household_need,
     need_measure,
@@ -98,6 +99,33 @@ def _need_values(key: str, f: ActivityFilter, year: int | None,
 def render_gaps(f: ActivityFilter, year: int | None) -> None:
     st.markdown(f"#### {t('partners_gap_title')}")
     st.caption(t("partners_gap_intro"))
+    need_key, act_key, measure, higher_is_worse = _render_gap_pickers()
+    frame = area_frame(f, year)
+    need, note = _need_values(need_key, f, year, frame)
+    data = frame.assign(need=frame.code.map(need), activity=activity_values(frame, act_key))
+    if measure.source != "households":
+        # SDG values may exist for areas without surveyed households: keep them too.
+        extra = pd.DataFrame({"code": [c for c in need.index if c not in set(frame.code)]})
+        if not extra.empty:
+            extra = extra.assign(need=extra.code.map(need), activity=0.0)
+            data = pd.concat([data, extra], ignore_index=True)
+    ranked = rank_gaps(data, higher_is_worse=higher_is_worse)
+    if ranked.empty:
+        st.info(note if need.empty else t("no_data"))
+        return
+    ranked = ranked.assign(area=area_labels(ranked.code))
+    render_gap_chart(f, ranked, need_key, act_key)
+    st.caption(note)
+    if measure.source == "households" and "withheld" in frame and frame.withheld.any():
+        st.caption(t("privacy_small_counts_left_out", count=int(frame.withheld.sum()),
+                     n=small_count_threshold()))
+    _render_gap_table(f, year, ranked, need_key, act_key)
+    render_candidates(f, ranked)
+
+
+def _render_gap_pickers() -> tuple[str, str, NeedMeasure, bool]:
+    """The need and activity measures (with the indicator or goal a need may take), kept in
+    the URL; returns the need key, the activity key, the need measure and its direction."""
     need_keys = need_options()
     state.url_param("pa_need", "target_poor_share", need_keys)
     act_keys = [m.key for m in ACTIVITY_MEASURES]
@@ -128,26 +156,11 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
         st.markdown(t(f"partners_need_{need_key}_help"))
         st.markdown(t(f"partners_act_{act_key}_help"))
         st.markdown(t("partners_gap_method"))
+    return need_key, act_key, measure, higher_is_worse
 
-    frame = area_frame(f, year)
-    need, note = _need_values(need_key, f, year, frame)
-    data = frame.assign(need=frame.code.map(need), activity=activity_values(frame, act_key))
-    if measure.source != "households":
-        # SDG values may exist for areas without surveyed households: keep them too.
-        extra = pd.DataFrame({"code": [c for c in need.index if c not in set(frame.code)]})
-        if not extra.empty:
-            extra = extra.assign(need=extra.code.map(need), activity=0.0)
-            data = pd.concat([data, extra], ignore_index=True)
-    ranked = rank_gaps(data, higher_is_worse=higher_is_worse)
-    if ranked.empty:
-        st.info(note if need.empty else t("no_data"))
-        return
-    ranked = ranked.assign(area=area_labels(ranked.code))
-    render_gap_chart(f, ranked, need_key, act_key)
-    st.caption(note)
-    if measure.source == "households" and "withheld" in frame and frame.withheld.any():
-        st.caption(t("privacy_small_counts_left_out", count=int(frame.withheld.sum()),
-                     n=small_count_threshold()))
+
+def _render_gap_table(f: ActivityFilter, year: int | None, ranked: pd.DataFrame,
+                      need_key: str, act_key: str) -> None:
     quadrants = {q: t(f"partners_quadrant_{q}") for q in GAP_QUADRANTS}
     table = pd.DataFrame({
         "rank": ranked["rank"], "area": ranked.area, "need": ranked.need,
@@ -173,7 +186,6 @@ def render_gaps(f: ActivityFilter, year: int | None) -> None:
                      "quadrant": t("partners_col_quadrant"),
                      "activities": st.column_config.NumberColumn(t("partners_activities")),
                  })
-    render_candidates(f, ranked)
 
 
 def render_candidates(f: ActivityFilter, ranked: pd.DataFrame) -> None:
