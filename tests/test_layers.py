@@ -65,3 +65,19 @@ def test_no_module_imports_another_modules_private_names():
                 wrong += [f"{path.relative_to(REPO)}: {module}.{n}" for n in names
                           if n.startswith("_") and not n.startswith("__")]
     assert wrong == []
+
+
+def test_no_function_in_the_app_is_longer_than_sixty_lines():
+    """A function a reader takes in at once (issue 24): the app's layers hold none over 60
+    lines. The command-line entry points of bench/ and deploy/ (argument tables) are not
+    counted."""
+    long = []
+    for layer in ALLOWED:
+        for path in sorted((REPO / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    lines = node.end_lineno - node.lineno + 1
+                    if lines > 60:
+                        long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} "
+                                    f"({lines} lines)")
+    assert long == []

@@ -99,16 +99,7 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
 
         rows.flag(mismatch, "unit", unit_detail)
     if "area_code" in v:
-        a_at, a_u = factorize_text(v["area_code"])
-        names = (None, "province", "district", "subdistrict", "village")
-        lvl_u = np.array([names.index(_LEVEL_OF_WIDTH.get(len(x))) if isinstance(x, str)
-                          and len(x) in _LEVEL_OF_WIDTH else 0 for x in a_u], dtype=np.int64)
-        allowed = np.array([[not c or (lv or "") in str(levels.get(c, "")).split(",")
-                             for lv in names] for c in code_u], dtype=bool).reshape(-1)
-        verdict = allowed[ind_at * len(names) + lvl_u[a_at]]
-        area_given = np.array([not _missing(x) for x in a_u], dtype=bool)[a_at]
-        rows.flag(~verdict & area_given, "area_level",
-                  lambda: code.astype(str) + " @ " + v["area_code"].astype(str))
+        _flag_area_levels(v, code, code_u, ind_at, levels, rows)
     value = v["value"]
     pct = pd.Series((exp_key_u == "%")[ind_at], index=v.index)
     low = (value < 0).to_numpy()
@@ -121,6 +112,22 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
                         "year": v["year"], "disaggregation": _disaggregation(v["disaggregation"]),
                         "value": value})
     return out
+
+
+def _flag_area_levels(v: pd.DataFrame, code: pd.Series, code_u: np.ndarray,
+                      ind_at: np.ndarray, levels: dict[str, str], rows: Rows) -> None:
+    """Rows whose area is at a level the indicator is not published at (per distinct
+    indicator and code width)."""
+    a_at, a_u = factorize_text(v["area_code"])
+    names = (None, "province", "district", "subdistrict", "village")
+    lvl_u = np.array([names.index(_LEVEL_OF_WIDTH.get(len(x))) if isinstance(x, str)
+                      and len(x) in _LEVEL_OF_WIDTH else 0 for x in a_u], dtype=np.int64)
+    allowed = np.array([[not c or (lv or "") in str(levels.get(c, "")).split(",")
+                         for lv in names] for c in code_u], dtype=bool).reshape(-1)
+    verdict = allowed[ind_at * len(names) + lvl_u[a_at]]
+    area_given = np.array([not _missing(x) for x in a_u], dtype=bool)[a_at]
+    rows.flag(~verdict & area_given, "area_level",
+              lambda: code.astype(str) + " @ " + v["area_code"].astype(str))
 
 
 def _build_catalogue(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
