@@ -178,7 +178,7 @@ def build_changes_section(changes: MeetingChanges | None, lang: str) -> str:
 def _index_map_svg(brief: ProvinceBrief, title: str, value_label: str,
                    lang: str) -> str | None:
     """The SDG index of every province with this one outlined, as inline SVG (Thai font)."""
-    from components.export import chart_image
+    from components.chart_files import chart_image
     from components.map_static import build_static_map
     from components.ui import ExportMeta
 

@@ -11,9 +11,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from components.chart_files import chart_html, chart_image
 from components.export import (
-    chart_html,
-    chart_image,
     dated_name,
     export_frame,
     file_stem,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageChops
 
-from components import export
+from components import chart_files
 from components.nav import PAGES
 from tests.apptest_util import assert_clean, open_page
 from tests.test_export_pages import Exports, exports  # noqa: F401 - the fixture, by name
@@ -63,18 +63,18 @@ def test_every_chart_exports_with_nothing_cut(app_env, exports, language, query,
     problems = []
     for key, (fig, meta) in sorted(charts.items()):
         for size in sizes:
-            png = export.chart_image(fig, meta, "png", "2026-11-25", language, size)
+            png = chart_files.chart_image(fig, meta, "png", "2026-11-25", language, size)
             (folder / f"{key}_{size.replace(':', 'x')}.png").write_bytes(png)
             img = _grey(png)
-            width, height = export.CHART_SIZES[size]
+            width, height = chart_files.CHART_SIZES[size]
             assert img.size == (2 * width, 2 * height)
             ink = _edge_ink(img)
             if any(ink.values()):
                 problems.append((key, size, ink))
-            laid_out = export.export_figure(fig, meta, "2026-11-25", language)
+            laid_out = chart_files.export_figure(fig, meta, "2026-11-25", language)
             if size == "16:9" and laid_out.layout.showlegend is not False \
                     and len(laid_out.data) > 1:
-                hidden = export.chart_image(_without_legend(fig), meta, "png", "2026-11-25",
+                hidden = chart_files.chart_image(_without_legend(fig), meta, "png", "2026-11-25",
                                             language, size)
                 band = (0, 0, img.size[0], TITLE_BAND)
                 if ImageChops.difference(img.crop(band), _grey(hidden).crop(band)).getbbox():
@@ -100,7 +100,7 @@ def test_edge_check_finds_a_cut_label():
     fig.update_layout(margin={"l": 8, "r": 8, "t": 30, "b": 8})
     fig.update_yaxes(automargin=False)
     meta = ExportMeta("งบประมาณเทียบกับความต้องการ")
-    export.chart_image(fig, meta)  # starts kaleido
+    chart_files.chart_image(fig, meta)  # starts kaleido
     cut = go.Figure(fig).update_layout(margin={"t": 90}, title="x")
     assert _edge_ink(_grey(cut.to_image(format="png", width=1200, height=675, scale=2)))["left"]
-    assert not any(_edge_ink(_grey(export.chart_image(fig, meta))).values())
+    assert not any(_edge_ink(_grey(chart_files.chart_image(fig, meta))).values())
