@@ -170,8 +170,10 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
         st.metric(t("stats_goal_score", goal=goal), _fmt(goal_score, 1))
     peers, peer_level = (_index_peers(code, level, year) if code != NATIONAL
                          else (pd.DataFrame(), ""))
+    bands = (ranking.rank_bands(peers.set_index("area_code")["index"], config.rank_tie_points())
+             if not peers.empty else None)
     with cols[2], st.container(border=True):
-        _render_rank_figure(code, peers, peer_level)
+        _render_rank_figure(code, bands, peer_level)
     mine = ranking_frame[ranking_frame.area_code == code]
     worked = mine.progress.iloc[0] if len(mine) and "progress" in mine else None
     with cols[3], st.container(border=True):
@@ -195,17 +197,15 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
                                            indicator=spec[name_col()]), title, year,
                                          str(spec.source), KINDS),
                          column_config={"item": t("stats_step"), "value": t("stats_value")})
-    if not peers.empty:
+    if bands is not None:
         with st.expander(t("stats_rank_table", level=t(peer_level).lower())):
-            _render_rank_table(peers, peer_level, title, year)
+            _render_rank_table(peers, bands, peer_level, title, year)
 
 
-def _render_rank_figure(code: str, peers: pd.DataFrame, peer_level: str) -> None:
+def _render_rank_figure(code: str, bands: pd.DataFrame | None, peer_level: str) -> None:
     """The area's rank among its peers, with the band of ranks it is tied with as its chip."""
     rank_text, band_text = "–", None
-    if not peers.empty and code in set(peers.area_code):
-        bands = ranking.rank_bands(peers.set_index("area_code")["index"],
-                                   config.rank_tie_points())
+    if bands is not None and code in bands.index:
         b = bands.loc[code]
         rank_text = ranking.band_label(b["rank"], None, None) or "–"
         # The band beside the rank: "74 (74-76)" as one figure broke at its hyphen in a
@@ -217,8 +217,8 @@ def _render_rank_figure(code: str, peers: pd.DataFrame, peer_level: str) -> None
               help=t("stats_rank_band_help", points=fmt_num(config.rank_tie_points(), 1)))
 
 
-def _render_rank_table(peers: pd.DataFrame, peer_level: str, title: str, year: int) -> None:
-    bands = ranking.rank_bands(peers.set_index("area_code")["index"], config.rank_tie_points())
+def _render_rank_table(peers: pd.DataFrame, bands: pd.DataFrame, peer_level: str, title: str,
+                       year: int) -> None:
     names = area_names(peers.area_code)
     table = pd.DataFrame({
         t("stats_rank"): [ranking.band_label(r, lo, hi) for r, lo, hi in zip(

@@ -32,6 +32,14 @@ BASE_CSS = """
 /* Captions dark enough to read on a projector (axe: Streamlit's grey is below 4.5:1). */
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #5a5f69 !important; }
+/* The "skip the map" link (components.map_a11y): out of the page's flow, off screen until it
+   has the keyboard focus, then a visible button over the map's top left. */
+[data-testid="stElementContainer"]:has(.wr-skip-map) { position: absolute; z-index: 5; }
+.wr-skip-map { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
+  overflow: hidden; }
+.wr-skip-map:focus { position: static; width: auto; height: auto; display: inline-block;
+  padding: 0.3rem 0.8rem; background: #19486A; color: #fff !important; border-radius: 4px;
+  outline: 3px solid #FDB813; }
 .wr-fit { container-type: inline-size; }
 .wr-nowrap { white-space: nowrap; }
 </style>
