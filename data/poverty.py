@@ -288,16 +288,11 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
     return totals_frame(profile_totals(rows, weights, k))
 
 
-def _query_totals(store: Store, scope: AccessScope, area_code: str, group: str,
-                  year: int | None, k: float, weights: pv.Weights) -> Totals:
-    """Totals by ``group`` (a code column or ``survey_year``) from the profiles."""
-    return _query_totals_many(store, scope, area_code, group, year, [(k, weights)])[0]
-
-
 def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
                        year: int | None, cases: Sequence[tuple[float, pv.Weights]]
                        ) -> list[Totals]:
-    """:func:`_query_totals` at each (k, weights) of ``cases`` from one read."""
+    """Totals by ``group`` (a code column or ``survey_year``) from the profiles, at each
+    (k, weights) of ``cases`` from one read."""
     where, params = scope.sql_filter("p.province_key", keys=True)
     cond, cond_params = area_filter(area_code, "p.", keys=True)
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
@@ -305,7 +300,11 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
         f"SELECT p.{group} AS code, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}, "
         "SUM(p.households) AS households, SUM(p.people) AS people FROM poverty_profiles p "
         f"WHERE {year_sql} AND {where} AND {cond} "
-        f"GROUP BY p.{group}, p.target_poor, {', '.join('p.' + c for c in _FLAGS)}",
+        f"GROUP BY p.{group}, p.target_poor, {', '.join('p.' + c for c in _FLAGS)} "
+        # In a fixed order: the engine hands groups over in any order, and a different order
+        # of the (float) weighted scores gave sums that differed in the last digit from one
+        # call to the next.
+        f"ORDER BY {', '.join(str(i) for i in range(1, len(_FLAGS) + 3))}",
         [*year_params, *params, *cond_params])
     code = np.asarray(rows["code"])
     if len(cases) < 2 or not len(code):
@@ -319,15 +318,10 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
             for totals in (profile_totals(ordered, w, k) for k, w in cases)]
 
 
-def _profile_children(store: Store, scope: AccessScope, area_code: str, year: int,
-                      k: float, weights: pv.Weights) -> Totals:
-    """Totals of the units under a district or a subdistrict (or of one village) in one year."""
-    return _profile_children_many(store, scope, area_code, year, [(k, weights)])[0]
-
-
 def _profile_children_many(store: Store, scope: AccessScope, area_code: str, year: int,
                            cases: Sequence[tuple[float, pv.Weights]]) -> list[Totals]:
-    """:func:`_profile_children` at each (k, weights) of ``cases`` from one read.
+    """Totals of the units under a district or a subdistrict (or of one village) in one year,
+    at each (k, weights) of ``cases`` from one read.
 
     The profiles are read as they are, without a GROUP BY, on their integer keys and with
     their flags as one integer: the few hundred rows a step needs then cost less to find and
@@ -371,16 +365,10 @@ def _rollup_filter(area_code: str, by_year: bool) -> tuple[str, list[Any], str] 
     return "r.unit_level = ? AND r.parent_code = ?", [child, area_code], group
 
 
-def _query_rollup(store: Store, scope: AccessScope, area_code: str, year: int | None,
-                  k: float) -> Totals | None:
-    """The same totals as ``_query_totals`` from the roll-up (default weights only)."""
-    found = _query_rollup_many(store, scope, area_code, year, [k])
-    return None if found is None else found[0]
-
-
 def _query_rollup_many(store: Store, scope: AccessScope, area_code: str, year: int | None,
                        ks: Sequence[float]) -> list[Totals] | None:
-    """The same totals as ``_query_totals`` from the roll-up (default weights only).
+    """The same totals as ``_query_totals_many`` from the roll-up (default weights only), at
+    each cut-off of ``ks``; None where the roll-up does not hold the area.
 
     DuckDB sends the units' roll-up rows as they are, to be summed by code here: a statement
     with one aggregate per column costs it more to plan than the rows it would save sending.

@@ -206,18 +206,18 @@ def test_rollup_equals_profiles(store, everything, k):
              ("94", "survey_year", None), (district, "survey_year", None),
              (subdistrict, "survey_year", None)]
     for area, group, year in cases:
-        fast = P._query_rollup(store, everything, area, year, k)
-        slow = P._query_totals(store, everything, area, group, year, k, w)
+        fast = P._query_rollup_many(store, everything, area, year, [k])
+        [slow] = P._query_totals_many(store, everything, area, group, year, [(k, w)])
         assert fast is not None, area
-        _assert_same_totals(fast, slow, area)
+        _assert_same_totals(fast[0], slow, area)
     # Below a province the profile rows are read as they are (integer keys, flag bits),
     # without the GROUP BY.
     village = store.scalar(
         "SELECT MIN(village_code) FROM households WHERE subdistrict_code = ?", [subdistrict])
     for area, group in ((district, "subdistrict_code"), (subdistrict, "village_code"),
                         (village, "village_code")):
-        fast = P._profile_children(store, everything, area, YEAR, k, w)
-        slow = P._query_totals(store, everything, area, group, YEAR, k, w)
+        [fast] = P._profile_children_many(store, everything, area, YEAR, [(k, w)])
+        [slow] = P._query_totals_many(store, everything, area, group, YEAR, [(k, w)])
         _assert_same_totals(fast, slow, area)
 
 
