@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -75,7 +76,16 @@ def normalise_area_name(text: object) -> str:
     """
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    s = unicodedata.normalize("NFC", str(text))
+    if isinstance(text, str):
+        return _normalise_text(text)
+    return _normalise_text(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _normalise_text(text: str) -> str:
+    """``normalise_area_name`` of a text, once per distinct text (a file's cell is tried at
+    several levels, and files repeat names)."""
+    s = unicodedata.normalize("NFC", text)
     s = _ZERO_WIDTH.sub("", s)
     # Sara am typed as nikhahit + sara aa looks the same but compares differently.
     s = s.replace("\u0e4d\u0e32", "\u0e33").strip().lower()
@@ -98,7 +108,8 @@ def romanisation_key(normalised: str) -> str:
                      ("ua", "u"), ("ou", "u"), ("oo", "u"), ("orn", "on"), ("aew", "aeo"),
                      ("y", "i"), ("v", "w"), ("bh", "b"), ("gh", "g")):
         s = s.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", s)
+    # Runs of one letter as one (only a-z are left): no regular expression template per run.
+    return "".join(ch for ch, _run in itertools.groupby(s))
 
 
 def thai_key(normalised: str) -> str:
@@ -316,13 +327,26 @@ def match_area_names(
     out = []
     for i, name in enumerate(names):
         parent = parent_codes[i] if parent_codes is not None else None
-        # A parent may come as a P-code ("TH50") or a number; a missing one as None/NaN/"".
-        parent = (re.sub(r"^TH[-_ ]?", "", str(parent).strip().upper()) or None
-                  if parent not in (None, "") and parent == parent else None)
-        if parent and parent.endswith(".0"):
-            parent = parent[:-2]
-        out.append(_match_one(name, level, parent, index, current))
+        out.append(_match_one(name, level, _clean_parent(parent), index, current))
     return out
+
+
+def _clean_parent(parent: object) -> str | None:
+    """A parent code as given: a P-code ("TH50") or a number; a missing one None/NaN/""."""
+    parent = (re.sub(r"^TH[-_ ]?", "", str(parent).strip().upper()) or None
+              if parent not in (None, "") and parent == parent else None)
+    if parent and parent.endswith(".0"):
+        parent = parent[:-2]
+    return parent
+
+
+def match_area_name(name: object, level: str, parent: str | None = None) -> AreaMatch:
+    """``match_area_names`` of one name against the default registry (the DOPA list from
+    geothai), without building lists: an importer asks for one distinct cell at a time."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    index = _default_index(level)
+    return _match_one(name, level, _clean_parent(parent), index, index.code_set)
 
 
 def clean_area_code(value: object, level: str) -> str | None:

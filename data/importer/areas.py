@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -18,7 +19,8 @@ import pandas as pd
 from data.importer.parsing import THAI_DIGITS
 from data.store import Store
 from domain.area_match import LEVELS as SHARED_LEVELS
-from domain.area_match import match_area_names as shared_match
+from domain.area_match import _normalise_text as _shared_normalised
+from domain.area_match import match_area_name as shared_match
 
 # Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
 _PREFIXES_TH = ("กิ่งอำเภอ", "จังหวัด", "อำเภอ", "ตำบล", "แขวง", "เขต", "หมู่บ้าน", "บ้าน",
@@ -27,6 +29,10 @@ _PREFIXES_EN = ("changwat", "amphoe", "amphur", "amphur", "king amphoe", "tambon
                 "khet", "province of", "province", "district", "subdistrict", "sub-district",
                 "chang wat", "muang", "mueang")
 _SUFFIXES_EN = ("province", "district", "subdistrict", "sub-district", "city")
+
+_EN_STARTS = tuple(p + end for p in _PREFIXES_EN for end in (" ", "."))
+_ANY_PREFIX = _PREFIXES_TH + _EN_STARTS
+_ANY_SUFFIX = tuple(" " + suffix for suffix in _SUFFIXES_EN)
 
 # Common spellings that differ from the DOPA romanisation (normalised keys).
 _ALIASES = {
@@ -78,20 +84,23 @@ def normalise_area_name(name: str) -> str:
     """A comparison key: no administrative prefix, spacing, dots, hyphens or case."""
     s = str(name).translate(THAI_DIGITS).strip().lower()
     s = re.sub(r"\s+", " ", s)
-    changed = True
+    # Most names start with no prefix: one test of them all before the loop below.
+    changed = s.startswith(_ANY_PREFIX)
     while changed:
         changed = False
-        for p in _PREFIXES_TH:
+        # Each loop only when one of its prefixes starts the name (one test of them all).
+        for p in _PREFIXES_TH if s.startswith(_PREFIXES_TH) else ():
             if s.startswith(p) and len(s) > len(p):
                 s = s[len(p):].strip()
                 changed = True
-        for p in _PREFIXES_EN:
+        for p in _PREFIXES_EN if s.startswith(_EN_STARTS) else ():
             if s.startswith(p + " ") or s.startswith(p + "."):
                 s = s[len(p) + 1:].strip()
                 changed = True
-    for suffix in _SUFFIXES_EN:
-        if s.endswith(" " + suffix):
-            s = s[: -len(suffix) - 1].strip()
+    if s.endswith(_ANY_SUFFIX):
+        for suffix in _SUFFIXES_EN:
+            if s.endswith(" " + suffix):
+                s = s[: -len(suffix) - 1].strip()
     return re.sub(r"[\s.\-'’_,()]", "", s)
 
 
@@ -114,7 +123,26 @@ def loose_key(key: str) -> str:
     for a, b in (("ue", "u"), ("oe", "o"), ("ie", "i"), ("ph", "p"), ("th", "t"), ("kh", "k"),
                  ("ch", "c"), ("aa", "a"), ("uu", "u"), ("y", "i"), ("rr", "r"), ("w", "v")):
         s = s.replace(a, b)
-    return re.sub(r"(.)\1+", r"\1", s)
+    return collapse_runs(s)
+
+
+_RUN = re.compile(r"(.)\1")
+
+
+def collapse_runs(s: str) -> str:
+    """``re.sub(r"(.)\\1+", r"\\1", s)``: each run of one character as one (a line break
+    is not ``.``, so its runs stay), without the regular expression's template per match."""
+    if not _RUN.search(s):
+        return s
+    return "".join(ch if ch != "\n" else "".join(run) for ch, run in itertools.groupby(s))
+
+
+def forget_cells() -> None:
+    """Empty the caches of cell texts (normalised names, looser keys): a benchmark of a file
+    never seen before starts with them empty."""
+    normalise_area_name.cache_clear()
+    loose_key.cache_clear()
+    _shared_normalised.cache_clear()
 
 
 def aggregate_kind(value: str) -> str | None:
@@ -212,7 +240,7 @@ class AreaMatcher:
         if level in SHARED_LEVELS:
             # The shared matcher first (tones, truncated DBF names, "เมือง", abolished codes);
             # this module adds the looser romanisations and misspellings after it.
-            found = shared_match([raw], level, [parent or None])[0]
+            found = shared_match(raw, level, parent or None)
             if found.code and found.code in self.codes:
                 return found.code
         self._build(level)
@@ -342,8 +370,15 @@ class AreaMatcher:
         at, distinct = pd.factorize(combined)
         picks = [u[(distinct // _stride(uniques, i)) % max(1, len(uniques[i]))]
                  for i, u in enumerate(uniques)]
-        results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells, strict=True)},
-                                       levels) for cells in zip(*picks, strict=True)]
+        if keys == ["area"]:
+            # One code column (the usual file): a plain number is settled by a few lookups.
+            results = [self._resolve_digits(c, levels) if c.isascii() and c.isdigit()
+                       else self._resolve_tuple({"area": c}, levels)
+                       for c in (cell.strip() for cell in picks[0])]
+        else:
+            results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells,
+                                                                           strict=True)}, levels)
+                       for cells in zip(*picks, strict=True)]
         parts = tuple(np.array([r[j] for r in results], dtype=object) for j in range(3))
         return at, parts  # type: ignore[return-value]
 
@@ -399,6 +434,21 @@ class AreaMatcher:
             return (len(code) in (4, 6) and code[:2] in self.codes
                     and self.level.get(code[:2]) == "province" and int(code[-2:]) > 50)
         return bool(_LOCAL_WORDS.search(raw))
+
+    def _resolve_digits(self, cell: str, levels: tuple[str, ...],
+                        ) -> tuple[str | None, str | None, str]:
+        """``_resolve_tuple`` of an 'area' cell of ASCII digits, without its text rules (none
+        applies to a number): national zeros, the code by its width, else a registration
+        office or unknown, then the level."""
+        if not cell.strip("0"):
+            return None, "aggregate", f"national: {cell}"
+        number = self.unpad(cell)
+        level = _CODE_LEVEL.get(len(number))
+        if not level or number not in self.codes or self.level.get(number) != level:
+            return self._unknown(cell)
+        if level not in levels:
+            return None, "area_level", f"{cell} ({level})"
+        return number, None, ""
 
     def _resolve_tuple(self, cells: dict[str, str], levels: tuple[str, ...],
                        ) -> tuple[str | None, str | None, str]:
