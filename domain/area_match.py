@@ -340,6 +340,34 @@ def _clean_parent(parent: object) -> str | None:
     return parent
 
 
+@lru_cache(maxsize=8)
+def _keys_of(levels: tuple[str, ...]) -> tuple[frozenset[str], tuple[_Index, ...]]:
+    """Every key a name of these levels is found by (exact, tone-free, romanised, abolished,
+    alias) in one set, and the levels' indexes (for names cut short)."""
+    keys: set[str] = set(PROVINCE_ALIASES) if "province" in levels else set()
+    indexes = tuple(_default_index(level) for level in levels)
+    for index, level in zip(indexes, levels, strict=True):
+        keys |= index.exact.keys() | index.tones.keys() | index.roman.keys()
+        keys |= _abolished_names(level).keys()
+    return frozenset(keys), indexes
+
+
+def could_match(name: object, levels: tuple[str, ...] = LEVELS) -> bool:
+    """False when ``match_area_names`` finds no code for ``name`` at any of ``levels``
+    without a parent: no key of any kind fits it, and no name starts with it. A few set
+    lookups, so that a name that is no area is turned away without trying each level."""
+    n = normalise_area_name(name)
+    if not n:
+        return False
+    keys, indexes = _keys_of(tuple(levels))
+    if n in keys:
+        return True
+    if _is_thai(n):
+        return thai_key(n) in keys or (
+            len(n) >= 8 and any(index.starting_with(n) for index in indexes))
+    return romanisation_key(n) in keys
+
+
 def match_area_name(name: object, level: str, parent: str | None = None) -> AreaMatch:
     """``match_area_names`` of one name against the default registry (the DOPA list from
     geothai), without building lists: an importer asks for one distinct cell at a time."""

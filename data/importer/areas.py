@@ -20,6 +20,7 @@ from data.importer.parsing import THAI_DIGITS
 from data.store import Store
 from domain.area_match import LEVELS as SHARED_LEVELS
 from domain.area_match import _normalise_text as _shared_normalised
+from domain.area_match import could_match
 from domain.area_match import match_area_name as shared_match
 
 # Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
@@ -192,6 +193,8 @@ class AreaMatcher:
         self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
         self._names: dict[tuple[str, str], tuple[list[str], dict[str, np.ndarray]]] = {}
+        # levels -> (exact keys, looser keys) of all of them (without a parent).
+        self._fits: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
     def _build(self, level: str) -> None:
         if level in self._index:
@@ -254,6 +257,42 @@ class AreaMatcher:
         if level in _FUZZY_LEVELS or (parent and level == "subdistrict"):
             return self._closest(raw, key, level, scope)
         return None
+
+    def _match_name(self, value: str, levels: tuple[str, ...]) -> str | None:
+        """``match_one`` at each level in turn (no parent), the first code found. A name no
+        key of any level fits (most unknown names) goes straight to the near misses."""
+        raw = str(value).translate(THAI_DIGITS).strip()
+        key = normalise_area_name(raw) if raw else ""
+        if not key or _CODE.fullmatch(raw) or raw.split(" ")[0].isdigit() or \
+                self._may_fit(raw, key, levels):
+            for level in levels:
+                code = self.match_one(value, level)
+                if code:
+                    return code
+            return None
+        for level in levels:
+            if level in _FUZZY_LEVELS:
+                code = self._closest(raw, key, level, "*")
+                if code:
+                    return code
+        return None
+
+    def _may_fit(self, raw: str, key: str, levels: tuple[str, ...]) -> bool:
+        """True when an exact, alias, looser or shared-matcher key of ``levels`` fits the
+        name (``match_one`` then decides); the keys of the levels are gathered once."""
+        found = self._fits.get(levels)
+        if found is None:
+            keys: set[str] = set(_ALIASES) if "province" in levels else set()
+            loose: set[str] = set()
+            for level in levels:
+                self._build(level)
+                keys |= {k for scope, k in self._index[level] if scope == "*"}
+                loose |= {k for scope, k in self._loose[level] if scope == "*"}
+            found = self._fits[levels] = (frozenset(keys), frozenset(loose))
+        keys, loose = found
+        shared = tuple(level for level in levels if level in SHARED_LEVELS)
+        return key in keys or loose_key(key) in loose or (
+            bool(shared) and could_match(raw, shared))
 
     def unpad(self, code: str) -> str:
         """A code padded with zeros to a deeper width (``4000`` or ``400000`` for province 40,
@@ -364,10 +403,14 @@ class AreaMatcher:
                                                levels)
                 return np.arange(len(index)), tuple(  # type: ignore[return-value]
                     f.to_numpy(dtype=object) for f in found)
-        combined = codes[0]
-        for c, u in zip(codes[1:], uniques[1:], strict=True):
-            combined = combined * max(1, len(u)) + c
-        at, distinct = pd.factorize(combined)
+        if len(keys) == 1:
+            # One column: its codes already number its distinct cells in order of appearance.
+            at, distinct = codes[0], np.arange(len(uniques[0]), dtype=np.int64)
+        else:
+            combined = codes[0]
+            for c, u in zip(codes[1:], uniques[1:], strict=True):
+                combined = combined * max(1, len(u)) + c
+            at, distinct = pd.factorize(combined)
         picks = [u[(distinct // _stride(uniques, i)) % max(1, len(uniques[i]))]
                  for i, u in enumerate(uniques)]
         if keys == ["area"]:
@@ -475,10 +518,7 @@ class AreaMatcher:
                 # Village names are looked up only where villages are wanted (75,000 names).
                 names = ("province", "district", "subdistrict") + (
                     ("village",) if "village" in levels else ())
-                for level in names:
-                    code = self.match_one(area_cell, level)
-                    if code:
-                        break
+                code = self._match_name(area_cell, names)
             if code is None:
                 return self._unknown(area_cell)
         else:

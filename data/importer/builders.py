@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from data.importer.parsing import factorize_text, map_unique
+from data.importer.parsing import Factors
 from data.importer.published import build_poverty_published
 from data.importer.specs import header_key
 from data.store import Store
@@ -49,10 +49,6 @@ def _disaggregation_of(cell: object) -> str:
     return _DISAGGREGATIONS.get(k, k)
 
 
-def _disaggregation(text: pd.Series) -> pd.Series:
-    return map_unique(text, _disaggregation_of)
-
-
 def _missing(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and x != x)
 
@@ -69,7 +65,8 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
                 lookup.setdefault(header_key(label), r.indicator_code)
     units = dict(zip(cat.indicator_code, cat.unit, strict=True))
     levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
-    ind_at, ind_u = factorize_text(v["indicator"])
+    factors = getattr(rows, "factors", None) or Factors(len(v))
+    ind_at, ind_u = factors.text("values.indicator", v["indicator"])
     code_u = np.array([lookup.get(header_key(x)) if isinstance(x, str) else None
                        for x in ind_u], dtype=object)
     code = pd.Series(code_u[ind_at], index=v.index, dtype=object)
@@ -83,7 +80,7 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
                          dtype=object)
     header_unit = v.attrs.get("header_unit")
     given = v["unit"] if "unit" in v else pd.Series(None, index=v.index, dtype=object)
-    g_at, g_u = factorize_text(given)
+    g_at, g_u = factors.text("values.unit", given)
     g_u = np.array([header_unit if header_unit and _missing(x) else x for x in g_u],
                    dtype=object)
     has_given_u = np.array([not _missing(x) for x in g_u], dtype=bool)
@@ -99,7 +96,7 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
 
         rows.flag(mismatch, "unit", unit_detail)
     if "area_code" in v:
-        _flag_area_levels(v, code, code_u, ind_at, levels, rows)
+        _flag_area_levels(v, code, code_u, ind_at, levels, rows, factors)
     value = v["value"]
     pct = pd.Series((exp_key_u == "%")[ind_at], index=v.index)
     low = (value < 0).to_numpy()
@@ -108,17 +105,28 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
     rows.flag(over, "range", lambda: value[over].astype(str) + " %")
     under = ~pct.to_numpy() & has_exp_u[ind_at] & low
     rows.flag(under, "range", lambda: value[under].astype(str))
+    d_at, d_u = factors.text("values.disaggregation", v["disaggregation"])
+    dis_u = np.array([_disaggregation_of(x) for x in d_u], dtype=object)
+    dis = pd.Series(dis_u[d_at] if len(dis_u) else np.array([], dtype=object), index=v.index,
+                    dtype=object)
     out = pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
-                        "year": v["year"], "disaggregation": _disaggregation(v["disaggregation"]),
-                        "value": value})
+                        "year": v["year"], "disaggregation": dis, "value": value})
+    # What the later stages (duplicates, checks) would factorise again.
+    factors.put("table.indicator_code", ind_at, code_u)
+    factors.put("table.disaggregation", d_at, dis_u)
+    for name in ("area_code", "year"):
+        got = factors.get(f"values.{name}")
+        if got is not None:
+            factors.put(f"table.{name}", *got)
     return out
 
 
 def _flag_area_levels(v: pd.DataFrame, code: pd.Series, code_u: np.ndarray,
-                      ind_at: np.ndarray, levels: dict[str, str], rows: Rows) -> None:
+                      ind_at: np.ndarray, levels: dict[str, str], rows: Rows,
+                      factors: Factors) -> None:
     """Rows whose area is at a level the indicator is not published at (per distinct
     indicator and code width)."""
-    a_at, a_u = factorize_text(v["area_code"])
+    a_at, a_u = factors.text("values.area_code", v["area_code"])
     names = (None, "province", "district", "subdistrict", "village")
     lvl_u = np.array([names.index(_LEVEL_OF_WIDTH.get(len(x))) if isinstance(x, str)
                       and len(x) in _LEVEL_OF_WIDTH else 0 for x in a_u], dtype=np.int64)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data.importer.parsing import factorize_text
+from data.importer.parsing import Factors
 from data.importer.specs import ImportSpec, header_key
 from data.store import Store
 
@@ -37,11 +37,19 @@ def additive_unit(unit: object) -> bool:
 
 def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.Series,
                detail: pd.Series, values: pd.DataFrame,
-               threshold: float = GAP_WARN_PCT) -> dict[str, Any]:
+               threshold: float = GAP_WARN_PCT,
+               reason_codes: tuple[np.ndarray, np.ndarray] | None = None,
+               factors: Factors | None = None) -> dict[str, Any]:
+    """``reason_codes``: each row's reason as an index into the reasons (-1 for none), when
+    the caller kept them; ``factors``: the columns' codes worked out by earlier stages."""
     # Row masks from the distinct reasons (a handful), spread to the rows by code.
-    r_at, r_u = pd.factorize(reason.to_numpy(dtype=object), use_na_sentinel=True)
+    if reason_codes is None:
+        r_at, r_u = pd.factorize(reason.to_numpy(dtype=object), use_na_sentinel=True)
+    else:
+        r_at, r_u = reason_codes
     r_u = np.asarray(r_u, dtype=object)
     ok = r_at < 0
+    factors = factors or Factors(len(table))
 
     def having(*codes: str) -> np.ndarray:
         hit = np.isin(r_u, list(codes))
@@ -53,7 +61,7 @@ def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.S
                            "duplicates": _listed(detail[having(*dup_codes)])}
     if spec.kind in _GROUPS and "area_code" in table:
         keys, value = _GROUPS[spec.kind]
-        additive = _additive_rows(store, spec, table)
+        additive = _additive_rows(store, spec, table, factors)
         live_mask = ok & additive
         live = table[live_mask] if live_mask.any() else table.iloc[0:0]
         out["hierarchy"] = _hierarchy(store, live, keys, value, threshold)
@@ -66,7 +74,7 @@ def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.S
         out["national"] = _national(table[nat_mask], live, keys, value, threshold) \
             if nat_mask.any() and len(live) else []
     if spec.kind == "indicators":
-        out.update(_indicator_ranges(store, table, ok))
+        out.update(_indicator_ranges(store, table, ok, factors))
     out["warnings"] = sum(1 for r in out.get("hierarchy", []) + out.get("national", [])
                           if r["warn"]) + sum(
         int(out[k]["rows"]) for k in ("non_dopa", "duplicates", "bounds", "years") if k in out)
@@ -79,11 +87,12 @@ def _listed(cells: pd.Series) -> dict[str, Any]:
             "values": distinct.head(_LIST).tolist()}
 
 
-def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame) -> np.ndarray:
+def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame,
+                   factors: Factors) -> np.ndarray:
     if spec.kind != "indicators":
         return np.ones(len(table), dtype=bool)
     units = dict(store.rows("SELECT indicator_code, unit FROM sdg_indicators"))
-    at, codes = factorize_text(table["indicator_code"])
+    at, codes = factors.text("table.indicator_code", table["indicator_code"])
     add = np.array([isinstance(c, str) and additive_unit(units.get(c)) for c in codes],
                    dtype=bool)
     return add[at] if len(add) else np.zeros(len(table), dtype=bool)
@@ -147,15 +156,15 @@ def _gaps(both: pd.DataFrame, reference: str, threshold: float) -> list[dict[str
             for r in both.itertuples(index=False)]
 
 
-def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray) -> dict[str, Any]:
+def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
+                      factors: Factors) -> dict[str, Any]:
     """Values beyond the catalogue's bounds and years outside the indicator's stored range
     (of the rows that would be committed: ``ok``)."""
-    at, u = factorize_text(table["indicator_code"])
+    at, u = factors.text("table.indicator_code", table["indicator_code"])
     at = at[ok]
-    present = np.zeros(len(u), dtype=bool)
-    present[np.unique(at)] = True
-    codes = sorted(c for c, p in zip(u.tolist(), present.tolist(), strict=True)
-                   if p and isinstance(c, str))
+    present = np.bincount(at, minlength=len(u)) > 0
+    codes = sorted({c for c, p in zip(u.tolist(), present.tolist(), strict=True)
+                    if p and isinstance(c, str)})
     if not codes:
         return {"bounds": {"rows": 0, "examples": []}, "years": {"rows": 0, "years": []}}
     cat = store.query("SELECT indicator_code, lower_bound, upper_bound FROM sdg_indicators "

@@ -49,6 +49,50 @@ def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
+class Factors:
+    """Each column's distinct cells, worked out once per check and shared by its stages.
+
+    ``get(name)`` gives (codes, uniques): row ``i`` holds ``uniques.iloc[codes[i]]``. A
+    missing cell is a value of its own (as in ``factorize_text``), and ``uniques`` may hold a
+    value twice where two cells of the file parse alike (``" 40"`` and ``"40"``): a stage that
+    compares values makes them distinct first. Names are ``values.FIELD`` (parsed fields) and
+    ``table.COLUMN`` (what a builder returns); a stage without an entry factorises itself.
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self._by: dict[str, tuple[np.ndarray, pd.Series]] = {}
+
+    def put(self, name: str, codes: np.ndarray, uniques: Any) -> None:
+        codes = np.asarray(codes)
+        if len(codes) != self.rows:
+            raise ValueError(f"{name}: {len(codes)} codes for {self.rows} rows")
+        u = uniques if isinstance(uniques, pd.Series) else pd.Series(uniques, dtype=object)
+        self._by[name] = (codes, u.reset_index(drop=True))
+
+    def get(self, name: str) -> tuple[np.ndarray, pd.Series] | None:
+        return self._by.get(name)
+
+    def text(self, name: str, s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, uniques as objects) of the column ``name``, whose cells are ``s``: the
+        entry when there is one (a value may then be there twice: fine for work done per
+        distinct cell and spread by the codes), else ``factorize_text(s)``."""
+        got = self._by.get(name)
+        if got is None or len(s) != self.rows:
+            return factorize_text(s)
+        codes, u = got
+        return codes, u.to_numpy(dtype=object)
+
+
+def canonical(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) with each value once (missing values as one): the uniques are
+    factorised (a few), and the rows' codes follow."""
+    u_codes, u_values = pd.factorize(uniques, use_na_sentinel=False)
+    if len(u_values) == len(uniques):
+        return codes, uniques
+    return u_codes[codes], np.asarray(u_values, dtype=uniques.dtype)
+
+
 def by_unique(s: pd.Series, fn):  # type: ignore[no-untyped-def]
     """Apply a parser (Series -> tuple of Series) to the distinct values only, then expand."""
     codes, uniques = factorize_text(s)

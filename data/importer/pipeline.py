@@ -84,6 +84,10 @@ class _Rows:
         self._reason = np.full(len(index), None, dtype=object)
         self._detail = np.full(len(index), "", dtype=object)
         self._free = np.ones(len(index), dtype=bool)
+        # Each row's reason as a small integer too (-1: none): checks group rows by reason.
+        self._code = np.full(len(index), -1, dtype=np.int16)
+        self._codes: list[str] = []
+        self.factors = parsing.Factors(len(index))
 
     def _mask(self, mask: Any) -> np.ndarray:
         if isinstance(mask, pd.Series):
@@ -100,6 +104,9 @@ class _Rows:
             return
         self._free &= ~m
         self._reason[m] = code
+        if code not in self._codes:
+            self._codes.append(code)
+        self._code[m] = self._codes.index(code)
         if callable(detail):  # built only when some row is flagged
             detail = detail()
         if isinstance(detail, pd.Series):
@@ -120,6 +127,10 @@ class _Rows:
     @property
     def ok(self) -> pd.Series:
         return pd.Series(self._free, index=self.index)
+
+    def reason_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(each row's reason as an index into the reasons, -1 for none; the reasons)."""
+        return self._code, np.array(self._codes, dtype=object)
 
     @property
     def free(self) -> np.ndarray:
@@ -162,7 +173,8 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
                                         for k, v in matcher.approximate.items()}
     table = BUILDERS[kind](store, values, rows)
     table = _resolve_duplicates(store, spec, table, rows, policy)
-    notes["checks"] = run_checks(store, spec, table, rows.reason, rows.detail, values)
+    notes["checks"] = run_checks(store, spec, table, rows.reason, rows.detail, values,
+                                 reason_codes=rows.reason_codes(), factors=rows.factors)
     return _preview(store, spec, data, file_name, policy, frame, table, rows, notes)
 
 
@@ -197,6 +209,7 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
             rows.flag(hit[at], code, detail)
     codes = pd.Series(code_u[at] if len(at) else code_u, index=index, dtype=object)
     values["area_code"] = codes
+    rows.factors.put("values.area_code", at if len(at) else np.zeros(0, dtype=np.intp), code_u)
     prov_u = np.array([c[:2] if isinstance(c, str) else "" for c in code_u], dtype=object)
     prov = pd.Series(prov_u[at] if len(at) else prov_u, index=index, dtype=object)
     values["province_code"] = prov
@@ -292,6 +305,8 @@ def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Se
 
 def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
                   mapping: dict[str, str]) -> pd.DataFrame:
+    """Each mapped field parsed once per distinct cell and spread to the rows by the codes;
+    the codes and the parsed distinct values are kept for the later stages (``rows.factors``)."""
     out = pd.DataFrame(index=frame.index)
     for f in spec.fields:
         if f.kind == "area":
@@ -299,19 +314,24 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
         col = mapping.get(f.name)
         if col is None:
             out[f.name] = f.default
+            rows.factors.put(f"values.{f.name}", np.zeros(len(frame), dtype=np.intp),
+                             out[f.name].iloc[:1])
             continue
-        values, bad, missing = parsing.by_unique(
-            frame[col], lambda u, f=f: _parse_unique(u, f))
+        codes, uniques = parsing.factorize_text(frame[col])
+        values, bad, missing = _parse_unique(pd.Series(uniques, dtype=object), f)
         code = {"int": "number", "float": "number", "year": "year", "date": "date",
                 "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
-        if bad.any():
-            rows.flag(bad, code, lambda f=f, c=col: f"{f.en}: " + frame[c].astype(str))
-        if f.required and f.default is None:
-            rows.flag(missing, "missing", f"{f.th} / {f.en}")
+        bad_u, missing_u = bad.to_numpy(dtype=bool), missing.to_numpy(dtype=bool)
+        if bad_u.any():
+            rows.flag(bad_u[codes], code, lambda f=f, c=col: f"{f.en}: " + frame[c].astype(str))
+        if f.required and f.default is None and missing_u.any():
+            rows.flag(missing_u[codes], "missing", f"{f.th} / {f.en}")
         if f.default is not None:
             values = values.where(~missing, f.default) if f.kind != "bool" else \
                 values.fillna(f.default)
-        out[f.name] = values
+        # The parser's dtype is kept (text stays plain objects, not inferred as pandas strings).
+        out[f.name] = pd.Series(values.array.take(codes), index=frame.index, dtype=values.dtype)
+        rows.factors.put(f"values.{f.name}", codes, values)
     return out
 
 
