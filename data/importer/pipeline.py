@@ -372,18 +372,23 @@ def key_text(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
     return _joined(key_parts(df, columns))
 
 
-def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame) -> pd.DataFrame:
+def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame, free: np.ndarray,
+                   factors: parsing.Factors) -> pd.DataFrame:
+    """The stored keys the rows still free (``free``) may meet."""
     cols = list(spec.key) + ([spec.id_column] if spec.id_column else [])
     select = ", ".join(cols)
     if spec.kind == "indicators":
-        codes = sorted(c for c in pd.unique(table["indicator_code"].to_numpy(dtype=object))
-                       if isinstance(c, str))
+        at, u = factors.text("table.indicator_code", table["indicator_code"])
+        used = np.bincount(at[free], minlength=len(u)) > 0 if len(at) else np.zeros(0, bool)
+        codes = sorted({c for c, hit in zip(u.tolist(), used.tolist(), strict=True)
+                        if hit and isinstance(c, str)})
         if not codes:
             return pd.DataFrame(columns=cols)
         # Text and integer columns only: read as plain arrays (no DataFrame conversion).
         got = store.arrays(f"SELECT {select} FROM sdg_values WHERE indicator_code = ANY(?)",
                            [codes])
         return pd.DataFrame({c: _stored_column(got[c]) for c in cols})
+    table = table[free]
     if "province_code" in table and spec.kind != "partners":
         provs = sorted(table["province_code"].dropna().unique().tolist())
         return store.query(f"SELECT {select} FROM {spec.table} WHERE province_code = ANY(?)",
@@ -406,6 +411,24 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
 
 
+def _key_codes(table: pd.DataFrame, col: str,
+               factors: parsing.Factors) -> tuple[np.ndarray, np.ndarray]:
+    """``_text_codes(table[col])`` from the column's codes kept by an earlier stage (the key
+    text written once per distinct value, the rows' codes taken over), else from the cells."""
+    got = factors.get(f"table.{col}")
+    s = table[col]
+    if got is None or len(got[0]) != len(s):
+        return _text_codes(s)
+    codes, uniques = got
+    uniques = pd.Series(uniques.to_numpy(dtype=object) if s.dtype == object else uniques.array,
+                        dtype=s.dtype)
+    if s.dtype == object and not all(isinstance(u, str) or pd.isna(u) for u in uniques):
+        return _text_codes(s)  # mixed Python objects: as _text_codes does them
+    text = key_parts(uniques.to_frame("c"), ("c",))[0]
+    tcodes, texts = pd.factorize(np.append(text.to_numpy(dtype=object), ""))
+    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+
+
 def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame | None,
              columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """One integer per distinct key text, the same for file rows and stored rows.
@@ -418,6 +441,9 @@ def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame 
     m = 0 if existing is None else len(existing)
     ids = np.zeros(n + m, dtype=np.int64)
     absent = np.zeros(m, dtype=bool)
+    # The codes of the columns as the digits of one number when it fits in 62 bits (no
+    # hashing); otherwise renumbered after each column.
+    radix = int(np.prod([max(1, len(t)) for _, t in parts], dtype=object)) < 2 ** 62
     for col, (fc, ftexts) in zip(columns, parts, strict=True):
         both = fc
         if m:
@@ -425,18 +451,19 @@ def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame 
             sc = pd.Index(ftexts).get_indexer(stexts)[sc]
             absent |= sc < 0
             both = np.concatenate([fc, np.where(sc < 0, 0, sc)])
-        ids, _ = pd.factorize(ids * max(1, len(ftexts)) + both)
+        ids = ids * max(1, len(ftexts)) + both
+        if not radix:
+            ids, _ = pd.factorize(ids)
     stored = np.where(absent, -1, ids[n:]) if m else np.array([], dtype=np.int64)
     return ids[:n].astype(np.int64), stored.astype(np.int64)
 
 
 def _key_text_of(parts: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray) -> np.ndarray:
     """The joined key text ("a|b|c") of the rows in ``mask`` only."""
-    out = None
-    for codes, texts in parts:
-        piece = texts[codes[mask]]
-        out = piece if out is None else out + "|" + piece
-    return out if out is not None else np.array([""] * int(mask.sum()), dtype=object)
+    if not parts:
+        return np.array([""] * int(mask.sum()), dtype=object)
+    pieces = [texts[codes[mask]].tolist() for codes, texts in parts]
+    return np.array(["|".join(t) for t in zip(*pieces, strict=True)], dtype=object)
 
 
 def _stored_column(values: np.ndarray) -> pd.Series:
@@ -464,11 +491,11 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     key_col = np.full(len(table), "", dtype=object)
     table[KEY] = pd.Series(key_col, index=index, dtype=object)
     table[EXISTING_ID] = pd.Series(pd.NA, index=index, dtype=object)
-    parts = [_text_codes(table[col]) for col in spec.key]
+    parts = [_key_codes(table, col, rows.factors) for col in spec.key]
     # The stored keys are read first, for the rows before repeats in the file are flagged: at
     # most a few more stored keys, which can only meet rows already flagged (left alone
     # below). File and stored keys then get their ids in one pass.
-    existing = _existing_keys(store, spec, table[rows.free])
+    existing = _existing_keys(store, spec, table, rows.free, rows.factors)
     if parts:
         ids, stored = _key_ids(parts, existing if not existing.empty else None, spec.key)
     else:
