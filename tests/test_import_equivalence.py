@@ -215,3 +215,17 @@ def test_the_check_reads_the_file_once(store, monkeypatch):
     monkeypatch.setattr(reading.pd, "read_csv", counted)
     preview_import(store, STEWARD, MIXED.encode("utf-8"), "mixed.csv", "indicators")
     assert len(calls) == 1
+
+
+def test_a_cp874_file_whose_head_is_plain_ascii_reads_as_cp874(store):
+    """The head is checked as UTF-8 and the parser decodes the rest: Thai cp874 bytes far
+    down the file make it start again with the whole file decoded (not a refusal)."""
+    head = "indicator,area,year,value\n" + "g4_preprimary,40,2561,75\n" * 12_000  # 300 KB
+    tail = "g4_preprimary,ขอนแก่น,2562,76\ng4_preprimary,เลย,2562,77\n"
+    as_cp874 = preview_import(store, STEWARD, (head + tail).encode("cp874"), "a.csv",
+                              "indicators", policy="keep")
+    as_utf8 = preview_import(store, STEWARD, (head + tail).encode("utf-8"), "a.csv",
+                             "indicators", policy="keep")
+    assert as_cp874.notes["encoding"] == "cp874" and as_utf8.notes["encoding"] == "utf-8"
+    assert _summary(as_cp874)["accepted"] == _summary(as_utf8)["accepted"]
+    assert {"42", "40"} <= set(as_cp874.areas)

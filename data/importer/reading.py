@@ -6,6 +6,7 @@ row) is joined, and every cell comes back as text so that parsing rules are appl
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -117,9 +118,43 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ImportFailure("encoding") from exc
 
 
+_HEAD_CHARS = 65536
+
+
 def _read_csv(data: bytes) -> RawTable:
+    head = _utf8_head(data)
+    if head is not None:
+        # UTF-8 as far as the head goes: the C parser decodes (and checks) the rest itself,
+        # so the file is not decoded twice. Bytes further on that are no UTF-8 stop it, and
+        # the file is then decoded as a whole below (cp874 or a guess).
+        try:
+            return _parse_csv(data, head, "utf-8", None)
+        except UnicodeDecodeError:
+            pass
     text, encoding = decode(data)
-    head_lines = text[:65536].splitlines()[: _SCAN_ROWS * 2]
+    body = data if encoding == "utf-8" else text.encode("utf-8")
+    return _parse_csv(body, text[:_HEAD_CHARS], encoding, text)
+
+
+def _utf8_head(data: bytes) -> str | None:
+    """The first 65,536 characters of a file without a byte-order mark when they are UTF-8
+    (``decode(data)[0][:65536]`` of a UTF-8 file), else None."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    size = 4 * _HEAD_CHARS + 4  # at least 65,536 whole characters of any width
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data[:size],
+                                                               final=len(data) <= size)
+    except UnicodeDecodeError:
+        return None
+    return text[:_HEAD_CHARS]
+
+
+def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTable:
+    """The table of a CSV file: ``body`` its UTF-8 bytes, ``head`` its first characters,
+    ``text`` the whole text when it was decoded already (else a UnicodeDecodeError from the
+    parser says the bytes are no UTF-8 after all)."""
+    head_lines = head.splitlines()[: _SCAN_ROWS * 2]
     try:
         dialect = csv.Sniffer().sniff("\n".join(head_lines[:_SCAN_ROWS]), delimiters=",;\t|")
         sep = dialect.delimiter
@@ -135,18 +170,22 @@ def _read_csv(data: bytes) -> RawTable:
     try:
         # UTF-8 bytes and plain Python strings: the C parser reads bytes faster than a text
         # stream, and every later step works on object arrays (no conversion per step).
-        body = data if encoding == "utf-8" else text.encode("utf-8")
         frame = pd.read_csv(io.BytesIO(body), sep=sep, header=None, skiprows=skip,
                             dtype=object, encoding="utf-8", keep_default_na=False,
                             na_filter=False, engine="c", skip_blank_lines=False,
                             on_bad_lines="error", low_memory=False)
     except pd.errors.EmptyDataError:
         frame = pd.DataFrame()
+    except UnicodeDecodeError as exc:
+        if text is None:
+            raise
+        raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
     return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
-                    scan_hidden=_may_hide(body) and has_hidden(text))
+                    scan_hidden=_may_hide(body) and has_hidden(
+                        text if text is not None else body.decode("utf-8")))
 
 
 def _may_hide(body: bytes) -> bool:
@@ -325,6 +364,8 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.
     for col in frame.columns:
         cells = frame[col].to_numpy()
         if cells.dtype == object:
+            if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+                continue  # text in every cell (one pass in C): nothing to fill
             # NaN is the only cell unequal to itself; None the only one equal to None.
             gaps = (cells != cells) | np.equal(cells, None)
             if gaps.any():
