@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from data.importer.parsing import THAI_DIGITS
+from data.importer.parsing import THAI_DIGITS, factorize_text
 from data.store import Store
 from domain.area_match import LEVELS as SHARED_LEVELS
 from domain.area_match import _normalise_text as _shared_normalised
@@ -390,7 +390,7 @@ class AreaMatcher:
         # arrays: converting a hundred thousand cells to pandas' string type costs more.
         codes, uniques = [], []
         for k in keys:
-            c, u = pd.factorize(columns[k].to_numpy(dtype=object), use_na_sentinel=False)
+            c, u = factorize_text(columns[k])
             codes.append(c.astype(np.int64))
             uniques.append(np.array(["" if x is None else str(x) for x in u], dtype=object))
         if indented and "area" in columns:

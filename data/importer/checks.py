@@ -182,10 +182,13 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
     v = table["value"].astype(float).to_numpy()[ok]
     beyond = (~np.isnan(lo) & (v < lo)) | (~np.isnan(hi) & (v > hi))
     hit = np.flatnonzero(beyond)[:_LIST]
-    ind = table["indicator_code"].to_numpy(dtype=object)[ok]
-    area = table["area_code"].to_numpy(dtype=object)[ok]
-    examples = [f"{ind[i]} {area[i]}: {v[i]:g} ∉ [{lo[i] if lo[i] == lo[i] else float('-inf'):g}, "
-                f"{hi[i] if hi[i] == hi[i] else float('inf'):g}]" for i in hit]
+    # The indicator and area of the listed rows only (not of every row).
+    listed = np.flatnonzero(ok)[hit]
+    ind = table["indicator_code"].to_numpy(dtype=object)[listed]
+    area = table["area_code"].to_numpy(dtype=object)[listed]
+    examples = [f"{c} {a}: {v[i]:g} ∉ [{lo[i] if lo[i] == lo[i] else float('-inf'):g}, "
+                f"{hi[i] if hi[i] == hi[i] else float('inf'):g}]"
+                for i, c, a in zip(hit, ind, area, strict=True)]
     year = table["year"].astype(float).to_numpy()[ok]
     outside = year > dt.date.today().year
     if len(spans):
@@ -193,4 +196,4 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
         outside |= (~np.isnan(first) & (year < first - 1)) | (~np.isnan(last) & (year > last + 1))
     return {"bounds": {"rows": int(beyond.sum()), "examples": examples},
             "years": {"rows": int(outside.sum()),
-                      "years": sorted({int(y) for y in year[outside] if y == y})}}
+                      "years": sorted(int(y) for y in pd.unique(year[outside & ~np.isnan(year)]))}}

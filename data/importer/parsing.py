@@ -45,7 +45,11 @@ def clean_text(s: pd.Series) -> pd.Series:
 def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as an object array) of a column; a missing cell is a value."""
     values = s.to_numpy(dtype=object) if s.dtype != object else s.to_numpy()
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    # Without missing cells (a file read as text has none) both ways give the same codes;
+    # asking for missing cells as values costs a pass that looks for them first.
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
 
 

@@ -422,7 +422,8 @@ def _key_codes(table: pd.DataFrame, col: str,
     codes, uniques = got
     uniques = pd.Series(uniques.to_numpy(dtype=object) if s.dtype == object else uniques.array,
                         dtype=s.dtype)
-    if s.dtype == object and not all(isinstance(u, str) or pd.isna(u) for u in uniques):
+    if s.dtype == object and pd.api.types.infer_dtype(uniques, skipna=True) not in (
+            "string", "empty"):
         return _text_codes(s)  # mixed Python objects: as _text_codes does them
     text = key_parts(uniques.to_frame("c"), ("c",))[0]
     tcodes, texts = pd.factorize(np.append(text.to_numpy(dtype=object), ""))
