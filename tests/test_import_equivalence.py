@@ -229,3 +229,18 @@ def test_a_cp874_file_whose_head_is_plain_ascii_reads_as_cp874(store):
     assert as_cp874.notes["encoding"] == "cp874" and as_utf8.notes["encoding"] == "utf-8"
     assert _summary(as_cp874)["accepted"] == _summary(as_utf8)["accepted"]
     assert {"42", "40"} <= set(as_cp874.areas)
+
+
+def test_names_sharing_enough_letter_pairs_are_the_counted_ones():
+    """The near-miss filter gives the names a full count gives, short lists or long."""
+    from data.importer.areas import _sharing
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        size = int(rng.integers(5, 400))
+        lists = [np.unique(rng.integers(0, size, int(rng.integers(1, 60))))
+                 for _ in range(int(rng.integers(1, 9)))]
+        need = int(rng.integers(1, len(lists) + 1))
+        counts = np.bincount(np.concatenate(lists), minlength=size)
+        want = np.flatnonzero(counts >= need).tolist()
+        assert _sharing([(a, frozenset(a.tolist())) for a in lists], need, size) == want

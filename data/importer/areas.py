@@ -84,7 +84,7 @@ _REGION = re.compile(
 def normalise_area_name(name: str) -> str:
     """A comparison key: no administrative prefix, spacing, dots, hyphens or case."""
     s = str(name).translate(THAI_DIGITS).strip().lower()
-    s = re.sub(r"\s+", " ", s)
+    s = _SPACES.sub(" ", s)
     # Most names start with no prefix: one test of them all before the loop below.
     changed = s.startswith(_ANY_PREFIX)
     while changed:
@@ -102,7 +102,11 @@ def normalise_area_name(name: str) -> str:
         for suffix in _SUFFIXES_EN:
             if s.endswith(" " + suffix):
                 s = s[: -len(suffix) - 1].strip()
-    return re.sub(r"[\s.\-'’_,()]", "", s)
+    return _MARKS.sub("", s)
+
+
+_SPACES = re.compile(r"\s+")
+_MARKS = re.compile(r"[\s.\-'’_,()]")
 
 
 def _stride(uniques: list[np.ndarray], i: int) -> int:
@@ -111,6 +115,20 @@ def _stride(uniques: list[np.ndarray], i: int) -> int:
     for u in uniques[i + 1:]:
         out *= max(1, len(u))
     return out
+
+
+def _sharing(postings: list[tuple[np.ndarray, frozenset[int]]], need: int,
+             size: int) -> list[int]:
+    """Names (ascending numbers) found in at least ``need`` of the posting lists. Such a name
+    is in one of the ``len(postings) - need + 1`` shortest lists at least: when these are
+    short, only their names are counted (set lookups); else all lists are counted at once."""
+    postings = sorted(postings, key=lambda p: len(p[1]))
+    first = postings[:len(postings) - need + 1]
+    if sum(len(p[1]) for p in first) <= 64:
+        pool = set().union(*(p[1] for p in first))
+        return sorted(i for i in pool if sum(i in p[1] for p in postings) >= need)
+    counts = np.bincount(np.concatenate([p[0] for p in postings]), minlength=size)
+    return np.flatnonzero(counts >= need).tolist()
 
 
 def _pairs(key: str) -> set[str]:
@@ -192,7 +210,8 @@ class AreaMatcher:
         self._index: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._loose: dict[str, dict[tuple[str, str], list[str]]] = {}
         self._keys: dict[tuple[str, str], list[str]] = {}
-        self._names: dict[tuple[str, str], tuple[list[str], dict[str, np.ndarray]]] = {}
+        self._names: dict[tuple[str, str], tuple[list[str], dict[
+            str, tuple[np.ndarray, frozenset[int]]]]] = {}
         # levels -> (exact keys, looser keys) of all of them (without a parent).
         self._fits: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -326,8 +345,7 @@ class AreaMatcher:
         if len(postings) < need:
             # No name can share enough pairs: an unknown value stops here, without counting.
             return None
-        counts = np.bincount(np.concatenate(postings), minlength=len(names))
-        candidates = [names[i] for i in np.flatnonzero(counts >= need).tolist()]
+        candidates = [names[i] for i in _sharing(postings, need, len(names))]
         if not candidates:
             return None
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
@@ -341,7 +359,8 @@ class AreaMatcher:
             return best
         return None
 
-    def _gram_index(self, level: str, scope: str) -> tuple[list[str], dict[str, np.ndarray]]:
+    def _gram_index(self, level: str, scope: str,
+                    ) -> tuple[list[str], dict[str, tuple[np.ndarray, frozenset[int]]]]:
         found = self._names.get((scope, level))
         if found is None:
             names = sorted(set(self._keys.get((scope, level), [])))
@@ -349,7 +368,7 @@ class AreaMatcher:
             for i, name in enumerate(names):
                 for g in _pairs(name):
                     lists.setdefault(g, []).append(i)
-            grams = {g: np.array(ix, dtype=np.int64) for g, ix in lists.items()}
+            grams = {g: (np.array(ix, dtype=np.int64), frozenset(ix)) for g, ix in lists.items()}
             found = self._names[(scope, level)] = (names, grams)
         return found
 

@@ -247,7 +247,7 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
         rows_read=len(frame), accepted=accepted, rejected=rejected, replaced=replaced,
         notes=notes, existing_batch=int(existing) if existing is not None else None)
     if "area_code" in accepted:
-        preview.areas = sorted(a for a in pd.unique(accepted["area_code"].to_numpy(dtype=object))
+        preview.areas = sorted(a for a in _distinct(accepted, "area_code", ok, rows.factors)
                                if a is not None and a == a)
     year_col = spec.year_column or spec.date_year_column
     if year_col and year_col in accepted and len(accepted):
@@ -255,6 +255,18 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
         years = col.dt.year if spec.date_year_column else col
         preview.years = sorted(int(y) for y in pd.unique(pd.Series(years)) if pd.notna(y))
     return preview
+
+
+def _distinct(accepted: pd.DataFrame, col: str, ok: pd.Series,
+              factors: parsing.Factors) -> list[Any]:
+    """The distinct values of an accepted column: from the codes of the table's column when
+    a stage kept them (the values the accepted rows use), else from the cells."""
+    got = factors.get(f"table.{col}")
+    if got is None:
+        return list(pd.unique(accepted[col].to_numpy(dtype=object)))
+    codes, uniques = got
+    used = np.bincount(codes[ok.to_numpy(dtype=bool)], minlength=len(uniques)) > 0
+    return list(pd.unique(uniques.to_numpy(dtype=object)[used]))
 
 
 # -- cells --------------------------------------------------------------------------------------
@@ -422,11 +434,14 @@ def _key_codes(table: pd.DataFrame, col: str,
     codes, uniques = got
     uniques = pd.Series(uniques.to_numpy(dtype=object) if s.dtype == object else uniques.array,
                         dtype=s.dtype)
-    if s.dtype == object and pd.api.types.infer_dtype(uniques, skipna=True) not in (
-            "string", "empty"):
-        return _text_codes(s)  # mixed Python objects: as _text_codes does them
-    text = key_parts(uniques.to_frame("c"), ("c",))[0]
-    tcodes, texts = pd.factorize(np.append(text.to_numpy(dtype=object), ""))
+    if s.dtype == object:
+        if pd.api.types.infer_dtype(uniques, skipna=True) not in ("string", "empty"):
+            return _text_codes(s)  # mixed Python objects: as _text_codes does them
+        # Text is its own key text, a missing value "" (what key_parts writes).
+        text = np.array([u if isinstance(u, str) else "" for u in uniques], dtype=object)
+    else:
+        text = key_parts(uniques.to_frame("c"), ("c",))[0].to_numpy(dtype=object)
+    tcodes, texts = pd.factorize(np.append(text, ""))
     return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
 
 
