@@ -412,14 +412,18 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, texts): each cell's key text (as ``key_parts`` writes it) as a code into the
     distinct texts. The text is written once per distinct cell, not once per row."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if s.dtype == object and not all(isinstance(u, str) for u in uniques):
-        # Mixed Python objects (1 and 1.0 hash alike but are written differently): per row.
-        codes, uniques = pd.factorize(key_parts(s.to_frame("c"), ("c",))[0].to_numpy(
-            dtype=object))
-        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
-    text = key_parts(pd.Series(uniques, dtype=s.dtype).to_frame("c"), ("c",))[0]
+    if s.dtype == object:
+        if pd.api.types.infer_dtype(uniques, skipna=False) not in ("string", "empty"):
+            # Mixed Python objects (1 and 1.0 hash alike but are written differently): per row.
+            codes, uniques = pd.factorize(key_parts(s.to_frame("c"), ("c",))[0].to_numpy(
+                dtype=object))
+            return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+        text = np.asarray(uniques, dtype=object)  # text is its own key text
+    else:
+        text = key_parts(pd.Series(uniques, dtype=s.dtype).to_frame("c"), ("c",))[0].to_numpy(
+            dtype=object)
     # Distinct cells may be written alike (1.001 and 1.0 as "1.00"): codes of the texts.
-    tcodes, texts = pd.factorize(np.append(text.to_numpy(dtype=object), ""))
+    tcodes, texts = pd.factorize(np.append(text, ""))
     return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
 
 
