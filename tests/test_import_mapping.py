@@ -172,6 +172,29 @@ def test_register_by_office_with_a_new_measure_and_consistency_checks(db):
     assert statuses == {created.batch_id: "undone", batch.batch_id: "undone"}
 
 
+def test_non_dopa_units_are_listed_by_code_and_name(db):
+    """With the office-name column mapped too, a municipal office is listed by its code and
+    then its name (not by the name alone); without it, by its code."""
+    create_measure(db, STEWARD, POP)
+    data = fx.dopa_register_by_office()
+    plan = plan_import(db, data, "pop_2561.csv", "indicators")
+    base = override(plan.mapping, sets=["indicator=pop_registered"],
+                    patterns=["year=pop_{}.csv"])
+    named = override(base, maps=["สำนักทะเบียน=district"])
+    p = preview_import(db, STEWARD, data, "pop_2561.csv", "indicators", "reject", named,
+                       raw=plan.raw)
+    assert p.notes["checks"]["non_dopa"]["values"] == [
+        "4097 ท้องถิ่นเทศบาลเมืองบ้านไผ่", "4098 ท้องถิ่นเทศบาลเมืองชุมแพ",
+        "4099 ท้องถิ่นเทศบาลนครขอนแก่น"]
+    report = p.rejected_report("en")
+    assert report["reason"].str.contains("4098 ท้องถิ่นเทศบาลเมืองชุมแพ", regex=False).any()
+    # The code still decides the area: the DOPA rows are accepted as before.
+    assert sorted(p.accepted["area_code"]) == ["40", "4001", "4002", "4003"]
+    plain = preview_import(db, STEWARD, data, "pop_2561.csv", "indicators", "reject", base,
+                           raw=plan.raw)
+    assert plain.notes["checks"]["non_dopa"]["values"] == ["4097", "4098", "4099"]
+
+
 def test_nso_wide_table_with_national_row_checked(db):
     create_measure(db, STEWARD, NewMeasure("hh_income_month", "รายได้เฉลี่ยต่อเดือนต่อครัวเรือน",
                                            "Average monthly household income", "บาท", "higher",

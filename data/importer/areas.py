@@ -117,6 +117,14 @@ def _stride(uniques: list[np.ndarray], i: int) -> int:
     return out
 
 
+def _coded(cells: dict[str, str], value: str) -> str:
+    """How a unit that is no DOPA unit is listed: its code, then its name when the file
+    gives one in a mapped name column (``4098 ท้องถิ่นเทศบาลเมืองชุมแพ``), else the cell."""
+    code = cells.get("area", "")
+    names = [v for k, v in cells.items() if k != "area" and v and v != code]
+    return " ".join([code, *names]) if code and names else value
+
+
 def _sharing(postings: list[tuple[np.ndarray, frozenset[int]]], need: int,
              size: int) -> list[int]:
     """Names (ascending numbers) found in at least ``need`` of the posting lists. Such a name
@@ -523,7 +531,7 @@ class AreaMatcher:
                 return None, "aggregate", f"{kind}: {v}"
             if v and _LOCAL_WORDS.search(v):
                 # A municipality or registration office: no DOPA unit, whatever it is near.
-                return None, "non_dopa", v
+                return None, "non_dopa", _coded(cells, v)
         code: str | None = None
         area_cell = cells.get("area", "")
         if area_cell:
@@ -539,7 +547,8 @@ class AreaMatcher:
                     ("village",) if "village" in levels else ())
                 code = self._match_name(area_cell, names)
             if code is None:
-                return self._unknown(area_cell)
+                code_, reason, detail = self._unknown(area_cell)
+                return code_, reason, _coded(cells, detail) if reason == "non_dopa" else detail
         else:
             parent = ""
             for level in ("province", "district", "subdistrict", "village"):
