@@ -48,7 +48,8 @@ def render_sample(plan: ImportPlan) -> None:
     """The first rows of the file under its own headers (text cells, as read)."""
     st.caption(t("importx_map_sample", rows=min(8, len(plan.raw.frame))))
     sample = plan.raw.frame.drop(columns=[ROW]).head(8)
-    st.dataframe(sample, hide_index=True, width="stretch", height=min(330, 38 + 35 * 8))
+    st.dataframe(sample, hide_index=True, width="stretch", placeholder="–",
+                 height=min(330, 38 + 35 * 8))
 
 
 def _field_row(f: Field, plan: ImportPlan, token: str, reasons: dict[str, str]) -> Source | None:

@@ -61,7 +61,7 @@ def render_read_notes(preview: ImportPreview) -> None:
             st.dataframe(pd.DataFrame({
                 "field": list(fields), "source": [_source_text(s) for s in fields.values()],
                 "why": [t(f"importx_reason_{reasons[f]}") if f in reasons else ""
-                        for f in fields]}), hide_index=True, width="stretch",
+                        for f in fields]}), hide_index=True, width="stretch", placeholder="–",
                 column_config={"field": t("importx_col_field"), "source": t("importx_col_from"),
                                "why": t("importx_col_why")})
     hidden = n.get("hidden_characters") or []
@@ -69,7 +69,8 @@ def render_read_notes(preview: ImportPreview) -> None:
         st.warning(t("importx_hidden", n=fmt_int(len(hidden))))
         st.dataframe(pd.DataFrame(hidden).assign(
             reason=lambda d: d.reason.map(lambda r: t(f"importx_hidden_{r}"))).head(200),
-            hide_index=True, width="stretch", height=min(240, 38 + 35 * len(hidden)),
+            hide_index=True, width="stretch", placeholder="–",
+            height=min(240, 38 + 35 * len(hidden)),
             column_config={"row": t("importx_row"), "column": t("importx_col_column"),
                            "reason": t("importx_reason")})
 
@@ -86,7 +87,8 @@ def render_checks(preview: ImportPreview) -> None:
               pct=f"{checks.get('threshold_pct', 5):g}"))
         st.dataframe(pd.DataFrame(gaps)[["parent", "key", "reference", "sum", "children",
                                          "expected", "gap_pct"]].head(300),
-                     hide_index=True, width="stretch", height=min(300, 38 + 35 * len(gaps)),
+                     hide_index=True, width="stretch", placeholder="–",
+                     height=min(300, 38 + 35 * len(gaps)),
                      column_config={"parent": t("importx_col_parent"),
                                     "key": t("importx_col_what"),
                                     "reference": t("importx_col_parent_value"),
@@ -111,7 +113,7 @@ def render_rejected(preview: ImportPreview) -> None:
         return
     st.markdown(f"**{t('importx_rejected_rows')}**")
     report = preview.rejected_report(lang())
-    st.dataframe(report.head(500), hide_index=True, width="stretch", height=240,
+    st.dataframe(report.head(500), hide_index=True, width="stretch", placeholder="–", height=240,
                  column_config={"row": t("importx_row"), "reason": t("importx_reason")})
     st.download_button(t("importx_download_rejected"),
                        data=recorded(lambda: csv_bytes(report), "rejected-csv",
@@ -141,12 +143,12 @@ def render_preview(preview: ImportPreview, recipe: Recipe | None = None) -> None
     if len(preview.replaced):
         with st.expander(f"{t('importx_replaced_rows')} ({fmt_int(len(preview.replaced))})"):
             st.dataframe(preview.replaced.rename(columns={"__key": "key"})[["key"]].head(500),
-                         hide_index=True, width="stretch")
+                         hide_index=True, width="stretch", placeholder="–")
     if len(preview.accepted):
         st.markdown(f"**{t('importx_accepted_rows')}**")
         shown = preview.accepted.drop(columns=[c for c in preview.accepted.columns
                                                if c.startswith("__")])
-        st.dataframe(shown.head(200), hide_index=True, width="stretch", height=260)
+        st.dataframe(shown.head(200), hide_index=True, width="stretch", placeholder="–", height=260)
     _render_commit(preview, recipe)
 
 

@@ -42,7 +42,7 @@ def render_recipes() -> None:
             "kind": df.kind.map(lambda k: t(f"importx_kind_{k}")),
             "fields": df.mapping_json.map(_fields), "by": df.created_by,
             "at": [fmt_date(pd.Timestamp(a).date(), lang(), short=True) for a in df.created_at]})
-        st.dataframe(view, hide_index=True, width="stretch",
+        st.dataframe(view, hide_index=True, width="stretch", placeholder="–",
                      column_config={"name": t("importx_recipe"), "version": t("importx_version"),
                                     "kind": t("importx_col_kind"),
                                     "fields": t("importx_col_fields"), "by": t("importx_by"),

@@ -73,3 +73,23 @@ def test_data_page_in_thai(writable_env):
     at = open_page("data", lang="th", session={"scope": STEWARD})
     assert_clean(at)
     assert any("ตรวจสอบไฟล์" == b.label for b in at.button)
+
+
+def test_preview_tables_show_empty_cells_as_a_dash(writable_env):
+    """Every table of the preview (mapping, rejected rows, accepted rows) shows an empty cell
+    as "–", as the other pages do, never as "None"."""
+    from data.importer import preview_import
+    from data.store import Store
+
+    csv = ("ชื่อภาคี,ชื่อภาษาอังกฤษ,ภาค,จังหวัดที่ตั้ง\n"
+           "มูลนิธิทดสอบหนึ่ง,,civil_society,ขอนแก่น\n"
+           "มูลนิธิทดสอบสอง,Test Two,no_such_sector,เลย\n").encode("utf-8")
+    store = Store(f"duckdb:///{writable_env}")
+    preview = preview_import(store, STEWARD, csv, "partners.csv", "partners", "replace")
+    store.close()
+    assert preview.accepted["name_en"].isna().any()  # an empty cell to show
+    at = open_page("data", lang="en", session={"scope": STEWARD, "importx_preview": preview})
+    assert_clean(at)
+    tables = list(at.dataframe)
+    assert len(tables) >= 2
+    assert all(table.proto.placeholder == "–" for table in tables)
