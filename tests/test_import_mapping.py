@@ -97,6 +97,31 @@ def test_suggestions_from_headers_and_values(db):
     assert fields["poor_access"] == Source("column", "ด้านการเข้าถึงบริการรัฐ")
 
 
+@pytest.mark.parametrize("header", ["จังหวัด", "province", "prov_name", "ภาค/จังหวัด"])
+def test_district_or_subdistrict_names_are_never_suggested_as_the_province(db, header):
+    """A column of district (or subdistrict) names is suggested as the district (subdistrict)
+    field, never as the province, even under a header that says province; province names
+    under the same header still are the province."""
+    def plan(names: list[str], kind: str = "indicators"):
+        rows = [f"{header},ปี,ค่า"] + [f"{n},2566,{i}" for i, n in enumerate(names)]
+        return plan_import(db, "\n".join(rows).encode("utf-8"), "f.csv", kind)
+
+    def names(level: str) -> list[str]:
+        return db.query("SELECT name_th FROM areas WHERE level = ? AND province_code = '40' "
+                        "ORDER BY code LIMIT 25", [level]).name_th.tolist()
+
+    districts = plan(names("district"))
+    assert districts.mapping.fields.get("district") == Source("column", header)
+    assert "province" not in districts.mapping.fields
+    subdistricts = plan(names("subdistrict"))
+    assert "province" not in subdistricts.mapping.fields
+    partners = plan(names("district"), "partners")
+    assert "province" not in partners.mapping.fields
+    provinces = plan(db.query("SELECT name_th FROM areas WHERE level = 'province' "
+                              "ORDER BY code LIMIT 25").name_th.tolist())
+    assert provinces.mapping.fields.get("province") == Source("column", header)
+
+
 def test_numeric_codes_are_never_fuzzy_matched(db):
     matcher = AreaMatcher.from_store(db)
     assert matcher.match_one("4001", "district") == "4001"

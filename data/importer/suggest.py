@@ -9,6 +9,7 @@ Values: a column of 2-, 4-, 6- or 8-digit codes that are DOPA units, BE or CE ye
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -147,17 +148,28 @@ def suggest_mapping(frame: pd.DataFrame, spec: ImportSpec, matcher: AreaMatcher,
     """The best mapping we can propose, each choice with its reason, and the column profiles."""
     headers = [c for c in frame.columns if c != ROW]
     exact = exact_mapping(headers, spec)
+    province = exact.fields.get("province")
+    if province is not None and province.kind == "column" and \
+            lower_names(frame[province.value], matcher):
+        # A "province" header over district or subdistrict names: the values decide below.
+        exact = exact.with_field("province", None)
     chosen: list[Suggestion] = [Suggestion(k, s, "header") for k, s in exact.fields.items()]
     used = set(exact.columns())
     profiles = profile_columns(frame, matcher, skip=used)
     names = {f.name for f in spec.fields}
 
+    @functools.cache
+    def lower(column: str) -> str | None:
+        return lower_names(frame[column], matcher)
+
     def take(field: str, column: str, reason: str) -> None:
+        if field == "province" and reason != "code_values" and lower(column):
+            return  # district or subdistrict names are never the province field
         if field in names and field not in {s.field for s in chosen} and column not in used:
             chosen.append(Suggestion(field, Source("column", column), reason))
             used.add(column)
 
-    _suggest_areas(spec, headers, profiles, take)
+    _suggest_areas(spec, headers, profiles, take, lower)
     for fname, words in SYNONYMS.items():
         for col in headers:
             if header_key(col) in words and parsing.year_of_header(col) is None:
@@ -178,8 +190,24 @@ def suggest_mapping(frame: pd.DataFrame, spec: ImportSpec, matcher: AreaMatcher,
     return mapping, chosen, profiles
 
 
+def lower_names(values: pd.Series, matcher: AreaMatcher) -> str | None:
+    """'district' or 'subdistrict' when a column's names are mostly names of that level
+    rather than of provinces (a header may say "province" over them), else None."""
+    distinct = [str(v).strip() for v in pd.unique(values.to_numpy(dtype=object))[:_SAMPLE * 2]]
+    clean = parsing.clean_text(pd.Series([v for v in distinct if v][:_SAMPLE], dtype=object))
+    sample = [v for v in clean.head(80).tolist() if not aggregate_kind(v)][:60]
+    if not sample or any(v.isdigit() for v in sample):
+        return None
+    hits = {level: sum(1 for v in sample if matcher.match_one(v, level) is not None)
+            for level in ("province", "district", "subdistrict")}
+    lower = max(("district", "subdistrict"), key=lambda lv: hits[lv])
+    if hits[lower] > hits["province"] and hits["province"] < 0.6 * len(sample):
+        return lower
+    return None
+
+
 def _suggest_areas(spec: ImportSpec, headers: list[str], profiles: dict[str, ColumnProfile],
-                   take) -> None:  # type: ignore[no-untyped-def]
+                   take, lower) -> None:  # type: ignore[no-untyped-def]
     fields = {f.name for f in spec.fields if f.kind == "area"}
     if not fields:
         return
@@ -196,6 +224,11 @@ def _suggest_areas(spec: ImportSpec, headers: list[str], profiles: dict[str, Col
             if field:
                 take(field, col, "name_values")
         elif what == "name" and level in fields:
+            if level == "province" and (below := lower(col)):
+                # District or subdistrict names under a province header: their own level.
+                if below in fields:
+                    take(below, col, "name_values")
+                continue
             take(level, col, "header")
     deepest = [lv for lv in ("village", "subdistrict", "district", "province") if lv in codes]
     if deepest and "area" in fields:
