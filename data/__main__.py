@@ -1,5 +1,5 @@
 """Command line of the One Data store: ``python -m data status|init|demo|summary|migrate|refresh|
-backup|backups|restore|copy|import|users|settings|alerts|meetings``."""
+backup|backups|restore|copy|import|recipes|measure|users|settings|alerts|meetings``."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     config.restrict_new_files()
     args = _parser().parse_args(argv)
-    if args.command in ("import", "recipes"):
+    if args.command in ("import", "recipes", "measure"):
         from data.importer import cli as import_cli
 
         return import_cli.run(args)

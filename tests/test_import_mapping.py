@@ -415,3 +415,49 @@ def test_summary_counts_every_dataset_kind(db):
     for table in ("plan_projects", "plan_project_goals", "debt_cases", "poverty_published",
                   "import_recipes", "partners", "households", "sdg_indicators"):
         assert table in rows, table
+
+
+def test_cli_adds_a_measure_with_the_data_pages_checks(tmp_path, monkeypatch, capsys):
+    """``python -m data measure add``: a measure that is no SDG indicator, then an import that
+    uses it; an existing code and an SDG indicator without bounds are refused, nothing added."""
+    from data.__main__ import main
+    from data.store import open_store
+
+    path = tmp_path / "cli.duckdb"
+    monkeypatch.setenv("WARROOM_DB", str(path))
+    store = open_store()
+    for table, frame in _reference().items():
+        store.insert_df(table, frame)
+    store.close()
+    add = ["measure", "add", "pop_registered", "--name-th", "ประชากรตามทะเบียนราษฎร",
+           "--name-en", "Registered population", "--unit", "คน", "--direction", "higher",
+           "--source", "กรมการปกครอง", "--levels", "province,district"]
+    assert main(add) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["indicator"] == "pop_registered" and out["sdg_goal"] is None
+    store = open_store(create=False)
+    row = store.query("SELECT goal, in_index, unit, levels FROM sdg_indicators "
+                      "WHERE indicator_code = 'pop_registered'").iloc[0]
+    assert pd.isna(row.goal) and not bool(row.in_index) and row.unit == "คน"
+    assert row.levels == "province,district"
+    assert store.scalar("SELECT kind FROM import_batches WHERE batch_id = ?",
+                        [out["batch_id"]]) == "indicator_catalogue"
+    store.close()
+    assert main(add) == 2
+    assert "pop_registered" in capsys.readouterr().err
+    sdg = ["measure", "add", "g1_new", "--name-th", "ใหม่", "--name-en", "New", "--unit", "%",
+           "--direction", "lower", "--source", "NSO", "--goal", "1"]
+    assert main(sdg) == 2
+    assert "bound" in capsys.readouterr().err.lower()
+    assert main([*sdg, "--lower-bound", "0", "--upper-bound", "30"]) == 0
+    capsys.readouterr()
+    data = tmp_path / "pop_2561.csv"
+    data.write_bytes(fx.dopa_register_by_office())
+    assert main(["import", str(data), "--kind", "indicators", "--set",
+                 "indicator=pop_registered", "--from-name", "year=pop_{}.csv"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["accepted"] == 4 and report["batch_id"]
+    store = open_store(create=False)
+    assert store.scalar("SELECT COUNT(*) FROM sdg_indicators WHERE indicator_code IN "
+                        "('pop_registered', 'g1_new')") == 2
+    store.close()

@@ -1,5 +1,6 @@
-"""``python -m data import FILE|FOLDER ...`` and ``python -m data recipes ...``: the same
-mapping, checks, recipes and commit as the Data page."""
+"""``python -m data import FILE|FOLDER ...``, ``python -m data recipes ...`` and ``python -m
+data measure add ...``: the same mapping, checks, recipes, new measures and commit as the Data
+page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 from data.alerts import after_import
 from data.importer.commit import commit_import, undo_batch
 from data.importer.errors import ImportFailure
+from data.importer.measures import NewMeasure, create_measure
 from data.importer.pipeline import ImportPreview, preview_import
 from data.importer.plan import override, plan_import
 from data.importer.recipes import (
@@ -54,6 +56,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                              "after your system user name")
     p.add_argument("--rejected", default=None,
                    help="write rejected rows to this CSV file (a folder: one file per input)")
+    m = sub.add_parser("measure", help="add a measure (an indicator, SDG or not) to the "
+                                       "catalogue, as the Data page's mapping step does")
+    m.add_argument("action", choices=("add",))
+    m.add_argument("code", help="indicator code, e.g. pop_registered")
+    m.add_argument("--name-th", required=True, help="Thai name")
+    m.add_argument("--name-en", required=True, help="English name")
+    m.add_argument("--unit", required=True, help="unit, e.g. คน, บาท, %%")
+    m.add_argument("--direction", choices=("higher", "lower"), required=True,
+                   help="whether a higher or a lower value is better")
+    m.add_argument("--source", required=True, help="where the figures come from")
+    m.add_argument("--goal", type=int, choices=range(1, 18), metavar="1-17",
+                   help="SDG goal; leave out for a measure that is not an SDG indicator "
+                        "(browsable and mappable, never in SDG scores)")
+    m.add_argument("--lower-bound", type=float, help="scoring range (an SDG indicator needs "
+                                                     "both bounds)")
+    m.add_argument("--upper-bound", type=float)
+    m.add_argument("--target-2030", type=float)
+    m.add_argument("--levels", choices=("province", "province,district"), default="province",
+                   help="levels the figures are published at")
+    m.add_argument("--decimals", type=int, default=1)
+    m.add_argument("--note", default="", help="a note recorded after your system user name")
     r = sub.add_parser("recipes", help="list, export or import import recipes")
     r.add_argument("action", choices=("list", "export", "import"))
     r.add_argument("name", nargs="?", help="recipe name (export) or JSON file (import)")
@@ -76,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
         store = open_store(create=False)
         if args.command == "recipes":
             return _recipes(store, args)
+        if args.command == "measure":
+            return _measure(store, args)
         scope = _scope(args.note)
         if args.undo:
             removed = undo_batch(store, scope, int(args.file), cascade=args.cascade)
@@ -183,6 +208,19 @@ def _folder(store: Any, scope: AccessScope, folder: Path, args: argparse.Namespa
                       "batches": [r.get("batch_id") for r in reports if r.get("batch_id")],
                       "reports": reports}, ensure_ascii=False, indent=2, default=str))
     return 2 if failed or not files else 0
+
+
+def _measure(store: Any, args: argparse.Namespace) -> int:
+    """``measure add``: the catalogue row committed as its own undoable batch, with the checks
+    of the Data page's form (an existing code, bounds, goal) through ``create_measure``."""
+    measure = NewMeasure(args.code.strip(), args.name_th.strip(), args.name_en.strip(),
+                         args.unit.strip(), args.direction, args.source.strip(), args.goal,
+                         args.lower_bound, args.upper_bound, args.target_2030,
+                         levels=args.levels, decimals=args.decimals)
+    result = create_measure(store, _scope(args.note), measure)
+    print(json.dumps({"indicator": measure.code, "batch_id": result.batch_id,
+                      "sdg_goal": measure.goal}, ensure_ascii=False))
+    return 0
 
 
 def _recipes(store: Any, args: argparse.Namespace) -> int:

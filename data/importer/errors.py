@@ -27,7 +27,7 @@ FAILURES: dict[str, tuple[str, str]] = {
     "recipe_kind": ("สูตร {name} ใช้กับข้อมูลชนิด {recipe_kind} ไม่ใช่ {kind}",
                     "Recipe {name} is for {recipe_kind} files, not {kind}."),
     "bad_recipe": ("ไฟล์สูตรนำเข้าไม่ถูกต้อง: {detail}", "The recipe file is not valid: {detail}"),
-    "indicator_exists": ("มีตัวชี้วัดรหัส {code} อยู่แล้ว", "An indicator with code {code} exists already."),
+    "indicator_exists": ("มีตัวชี้วัดรหัส {indicator} อยู่แล้ว", "An indicator with code {indicator} exists already."),
     "bad_indicator": ("ข้อมูลตัวชี้วัดไม่ถูกต้อง: {detail}", "The indicator is not valid: {detail}"),
     "unknown_kind": ("ไม่รู้จักชนิดข้อมูล {kind}", "Unknown kind of data: {kind}."),
     "unknown_policy": ("ไม่รู้จักนโยบายข้อมูลซ้ำ {policy}", "Unknown duplicate policy: {policy}."),

@@ -55,7 +55,7 @@ def create_measure(store: Store, scope: AccessScope, m: NewMeasure) -> CommitRes
     """Add ``m`` to the catalogue as one batch; refuses an existing code or a bad value."""
     if store.scalar("SELECT COUNT(*) FROM sdg_indicators WHERE indicator_code = ?",
                     [m.code.strip()]):
-        raise ImportFailure("indicator_exists", code=m.code.strip())
+        raise ImportFailure("indicator_exists", indicator=m.code.strip())
     preview = preview_import(store, scope, measure_csv(m), f"new-measure-{m.code.strip()}.csv",
                              "indicator_catalogue", "reject")
     if len(preview.rejected):
