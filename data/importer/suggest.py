@@ -196,12 +196,14 @@ def lower_names(values: pd.Series, matcher: AreaMatcher) -> str | None:
     distinct = [str(v).strip() for v in pd.unique(values.to_numpy(dtype=object))[:_SAMPLE * 2]]
     clean = parsing.clean_text(pd.Series([v for v in distinct if v][:_SAMPLE], dtype=object))
     sample = [v for v in clean.head(80).tolist() if not aggregate_kind(v)][:60]
-    if not sample or any(v.isdigit() for v in sample):
+    # A few names say little (a cut row may happen to be a subdistrict's name).
+    if len(sample) < 5 or any(v.isdigit() for v in sample):
         return None
     hits = {level: sum(1 for v in sample if matcher.match_one(v, level) is not None)
             for level in ("province", "district", "subdistrict")}
     lower = max(("district", "subdistrict"), key=lambda lv: hits[lv])
-    if hits[lower] > hits["province"] and hits["province"] < 0.6 * len(sample):
+    # Subdistrict names often name several places (no single code): 40 % is telling.
+    if hits[lower] >= 0.4 * len(sample) and hits["province"] < 0.25 * len(sample):
         return lower
     return None
 
