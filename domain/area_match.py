@@ -96,6 +96,11 @@ def _normalise_text(text: str) -> str:
     return _MARKS.sub("", s)
 
 
+def forget_names() -> None:
+    """Empty the cache of normalised names (a benchmark of a file never seen starts cold)."""
+    _normalise_text.cache_clear()
+
+
 def romanisation_key(normalised: str) -> str:
     """Fold common spelling variants of romanised Thai (Muang/Mueang, Nakorn/Nakhon, ...).
 

@@ -19,8 +19,7 @@ import pandas as pd
 from data.importer.parsing import THAI_DIGITS, factorize_text
 from data.store import Store
 from domain.area_match import LEVELS as SHARED_LEVELS
-from domain.area_match import _normalise_text as _shared_normalised
-from domain.area_match import could_match
+from domain.area_match import could_match, forget_names
 from domain.area_match import match_area_name as shared_match
 
 # Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
@@ -169,7 +168,7 @@ def forget_cells() -> None:
     never seen before starts with them empty."""
     normalise_area_name.cache_clear()
     loose_key.cache_clear()
-    _shared_normalised.cache_clear()
+    forget_names()
 
 
 def aggregate_kind(value: str) -> str | None:

@@ -105,20 +105,24 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
     rows.flag(over, "range", lambda: value[over].astype(str) + " %")
     under = ~pct.to_numpy() & has_exp_u[ind_at] & low
     rows.flag(under, "range", lambda: value[under].astype(str))
+    factors.put("table.indicator_code", ind_at, code_u)
+    return _indicator_table(v, code, factors)
+
+
+def _indicator_table(v: pd.DataFrame, code: pd.Series, factors: Factors) -> pd.DataFrame:
+    """What an indicator import writes; the codes of its key columns are kept for the later
+    stages (duplicates, checks), which would otherwise factorise them again."""
     d_at, d_u = factors.text("values.disaggregation", v["disaggregation"])
     dis_u = np.array([_disaggregation_of(x) for x in d_u], dtype=object)
     dis = pd.Series(dis_u[d_at] if len(dis_u) else np.array([], dtype=object), index=v.index,
                     dtype=object)
-    out = pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
-                        "year": v["year"], "disaggregation": dis, "value": value})
-    # What the later stages (duplicates, checks) would factorise again.
-    factors.put("table.indicator_code", ind_at, code_u)
     factors.put("table.disaggregation", d_at, dis_u)
     for name in ("area_code", "year"):
         got = factors.get(f"values.{name}")
         if got is not None:
             factors.put(f"table.{name}", *got)
-    return out
+    return pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
+                         "year": v["year"], "disaggregation": dis, "value": v["value"]})
 
 
 def _flag_area_levels(v: pd.DataFrame, code: pd.Series, code_u: np.ndarray,
