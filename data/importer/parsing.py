@@ -63,11 +63,16 @@ class Factors:
     ``table.COLUMN`` (what a builder returns); a stage without an entry factorises itself.
     """
 
-    def __init__(self, rows: int) -> None:
+    def __init__(self, rows: int, keep: frozenset[str] | None = None) -> None:
+        """``keep``: the names later stages read (others are not kept: a million-row file
+        of twenty fields would hold their codes for nothing); None keeps every name."""
         self.rows = rows
+        self.keep = keep
         self._by: dict[str, tuple[np.ndarray, pd.Series]] = {}
 
     def put(self, name: str, codes: np.ndarray, uniques: Any) -> None:
+        if self.keep is not None and name not in self.keep:
+            return
         codes = np.asarray(codes)
         if len(codes) != self.rows:
             raise ValueError(f"{name}: {len(codes)} codes for {self.rows} rows")

@@ -72,6 +72,13 @@ class ImportPreview:
         return pd.concat([out, source.reset_index(drop=True)], axis=1)
 
 
+# The columns whose codes later stages of a kind read (parsing.Factors), by kind.
+FACTORS = {"indicators": frozenset({
+    "values.indicator", "values.unit", "values.disaggregation", "values.year",
+    "values.area_code", "table.indicator_code", "table.disaggregation", "table.year",
+    "table.area_code"})}
+
+
 class _Rows:
     """Per-row rejection bookkeeping: the first reason found for a row is kept.
 
@@ -79,7 +86,7 @@ class _Rows:
     not a pandas alignment); ``reason``, ``detail`` and ``ok`` are Series on the file's index.
     """
 
-    def __init__(self, index: pd.Index) -> None:
+    def __init__(self, index: pd.Index, kind: str = "") -> None:
         self.index = index
         self._reason = np.full(len(index), None, dtype=object)
         self._detail = np.full(len(index), "", dtype=object)
@@ -87,7 +94,7 @@ class _Rows:
         # Each row's reason as a small integer too (-1: none): checks group rows by reason.
         self._code = np.full(len(index), -1, dtype=np.int16)
         self._codes: list[str] = []
-        self.factors = parsing.Factors(len(index))
+        self.factors = parsing.Factors(len(index), FACTORS.get(kind, frozenset()))
 
     def _mask(self, mask: Any) -> np.ndarray:
         if isinstance(mask, pd.Series):
@@ -164,7 +171,7 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     shaped = apply_mapping(raw.frame, spec, mapping, file_name)
     frame = shaped.frame
     notes = _notes(raw, shaped, mapping, reasons)
-    rows = _Rows(frame.index)
+    rows = _Rows(frame.index, kind)
     values = _parse_fields(frame, spec, rows, shaped.columns)
     values.attrs["header_unit"] = shaped.units.get("value")
     _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
