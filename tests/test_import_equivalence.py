@@ -244,3 +244,24 @@ def test_names_sharing_enough_letter_pairs_are_the_counted_ones():
         counts = np.bincount(np.concatenate(lists), minlength=size)
         want = np.flatnonzero(counts >= need).tolist()
         assert _sharing([(a, frozenset(a.tolist())) for a in lists], need, size) == want
+
+
+def test_factorising_by_object_gives_pandas_codes_and_uniques():
+    """Cells grouped by their objects first, then by value: the codes and uniques of
+    ``pd.factorize(..., use_na_sentinel=False)``, with equal texts held as distinct objects,
+    missing values of three kinds, and 1 beside 1.0."""
+    from data.importer.parsing import _factorize_objects
+
+    rng = np.random.default_rng(0)
+    pool = ["a", "b", "ทดสอบ", None, np.nan, 1, 1.0, pd.NA, "xxx"]
+    for _ in range(200):
+        n = int(rng.integers(1, 3000))
+        cells = np.empty(n, dtype=object)
+        for i in range(n):
+            k = int(rng.integers(0, len(pool) + 3))
+            # str(int) makes a new object each time: equal texts as distinct objects.
+            cells[i] = pool[k] if k < len(pool) else str(int(rng.integers(0, 5)))
+        want_codes, want = pd.factorize(cells, use_na_sentinel=False)
+        codes, got = _factorize_objects(cells)
+        assert codes.tolist() == want_codes.tolist()
+        assert [repr(v) for v in got] == [repr(v) for v in want]

@@ -45,12 +45,29 @@ def clean_text(s: pd.Series) -> pd.Series:
 def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as an object array) of a column; a missing cell is a value."""
     values = s.to_numpy(dtype=object) if s.dtype != object else s.to_numpy()
+    if len(values) > 1000 and values.flags.c_contiguous:
+        return _factorize_objects(values)
     # Without missing cells (a file read as text has none) both ways give the same codes;
     # asking for missing cells as values costs a pass that looks for them first.
     codes, uniques = pd.factorize(values)
     if len(codes) and codes.min() < 0:
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _factorize_objects(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, use_na_sentinel=False)`` of a contiguous object array, by the
+    cells' objects first: the CSV parser hands a repeated cell over as one object, so the
+    objects' addresses (integers, hashed five times faster than text) group the cells; the
+    few distinct objects are then factorised by value (equal texts held as two objects, and
+    missing values, become one). Same codes and uniques, in order of first appearance."""
+    addresses = np.frombuffer(values, dtype=np.intp)  # the array holds its objects alive
+    by_object, _ = pd.factorize(addresses)
+    # Where each object first appears: its code exceeds every code before it.
+    before = np.maximum.accumulate(by_object)
+    first = np.flatnonzero(by_object > np.concatenate(([-1], before[:-1])))
+    codes, uniques = pd.factorize(values[first], use_na_sentinel=False)
+    return codes[by_object], np.asarray(uniques, dtype=object)
 
 
 class Factors:
