@@ -83,7 +83,7 @@ def test_preview_tables_show_empty_cells_as_a_dash(writable_env):
 
     csv = ("ชื่อภาคี,ชื่อภาษาอังกฤษ,ภาค,จังหวัดที่ตั้ง\n"
            "มูลนิธิทดสอบหนึ่ง,,civil_society,ขอนแก่น\n"
-           "มูลนิธิทดสอบสอง,Test Two,no_such_sector,เลย\n").encode("utf-8")
+           "มูลนิธิทดสอบสอง,Test Two,no_such_sector,เลย\n").encode()
     store = Store(f"duckdb:///{writable_env}")
     preview = preview_import(store, STEWARD, csv, "partners.csv", "partners", "replace")
     store.close()
