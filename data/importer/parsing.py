@@ -46,7 +46,10 @@ def factorize_text(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct cells as an object array) of a column; a missing cell is a value."""
     values = s.to_numpy(dtype=object) if s.dtype != object else s.to_numpy()
     if len(values) > 1000 and values.flags.c_contiguous:
-        return _factorize_objects(values)
+        try:
+            return _factorize_objects(values)
+        except (TypeError, ValueError):  # an object array numpy will not expose as memory
+            pass
     # Without missing cells (a file read as text has none) both ways give the same codes;
     # asking for missing cells as values costs a pass that looks for them first.
     codes, uniques = pd.factorize(values)
