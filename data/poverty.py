@@ -641,6 +641,29 @@ def poverty_drilldowns(store: Store, scope: AccessScope, area_code: str, year: i
             for totals, (_, weights) in zip(all_totals, cases, strict=True)]
 
 
+def poverty_child_mpi_many(store: Store, scope: AccessScope, area_code: str, year: int,
+                           cases: tuple[tuple[float, tuple[tuple[str, float], ...] | None], ...]
+                           ) -> list[pd.Series]:
+    """The child units' M0 by code at each (k, weights) of ``cases``: exactly the ``mpi`` of
+    :func:`poverty_drilldowns`' children (the same read, totals, measures and small-number
+    protection), without the seventy other columns a step builds and protects (the
+    robustness view compares only M0 across six weightings)."""
+    found = _children_many(store, scope, area_code, year, cases, None)
+    if found is None:
+        return [pd.Series(dtype=float) for _ in cases]
+    out = []
+    for totals, (_, weights) in zip(found[0], cases, strict=True):
+        cols = _total_columns(totals)
+        mpi = pv.measures_arrays(cols, _weights(weights))["mpi"]
+        # M0 is withheld with its row's households or with its poor households (the groups
+        # of _protection_groups that hold it), exactly as in the full step.
+        shown = _protect({"households": cols["households"],
+                          "poor_households": cols["poor_households"], "mpi": mpi}, scope,
+                         totals.codes, siblings=True)
+        out.append(pd.Series(shown["mpi"], index=pd.Index(totals.codes, name="code")))
+    return out
+
+
 def _drilldown(scope: AccessScope, area_code: str, totals: Totals,
                names: dict[str, np.ndarray], w: pv.Weights) -> Drilldown:
     # The area's sums ride along as a last row, so that the measures are computed once.
