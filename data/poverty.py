@@ -76,13 +76,7 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
             f"GROUP BY survey_year, province_code, district_code, subdistrict_code, "
             f"village_code, target_poor, {_FLAG_SQL}) g ORDER BY survey_year, village_code",
             [*_FLAG_BITS, *params])
-        store.execute(f"DELETE FROM poverty_patterns WHERE {cond}", params)
-        store.execute(
-            "INSERT INTO poverty_patterns (survey_year, province_key, target_poor, flag_bits, "
-            "households, people) SELECT survey_year, province_key, target_poor, flag_bits, "
-            f"SUM(households), SUM(people) FROM poverty_profiles WHERE {cond} "
-            "GROUP BY survey_year, province_key, target_poor, flag_bits "
-            "ORDER BY survey_year, province_key, target_poor, flag_bits", params)
+        _insert_patterns(store, cond, params)
         store.execute(f"DELETE FROM poverty_rollup WHERE {cond}", params)
         for level, unit, parent in _ROLLUP_LEVELS:
             _insert_rollup(store, level, unit, parent, cond, params)
@@ -110,6 +104,17 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
         "poverty_case_provinces": int(
             store.scalar("SELECT COUNT(*) FROM poverty_case_provinces") or 0),
     }
+
+
+def _insert_patterns(store: Store, cond: str, params: list[Any]) -> None:
+    """``poverty_patterns`` anew from the profiles (migration 141), in the order it is read."""
+    store.execute(f"DELETE FROM poverty_patterns WHERE {cond}", params)
+    store.execute(
+        "INSERT INTO poverty_patterns (survey_year, province_key, target_poor, flag_bits, "
+        "households, people) SELECT survey_year, province_key, target_poor, flag_bits, "
+        f"SUM(households), SUM(people) FROM poverty_profiles WHERE {cond} "
+        "GROUP BY survey_year, province_key, target_poor, flag_bits "
+        "ORDER BY survey_year, province_key, target_poor, flag_bits", params)
 
 
 def _insert_rollup(store: Store, level: str, unit: str, parent: str | None, cond: str,
