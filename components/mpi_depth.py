@@ -221,8 +221,9 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
 
 def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,
                      total: pd.Series, weights: tuple[tuple[str, float], ...] | None) -> None:
-    """The poverty page's depth section (called once, below the charts)."""
-    render_how_computed(area, year, k_text, total, weights)
+    """The poverty page's depth section (called once, below the charts; the working of the
+    headline H, A and M0 is under the headline figures)."""
+    del total
     depth = render_cutoffs(area, year, weights)
     render_change(area, k_text, weights)
     render_robustness(area, year, weights, depth)

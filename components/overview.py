@@ -12,6 +12,7 @@ from components import state
 from components.area_names import area_names, area_title
 from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
 from components.datasource import current_scope, fetch
+from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
 from components.sdg_labels import GOALS, category_label
@@ -165,6 +166,7 @@ def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area:
         state.set_area(clicked)
     if level == "district":
         st.caption(t("ov_district_index_note", goals=district_goals or "–"))
+    render_map_index_how(movers.area_code, level, year)
 
 
 def _ranked(movers: pd.DataFrame, best: bool) -> pd.DataFrame:
@@ -272,6 +274,7 @@ def render_overview_page() -> None:
         with right:
             render_best_worst(movers, level, parent, year)
         render_goal_strip(focus, year)
+        render_index_how(focus, year)
         render_movers(movers, area, year)
         return
     hero, strip = st.columns([1.3, 6])
@@ -279,6 +282,7 @@ def render_overview_page() -> None:
         st.markdown(hero_html, unsafe_allow_html=True)
     with strip:
         render_goal_strip(focus, year)
+        render_index_how(focus, year)
     left, right = st.columns([5, 4])
     with left:
         render_index_map(movers, level, parent, area, year, district_goals, False)

@@ -24,7 +24,12 @@ def _one(totals: Mapping[str, float], weights: pv.Weights) -> dict[str, float]:
     cols = {c: np.array([float(totals.get(c, 0.0))]) for c in
             ("population", "poor", "score_poor",
              *(f"cen_{c}" for c in weights.columns), *(f"raw_{c}" for c in weights.columns))}
-    return {k: float(v[0]) for k, v in pv.measures_arrays(cols, weights).items()}
+    out = {k: float(v[0]) for k, v in pv.measures_arrays(cols, weights).items()}
+    if any(np.isnan(cols[c][0]) for c in ("population", "poor", "score_poor")):
+        # A count withheld (small-number protection) withholds what is computed from it: the
+        # ratios would otherwise read 0 where the page shows "–".
+        out.update(h=float("nan"), a=float("nan"), mpi=float("nan"))
+    return out
 
 
 def explain_measures(totals: Mapping[str, float], weights: pv.Weights,
