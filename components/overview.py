@@ -274,18 +274,20 @@ def render_overview_page() -> None:
         with right:
             render_best_worst(movers, level, parent, year)
         render_goal_strip(focus, year)
-        render_index_how(focus, year)
         render_movers(movers, area, year)
+        render_index_how(focus, year)
         return
     hero, strip = st.columns([1.3, 6])
     with hero:
         st.markdown(hero_html, unsafe_allow_html=True)
     with strip:
         render_goal_strip(focus, year)
-        render_index_how(focus, year)
     left, right = st.columns([5, 4])
     with left:
         render_index_map(movers, level, parent, area, year, district_goals, False)
     with right:
         render_best_worst(movers, level, parent, year)
         render_movers(movers, area, year)
+    # The working of the headline index, the goal strip and the change, below the page's
+    # figures (full width: the working tables are wide).
+    render_index_how(focus, year)
