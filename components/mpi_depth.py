@@ -50,7 +50,9 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
         t("stats_step"): summary.step.map(lambda s: t(f"stats_af_{s}")),
         t("stats_formula"): summary.formula,
         # Counts as whole numbers, ratios to six decimals (the CSV carries the same text).
-        t("stats_value"): [f"{v:,.0f}" if s in ("population", "poor") else f"{v:.6f}"
+        # A withheld figure reads "–", as everywhere on the pages.
+        t("stats_value"): ["–" if pd.isna(v) else f"{v:,.0f}" if s in ("population", "poor")
+                           else f"{v:.6f}"
                            for s, v in zip(summary.step, summary.value, strict=True)],
     })
     indicators = pd.DataFrame({

@@ -156,7 +156,7 @@ def test_poverty_map_panel_with_small_numbers_withheld(store, monkeypatch):
         steps, _, _ = explain_tables(row, None)
         values = dict(zip(steps.iloc[:, 0], steps.iloc[:, 2], strict=True))
         # M0 withheld on the map is withheld in its working too: not a number.
-        assert list(values.values())[-1] == "nan"
+        assert list(values.values())[-1] == "–"
 
 
 # -- the panels on the pages -------------------------------------------------------------------
