@@ -336,9 +336,13 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
 
 
 def _bits_flags(bits: Any) -> np.ndarray:
-    """``flag_bits`` as the boolean matrix of the flags (rows x ``_FLAGS``)."""
+    """``flag_bits`` as the boolean matrix of the flags (rows x ``_FLAGS``), column by column
+    in memory: the scores read it a column at a time (:func:`_scores`)."""
     bits = np.asarray(bits, dtype=np.int64)
-    return (bits[:, None] >> np.arange(len(_FLAGS))) & 1 > 0
+    out = np.empty((len(bits), len(_FLAGS)), dtype=bool, order="F")
+    for j in range(len(_FLAGS)):
+        np.not_equal((bits >> j) & 1, 0, out=out[:, j])
+    return out
 
 
 def _pattern_totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
