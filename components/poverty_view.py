@@ -115,7 +115,8 @@ def _render_figures(area: str, year: int, measure: str, dim: str | None, k_text:
         st.info(t("no_data"))
         return
     render_measure_kpis(total)
-    render_how_computed(area, year, k_text, total, weights)
+    if not meeting:  # in meeting mode under the map, which stays on the first screen
+        render_how_computed(area, year, k_text, total, weights)
 
     def notes() -> None:
         st.caption(t("poverty_af_caption", k=k_text)
@@ -140,6 +141,7 @@ def _render_figures(area: str, year: int, measure: str, dim: str | None, k_text:
             render_children_table(area, year, children, measure, dim)
     if meeting:
         notes()
+        render_how_computed(area, year, k_text, total, weights)
     left, right = st.columns(2)
     with left:
         render_dimension_breakdown(area, year, children, total)

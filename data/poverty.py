@@ -252,18 +252,19 @@ def _scores(deprived: np.ndarray, placed: np.ndarray) -> np.ndarray:
     return score
 
 
-def profile_totals(rows: Any, weights: pv.Weights, k: float) -> Totals:
+def profile_totals(rows: Any, weights: pv.Weights, k: float, narrow: bool = False) -> Totals:
     """Additive AF totals by ``code`` from deprivation-profile rows (any weights).
 
     ``rows`` (a DataFrame or a dict of arrays) holds code, target_poor, the deprivation flags,
     households and people. The SQL only sums households and people per profile;
     identification at ``k`` happens here, on a few hundred to a few thousand rows, which
-    keeps the statement small.
+    keeps the statement small. ``narrow``: see :func:`_flag_totals`.
     """
     flags = np.column_stack([_column(rows, c, bool) for c in _FLAGS]) \
         if len(rows["code"]) else np.zeros((0, len(_FLAGS)), dtype=bool)
     return _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
-                        _column(rows, "households"), _column(rows, "people"), weights, k)
+                        _column(rows, "households"), _column(rows, "people"), weights, k,
+                        narrow)
 
 
 def _flag_totals(code: Any, flags: np.ndarray, target_poor: np.ndarray,
@@ -391,8 +392,7 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
                        year: int | None, cases: Sequence[tuple[float, pv.Weights]],
                        narrow: bool = False) -> list[Totals]:
     """Totals by ``group`` (a code column or ``survey_year``) from the patterns where they
-    hold it, else from the profiles (always every column), at each (k, weights) of ``cases``
-    from one read."""
+    hold it, else from the profiles, at each (k, weights) of ``cases`` from one read."""
     found = _pattern_totals_many(store, scope, area_code, group, year, cases, narrow)
     if found is not None:
         return found
@@ -411,14 +411,14 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
         [*year_params, *params, *cond_params])
     code = np.asarray(rows["code"])
     if len(cases) < 2 or not len(code):
-        return [profile_totals(rows, w, k) for k, w in cases]
+        return [profile_totals(rows, w, k, narrow) for k, w in cases]
     # Several cases: the rows put in code order once, as _group_totals would for each.
     keys, inverse = np.unique(code, return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     ordered = {name: np.asarray(values)[order] for name, values in rows.items()}
     ordered["code"] = inverse[order]
     return [Totals(keys[totals.codes], totals.matrix)
-            for totals in (profile_totals(ordered, w, k) for k, w in cases)]
+            for totals in (profile_totals(ordered, w, k, narrow) for k, w in cases)]
 
 
 def _profile_children_many(store: Store, scope: AccessScope, area_code: str, year: int,
