@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,13 @@ from components.ui import ExportMeta, guarded, render_table
 from data.protect import threshold as small_count_threshold
 from data.sdg import NATIONAL, explain_sdg_index, load_sdg_catalogue
 from domain.formatting import fmt_num, fmt_year
+
+
+def panel(label: str, key: str) -> Any:
+    """A "How was this computed?" expander whose content is computed only while it is open
+    (opening it reruns the page): a closed working costs nothing, where drawing its tables on
+    every run cost the Overview 20 ms of CPU a rerun."""
+    return st.expander(t("stats_how_computed") + " · " + label, key=key, on_change="rerun")
 
 
 def k_text(k: float) -> str:
@@ -56,7 +64,9 @@ def _index_working(code: str, year: int, key: str) -> None:
 def render_index_how(focus: str, year: int) -> None:
     """Under the Overview's headline index and goal strip: the index's working this year, and
     the index of the year before with the change."""
-    with st.expander(t("stats_how_computed") + " · " + t("stats_how_overview_index")):
+    with (box := panel(t("stats_how_overview_index"), "ov_how_index_open")):
+        if not box.open:
+            return
         now = fetch(explain_sdg_index, focus, year)
         before = fetch(explain_sdg_index, focus, year - 1)
         title = area_title(focus) if focus != NATIONAL else t("country")
@@ -88,7 +98,9 @@ def render_trend_how(area: str, trend: pd.DataFrame, k: float,
                      weights: tuple[tuple[str, float], ...] | None) -> None:
     """Under the poverty trend: each year's inputs and H, A, M0, and the change from the
     survey year before (the trend's own rows)."""
-    with st.expander(t("stats_how_computed") + " · " + t("poverty_trend_title")):
+    with (box := panel(t("poverty_trend_title"), "pov_how_trend_open")):
+        if not box.open:
+            return
         st.caption(t("stats_how_trend_steps", k=k_text(k))
                    + ("" if weights is None else " · " + t("poverty_weights_custom")))
         render_table(trend_table(trend), key="pov_how_trend",

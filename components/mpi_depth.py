@@ -80,7 +80,10 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
 def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
                         weights: tuple[tuple[str, float], ...] | None) -> None:
     """'How was this computed?' for the H, A and M0 shown above."""
-    with st.expander(t("stats_how_computed") + " · H, A, M0"):
+    with (box := st.expander(t("stats_how_computed") + " · H, A, M0", key="pov_how_mpi_open",
+                             on_change="rerun")):
+        if not box.open:  # computed only while open (components.how_computed.panel)
+            return
         steps, indicators, dimensions = explain_tables(total, weights)
         st.caption(t("stats_af_steps", k=k_text))
         render_table(steps, key="stats_af_steps",

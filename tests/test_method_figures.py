@@ -166,12 +166,17 @@ def _how(lang: str) -> str:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_overview_panels(app_env, lang):
-    at = open_page("overview", lang=lang, query={"area": "94"})
-    assert_clean(at)
-    labels = [e.label for e in at.expander if e.label.startswith(_how(lang))]
-    assert len(labels) == 2, labels  # the index (headline, strip, change) and a map value
-    frames = [d.value for d in at.dataframe]
     lower = "ขอบล่าง" if lang == "th" else "Lower bound"
+    closed = open_page("overview", lang=lang, query={"area": "94"})
+    assert_clean(closed)
+    labels = [e.label for e in closed.expander if e.label.startswith(_how(lang))]
+    assert len(labels) == 2, labels  # the index (headline, strip, change) and a map value
+    # Closed, a panel computes nothing; opened (its state), it shows the working.
+    assert not any(lower in d.value.columns for d in closed.dataframe)
+    at = open_page("overview", lang=lang, query={"area": "94"},
+                   session={"ov_how_index_open": True})
+    assert_clean(at)
+    frames = [d.value for d in at.dataframe]
     assert any(lower in f.columns for f in frames)
     # The hero's index is the panel's "this year" row.
     change = next(f for f in frames if len(f) == 3 and "item" in f.columns)
@@ -190,13 +195,14 @@ def test_overview_panel_for_a_provincial_user(app_env):
     assert 0 < len(pick.options) <= 12
     pick.set_value("9401").run()
     assert_clean(at)
-    lower = "Lower bound"
-    assert sum(lower in d.value.columns for d in at.dataframe) == 2
+    lower = "Lower bound"  # the chosen district's working (the index panel is closed)
+    assert sum(lower in d.value.columns for d in at.dataframe) == 1
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_poverty_panels(app_env, lang):
-    at = open_page("poverty", lang=lang, query={"area": "94"})
+    at = open_page("poverty", lang=lang, query={"area": "94"},
+                   session={"pov_how_trend_open": True, "pov_how_mpi_open": True})
     assert_clean(at)
     labels = [e.label for e in at.expander if e.label.startswith(_how(lang))]
     assert len(labels) >= 3, labels  # headline H, A, M0; the map value; the trend
@@ -206,3 +212,8 @@ def test_poverty_panels(app_env, lang):
     mpi = "M0 = H × A"
     trend = next(d.value for d in at.dataframe if mpi in d.value.columns)
     assert len(trend) >= 2
+    # The headline working (opened, first on the page): its M0 is the headline figure.
+    step = "ขั้นตอน" if lang == "th" else "Step"
+    working = next(d.value for d in at.dataframe if step in d.value.columns)
+    mpi_kpi = next(m for m in at.metric if "MPI" in m.label)
+    assert f"{float(working.iloc[-1, 2]):.4f}" == mpi_kpi.value.replace(",", "")
