@@ -184,7 +184,7 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
     meta = ExportMeta(t("stats_how_title_index", area=title), title, year,
                       "SDG", KINDS)
     with st.expander(t("stats_how_computed") + " · " + t("stats_sdg_index")):
-        _render_index_working(working, catalogue, meta, row)
+        render_index_working(working, catalogue, meta, row)
     if len(code) == 2:
         from components.mpi_depth import render_spread  # shared with the poverty page
 
@@ -235,16 +235,18 @@ def _render_rank_table(peers: pd.DataFrame, bands: pd.DataFrame, peer_level: str
     st.caption(t("stats_rank_band_help", points=fmt_num(config.rank_tie_points(), 1)))
 
 
-def _render_index_working(working, catalogue: pd.DataFrame, meta: ExportMeta,
-                          row: pd.Series) -> None:
+def render_index_working(working, catalogue: pd.DataFrame, meta: ExportMeta,
+                         row: pd.Series, key: str = "stats_how") -> None:
+    """An index's working: its indicators, its goals and the sum (``key``: the tables' key
+    prefix, one per place it is shown on a page)."""
     indicators, goals = _index_tables(working, catalogue)
     st.caption(t("stats_index_steps", ind=round(100 * working.min_indicator_share),
                  goals=round(100 * working.min_goal_share),
                  missing=fmt_num(100 * (working.max_missing or 0), 0)))
     st.markdown(f"**{html.escape(t('stats_step_indicators'))}**")
-    render_table(indicators, key="stats_how_indicators", meta=meta)
+    render_table(indicators, key=f"{key}_indicators", meta=meta)
     st.markdown(f"**{html.escape(t('stats_step_goals'))}**")
-    render_table(goals, key="stats_how_goals",
+    render_table(goals, key=f"{key}_goals",
                  meta=ExportMeta(t("stats_step_goals"), meta.area, meta.year, meta.source,
                                  meta.kinds))
     summary = t("stats_index_summary", goals=int(row.get("goals", 0) or 0),

@@ -50,7 +50,9 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
         t("stats_step"): summary.step.map(lambda s: t(f"stats_af_{s}")),
         t("stats_formula"): summary.formula,
         # Counts as whole numbers, ratios to six decimals (the CSV carries the same text).
-        t("stats_value"): [f"{v:,.0f}" if s in ("population", "poor") else f"{v:.6f}"
+        # A withheld figure reads "–", as everywhere on the pages.
+        t("stats_value"): ["–" if pd.isna(v) else f"{v:,.0f}" if s in ("population", "poor")
+                           else f"{v:.6f}"
                            for s, v in zip(summary.step, summary.value, strict=True)],
     })
     indicators = pd.DataFrame({
@@ -78,7 +80,10 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
 def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
                         weights: tuple[tuple[str, float], ...] | None) -> None:
     """'How was this computed?' for the H, A and M0 shown above."""
-    with st.expander(t("stats_how_computed") + " · H, A, M0"):
+    with (box := st.expander(t("stats_how_computed") + " · H, A, M0", key="pov_how_mpi_open",
+                             on_change="rerun")):
+        if not box.open:  # computed only while open (components.how_computed.panel)
+            return
         steps, indicators, dimensions = explain_tables(total, weights)
         st.caption(t("stats_af_steps", k=k_text))
         render_table(steps, key="stats_af_steps",
@@ -221,8 +226,9 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
 
 def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,
                      total: pd.Series, weights: tuple[tuple[str, float], ...] | None) -> None:
-    """The poverty page's depth section (called once, below the charts)."""
-    render_how_computed(area, year, k_text, total, weights)
+    """The poverty page's depth section (called once, below the charts; the working of the
+    headline H, A and M0 is under the headline figures)."""
+    del total
     depth = render_cutoffs(area, year, weights)
     render_change(area, k_text, weights)
     render_robustness(area, year, weights, depth)

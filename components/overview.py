@@ -12,6 +12,7 @@ from components import state
 from components.area_names import area_names, area_title
 from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
 from components.datasource import current_scope, fetch
+from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
 from components.sdg_labels import GOALS, category_label
@@ -165,6 +166,7 @@ def render_index_map(movers: pd.DataFrame, level: str, parent: str | None, area:
         state.set_area(clicked)
     if level == "district":
         st.caption(t("ov_district_index_note", goals=district_goals or "–"))
+    render_map_index_how(movers.area_code, level, year)
 
 
 def _ranked(movers: pd.DataFrame, best: bool) -> pd.DataFrame:
@@ -273,6 +275,7 @@ def render_overview_page() -> None:
             render_best_worst(movers, level, parent, year)
         render_goal_strip(focus, year)
         render_movers(movers, area, year)
+        render_index_how(focus, year)
         return
     hero, strip = st.columns([1.3, 6])
     with hero:
@@ -285,3 +288,6 @@ def render_overview_page() -> None:
     with right:
         render_best_worst(movers, level, parent, year)
         render_movers(movers, area, year)
+    # The working of the headline index, the goal strip and the change, below the page's
+    # figures (full width: the working tables are wide).
+    render_index_how(focus, year)

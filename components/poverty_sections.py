@@ -12,6 +12,7 @@ from components import state
 from components.area_names import area_title
 from components.charts import pin_zero_bars
 from components.datasource import fetch
+from components.how_computed import render_map_poverty_how, render_trend_how
 from components.i18n import lang, name_col, t
 from components.maps import render_area_map
 from components.poverty_common import (
@@ -100,6 +101,7 @@ def render_children_map(area: str, year: int, children: pd.DataFrame, measure: s
         controls=not meeting_mode())
     if clicked and clicked != area:
         state.set_area(clicked)
+    render_map_poverty_how(area, year, df, k, weights)
 
 
 @guarded
@@ -244,3 +246,4 @@ def render_trend(area: str, measure: str, dim: str | None, k: float,
     fig.update_yaxes(title=measure_label(measure, dim), range=[0, top * 1.2 if top > 0 else 1])
     fig.update_xaxes(type="category", title=t("year_be"))
     render_chart(poverty_style(fig, 320), key="pov_trend", meta=poverty_meta("poverty_trend_title", area, None))
+    render_trend_how(area, trend, k, weights)

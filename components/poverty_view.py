@@ -9,8 +9,9 @@ import streamlit as st
 from components import state
 from components.area_names import area_title
 from components.datasource import fetch
+from components.how_computed import render_map_poverty_how
 from components.i18n import lang, t
-from components.mpi_depth import render_mpi_depth
+from components.mpi_depth import render_how_computed, render_mpi_depth
 from components.poverty_cases import (
     render_households,
     render_pipeline,
@@ -114,6 +115,8 @@ def _render_figures(area: str, year: int, measure: str, dim: str | None, k_text:
         st.info(t("no_data"))
         return
     render_measure_kpis(total)
+    if not meeting:  # in meeting mode under the map, which stays on the first screen
+        render_how_computed(area, year, k_text, total, weights)
 
     def notes() -> None:
         st.caption(t("poverty_af_caption", k=k_text)
@@ -131,12 +134,14 @@ def _render_figures(area: str, year: int, measure: str, dim: str | None, k_text:
         with left:
             if len(area) == 6:
                 render_village_bars(area, year, children, measure, dim)
+                render_map_poverty_how(area, year, children, k, weights)
             else:
                 render_children_map(area, year, children, measure, dim, k, weights)
         with right:
             render_children_table(area, year, children, measure, dim)
     if meeting:
         notes()
+        render_how_computed(area, year, k_text, total, weights)
     left, right = st.columns(2)
     with left:
         render_dimension_breakdown(area, year, children, total)

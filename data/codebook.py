@@ -19,8 +19,8 @@ from data.store import Store
 
 NUMBER_FIELDS = ("direction", "optimum", "lower_bound", "green_threshold", "red_threshold")
 TEXT_FIELDS = ("optimum_reason", "optimum_source", "lower_reason", "lower_source",
-               "threshold_source", "imputation", "sdg_target", "owner_agency",
-               "update_frequency")
+               "green_reason", "green_source", "red_reason", "red_source", "imputation",
+               "sdg_target", "owner_agency", "update_frequency")
 FIELDS = NUMBER_FIELDS + TEXT_FIELDS
 FREQUENCIES = ("monthly", "quarterly", "annual", "biennial", "triennial", "quinquennial",
                "irregular")
@@ -220,8 +220,19 @@ def demo_codebook(catalogue: pd.DataFrame, who: str = "demo") -> pd.DataFrame:
             "lower_reason": "Worst value seen among provinces, rounded (SDSN: 2.5th "
                             "percentile of the observed values)",
             "lower_source": f"Demo data; {r.source}",
-            "threshold_source": "Green: the 2030 target; red: halfway to the lower bound "
-                                "(demo convention)",
+            "green_reason": None if green is None else
+            "The indicator's 2030 target: at or beyond it the goal is met for this indicator "
+            "(SDSN: green = SDG achievement)",
+            "green_source": None if green is None else
+            f"SDG target {target or '-'}; the 2030 value in the War Room catalogue "
+            f"({r.source})",
+            "red_reason": None if red is None else
+            "Demo convention: halfway from the green threshold to the lower bound, so red "
+            "means the area has covered less than half the way to the target (SDSN sets each "
+            "red threshold from the literature and expert review)",
+            "red_source": None if red is None else
+            "SDSN Sustainable Development Report, methodology (dashboard thresholds); "
+            "midpoint rule of the demo data",
             "imputation": "None: a missing value stays missing (SDSN imputes only "
                           "exceptionally)",
             "sdg_target": target, "owner_agency": r.source, "update_frequency": "annual",

@@ -76,6 +76,7 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
             f"GROUP BY survey_year, province_code, district_code, subdistrict_code, "
             f"village_code, target_poor, {_FLAG_SQL}) g ORDER BY survey_year, village_code",
             [*_FLAG_BITS, *params])
+        _insert_patterns(store, cond, params)
         store.execute(f"DELETE FROM poverty_rollup WHERE {cond}", params)
         for level, unit, parent in _ROLLUP_LEVELS:
             _insert_rollup(store, level, unit, parent, cond, params)
@@ -99,9 +100,21 @@ def refresh_poverty_aggregates(store: Store, years: Iterable[int] | None = None)
         "poverty_case_counts": int(store.scalar("SELECT COUNT(*) FROM poverty_case_counts")
                                    or 0),
         "poverty_rollup": int(store.scalar("SELECT COUNT(*) FROM poverty_rollup") or 0),
+        "poverty_patterns": int(store.scalar("SELECT COUNT(*) FROM poverty_patterns") or 0),
         "poverty_case_provinces": int(
             store.scalar("SELECT COUNT(*) FROM poverty_case_provinces") or 0),
     }
+
+
+def _insert_patterns(store: Store, cond: str, params: list[Any]) -> None:
+    """``poverty_patterns`` anew from the profiles (migration 141), in the order it is read."""
+    store.execute(f"DELETE FROM poverty_patterns WHERE {cond}", params)
+    store.execute(
+        "INSERT INTO poverty_patterns (survey_year, province_key, target_poor, flag_bits, "
+        "households, people) SELECT survey_year, province_key, target_poor, flag_bits, "
+        f"SUM(households), SUM(people) FROM poverty_profiles WHERE {cond} "
+        "GROUP BY survey_year, province_key, target_poor, flag_bits "
+        "ORDER BY survey_year, province_key, target_poor, flag_bits", params)
 
 
 def _insert_rollup(store: Store, level: str, unit: str, parent: str | None, cond: str,
@@ -178,7 +191,7 @@ def _group_totals(code: Any, matrix: np.ndarray) -> Totals:
         return Totals(codes[starts], np.add.reduceat(matrix, starts, axis=0))
     keys, inverse = np.unique(codes, return_inverse=True)
     if not len(keys):
-        return Totals(keys, np.zeros((0, len(TOTAL_COLUMNS))))
+        return Totals(keys, np.zeros((0, matrix.shape[1])))
     order = np.argsort(inverse, kind="stable")
     starts = np.searchsorted(inverse[order], np.arange(len(keys)))
     return Totals(keys, np.add.reduceat(matrix[order], starts, axis=0))
@@ -191,13 +204,26 @@ def _totals_matrix(households: np.ndarray, people: np.ndarray, target_poor: np.n
     indicator (``deprived``, rows x ``_FLAGS``) and in any indicator of each dimension
     (``any_dim``, rows x ``_DIMS``), the row's AF identification and its people's
     deprivation scores summed (``score_people``)."""
+    base = _base_totals(households, people, target_poor, poor, score_people)
     tp = target_poor.astype(float)
     poor = poor.astype(float)
-    base = np.column_stack([households, people, households * tp, people * tp,
-                            households * poor, people * poor, score_people * poor])
     # TPMap counts target-poor people in a dimension; AF counts the poor (censored).
     return np.hstack([base, deprived * poor[:, None], deprived, any_dim * tp[:, None],
                       any_dim * poor[:, None]])
+
+
+# The first columns of TOTAL_COLUMNS, all M0 and its small-number protection read.
+_BASE_WIDTH = 7
+
+
+def _base_totals(households: np.ndarray, people: np.ndarray, target_poor: np.ndarray,
+                 poor: np.ndarray, score_people: np.ndarray) -> np.ndarray:
+    """The first ``_BASE_WIDTH`` columns of :func:`_totals_matrix` (households, population,
+    the target poor, the AF poor and their summed scores)."""
+    tp = target_poor.astype(float)
+    poor = poor.astype(float)
+    return np.column_stack([households, people, households * tp, people * tp,
+                            households * poor, people * poor, score_people * poor])
 
 
 def _column(rows: Any, name: str, dtype: Any = float) -> np.ndarray:
@@ -208,33 +234,55 @@ def _column(rows: Any, name: str, dtype: Any = float) -> np.ndarray:
 _FLAG_INDEX = {c: j for j, c in enumerate(_FLAGS)}
 # Indicator (row) belongs to dimension (column), in _FLAGS and _DIMS order.
 _DIM_MEMBERS = np.array([[c in cols for cols in _DIMS.values()] for c in _FLAGS], dtype=float)
+# The flags (columns of _FLAGS) of each dimension, in _DIMS order.
+_DIM_FLAGS = tuple(np.flatnonzero(_DIM_MEMBERS[:, j]) for j in range(len(_DIMS)))
 
 
-def profile_totals(rows: Any, weights: pv.Weights, k: float) -> Totals:
+def _scores(deprived: np.ndarray, placed: np.ndarray) -> np.ndarray:
+    """Each row's deprivation score: the weights of its flags, added in ``_FLAGS`` order.
+
+    Not a matrix product: OpenBLAS spreads even a 40,000 x 17 product over threads, which
+    cost 7 ms of CPU on a busy 2-core machine against under 1 ms for this loop, and its sum
+    order depends on the processor's kernel; this one adds as a hand computation would.
+    """
+    score = np.zeros(len(deprived))
+    for j, w in enumerate(placed):
+        if w:
+            score += deprived[:, j] * w
+    return score
+
+
+def profile_totals(rows: Any, weights: pv.Weights, k: float, narrow: bool = False) -> Totals:
     """Additive AF totals by ``code`` from deprivation-profile rows (any weights).
 
     ``rows`` (a DataFrame or a dict of arrays) holds code, target_poor, the deprivation flags,
     households and people. The SQL only sums households and people per profile;
     identification at ``k`` happens here, on a few hundred to a few thousand rows, which
-    keeps the statement small.
+    keeps the statement small. ``narrow``: see :func:`_flag_totals`.
     """
     flags = np.column_stack([_column(rows, c, bool) for c in _FLAGS]) \
         if len(rows["code"]) else np.zeros((0, len(_FLAGS)), dtype=bool)
     return _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
-                        _column(rows, "households"), _column(rows, "people"), weights, k)
+                        _column(rows, "households"), _column(rows, "people"), weights, k,
+                        narrow)
 
 
 def _flag_totals(code: Any, flags: np.ndarray, target_poor: np.ndarray,
                  households: np.ndarray, people: np.ndarray, weights: pv.Weights,
-                 k: float) -> Totals:
-    """:func:`profile_totals` from the flags as one boolean matrix (rows x ``_FLAGS``)."""
+                 k: float, narrow: bool = False) -> Totals:
+    """:func:`profile_totals` from the flags as one boolean (or 0/1) matrix (rows x ``_FLAGS``);
+    ``narrow``: only the first ``_BASE_WIDTH`` columns (what M0 needs)."""
     placed = np.zeros(len(_FLAGS))
     for c, w in zip(weights.columns, weights.values, strict=True):
         placed[_FLAG_INDEX[c]] = w
-    deprived = flags.astype(float)
-    score = deprived @ placed
+    deprived = np.asarray(flags, dtype=float)  # as it is when already 0.0/1.0
+    score = _scores(deprived, placed)
     poor = pv.identify_poor(score, k)
-    any_dim = (deprived @ _DIM_MEMBERS > 0) * people[:, None]
+    if narrow:
+        return _group_totals(code, _base_totals(households, people, target_poor, poor,
+                                                people * score))
+    any_dim = np.column_stack([deprived[:, at].any(axis=1) for at in _DIM_FLAGS]) \
+        * people[:, None]
     matrix = _totals_matrix(households, people, target_poor, poor, people * score,
                             deprived * people[:, None], any_dim)
     return _group_totals(code, matrix)
@@ -273,7 +321,7 @@ def rollup_totals(rows: Any, k: float) -> Totals:
 def _total_columns(totals: Totals) -> dict[str, np.ndarray]:
     """The totals as named columns: counts as integers, ``score_poor`` as a float."""
     counts = np.rint(totals.matrix).astype(np.int64)
-    out = {c: counts[:, j] for j, c in enumerate(TOTAL_COLUMNS)}
+    out = {c: counts[:, j] for j, c in enumerate(TOTAL_COLUMNS[:totals.matrix.shape[1]])}
     out["score_poor"] = totals.matrix[:, _SCORE_AT].astype(float)
     return out
 
@@ -288,11 +336,66 @@ def totals_from_profiles(rows: Any, weights: pv.Weights, k: float) -> pd.DataFra
     return totals_frame(profile_totals(rows, weights, k))
 
 
+def _bits_flags(bits: Any) -> np.ndarray:
+    """``flag_bits`` as the boolean matrix of the flags (rows x ``_FLAGS``), column by column
+    in memory: the scores read it a column at a time (:func:`_scores`)."""
+    bits = np.asarray(bits, dtype=np.int64)
+    out = np.empty((len(bits), len(_FLAGS)), dtype=bool, order="F")
+    for j in range(len(_FLAGS)):
+        np.not_equal((bits >> j) & 1, 0, out=out[:, j])
+    return out
+
+
+def _pattern_totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
+                         year: int | None, cases: Sequence[tuple[float, pv.Weights]],
+                         narrow: bool) -> list[Totals] | None:
+    """Totals by province (or by year) of the country, a region or a province from
+    ``poverty_patterns`` (households and people by province, target poverty and deprivation
+    pattern: migration 141), at each (k, weights) of ``cases``; None where it does not hold
+    the grouping. The flags of a pattern and its people are what the profiles' GROUP BY gave,
+    so are the totals; the rows come in a fixed order (their float scores sum the same way
+    every time)."""
+    if group not in ("province_code", "survey_year") or (
+            area_code and not area_code.startswith("R:") and len(area_code) != 2):
+        return None
+    where, params = scope.sql_filter("p.province_key", keys=True)
+    cond, cond_params = area_filter(area_code, "p.", keys=True)
+    year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
+    filters = f"FROM poverty_patterns p WHERE {year_sql} AND {where} AND {cond}"
+    args = [*year_params, *params, *cond_params]
+    if group == "province_code":  # one row per province and pattern already
+        rows = store.arrays("SELECT p.province_key AS code, p.target_poor, p.flag_bits, "
+                            f"p.households, p.people {filters}", args)
+    else:
+        rows = store.arrays("SELECT p.survey_year AS code, p.target_poor, p.flag_bits, "
+                            "SUM(p.households) AS households, SUM(p.people) AS people "
+                            f"{filters} GROUP BY 1, 2, 3", args)
+    # Put in (code, target poverty, pattern) order here: a third of the CPU of an ORDER BY.
+    code = np.asarray(rows["code"], dtype=np.int64)
+    target_poor = _column(rows, "target_poor", bool)
+    bits = np.asarray(rows["flag_bits"], dtype=np.int64)
+    width = len(_FLAGS)
+    order = np.argsort((code << (width + 1)) | (target_poor.astype(np.int64) << width) | bits)
+    code, target_poor, bits = code[order], target_poor[order], bits[order]
+    households, people = _column(rows, "households")[order], _column(rows, "people")[order]
+    flags = _bits_flags(bits).astype(float)  # once for every case
+    out = []
+    for k, weights in cases:
+        totals = _flag_totals(code, flags, target_poor, households, people, weights, k, narrow)
+        codes = totals.codes if group == "survey_year" else \
+            np.array([f"{int(c):02d}" for c in totals.codes], dtype=object)
+        out.append(Totals(codes, totals.matrix))
+    return out
+
+
 def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
-                       year: int | None, cases: Sequence[tuple[float, pv.Weights]]
-                       ) -> list[Totals]:
-    """Totals by ``group`` (a code column or ``survey_year``) from the profiles, at each
-    (k, weights) of ``cases`` from one read."""
+                       year: int | None, cases: Sequence[tuple[float, pv.Weights]],
+                       narrow: bool = False) -> list[Totals]:
+    """Totals by ``group`` (a code column or ``survey_year``) from the patterns where they
+    hold it, else from the profiles, at each (k, weights) of ``cases`` from one read."""
+    found = _pattern_totals_many(store, scope, area_code, group, year, cases, narrow)
+    if found is not None:
+        return found
     where, params = scope.sql_filter("p.province_key", keys=True)
     cond, cond_params = area_filter(area_code, "p.", keys=True)
     year_sql, year_params = ("p.survey_year = ?", [year]) if year is not None else ("TRUE", [])
@@ -308,18 +411,19 @@ def _query_totals_many(store: Store, scope: AccessScope, area_code: str, group: 
         [*year_params, *params, *cond_params])
     code = np.asarray(rows["code"])
     if len(cases) < 2 or not len(code):
-        return [profile_totals(rows, w, k) for k, w in cases]
+        return [profile_totals(rows, w, k, narrow) for k, w in cases]
     # Several cases: the rows put in code order once, as _group_totals would for each.
     keys, inverse = np.unique(code, return_inverse=True)
     order = np.argsort(inverse, kind="stable")
     ordered = {name: np.asarray(values)[order] for name, values in rows.items()}
     ordered["code"] = inverse[order]
     return [Totals(keys[totals.codes], totals.matrix)
-            for totals in (profile_totals(ordered, w, k) for k, w in cases)]
+            for totals in (profile_totals(ordered, w, k, narrow) for k, w in cases)]
 
 
 def _profile_children_many(store: Store, scope: AccessScope, area_code: str, year: int,
-                           cases: Sequence[tuple[float, pv.Weights]]) -> list[Totals]:
+                           cases: Sequence[tuple[float, pv.Weights]],
+                           narrow: bool = False) -> list[Totals]:
     """Totals of the units under a district or a subdistrict (or of one village) in one year,
     at each (k, weights) of ``cases`` from one read.
 
@@ -334,13 +438,13 @@ def _profile_children_many(store: Store, scope: AccessScope, area_code: str, yea
         f"SELECT p.{child}_key AS code, p.target_poor, p.flag_bits, p.households, p.people "
         f"FROM poverty_profiles p WHERE p.survey_year = ? AND {where} AND {cond}",
         [year, *params, *cond_params])
-    bits = np.asarray(rows["flag_bits"], dtype=np.int64)
-    flags = (bits[:, None] >> np.arange(len(_FLAGS))) & 1 > 0
+    flags = _bits_flags(rows["flag_bits"])
     width = _KEY_LEVELS[child]
     out = []
     for k, weights in cases:
         totals = _flag_totals(rows["code"], flags, _column(rows, "target_poor", bool),
-                              _column(rows, "households"), _column(rows, "people"), weights, k)
+                              _column(rows, "households"), _column(rows, "people"), weights, k,
+                              narrow)
         out.append(Totals(np.array([f"{int(c):0{width}d}" for c in totals.codes],
                                    dtype=object), totals.matrix))
     return out
@@ -406,7 +510,8 @@ def _totals(store: Store, scope: AccessScope, area_code: str, group: str, year: 
 
 def _totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
                  year: int | None, cases: Sequence[tuple[float, tuple[tuple[str, float], ...]
-                                                           | None]]) -> list[Totals]:
+                                                           | None]],
+                 narrow: bool = False) -> list[Totals]:
     """Totals from the roll-up when the default weights allow it, from the profiles as they are
     below a province, else from the profiles grouped in SQL.
 
@@ -416,6 +521,7 @@ def _totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
 
     Several (k, weights) ``cases`` share one read of the rows (the depth view's cut-offs and
     weightings): the cut-off and the weights apply to the rows afterwards, in numpy.
+    ``narrow``: totals computed here may stop at the columns M0 needs (``_BASE_WIDTH``).
     """
     weighted = [(k, _weights(w)) for k, w in cases]
     below_province = (year is not None and len(area_code) in (4, 6, 8)
@@ -430,9 +536,9 @@ def _totals_many(store: Store, scope: AccessScope, area_code: str, group: str,
     rest = [i for i, totals in enumerate(out) if totals is None]
     if rest:
         wanted = [weighted[i] for i in rest]
-        found = (_profile_children_many(store, scope, area_code, year, wanted)
+        found = (_profile_children_many(store, scope, area_code, year, wanted, narrow)
                  if below_province else
-                 _query_totals_many(store, scope, area_code, group, year, wanted))
+                 _query_totals_many(store, scope, area_code, group, year, wanted, narrow))
         for i, totals in zip(rest, found, strict=True):
             out[i] = totals
     return [totals for totals in out if totals is not None]
@@ -571,12 +677,13 @@ def _children(store: Store, scope: AccessScope, area_code: str, year: int, k: fl
 
 def _children_many(store: Store, scope: AccessScope, area_code: str, year: int,
                    cases: Sequence[tuple[float, tuple[tuple[str, float], ...] | None]],
-                   grain: str | None) -> tuple[list[Totals], dict[str, np.ndarray]] | None:
+                   grain: str | None, narrow: bool = False
+                   ) -> tuple[list[Totals], dict[str, np.ndarray]] | None:
     """:func:`_children` at each (k, weights) of ``cases`` from one read (the same units)."""
     if _hidden(scope, area_code):
         return None
     group = _CHILD_COLUMN[0 if area_code.startswith("R:") else len(area_code)]
-    all_totals = _totals_many(store, scope, area_code, group, year, cases)
+    all_totals = _totals_many(store, scope, area_code, group, year, cases, narrow)
     if not len(all_totals[0].codes):
         return None
     # A user limited to some provinces sees those provinces under Thailand, not regions that
@@ -639,6 +746,29 @@ def poverty_drilldowns(store: Store, scope: AccessScope, area_code: str, year: i
     all_totals, names = found
     return [_drilldown(scope, area_code, totals, names, _weights(weights))
             for totals, (_, weights) in zip(all_totals, cases, strict=True)]
+
+
+def poverty_child_mpi_many(store: Store, scope: AccessScope, area_code: str, year: int,
+                           cases: tuple[tuple[float, tuple[tuple[str, float], ...] | None], ...]
+                           ) -> list[pd.Series]:
+    """The child units' M0 by code at each (k, weights) of ``cases``: exactly the ``mpi`` of
+    :func:`poverty_drilldowns`' children (the same read, totals, measures and small-number
+    protection), without the seventy other columns a step builds and protects (the
+    robustness view compares only M0 across six weightings)."""
+    found = _children_many(store, scope, area_code, year, cases, None, narrow=True)
+    if found is None:
+        return [pd.Series(dtype=float) for _ in cases]
+    out = []
+    for totals in found[0]:
+        cols = _total_columns(totals)
+        mpi = pv.headline_arrays(cols["population"], cols["poor"], cols["score_poor"])["mpi"]
+        # M0 is withheld with its row's households or with its poor households (the groups
+        # of _protection_groups that hold it), exactly as in the full step.
+        shown = _protect({"households": cols["households"],
+                          "poor_households": cols["poor_households"], "mpi": mpi}, scope,
+                         totals.codes, siblings=True)
+        out.append(pd.Series(shown["mpi"], index=pd.Index(totals.codes, name="code")))
+    return out
 
 
 def _drilldown(scope: AccessScope, area_code: str, totals: Totals,

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from data.poverty import poverty_drilldown, poverty_drilldowns
+from data.poverty import poverty_child_mpi_many, poverty_drilldown, poverty_drilldowns
 from data.scope import AccessScope
 from data.sdg import sdg_index_by_area
 from data.store import Store
@@ -89,10 +89,9 @@ def mpi_robustness(store: Store, scope: AccessScope, area_code: str, year: int,
         movers[label] = md.rank_shifts(base, other)
     k = pv.parse_k("1/3")
     alternatives = [(label, alt) for label, alt in weight_alternatives() if alt != weights]
-    steps = poverty_drilldowns(store, scope, area_code, year,
-                               tuple((k, alt) for _, alt in alternatives))
-    for (label, _alt), step in zip(alternatives, steps, strict=True):
-        other = pd.Series(step.children.mpi.to_numpy(), index=step.children.code)
+    found = poverty_child_mpi_many(store, scope, area_code, year,
+                                   tuple((k, alt) for _, alt in alternatives))
+    for (label, _alt), other in zip(alternatives, found, strict=True):
         rows.append({"alternative": label, "kind": "weights",
                      "spearman": md.spearman(base, other), "units": int(len(other))})
         movers[label] = md.rank_shifts(base, other)

@@ -53,6 +53,9 @@ _CHECKS = {
     "poverty_profiles": "SELECT survey_year, SUM(households), SUM(people), "
                         "SUM(CASE WHEN target_poor THEN households ELSE 0 END) "
                         "FROM poverty_profiles GROUP BY 1",
+    "poverty_patterns": "SELECT survey_year, SUM(households), SUM(people), "
+                        "SUM(CASE WHEN target_poor THEN households ELSE 0 END) "
+                        "FROM poverty_patterns GROUP BY 1",
     "poverty_rollup": "SELECT survey_year, SUM(households), SUM(people), "
                       "SUM(CASE WHEN target_poor THEN households ELSE 0 END) FROM poverty_rollup "
                       "WHERE unit_level = 'province' GROUP BY 1",

@@ -58,7 +58,9 @@ def withheld_cells(table: np.ndarray, threshold: int = DEFAULT_THRESHOLD, *,
     while changed:
         changed = False
         if column_totals:
-            for j in range(values.shape[1]):
+            # Only a column with exactly one withheld cell needs a complement (the others
+            # are left as they are by _complete_line): those are found for all at once.
+            for j in np.flatnonzero(hidden.sum(axis=0) == 1):
                 col = hidden[:, j].copy()
                 if _complete_line(values[:, j], col, free[:, j]):
                     hidden[:, j] = col
@@ -89,11 +91,18 @@ def withhold(columns: dict[str, np.ndarray], groups: Sequence[tuple[str, Iterabl
     rows = len(next(iter(columns.values()))) if columns else 0
     any_hidden = np.zeros(rows, dtype=bool)
     whole = np.zeros(rows, dtype=bool)
+    # Each driving count is its own total's parts (a column of its own, no row totals), so
+    # all of them go through withheld_cells at once: the same cells as one call each.
+    drivers = list(dict.fromkeys(d for d, _ in groups if d in columns))
+    masks = withheld_cells(np.column_stack([np.asarray(columns[d], dtype=float)
+                                            for d in drivers]) if drivers and rows
+                           else np.zeros((rows, len(drivers))), threshold,
+                           column_totals=sibling_totals, exempt_rows=exempt_rows)
+    mask_of = {d: masks[:, i] for i, d in enumerate(drivers)}
     for index, (driver, members) in enumerate(groups):
         if driver not in columns:
             continue
-        mask = withheld_cells(columns[driver], threshold, column_totals=sibling_totals,
-                              exempt_rows=exempt_rows)[:, 0]
+        mask = mask_of[driver].copy()
         if index == 0:
             whole = mask
         mask = mask | whole

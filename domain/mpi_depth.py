@@ -24,7 +24,12 @@ def _one(totals: Mapping[str, float], weights: pv.Weights) -> dict[str, float]:
     cols = {c: np.array([float(totals.get(c, 0.0))]) for c in
             ("population", "poor", "score_poor",
              *(f"cen_{c}" for c in weights.columns), *(f"raw_{c}" for c in weights.columns))}
-    return {k: float(v[0]) for k, v in pv.measures_arrays(cols, weights).items()}
+    out = {k: float(v[0]) for k, v in pv.measures_arrays(cols, weights).items()}
+    if any(np.isnan(cols[c][0]) for c in ("population", "poor", "score_poor")):
+        # A count withheld (small-number protection) withholds what is computed from it: the
+        # ratios would otherwise read 0 where the page shows "–".
+        out.update(h=float("nan"), a=float("nan"), mpi=float("nan"))
+    return out
 
 
 def explain_measures(totals: Mapping[str, float], weights: pv.Weights,
@@ -80,14 +85,38 @@ def annualised_change(first: float, last: float, years: float) -> tuple[float, f
     return absolute, relative
 
 
+def _aligned(a: pd.Series, b: pd.Series) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The codes, ``a`` and ``b`` of the codes both have a value for, in ``a``'s order (what an
+    inner join of the two followed by ``dropna`` keeps)."""
+    x = a.to_numpy(dtype=float)
+    y = (b if b.index.equals(a.index) else b.reindex(a.index)).to_numpy(dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    return a.index[keep], x[keep], y[keep]
+
+
+def ranks(values: np.ndarray, method: str = "average", ascending: bool = True) -> np.ndarray:
+    """Ranks from 1 of ``values`` (no NaN), as pandas' ``Series.rank`` gives them: tied values
+    share the average (``average``) or the lowest (``min``) of their ranks."""
+    v = np.asarray(values, dtype=float)
+    order = np.argsort(v if ascending else -v, kind="mergesort")
+    ordered = v[order]
+    new = np.r_[True, ordered[1:] != ordered[:-1]] if len(v) else np.zeros(0, dtype=bool)
+    group = np.cumsum(new) - 1
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:], len(v)] - 1
+    per_group = (first + last) / 2.0 + 1.0 if method == "average" else first + 1.0
+    out = np.empty(len(v))
+    out[order] = per_group[group]
+    return out
+
+
 def spearman(a: pd.Series, b: pd.Series) -> float:
     """Spearman rank correlation of two scores over their common, non-missing index (ties take
     the average rank); NaN with fewer than 3 areas or a constant ranking."""
-    both = pd.concat([a, b], axis=1, join="inner").dropna()
-    if len(both) < 3:
+    _, x, y = _aligned(a, b)
+    if len(x) < 3:
         return float("nan")
-    ra = both.iloc[:, 0].rank(method="average").to_numpy()
-    rb = both.iloc[:, 1].rank(method="average").to_numpy()
+    ra, rb = ranks(x), ranks(y)
     if ra.std() == 0 or rb.std() == 0:
         return float("nan")
     return float(np.corrcoef(ra, rb)[0, 1])
@@ -96,15 +125,14 @@ def spearman(a: pd.Series, b: pd.Series) -> float:
 def rank_shifts(base: pd.Series, other: pd.Series, top: int = 5) -> pd.DataFrame:
     """Areas whose rank (1 = highest M0, the poorest) moves most from ``base`` to ``other``:
     code, rank_base, rank_other, shift (positive: ranked poorer under ``other``)."""
-    both = pd.concat([base.rename("b"), other.rename("o")], axis=1, join="inner").dropna()
-    rb = both.b.rank(ascending=False, method="min")
-    ro = both.o.rank(ascending=False, method="min")
-    out = pd.DataFrame({"code": both.index, "rank_base": rb.astype(int).to_numpy(),
-                        "rank_other": ro.astype(int).to_numpy()})
-    out["shift"] = out.rank_base - out.rank_other
-    out = out[out["shift"] != 0]
-    order = out["shift"].abs().sort_values(ascending=False, kind="stable").index
-    return out.loc[order].head(top).reset_index(drop=True)
+    codes, x, y = _aligned(base, other)
+    rb = ranks(x, "min", ascending=False).astype(np.int64)
+    ro = ranks(y, "min", ascending=False).astype(np.int64)
+    shift = rb - ro
+    moved = np.flatnonzero(shift != 0)
+    pick = moved[np.argsort(-np.abs(shift[moved]), kind="stable")][:top]
+    return pd.DataFrame({"code": codes[pick], "rank_base": rb[pick], "rank_other": ro[pick],
+                         "shift": shift[pick]})
 
 
 def spread(values: pd.Series, higher_is_better: bool) -> dict[str, object]:

@@ -185,6 +185,23 @@ def measures_from_totals(totals: Mapping[str, float], weights: Weights) -> AFRes
                     {d: m[f"contrib_{d}"] for d in dims}, {d: m[f"mpi_{d}"] for d in dims})
 
 
+def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """``scale * num / den``, 0 where the denominator is 0."""
+    out = np.zeros(np.shape(num))
+    np.divide(scale * num, den, out=out, where=den > EPS)
+    return out
+
+
+def headline_arrays(population: np.ndarray, poor: np.ndarray,
+                    score_poor: np.ndarray) -> dict[str, np.ndarray]:
+    """H = poor / population, A = score_poor / poor and M0 = H x A (arrays, 0 without people):
+    the first three measures of :func:`measures_arrays`, which computes them here."""
+    pop, poor = np.asarray(population, dtype=float), np.asarray(poor, dtype=float)
+    h = _ratio(poor, pop)
+    a = _ratio(np.asarray(score_poor, dtype=float), poor)
+    return {"h": h, "a": a, "mpi": h * a}
+
+
 def measures_arrays(totals: Mapping[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
     """Vectorised ``measures_from_totals``: arrays of additive totals in, arrays of measures out.
 
@@ -197,15 +214,11 @@ def measures_arrays(totals: Mapping[str, np.ndarray], weights: Weights) -> dict[
     def col(name: str) -> np.ndarray:
         return np.asarray(totals[name], dtype=float)
 
-    def ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
-        out = np.zeros(np.shape(num))
-        np.divide(scale * num, den, out=out, where=den > EPS)
-        return out
+    ratio = _ratio
 
-    pop, poor = col("population"), col("poor")
-    h = ratio(poor, pop)
-    new: dict[str, np.ndarray] = {"h": h, "a": ratio(col("score_poor"), poor)}
-    new["mpi"] = mpi = h * new["a"]
+    pop = col("population")
+    new: dict[str, np.ndarray] = headline_arrays(pop, col("poor"), col("score_poor"))
+    h, mpi = new["h"], new["mpi"]
     # Every dimension at once: censored headcounts (areas x indicators) times the weights
     # placed in their dimension's column (indicators x dimensions).
     dims = list(dict.fromkeys(weights.dimensions))

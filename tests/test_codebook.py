@@ -82,3 +82,84 @@ def test_ranking_colours_values_by_the_codebook_thresholds(store, everything):
     assert known.band.tolist() == expected
     assert {"yellow", "red"} <= set(known.band)
     assert r[r.value.isna()].band.isna().all()
+
+
+def test_each_threshold_has_its_reason_and_source(store, everything):
+    """Green and red thresholds carry a reason and a source of their own, as the optimum and
+    the lower bound do (demo rows: the 2030 target, and the demo's midpoint rule)."""
+    cb = codebook.load_codebook(store, everything).set_index("indicator_code")
+    for field in ("green_reason", "green_source", "red_reason", "red_source"):
+        assert field in codebook.TEXT_FIELDS
+    with_green = cb[cb.green_threshold.notna()]
+    assert len(with_green) and with_green.green_reason.notna().all()
+    assert with_green.green_source.str.contains("SDG target").all()
+    assert with_green.red_reason.str.contains("halfway").all()
+    poverty = cb.loc["g1_income_poverty"]
+    assert "1.2" in poverty.green_source and "SDSN" in poverty.red_source
+    # No threshold, no reason for it.
+    no_green = cb[cb.green_threshold.isna()]
+    assert no_green.green_reason.isna().all() and no_green.red_source.isna().all()
+    # The SDG page's entry shows them, named in each language.
+    from components.codebook_view import entry_table
+    from components.i18n import t
+
+    cat = q.load_sdg_catalogue(store, everything).set_index("indicator_code")
+    spec = cat.loc["g1_income_poverty"]
+    table = entry_table(spec)
+    shown = dict(zip(table.field, table.value, strict=True))
+    assert shown[t("stats_cb_red_reason")] == poverty.red_reason
+    assert shown[t("stats_cb_green_source")] == poverty.green_source
+
+
+def test_threshold_reasons_are_edited_with_history(any_demo_copy_url):
+    from data.store import Store
+
+    store = Store(any_demo_copy_url)
+    try:
+        n = codebook.save_codebook_entry(
+            store, STEWARD, "g1_income_poverty",
+            {"red_reason": "Twice the 2030 target: the national plan's alarm level",
+             "red_source": "NESDB 13th plan, annex 2"}, "NESDC review 2567")
+        assert n == 2
+        row = codebook.load_codebook(store, AccessScope.everything()).set_index(
+            "indicator_code").loc["g1_income_poverty"]
+        assert row.red_source == "NESDB 13th plan, annex 2"
+        history = codebook.load_codebook_history(store, AccessScope.everything(),
+                                                 "g1_income_poverty")
+        assert set(history.field) == {"red_reason", "red_source"}
+        assert history.set_index("field").old_value["red_reason"].startswith("Demo convention")
+    finally:
+        store.close()
+
+
+def test_migration_gives_each_threshold_the_old_shared_text(any_store_url):
+    """A store codebook written before migration 142 keeps what its shared threshold_source
+    said, as the reason of each threshold."""
+    from data.store import Store, list_migrations, split_sql
+
+    store = Store(any_store_url)
+    try:
+        store.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name "
+                      "VARCHAR NOT NULL, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)")
+        for m in list_migrations(store.dialect):
+            if m.version >= 142:
+                break
+            with store.transaction():
+                for statement in split_sql(m.path.read_text(encoding="utf-8")):
+                    store.execute(statement)
+                store.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                              [m.version, m.name])
+        store.execute("INSERT INTO indicator_codebook (indicator_code, direction, optimum, "
+                      "lower_bound, threshold_source, updated_by) VALUES "
+                      "('x', 1, 100, 0, 'Ministry rule 7', 'old')")
+        store.migrate()
+        row = store.query("SELECT green_reason, red_reason, green_source FROM "
+                          "indicator_codebook WHERE indicator_code = 'x'").iloc[0]
+        assert (row.green_reason, row.red_reason) == ("Ministry rule 7", "Ministry rule 7")
+        assert row.green_source is None or row.green_source != row.green_source  # NULL/NaN
+        columns = {r[0] for r in store.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = "
+            "'indicator_codebook' AND table_schema = current_schema()")}
+        assert "threshold_source" not in columns and "red_source" in columns
+    finally:
+        store.close()

@@ -16,7 +16,7 @@ from domain.catalogue import POVERTY_INDICATORS
 
 REPO = Path(__file__).resolve().parent.parent
 AGGREGATES = ("household_rollup", "poverty_profiles", "poverty_rollup", "poverty_case_counts",
-              "poverty_case_provinces")
+              "poverty_case_provinces", "poverty_patterns")
 pytestmark = pytest.mark.slow
 
 

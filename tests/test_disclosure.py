@@ -142,3 +142,32 @@ def test_budget_need_children_are_protected_like_the_poverty_page(store):
         # A lone gap is allowed only where the rest are zeros: then the total is as small as
         # the gap, and withheld by the same rule where it is shown.
         assert np.isnan(values).sum() != 1 or not shown.any()
+
+
+def test_every_driving_count_at_once_withholds_what_one_call_each_would():
+    """withhold puts all driving counts through withheld_cells in one call: each column is its
+    own total's parts, so the cells are those of one call per driving count, group by group."""
+    rng = np.random.default_rng(11)
+    for _ in range(500):
+        n = int(rng.integers(1, 10))
+        cols = {f"c{j}": rng.choice([0, 1, 2, 4, 5, 9, 30], size=n).astype(float)
+                for j in range(4)}
+        cols["rate"] = rng.random(n)
+        exempt = rng.random(n) < 0.2
+        groups = [("c0", ("c1", "rate")), ("c2", ("rate",)), ("c1", ()), ("nope", ("c3",))]
+        for siblings in (True, False):
+            got, hidden = D.withhold(cols, groups, 5, sibling_totals=siblings,
+                                              exempt_rows=exempt)
+            whole = D.withheld_cells(cols["c0"], 5, column_totals=siblings,
+                                              exempt_rows=exempt)[:, 0]
+            want_hidden = np.zeros(n, dtype=bool)
+            for driver, members in groups[:3]:
+                mask = D.withheld_cells(cols[driver], 5, column_totals=siblings,
+                                                 exempt_rows=exempt)[:, 0] | whole
+                want_hidden |= mask
+                for name in (driver, *members):
+                    assert np.isnan(got[name][mask]).all()
+            assert (hidden == want_hidden).all()
+            assert not np.isnan(got["c3"]).any()  # its driver is not there
+            shown = ~want_hidden
+            assert np.array_equal(got["c0"][shown], cols["c0"][shown])

@@ -223,3 +223,59 @@ def test_several_cases_from_one_read_equal_one_step_each(store, everything):
             pd.testing.assert_series_equal(got.area, want.area, check_exact=True)
         if area == "":  # the cut-off and the weights applied
             assert many[0].area["mpi"] != many[2].area["mpi"] != many[3].area["mpi"]
+
+
+def test_ranks_and_movers_equal_pandas_ranking_with_ties_and_gaps():
+    """The numpy ranking (no pandas per alternative) against pandas' own rank, with ties,
+    missing values and codes only one side has."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(0, 30))
+        codes = [f"{i:04d}" for i in rng.permutation(50)[:n]]
+        a = pd.Series(rng.integers(0, 5, n) / 7.0, index=codes)
+        a[rng.random(n) < 0.15] = np.nan
+        b = pd.Series(rng.integers(0, 5, n) / 7.0, index=list(rng.permutation(codes)))
+        both = pd.concat([a.rename("a"), b.rename("b")], axis=1, join="inner").dropna()
+        for method, ascending in (("average", True), ("min", False)):
+            want = both.a.rank(method=method, ascending=ascending).to_numpy()
+            np.testing.assert_array_equal(md.ranks(both.a.to_numpy(), method, ascending), want)
+        rho = md.spearman(a, b)
+        if len(both) >= 3 and both.a.nunique() > 1 and both.b.nunique() > 1:
+            assert rho == pytest.approx(both.a.rank().corr(both.b.rank()), abs=1e-12)
+        else:
+            assert math.isnan(rho)
+        moves = md.rank_shifts(a, b, top=4)
+        rb = both.a.rank(ascending=False, method="min")
+        ro = both.b.rank(ascending=False, method="min")
+        shift = (rb - ro)[lambda s: s != 0]
+        assert len(moves) == min(4, len(shift))
+        for row in moves.itertuples():
+            assert row.shift == shift[row.code] and row.rank_base == rb[row.code]
+        if len(moves):  # the largest moves first
+            assert abs(moves["shift"]).is_monotonic_decreasing
+            assert abs(moves["shift"].iloc[0]) == abs(shift).max()
+
+
+@pytest.mark.parametrize("threshold", ["1", "5"])
+def test_robustness_mpi_equals_the_pages_step(store, monkeypatch, threshold):
+    """The robustness view's M0 of the child units (poverty_child_mpi_many) is exactly the
+    page's step's, withheld cells included, at every level and for each weighting."""
+    from data.poverty import load_poverty_years, poverty_child_mpi_many, poverty_drilldown
+    from data.scope import AccessScope
+
+    monkeypatch.setenv("WARROOM_SMALL_COUNT", threshold)
+    analyst = AccessScope(user="a", roles=frozenset({"analyst"}), provinces=None)
+    year = max(load_poverty_years(store, analyst))
+    village = store.scalar("SELECT MIN(village_code) FROM poverty_profiles WHERE "
+                           "survey_year = ? AND province_code = '94'", [year])
+    cases = tuple((pv.parse_k(k), w) for k in ("1/3", "1/2") for _, w in
+                  pd_q.weight_alternatives())
+    withheld = 0
+    for area in ("", "R:S", "94", village[:4], village[:6], village):
+        got = poverty_child_mpi_many(store, analyst, area, year, cases)
+        for (k, w), mpi in zip(cases, got, strict=True):
+            step = poverty_drilldown(store, analyst, area, year, k, w).children
+            assert list(mpi.index) == list(step.code)
+            np.testing.assert_array_equal(mpi.to_numpy(), step.mpi.to_numpy(float))
+            withheld += int(mpi.isna().sum())
+    assert (withheld > 0) == (threshold == "5")

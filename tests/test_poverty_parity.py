@@ -151,6 +151,43 @@ def test_trend_equals_the_household_loop(both, engine):
     _check(got.assign(year=got.year.astype(int)), "year", want)
 
 
+@pytest.mark.parametrize("engine", [0, 1], ids=["duckdb", "postgresql"])
+def test_weights_by_pattern_equal_the_household_loop(both, engine):
+    """Changed weights over a region's provinces and a province's years come from the
+    deprivation patterns by province (poverty_patterns), not from the village profiles: the
+    same figures as the household loop."""
+    from domain.areas import REGIONS_NESDC
+
+    store = both[engine]
+    dims = {"health": 2, "access": 0.5}
+    weights = pv.nested_weights(dims).key()
+    border = next(r for r in REGIONS_NESDC if r.code == "SB")
+    rows = pd.concat([_households(store, p, 2024) for p in border.provinces])
+    got = P.poverty_by_child(store, EVERYTHING, "R:SB", 2024, 0.2, weights)
+    _check(got, "code", _oracle(rows, lambda r: r["village_code"][:2], 0.2, _hand_weights(dims)))
+    got = P.poverty_trend(store, EVERYTHING, "94", 0.2, weights)
+    want = _oracle(_households(store, "94"), lambda r: int(r["survey_year"]), 0.2,
+                   _hand_weights(dims))
+    _check(got.assign(year=got.year.astype(int)), "year", want)
+
+
+def _patterns(store: Store, year: int) -> pd.DataFrame:
+    return _norm(store.query(
+        "SELECT province_key, target_poor, flag_bits, households, people FROM "
+        "poverty_patterns WHERE survey_year = ? ORDER BY province_key, target_poor, flag_bits",
+        [year]))
+
+
+def _expected_patterns(store: Store, year: int) -> pd.DataFrame:
+    """poverty_patterns from the household rows, with pandas."""
+    rows = store.query(f"SELECT province_code, members, target_poor, {', '.join(FLAGS)} "
+                       "FROM households WHERE survey_year = ?", [year])
+    rows["province_key"] = rows.province_code.astype(int)
+    rows["flag_bits"] = sum(rows[c].astype(int) * 2 ** i for i, c in enumerate(FLAGS))
+    return rows.groupby(["province_key", "target_poor", "flag_bits"], as_index=False).agg(
+        households=("members", "size"), people=("members", "sum"))
+
+
 # -- the refresh, on a copy of each engine's own --------------------------------------------
 def _rollup(store: Store, year: int, level: str) -> pd.DataFrame:
     df = store.query("SELECT * FROM poverty_rollup WHERE survey_year = ? AND unit_level = ? "
@@ -192,7 +229,13 @@ def test_refresh_rebuilds_the_rollup_from_the_households(any_demo_copy_url):
             store.execute("DELETE FROM poverty_rollup WHERE survey_year = 2024 "
                           "AND unit_level = 'district'")
             store.execute("DELETE FROM poverty_profiles WHERE survey_year = 2024")
+            store.execute("DELETE FROM poverty_patterns WHERE survey_year = 2024")
+            store.execute("UPDATE poverty_patterns SET people = 0 WHERE survey_year = 2023")
         P.refresh_poverty_aggregates(store, years=[2024])
+        assert store.scalar("SELECT SUM(people) FROM poverty_patterns WHERE survey_year = "
+                            "2023") == 0  # a year not refreshed is left as it was
+        pd.testing.assert_frame_equal(_patterns(store, 2024), _norm(_expected_patterns(
+            store, 2024)), check_dtype=False)
         for key, frame in before.items():
             assert len(frame) > 0
             pd.testing.assert_frame_equal(_rollup(store, *key), frame, check_dtype=False)
