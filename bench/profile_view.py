@@ -265,6 +265,33 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _cold(base: str, pid: int, args: argparse.Namespace, t0: float, up_cpu: float) -> None:
+    """The first view of a fresh process (what the first visitor waits for), sampled if asked."""
+    if args.sample:
+        os.kill(pid, signal.SIGUSR1)
+    http = HttpClient(base, BrowserCache(), args.timeout)
+
+    async def first() -> tuple[float, int]:
+        await http.open_tab(args.cold, "lang=en")
+        async with Client(base.replace("http://", "ws://") + "/_stcore/stream", args.timeout,
+                          http) as c:
+            wall = await c.rerun(page=args.cold)
+            return wall, c.runs
+
+    t = time.perf_counter()
+    wall, runs = asyncio.run(first())
+    total = time.perf_counter() - t
+    cpu = thread_cpu(pid)[0]
+    if args.sample:
+        os.kill(pid, signal.SIGUSR2)
+        time.sleep(2)
+    report = {"page": args.cold or "overview", "up_cpu_s": round(up_cpu, 2),
+              "first_view_wall_s": round(total, 2), "first_run_wall_s": round(wall, 2),
+              "first_view_cpu_s": round(cpu - up_cpu, 2), "runs": runs,
+              "since_start_s": round(time.time() - t0, 2), "load_average": os.getloadavg()}
+    print(json.dumps(report), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) > 2 and sys.argv[1] == "--serve-profiled":
         _serve_profiled(sys.argv[2], sys.argv[3:])
@@ -282,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", metavar="OUT", help="write a cProfile of the server to OUT")
     ap.add_argument("--sample", metavar="OUT",
                     help="write the server's sampled stacks (collapsed, 1 ms) to OUT")
+    ap.add_argument("--cold", metavar="PAGE", default=None,
+                    help="only the first view of PAGE ('' = Overview) on the fresh process")
     ap.add_argument("--timeout", type=float, default=180)
     ap.add_argument("--out", default=str(REPO / "var" / "profile"))
     args = ap.parse_args(argv)
@@ -306,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
         _wait_up(f"{base}/_stcore/health", proc, log)
         up = thread_cpu(proc.pid)[0]
         print(f"server answering after {time.time() - t0:.2f} s, {up:.2f} s CPU", flush=True)
+        if args.cold is not None:
+            _cold(base, proc.pid, args, t0, up)
+            return 0
         warm = asyncio.run(warm_up(base.replace("http://", "ws://") + "/_stcore/stream",
                                    args.timeout, base))
         seed = BrowserCache(cookies={})
