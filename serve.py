@@ -3,14 +3,19 @@
 ``streamlit run serve.py`` serves exactly what ``streamlit run app.py`` does and adds the route a
 load balancer asks (docs/deployment.md): 200 when this process's store is ready, 503 when it is
 unreachable, missing, damaged, locked or not migrated. Streamlit's own ``/_stcore/health`` says
-only that the web server is up.
+only that the web server is up. The app's static files (map geometry, Leaflet, the font) and
+components' files are served with browser lifetimes, validators and gzip kept in memory
+(``deploy/app_static.py``), so a bare process does not send and compress them again per view.
 """
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from deploy.app_static import ComponentLifetime, app_static
 
 
 async def health(_request: Request) -> JSONResponse:
@@ -21,4 +26,7 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-app = st.App("app.py", routes=[Route("/api/health", health, methods=["GET", "HEAD"])])
+app = st.App("app.py", routes=[Route("/api/health", health, methods=["GET", "HEAD"]),
+                               Route("/app/static/{path:path}", app_static,
+                                     methods=["GET", "HEAD"])],
+             middleware=[Middleware(ComponentLifetime)])

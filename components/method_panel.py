@@ -11,7 +11,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.datasource import fetch
+from components.datasource import fetch, fetch_within
 from components.i18n import lang, name_col, t
 from components.ui import ExportMeta, guarded, render_table
 from data import config
@@ -108,7 +108,7 @@ def _reason_text(reason: object, row: pd.Series | None = None) -> str:
 def _index_peers(area: str, level: str, year: int) -> tuple[pd.DataFrame, str]:
     """The areas the index is ranked among: every province, or the districts of a province."""
     if len(area) == 4:
-        return fetch(sdg_index_by_area, "district", year, area[:2]), "district"
+        return fetch_within(sdg_index_by_area, "district", year, area[:2]), "district"
     return fetch(sdg_index_by_area, "province", year), "province"
 
 

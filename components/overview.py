@@ -11,7 +11,7 @@ import streamlit as st
 from components import state
 from components.area_names import area_names, area_title
 from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
-from components.datasource import current_scope, fetch
+from components.datasource import current_scope, fetch, fetch_within
 from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
@@ -233,7 +233,7 @@ def _index_now_prev_national(focus: str, year: int) -> tuple[float | None, float
     if focus == NATIONAL:
         mine = nat
     else:
-        mine = fetch(index_movers, "province", year, focus)
+        mine = fetch_within(index_movers, "province", year, focus)
         mine = mine[mine.area_code == focus]
     return number(mine, "index"), number(mine, "prev_index"), number(nat, "index")
 
@@ -258,10 +258,10 @@ def render_overview_page() -> None:
         current_scope().all_provinces else f"{t('ov_sdg_index')} · {t('country')}"
     hero_html = index_hero_html(now, prev, None if focus == NATIONAL else national, label,
                                 nat_label)
-    movers = fetch(index_movers, level, year, parent)
+    movers = fetch_within(index_movers, level, year, parent)
     district_goals = 0
     if level == "district":
-        goals = fetch(sdg_index_by_area, "district", year, parent)
+        goals = fetch_within(sdg_index_by_area, "district", year, parent)
         district_goals = int(goals.expected.max()) if not goals.empty else 0
     if present:
         # Meeting mode: the index beside the map, both on the first screen at 1366x768; the

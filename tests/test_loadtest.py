@@ -96,9 +96,10 @@ def test_a_view_fetches_what_a_browser_fetches(server):
     assert any(u.endswith("leaflet.js") for u in fetched)
     assert http.stats.errors == [] and runs == 1
     assert view >= ws_s > 0  # the view ends when its fetches are done, not before
-    # A returning browser uses Streamlit's hashed scripts (a year, immutable) without asking;
-    # the page (no-cache) and the geometry (no lifetime on a bare process; nginx gives one)
-    # it asks for again with their validators (Streamlit answers them with the whole body).
+    # A returning browser uses Streamlit's hashed scripts (a year, immutable), the geometry
+    # (content-hashed: a year), Leaflet and the components' files (a day; serve.py gives them
+    # their lifetimes as nginx does) without asking; the page (no-cache) it asks for again
+    # with its validator.
     import time
 
     from bench.loadtest_http import seed_static
@@ -107,6 +108,8 @@ def test_a_view_fetches_what_a_browser_fetches(server):
     seed_static(again, http.cache.entries)
     fresh = {u for u, f in again.entries.items() if f.fresh_until > time.monotonic()}
     assert any("/static/js/" in u for u in fresh), sorted(again.entries)
+    for kept in ("/app/static/cache/geo/", "leaflet.js", "/component/streamlit_folium"):
+        assert any(kept in u for u in fresh), (kept, sorted(again.entries))
     page = next(u for u in again.entries if u.endswith("/poverty"))
     assert page not in fresh and again.entries[page].etag
 
