@@ -96,7 +96,7 @@ def test_poverty_page_in_thai(demo_db):
         assert_no_exception(page)
         assert page.locator('[data-testid="stMain"]').get_by_text("ปัตตานี").count() >= 1
         main = page.locator('[data-testid="stMain"]')
-        main.get_by_text("แนวโน้มตามปีสำรวจ").scroll_into_view_if_needed()
+        main.get_by_text("แนวโน้มตามปีสำรวจ", exact=True).scroll_into_view_if_needed()
         page.locator(".js-plotly-plot .main-svg").nth(3).wait_for(timeout=60_000)
         page.wait_for_timeout(1500)
         screenshot(page, "poverty-province-th-charts")
