@@ -26,8 +26,9 @@ from data.debt import (
     debt_by_creditor,
     debt_by_month,
     debt_child_length,
-    debt_household_link,
+    debt_household_link_by_unit,
     debt_stage_counts,
+    household_link_within,
     load_debt_as_of,
     load_debt_stage_dates,
 )
@@ -186,7 +187,8 @@ def render_creditors(area: str) -> None:
 @guarded
 def render_poverty_link(area: str) -> None:
     st.markdown(f"#### {t('debt_link_title')}")
-    link = fetch(debt_household_link, area)
+    # One cached read for every area (the join scans a whole survey year), summed here.
+    link = household_link_within(fetch(debt_household_link_by_unit), area)
     linked = suppress_small(link.get("linked", 0))
 
     def shown(n: int | None) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from data.area_filter import parse_area
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.store import Store
@@ -89,25 +90,50 @@ def debt_by_creditor(store: Store, scope: AccessScope, area_code: str) -> pd.Dat
         f"FROM debt_cases WHERE {sql} GROUP BY 1 ORDER BY 2 DESC, 1", args)
 
 
-def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dict[str, Any]:
-    """How many debtors' households appear in the basic-needs survey, and how poor they are.
+def debt_household_link_by_unit(store: Store, scope: AccessScope) -> pd.DataFrame:
+    """How many debtors' households appear in the basic-needs survey, and how poor they are,
+    per registering unit (``code``: the cases' area code, a district): counts only, never a
+    household.
 
-    Counts only (never a household): cases linked to a surveyed household in its latest survey
-    year, how many of those are target poor, and how many are deprived in each dimension.
+    Cases linked to a surveyed household in its latest survey year, how many of those are
+    target poor, and how many are deprived in each dimension. The join reads the whole survey
+    year (12.9 million households on the national store: 0.6 s of CPU), whatever the area, so
+    it is done once per scope for every unit; the counts add up to any area
+    (:func:`household_link_within`).
     """
-    sql, args = _scoped(scope, area_code, prefix="c.")
+    where, args = scope.sql_filter("c.province_code")
     dims = catalogue.DIMENSION_CODES
     dim_sql = ", ".join(
         "SUM(CASE WHEN " + " OR ".join(
             f"h.{i.column}" for i in catalogue.POVERTY_INDICATORS if i.dimension == d)
         + f" THEN 1 ELSE 0 END) AS dim_{d}"
         for d in dims)
-    row = store.query(
-        "SELECT COUNT(*) AS cases, COUNT(h.house_code) AS linked, "
+    return store.query(
+        "SELECT c.area_code AS code, COUNT(*) AS cases, COUNT(h.house_code) AS linked, "
         "SUM(CASE WHEN h.target_poor THEN 1 ELSE 0 END) AS target_poor, "
         "SUM(CASE WHEN h.welfare_card THEN 1 ELSE 0 END) AS welfare_card, "
         f"{dim_sql} FROM debt_cases c LEFT JOIN households h ON h.house_code = c.house_code "
         "AND h.survey_year = (SELECT MAX(survey_year) FROM household_rollup) "
-        f"WHERE {sql}", args)
-    rec = row.iloc[0].to_dict() if not row.empty else {}
-    return {k: (0 if pd.isna(v) else int(v)) for k, v in rec.items()}
+        f"WHERE {where} GROUP BY c.area_code ORDER BY c.area_code", args)
+
+
+def household_link_within(by_unit: pd.DataFrame, area_code: str) -> dict[str, int]:
+    """The counts of :func:`debt_household_link_by_unit` summed over the units inside an area
+    (the units the SQL area condition of the other debt queries selects)."""
+    area = parse_area(area_code)
+    codes = by_unit["code"].astype(str)
+    if area.level == "region":
+        inside = codes.str[:2].isin(area.provinces)
+    elif area.level == "country":
+        inside = pd.Series(True, index=by_unit.index)
+    else:
+        inside = codes.str.startswith(area.code)
+    columns = [c for c in by_unit.columns if c != "code"]
+    totals = by_unit.loc[inside, columns].sum()
+    return {c: (0 if pd.isna(totals.get(c)) else int(totals.get(c))) for c in columns}
+
+
+def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dict[str, Any]:
+    """:func:`debt_household_link_by_unit` for one area (``cases``, ``linked``,
+    ``target_poor``, ``welfare_card``, ``dim_*``)."""
+    return household_link_within(debt_household_link_by_unit(store, scope), area_code)

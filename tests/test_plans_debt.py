@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from data import debt, plans
+from data.area_filter import parse_area
 from data.scope import AccessScope
 from domain.debt import days_per_stage, stage_funnel, suppress_small
 from domain.plans import budget_per_need, expected_progress, flag_projects
@@ -194,3 +195,31 @@ def test_debt_queries_respect_scope(any_store):
     assert debt.debt_by_child(any_store, chiang_mai, "94").empty
     assert debt.debt_household_link(any_store, AccessScope.nothing(), "")["cases"] == 0
     assert debt.load_debt_stage_dates(any_store, AccessScope.nothing(), "").empty
+
+
+def test_household_link_of_an_area_is_the_sum_of_its_units(any_store, everything):
+    """One read per scope serves every area: each area's counts equal a count written out for
+    that area alone (the cases inside it, joined to the latest survey year)."""
+    by_unit = debt.debt_household_link_by_unit(any_store, everything)
+    assert by_unit.code.is_unique and len(by_unit) > 1
+    district = str(by_unit.code.iloc[0])
+    latest = any_store.scalar("SELECT MAX(survey_year) FROM household_rollup")
+    for area, where, params in [
+            ("", "TRUE", []),
+            ("R:SB", "", []),
+            (district[:2], "c.area_code LIKE ?", [district[:2] + "%"]),
+            (district, "c.area_code = ?", [district])]:
+        if area.startswith("R:"):
+            provinces = parse_area(area).provinces
+            where = "substr(c.area_code, 1, 2) IN (" + ", ".join("?" for _ in provinces) + ")"
+            params = list(provinces)
+        row = any_store.query(
+            "SELECT COUNT(*) AS cases, COUNT(h.house_code) AS linked, "
+            "SUM(CASE WHEN h.target_poor THEN 1 ELSE 0 END) AS target_poor "
+            "FROM debt_cases c LEFT JOIN households h ON h.house_code = c.house_code "
+            f"AND h.survey_year = ? WHERE {where}", [latest, *params]).iloc[0]
+        link = debt.household_link_within(by_unit, area)
+        assert link["cases"] == int(row.cases) and link["cases"] > 0, area
+        assert link["linked"] == int(row.linked), area
+        assert link["target_poor"] == int(row.target_poor or 0), area
+        assert link == debt.debt_household_link(any_store, everything, area)
