@@ -42,13 +42,20 @@ def _weights(weights: tuple[tuple[str, float], ...] | None) -> pv.Weights:
     return pv.weights_from_key(weights)
 
 
+# The working's formulas in the page's language (the domain names them in English).
+_FORMULA_KEYS = {"poor": "stats_formula_poor", "score_poor": "stats_formula_score_poor",
+                 "h": "stats_how_h_formula", "a": "stats_how_a_formula",
+                 "mpi": "stats_formula_mpi"}
+
+
 def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | None
                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The working of the area's H, A, M0 as shown on screen (from its own totals)."""
     summary, ind = md.explain_measures(total.to_dict(), _weights(weights))
     steps = pd.DataFrame({
         t("stats_step"): summary.step.map(lambda s: t(f"stats_af_{s}")),
-        t("stats_formula"): summary.formula,
+        t("stats_formula"): [t(_FORMULA_KEYS[s]) if s in _FORMULA_KEYS else f
+                             for s, f in zip(summary.step, summary.formula, strict=True)],
         # Counts as whole numbers, ratios to six decimals (the CSV carries the same text).
         # A withheld figure reads "–", as everywhere on the pages.
         t("stats_value"): ["–" if pd.isna(v) else f"{v:,.0f}" if s in ("population", "poor")

@@ -159,6 +159,25 @@ def test_poverty_map_panel_with_small_numbers_withheld(store, monkeypatch):
         assert list(values.values())[-1] == "–"
 
 
+def test_poverty_working_formulas_in_the_page_language(store, monkeypatch):
+    """The working's formula column is in the viewer's language (it was English in Thai)."""
+    import streamlit as st
+
+    from components.mpi_depth import explain_tables
+
+    analyst = AccessScope(user="a", roles=frozenset({"analyst"}), provinces=None)
+    year = max(P.load_poverty_years(store, analyst))
+    row = P.poverty_drilldown(store, analyst, "94", year).children.iloc[0]
+    formulas = {}
+    for lang in ("th", "en"):
+        monkeypatch.setitem(st.session_state, "lang", lang)
+        steps, _, _ = explain_tables(row, None)
+        formulas[lang] = list(steps.iloc[:, 1])
+    assert formulas["th"][3] == "คนจน ÷ คนที่สำรวจ" and formulas["en"][3] == "poor ÷ people"
+    assert not any("poor" in f or "sum of" in f for f in formulas["th"]), formulas["th"]
+    assert formulas["en"][2] == "sum of c_i over the poor"
+
+
 # -- the panels on the pages -------------------------------------------------------------------
 def _how(lang: str) -> str:
     return "คำนวณอย่างไร?" if lang == "th" else "How was this computed?"
