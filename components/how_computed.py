@@ -4,7 +4,6 @@ computation behind each figure, exportable as CSV, under the viewer's scope."""
 
 from __future__ import annotations
 
-import html
 from fractions import Fraction
 from typing import Any
 
@@ -21,6 +20,7 @@ from components.ui import ExportMeta, guarded, render_table
 from data.protect import threshold as small_count_threshold
 from data.sdg import NATIONAL, explain_sdg_index, load_sdg_catalogue
 from domain.formatting import fmt_num, fmt_year
+from domain.safe_text import md_text
 
 
 def panel(label: str, key: str) -> Any:
@@ -145,7 +145,7 @@ def render_map_poverty_how(area: str, year: int, units: pd.DataFrame, k: float,
             st.caption(t("privacy_small_counts", n=small_count_threshold()))
         steps, indicators, _ = explain_tables(row, weights)
         cut = k_text(k)
-        st.markdown(f"**{html.escape(str(labels[code]))}**")
+        st.markdown(f"**{md_text(labels[code])}**")
         st.caption(t("stats_af_steps", k=cut))
         render_table(steps, key="pov_how_map_steps",
                      meta=ExportMeta(t("stats_how_title_mpi", k=cut), str(labels[code]), year,
