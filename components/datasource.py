@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from data.area_filter import rows_inside
 from data.scope import AccessScope
 from data.store import Store, StoreError, open_store
 from data.store_state import StoreState, from_error, inspect_store
@@ -176,8 +177,7 @@ def fetch_within(fn: Callable[..., pd.DataFrame], level: str, year: int,
     """
     if not parent or parent.startswith("R:"):
         return fetch(fn, level, year, parent)
-    whole = fetch(fn, level, year)
-    return whole[whole["area_code"].str.startswith(parent)].reset_index(drop=True)
+    return rows_inside(fetch(fn, level, year), parent).reset_index(drop=True)
 
 
 def fetch_for(scope: AccessScope, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

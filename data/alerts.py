@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.area_filter import parse_area
+from data.area_filter import parse_area, rows_inside
 from data.scope import AccessScope
 from data.store import Store
 from domain import alert_rules as R
@@ -167,17 +167,6 @@ class Inputs:
             self.store, AccessScope.everything(), self.as_of))
 
 
-def _inside(area: str, frame: pd.DataFrame, column: str = "area_code") -> pd.DataFrame:
-    """Rows of ``frame`` whose ``column`` lies inside the rule's area ('' = everywhere)."""
-    if not area or frame.empty:
-        return frame
-    a = parse_area(area)
-    codes = frame[column].astype(str)
-    keep = codes.str[:2].isin(a.provinces) if a.level == "region" else codes.str.startswith(
-        a.code)
-    return frame[keep]
-
-
 def evaluate_rule(rule: Rule, inputs: Inputs) -> pd.DataFrame:
     """Findings of one rule (domain.alert_rules.FINDING_COLUMNS).
 
@@ -189,7 +178,7 @@ def evaluate_rule(rule: Rule, inputs: Inputs) -> pd.DataFrame:
     if rule.kind == "overdue_agency":
         return _overdue_rule(p, area, inputs)
     key = ("found", rule.kind, json.dumps(p, sort_keys=True))
-    return _inside(area, inputs.get(key, lambda: _national(rule.kind, p, inputs)))
+    return rows_inside(inputs.get(key, lambda: _national(rule.kind, p, inputs)), area)
 
 
 def _national(kind: str, p: dict[str, Any], inputs: Inputs) -> pd.DataFrame:
@@ -213,7 +202,7 @@ def _national(kind: str, p: dict[str, Any], inputs: Inputs) -> pd.DataFrame:
 def _overdue_rule(p: dict[str, Any], area: str, inputs: Inputs) -> pd.DataFrame:
     """Overdue items of an agency: counted inside the rule's area (a national count is not
     the sum of its provinces' findings)."""
-    counts = _inside(area, inputs.overdue(p["item"]), "province_code")
+    counts = rows_inside(inputs.overdue(p["item"]), area, "province_code")
     found = R.eval_overdue_agency(counts, p["limit"], p.get("agency", ""),
                                   p.get("per_province", False))
     if area and not p.get("per_province", False):

@@ -1,11 +1,13 @@
 """The one predicate that selects rows inside an area: every query that narrows to a region,
 province, district, subdistrict or village builds its WHERE fragment here, from a validated
-code and with bound values."""
+code and with bound values (and rows already read are narrowed by the same rule here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from domain.areas import REGIONS_NESDC
 
@@ -70,3 +72,16 @@ def area_predicate(code: str | None, *, column: str | None = None, prefix: str |
         return f"substr({column}, 1, 2) = ANY(?)", [list(area.provinces)]
     # The code is digits only, so LIKE has no wildcard in it but the one added here.
     return f"{column} LIKE ?", [area.code + "%"]
+
+
+def rows_inside(frame: pd.DataFrame, code: str | None,
+                column: str = "area_code") -> pd.DataFrame:
+    """The rows of ``frame`` whose code ``column`` lies inside the area ``code``: what
+    :func:`area_predicate` with ``column=`` selects in SQL, for rows already read."""
+    area = parse_area(code)
+    if area.level == "country" or frame.empty:
+        return frame
+    codes = frame[column].astype(str)
+    keep = codes.str[:2].isin(area.provinces) if area.level == "region" \
+        else codes.str.startswith(area.code)
+    return frame[keep]

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from data.area_filter import parse_area
+from data.area_filter import rows_inside
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.store import Store
@@ -120,20 +120,6 @@ def debt_household_link_by_unit(store: Store, scope: AccessScope) -> pd.DataFram
 def household_link_within(by_unit: pd.DataFrame, area_code: str) -> dict[str, int]:
     """The counts of :func:`debt_household_link_by_unit` summed over the units inside an area
     (the units the SQL area condition of the other debt queries selects)."""
-    area = parse_area(area_code)
-    codes = by_unit["code"].astype(str)
-    if area.level == "region":
-        inside = codes.str[:2].isin(area.provinces)
-    elif area.level == "country":
-        inside = pd.Series(True, index=by_unit.index)
-    else:
-        inside = codes.str.startswith(area.code)
     columns = [c for c in by_unit.columns if c != "code"]
-    totals = by_unit.loc[inside, columns].sum()
+    totals = rows_inside(by_unit, area_code, "code")[columns].sum()
     return {c: (0 if pd.isna(totals.get(c)) else int(totals.get(c))) for c in columns}
-
-
-def debt_household_link(store: Store, scope: AccessScope, area_code: str) -> dict[str, Any]:
-    """:func:`debt_household_link_by_unit` for one area (``cases``, ``linked``,
-    ``target_poor``, ``welfare_card``, ``dim_*``)."""
-    return household_link_within(debt_household_link_by_unit(store, scope), area_code)

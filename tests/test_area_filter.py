@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.area_filter import area_predicate, parse_area
+from data.area_filter import area_predicate, parse_area, rows_inside
 from data.scope import AccessScope
 
 
@@ -64,3 +64,18 @@ def test_each_query_selects_what_a_plain_count_selects(any_store):
         expected = sum(1 for v in villages if (v[:2] in inside.provinces if inside.provinces
                                                else v.startswith(area)))
         assert got == expected > 0
+
+
+def test_rows_inside_selects_what_the_predicate_selects():
+    import duckdb
+    import pandas as pd
+
+    frame = pd.DataFrame({"area_code": ["94", "9401", "940101", "96", "9601", "50", "5001"]})
+    con = duckdb.connect()
+    con.register("t", frame)
+    for code in ("", "R:SB", "94", "9401", "50", "5002"):
+        where, params = area_predicate(code, column="area_code")
+        expected = [r[0] for r in con.execute(
+            f"SELECT area_code FROM t WHERE {where} ORDER BY area_code", params).fetchall()]
+        assert sorted(rows_inside(frame, code).area_code) == expected, code
+    assert rows_inside(frame, "R:SB").area_code.tolist() == ["94", "9401", "940101", "96", "9601"]

@@ -183,7 +183,7 @@ def test_debt_children_and_link(any_store, everything):
     assert province.cases.sum() == national.set_index("code").cases.get("94", 0)
     months = debt.debt_by_month(any_store, everything, "")
     assert months.registered.sum() == stages.cases.sum()
-    link = debt.debt_household_link(any_store, everything, "")
+    link = debt.household_link_within(debt.debt_household_link_by_unit(any_store, everything), "")
     assert 0 < link["linked"] <= link["cases"] and link["target_poor"] <= link["linked"]
     assert set(link) >= {"dim_health", "dim_income"}
 
@@ -193,7 +193,8 @@ def test_debt_queries_respect_scope(any_store):
                              provinces=frozenset({"50"}))
     assert set(debt.debt_by_child(any_store, chiang_mai, "").code) <= {"50"}
     assert debt.debt_by_child(any_store, chiang_mai, "94").empty
-    assert debt.debt_household_link(any_store, AccessScope.nothing(), "")["cases"] == 0
+    assert debt.household_link_within(
+        debt.debt_household_link_by_unit(any_store, AccessScope.nothing()), "")["cases"] == 0
     assert debt.load_debt_stage_dates(any_store, AccessScope.nothing(), "").empty
 
 
@@ -222,4 +223,3 @@ def test_household_link_of_an_area_is_the_sum_of_its_units(any_store, everything
         assert link["cases"] == int(row.cases) and link["cases"] > 0, area
         assert link["linked"] == int(row.linked), area
         assert link["target_poor"] == int(row.target_poor or 0), area
-        assert link == debt.debt_household_link(any_store, everything, area)

@@ -38,7 +38,7 @@ CASES = [
     (debt.debt_by_child, (EVERYTHING, "94")),
     (debt.debt_by_month, (EVERYTHING, "")),
     (debt.debt_by_creditor, (EVERYTHING, "")),
-    (debt.debt_household_link, (EVERYTHING, "")),
+    (debt.debt_household_link_by_unit, (EVERYTHING,)),
     (debt.load_debt_stage_dates, (PATTANI, "94")),
     (overview.overview_headline, (EVERYTHING, 2023, "")),
     (overview.overview_headline, (PATTANI, 2023, "9401")),
