@@ -5,7 +5,6 @@ computation behind each figure, exportable as CSV, under the viewer's scope."""
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +12,7 @@ import streamlit as st
 from components.area_names import area_names, area_title
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
-from components.method_panel import KINDS, render_index_working
+from components.method_panel import KINDS, how_panel, render_index_working
 from components.mpi_depth import SOURCE as POVERTY_SOURCE
 from components.mpi_depth import explain_tables
 from components.ui import ExportMeta, guarded, render_table
@@ -21,13 +20,6 @@ from data.protect import threshold as small_count_threshold
 from data.sdg import NATIONAL, explain_sdg_index, load_sdg_catalogue
 from domain.formatting import fmt_num, fmt_year
 from domain.safe_text import md_text
-
-
-def panel(label: str, key: str) -> Any:
-    """A "How was this computed?" expander whose content is computed only while it is open
-    (opening it reruns the page): a closed working costs nothing, where drawing its tables on
-    every run cost the Overview 20 ms of CPU a rerun."""
-    return st.expander(t("stats_how_computed") + " · " + label, key=key, on_change="rerun")
 
 
 def k_text(k: float) -> str:
@@ -64,7 +56,7 @@ def _index_working(code: str, year: int, key: str) -> None:
 def render_index_how(focus: str, year: int) -> None:
     """Under the Overview's headline index and goal strip: the index's working this year, and
     the index of the year before with the change."""
-    with (box := panel(t("stats_how_overview_index"), "ov_how_index_open")):
+    with (box := how_panel(t("stats_how_overview_index"), "ov_how_index_open")):
         if not box.open:
             return
         now = fetch(explain_sdg_index, focus, year)
@@ -83,7 +75,7 @@ def render_index_how(focus: str, year: int) -> None:
 @guarded
 def render_map_index_how(codes: pd.Series, level: str, year: int) -> None:
     """Under the Overview's map: the index working of an area picked among the map's."""
-    with st.expander(t("stats_how_computed") + " · " + t("stats_how_map_value")):
+    with how_panel(t("stats_how_map_value")):
         names = area_names(codes.astype(str))
         options = [str(c) for c in codes]
         code = st.selectbox(t(level), options, index=None, key=f"ov_how_map_{level}",
@@ -98,7 +90,7 @@ def render_trend_how(area: str, trend: pd.DataFrame, k: float,
                      weights: tuple[tuple[str, float], ...] | None) -> None:
     """Under the poverty trend: each year's inputs and H, A, M0, and the change from the
     survey year before (the trend's own rows)."""
-    with (box := panel(t("poverty_trend_title"), "pov_how_trend_open")):
+    with (box := how_panel(t("poverty_trend_title"), "pov_how_trend_open")):
         if not box.open:
             return
         st.caption(t("stats_how_trend_steps", k=k_text(k))
@@ -132,7 +124,7 @@ def render_map_poverty_how(area: str, year: int, units: pd.DataFrame, k: float,
     among those shown, from the very rows the map was drawn from."""
     if units.empty:
         return
-    with st.expander(t("stats_how_computed") + " · " + t("stats_how_map_value")):
+    with how_panel(t("stats_how_map_value")):
         labels = dict(zip(units.code.astype(str), units[name_col()].fillna(units.code),
                           strict=True))
         code = st.selectbox(t("area"), list(labels), index=None,

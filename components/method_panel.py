@@ -5,6 +5,7 @@ inputs and steps of the very computation that produced it, exportable as CSV."""
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +23,16 @@ from domain.formatting import fmt_num, fmt_year
 KINDS = ("indicator_catalogue", "indicators")
 STATUS_ARROWS = {"achieved": "✓", "on_track": "↑", "moderate": "↗", "stagnating": "→",
                  "decreasing": "↓"}
+
+
+def how_panel(label: str, key: str | None = None) -> Any:
+    """A "How was this computed?" expander for the figure ``label``. With ``key`` its content
+    is computed only while it is open (opening it reruns the page): a closed working costs
+    nothing, where drawing its tables on every run cost the Overview 20 ms of CPU a rerun."""
+    title = t("stats_how_computed") + " · " + label
+    if key is None:
+        return st.expander(title)
+    return st.expander(title, key=key, on_change="rerun")
 
 
 def method_choice() -> str:
@@ -183,14 +194,14 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
                   help=t(f"stats_method_{method}_rule"))
     meta = ExportMeta(t("stats_how_title_index", area=title), title, year,
                       "SDG", KINDS)
-    with st.expander(t("stats_how_computed") + " · " + t("stats_sdg_index")):
+    with how_panel(t("stats_sdg_index")):
         render_index_working(working, catalogue, meta, row)
     if len(code) == 2:
         from components.mpi_depth import render_spread  # shared with the poverty page
 
         render_spread(code, year)
     if worked is not None:
-        with st.expander(t("stats_how_computed") + " · " + t("stats_indicator_status")):
+        with how_panel(t("stats_indicator_status")):
             st.caption(t(f"stats_method_{method}_rule"))
             render_table(progress_working_table(worked), key="stats_how_status",
                          meta=ExportMeta(t("stats_how_title_status",

@@ -12,6 +12,7 @@ import streamlit as st
 from components.area_names import area_names, area_title
 from components.datasource import fetch
 from components.i18n import lang, name_col, t
+from components.method_panel import how_panel
 from components.ui import ExportMeta, guarded, render_table
 from data.poverty import poverty_trend
 from data.poverty_depth import district_spread, mpi_depth, mpi_robustness
@@ -87,9 +88,8 @@ def explain_tables(total: pd.Series, weights: tuple[tuple[str, float], ...] | No
 def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
                         weights: tuple[tuple[str, float], ...] | None) -> None:
     """'How was this computed?' for the H, A and M0 shown above."""
-    with (box := st.expander(t("stats_how_computed") + " · H, A, M0", key="pov_how_mpi_open",
-                             on_change="rerun")):
-        if not box.open:  # computed only while open (components.how_computed.panel)
+    with (box := how_panel("H, A, M0", "pov_how_mpi_open")):
+        if not box.open:
             return
         steps, indicators, dimensions = explain_tables(total, weights)
         st.caption(t("stats_af_steps", k=k_text))
