@@ -638,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="seconds, not minutes: 2 and 3 sessions, short think times, one "
                              "browser sample, no repeat (for tests; numbers mean nothing)")
+    parser.add_argument("--cold", type=int, default=0, metavar="N",
+                        help="only the cold start, N times per store and server (no waves)")
     parser.add_argument("--out", default=str(RESULTS_DIR))
     parser.add_argument("--table", metavar="JSON", nargs="+",
                         help="print the Markdown table of saved results and exit")
@@ -675,6 +677,11 @@ def main(argv: list[str] | None = None) -> int:
     stores = [("duckdb" if not db.startswith("postgres") else "postgresql", db)]
     if args.pg:
         stores.append(("postgresql", args.pg))
+    if args.cold:
+        report["cold_starts"] = [_cold_starts(url, backend, processes, args)
+                                 for backend, url in stores for processes in args.processes]
+        _save(report, out, stamp)
+        return 0 if all(c["drawn_s"] for c in report["cold_starts"]) else 1
     for backend, url in stores:
         for processes in args.processes:
             for name in args.models:
@@ -694,6 +701,37 @@ def main(argv: list[str] | None = None) -> int:
 def _save(report: dict[str, Any], out: Path, stamp: str) -> None:
     for target in (out / f"loadtest-{stamp}.json", out / "latest-loadtest.json"):
         target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _cold_starts(db: str, backend: str, processes: int,
+                 args: argparse.Namespace) -> dict[str, Any]:
+    """``args.cold`` fresh starts of the server with a browser started at the same moment:
+    seconds to the server's first answer and to the first page the browser drew."""
+    runs: list[dict[str, Any]] = []
+    for _ in range(args.cold):
+        browser: list[subprocess.Popen] = []
+        load = os.getloadavg()[0]
+        target = start_target(db, processes, args.ttl, Path(args.out), args.primary,
+                              lambda base, into=browser: into.append(start_browsers(
+                                  base, 1, timeout=args.timeout, t0=time.time())),
+                              args.proxy)
+        try:
+            up = round(time.time() - target.started, 2)
+            got = collect_browsers(browser[0], args.timeout * 2)
+        finally:
+            target.stop()
+        first = next(iter(got["samples"]), {})
+        runs.append({"up_s": up, "drawn_s": first.get("since_t0_s"),
+                     "errors": got["errors"], "load_average_start": round(load, 2)})
+        print(json.dumps(runs[-1]), flush=True)
+        time.sleep(2)
+    drawn = [r["drawn_s"] for r in runs if r["drawn_s"] is not None]
+    result = {"backend": backend, "target": target.name, "runs": runs,
+              "drawn_s": _round(statistics.median(drawn)) if len(drawn) == len(runs) else None,
+              "up_s": _round(statistics.median(r["up_s"] for r in runs))}
+    print(f"{backend} {target.name}: cold start to drawn, median of {len(runs)}: "
+          f"{result['drawn_s']} s (server up {result['up_s']} s)", flush=True)
+    return result
 
 
 def _run_model(db: str, backend: str, processes: int, model: LoadModel,
