@@ -391,12 +391,13 @@ async def wave(url: str, n: int, seed: int, timeout: float, model: LoadModel,
     memory = _Memory(pids)
     watcher = asyncio.ensure_future(memory.watch())
     load0 = os.getloadavg()
-    t = time.perf_counter()
+    t, client0 = time.perf_counter(), time.process_time()
     results = await asyncio.gather(*(
         one_session(url, random.Random(rng.random()), timeout, model, open_now, http_base,
                     seed_cache)
         for _ in range(n)))
     wall = time.perf_counter() - t
+    client = time.process_time() - client0
     watcher.cancel()
     steps: dict[str, list[float]] = {}
     ws: list[float] = []
@@ -422,6 +423,8 @@ async def wave(url: str, n: int, seed: int, timeout: float, model: LoadModel,
         "load_average_start": [round(x, 2) for x in load0],
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "rss_peak_per_process_mb": [round(v) for v in memory.peak.values()],
+        # The sessions' own client runs on the same cores: what it takes is not the server's.
+        "client_cpu_ms_per_request": round(1000 * client / max(len(all_steps), 1)),
     }
     if http_base:
         out["http_requests_per_session"] = round(
@@ -809,7 +812,7 @@ def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
     """The table's head and one row per wave."""
     head = ("store", "server", "model", "sessions", "views", "p50 s", "p95 s", "server p95 s",
             "runs/view", "browser first visit / page switch s", "errors", "CPU ms/view",
-            "cores busy", "peak RSS/process MB", "load avg")
+            "client CPU ms/view", "cores busy", "peak RSS/process MB", "load avg")
     lines = []
     for w in waves:
         b = w.get("browser") or {}
@@ -823,6 +826,7 @@ def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
                       str(w["errors"]) + (f" (browser {len(b['errors'])})"
                                           if b.get("errors") else ""),
                       str(w.get("server_cpu_ms_per_request")),
+                      str(w.get("client_cpu_ms_per_request", "-")),
                       str(w.get("server_cores_busy")),
                       "/".join(str(x) for x in w.get("rss_peak_per_process_mb") or []),
                       f"{la[0]}-{la[1]}"))
