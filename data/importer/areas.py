@@ -554,6 +554,10 @@ class AreaMatcher:
                 names = ("province", "district", "subdistrict") + (
                     ("village",) if "village" in levels else ())
                 code = self._match_name(area_cell, names)
+                if code is None and area_cell == area_cell.strip():
+                    # ``_unknown``'s rules were tried above: no local-government words, and
+                    # a trimmed cell that is no code is no registration office either.
+                    return None, "area_unknown", area_cell
             if code is None:
                 code_, reason, detail = self._unknown(area_cell)
                 return code_, reason, _coded(cells, detail) if reason == "non_dopa" else detail
