@@ -155,10 +155,15 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
     ``text`` the whole text when it was decoded already (else a UnicodeDecodeError from the
     parser says the bytes are no UTF-8 after all)."""
     head_lines = head.splitlines()[: _SCAN_ROWS * 2]
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(head_lines[:_SCAN_ROWS]), delimiters=",;\t|")
-        sep = dialect.delimiter
-    except csv.Error:
+    sample = "\n".join(head_lines[:_SCAN_ROWS])
+    if any(ch in sample for ch in "\"';\t|"):
+        try:
+            sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    else:
+        # No quote for the sniffer to read and no other candidate: it could only name the
+        # comma or fail (a comma then too), after counting every character of every line.
         sep = ","
     head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=sep))
     start, n_header = _find_header(head_rows)
