@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from components.area_names import area_names, area_title
-from components.datasource import fetch
+from components.datasource import current_scope, fetch, fetch_within
 from components.i18n import lang, name_col, t
 from components.method_panel import how_panel
 from components.ui import ExportMeta, guarded, render_table
-from data.poverty import poverty_trend
-from data.poverty_depth import district_spread, mpi_depth, mpi_robustness
+from data.poverty import poverty_drilldown, poverty_trend
+from data.poverty_depth import mpi_depth, mpi_robustness, spread_of
+from data.sdg import sdg_index_by_area
 from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
@@ -210,7 +211,7 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
     """For a province: the spread of its districts' MPI and SDG index (NITI Aayog's view)."""
     if len(area) != 2 or area.startswith("R:"):
         return
-    spread = fetch(district_spread, area, year, pv.parse_k(k_text), weights)
+    spread = _district_spread(area, year, pv.parse_k(k_text), weights)
     if spread.empty:
         return
     st.markdown(f"#### {html.escape(t('stats_spread_title', area=area_title(area)))}")
@@ -229,6 +230,17 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
     render_table(pd.DataFrame(rows), key="stats_spread",
                  meta=_meta("stats_spread_title", area, year, area=area_title(area)))
     st.caption(t("stats_spread_caption"))
+
+
+def _district_spread(province: str, year: int, k: float,
+                     weights: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    """``district_spread`` from cached results: the page's own districts at ``k`` and the SDG
+    index of the whole district level (one cached call a year for every session), cut to the
+    province; ``tests/test_mpi_depth.py`` holds it equal to the one query."""
+    if not (province.isdigit() and current_scope().can_see_province(province)):
+        return spread_of(None, None)
+    kids = fetch(poverty_drilldown, province, year, k, weights).children
+    return spread_of(kids, fetch_within(sdg_index_by_area, "district", year, province))
 
 
 def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,
