@@ -98,9 +98,13 @@ def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
                      meta=_meta("stats_how_title_mpi", area, year, k=k_text))
         st.markdown(f"**{html.escape(t('stats_by_indicator'))}**")
         six = st.column_config.NumberColumn(format="%.6f")
+        # People counted with thousands separators, as every other count on the page.
+        people = st.column_config.NumberColumn(format="localized")
         render_table(indicators, key="stats_af_indicators",
                      meta=_meta("stats_by_indicator", area, year),
-                     column_config={t("stats_contribution"): six, t("stats_weight"): six})
+                     column_config={t("stats_contribution"): six, t("stats_weight"): six,
+                                    t("stats_uncensored_people"): people,
+                                    t("stats_censored_people"): people})
         st.markdown(f"**{html.escape(t('stats_by_dimension'))}**")
         render_table(dimensions, key="stats_af_dimensions",
                      meta=_meta("stats_by_dimension", area, year),
@@ -124,7 +128,9 @@ def render_cutoffs(area: str, year: int, weights: tuple[tuple[str, float], ...] 
         "M0": depth.levels.mpi.round(4),
         t("stats_poor_people"): depth.levels.poor.round(0),
     })
-    render_table(view, key="stats_depth", meta=_meta("stats_depth_title", area, year))
+    render_table(view, key="stats_depth", meta=_meta("stats_depth_title", area, year),
+                 column_config={t("stats_poor_people"): st.column_config.NumberColumn(
+                     format="localized")})
     st.caption(t("stats_depth_caption"))
     return depth
 

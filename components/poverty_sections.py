@@ -229,12 +229,18 @@ def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
     st.markdown(f"#### {t('poverty_dim_people_title')}")
     dims = list(catalogue.DIMENSION_CODES)
     values = [float(total[f"people_{d}"]) for d in dims]  # NaN where withheld
+    top = max((v for v in values if v == v), default=0.0)
+    # Horizontal: the dimensions' names read in full beside their bars (as columns, the
+    # longest, the last, ran past the chart's edge in a half-width column).
     fig = figure_of(
-        [{"type": "bar", "x": [dim_name(d) for d in dims], "y": values,
+        [{"type": "bar", "y": [dim_name(d) for d in dims], "x": values, "orientation": "h",
           "marker": {"color": [DIMENSION_COLOURS[d] for d in dims]},
           "text": [fmt_int(v, lang()) for v in values], "textposition": "outside",
-          "hovertemplate": "%{x}: %{text}<extra></extra>"}],
-        {"yaxis": {"title": {"text": t("kpi_people")}}}, _style(320))
+          "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>"}],
+        {"xaxis": {"title": {"text": t("kpi_people")},
+                   # Room right of the longest bar for its figure.
+                   "range": [0, top * 1.2 if top > 0 else 1]},
+         "yaxis": {"autorange": "reversed"}}, _style(320))
     render_chart(fig, key="pov_dim_people",
                  meta=poverty_meta("poverty_dim_people_title", area, year))
     st.caption(t("poverty_dim_people_caption"))

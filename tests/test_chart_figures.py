@@ -66,3 +66,43 @@ def test_all_zero_bars_are_pinned_like_pin_zero_bars():
                                           textposition="auto")), values)
     assert json.loads(fast.to_json()) == json.loads(slow.to_json())
     assert pin_zero_layout([0.0, 1.0]) == ({}, {})
+
+
+def _chart_listing(at, name: str) -> dict:
+    """The chart whose bars are labelled with ``name`` (on either axis)."""
+    for spec in _specs(at):
+        for trace in spec["data"]:
+            labels = [v for axis in ("x", "y") if isinstance(trace.get(axis), list)
+                      for v in trace[axis]]
+            if name in labels:
+                return spec
+    raise AssertionError(f"no chart labelled {name!r}")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_dimension_people_bars_show_every_name_in_full(app_env, lang):
+    """The names are the bars' categories on the left (the last, longest one ran past the
+    chart's edge as a column label), with room right of the longest bar for its figure."""
+    at = open_page("poverty", lang=lang, query={"year": "2024", "area": "94"})
+    last = {"th": "การเข้าถึงบริการรัฐ", "en": "Access to public services"}[lang]
+    spec = _chart_listing(at, last)
+    trace = spec["data"][0]
+    assert trace["orientation"] == "h"
+    assert trace["y"][-1] == last and len(trace["y"]) == 5
+    values = [v for v in trace["x"] if v is not None]
+    assert spec["layout"]["xaxis"]["range"][1] >= 1.2 * max(values) > 0
+
+
+def test_working_tables_count_people_with_separators(app_env):
+    at = open_page("poverty", lang="en", query={"year": "2024", "area": "94"},
+                   session={"pov_how_mpi_open": True})
+    assert_clean(at)
+    configs = {}
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for column in frame.value.columns:
+            configs[column] = config.get(column, {})
+    for column in ("Poor people", "People deprived (uncensored)", "Poor and deprived (censored)"):
+        matches = [c for name, c in configs.items() if name.lower() == column.lower()]
+        assert matches, (column, sorted(configs))
+        assert matches[0].get("type_config", {}).get("format") == "localized", matches[0]
