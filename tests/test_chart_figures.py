@@ -106,3 +106,19 @@ def test_working_tables_count_people_with_separators(app_env):
         matches = [c for name, c in configs.items() if name.lower() == column.lower()]
         assert matches, (column, sorted(configs))
         assert matches[0].get("type_config", {}).get("format") == "localized", matches[0]
+
+
+def test_exports_of_a_dict_figure_equal_the_validated_figures():
+    import pandas as pd
+
+    from components.chart_files import export_figure
+    from components.poverty_sections import build_village_bars
+    from components.ui import ExportMeta
+
+    fast = build_village_bars(pd.Series([0.1, 0.5, 2.0]), pd.Series(["ก", "ข", "ค"]),
+                              lambda v: f"{v:.1f}", "MPI")
+    meta = ExportMeta("title", "area", 2024, "source", ("households",))
+    out = export_figure(fast, meta, "2024-01-01", "th")
+    same = export_figure(_validated(fast.to_dict()), meta, "2024-01-01", "th")
+    assert json.loads(out.to_json()) == json.loads(same.to_json())
+    assert out.layout.title.text.startswith("title")
