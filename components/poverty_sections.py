@@ -233,7 +233,10 @@ def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
     # Horizontal: the dimensions' names read in full beside their bars (as columns, the
     # longest, the last, ran past the chart's edge in a half-width column).
     fig = figure_of(
-        [{"type": "bar", "y": [dim_name(d) for d in dims], "x": values, "orientation": "h",
+        # A withheld count is drawn as an empty bar with its dash: plotly writes no text
+        # beside a missing bar, and the row then read as if the dimension had no figure.
+        [{"type": "bar", "y": [dim_name(d) for d in dims],
+          "x": [v if v == v else 0.0 for v in values], "orientation": "h",
           "marker": {"color": [DIMENSION_COLOURS[d] for d in dims]},
           "text": [fmt_int(v, lang()) for v in values], "textposition": "outside",
           "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>"}],

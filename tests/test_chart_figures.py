@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -91,6 +92,27 @@ def test_dimension_people_bars_show_every_name_in_full(app_env, lang):
     assert trace["y"][-1] == last and len(trace["y"]) == 5
     values = [v for v in trace["x"] if v is not None]
     assert spec["layout"]["xaxis"]["range"][1] >= 1.2 * max(values) > 0
+    # Every row has its figure beside it: a withheld count is an empty bar with its dash
+    # (plotly writes no text beside a missing bar).
+    assert None not in trace["x"]
+    assert all(x == 0 for x, text in zip(trace["x"], trace["text"], strict=True)
+               if text == "–")
+
+
+def test_a_withheld_dimension_count_reads_as_a_dash(app_env, monkeypatch):
+    from components import poverty_sections
+
+    drawn = []
+    monkeypatch.setattr(poverty_sections, "render_chart",
+                        lambda fig, **kw: drawn.append(fig) if kw["key"] == "pov_dim_people"
+                        else None)
+    total = {f"people_{d}": float("nan") if d == "access" else 5.0
+             for d in poverty_sections.catalogue.DIMENSION_CODES}
+    # Unguarded: a failure fails the test instead of becoming the page's message.
+    poverty_sections.render_dimension_counts.__wrapped__("94", 2024, pd.Series(total))
+    trace = drawn[0].data[0]
+    assert list(trace.x) == [5.0, 5.0, 5.0, 5.0, 0.0]
+    assert list(trace.text) == ["5", "5", "5", "5", "–"]
 
 
 def test_working_tables_count_people_with_separators(app_env):
