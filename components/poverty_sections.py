@@ -39,6 +39,7 @@ from data.poverty import (
     poverty_by_child,
     poverty_trend,
 )
+from data.protect import threshold as small_count_threshold
 from domain import catalogue
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_year
 
@@ -110,6 +111,10 @@ def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: s
     """Villages have no boundaries: the subdistrict's villages as ranked bars instead."""
     st.markdown(f"#### {t('poverty_villages_title')}")
     data = children.assign(value=measure_display(children, measure, dim)).sort_values("value")
+    if data.value.isna().all():
+        # Every village's figure is withheld: an empty chart on a meaningless axis said less.
+        st.info(t("privacy_small_counts", n=small_count_threshold()))
+        return
     fig = build_village_bars(data.value, data[name_col()].fillna(data.code), measure_format(measure),
                              measure_label(measure, dim))
     render_chart(fig, key="pov_villages", meta=poverty_meta("poverty_villages_title", area, year))

@@ -144,3 +144,18 @@ def test_exports_of_a_dict_figure_equal_the_validated_figures():
     same = export_figure(_validated(fast.to_dict()), meta, "2024-01-01", "th")
     assert json.loads(out.to_json()) == json.loads(same.to_json())
     assert out.layout.title.text.startswith("title")
+
+
+def test_villages_all_withheld_say_so_instead_of_an_empty_chart(app_env, monkeypatch):
+    from components import poverty_sections
+
+    drawn, said = [], []
+    monkeypatch.setattr(poverty_sections, "render_chart", lambda fig, **kw: drawn.append(fig))
+    monkeypatch.setattr(poverty_sections.st, "info", said.append)
+    villages = pd.DataFrame({"code": ["94010101", "94010102"], "name_th": ["ก", "ข"],
+                             "name_en": ["A", "B"], "h": [float("nan")] * 2})
+    bars = poverty_sections.render_village_bars.__wrapped__
+    bars("940101", 2024, villages, "h", None)
+    assert not drawn and len(said) == 1 and "–" in said[0]
+    bars("940101", 2024, villages.assign(h=[0.2, float("nan")]), "h", None)
+    assert len(drawn) == 1 and len(said) == 1
