@@ -26,14 +26,14 @@ from data.debt import (
     debt_by_creditor,
     debt_by_month,
     debt_child_length,
+    debt_days_per_stage,
     debt_household_link_by_unit,
     debt_stage_counts,
     household_link_within,
     load_debt_as_of,
-    load_debt_stage_dates,
 )
 from domain import catalogue
-from domain.debt import days_per_stage, stage_funnel, suppress_small
+from domain.debt import stage_funnel, suppress_small
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_month, fmt_pct
 
 _METRICS = ("unresolved", "cases", "amount", "settled_pct")
@@ -119,7 +119,7 @@ def render_funnel(area: str, stages: pd.DataFrame) -> None:
 @guarded
 def render_days(area: str) -> None:
     st.markdown(f"#### {t('debt_days_title')}")
-    days = days_per_stage(fetch(load_debt_stage_dates, area))
+    days = fetch(debt_days_per_stage, area)
     table = pd.DataFrame({
         "step": [f"{t(f'debt_stage_{a}')} → {t(f'debt_stage_{b}')}"
                  for a, b in zip(days.from_stage, days.to_stage, strict=True)],

@@ -43,13 +43,43 @@ def debt_stage_counts(store: Store, scope: AccessScope, area_code: str) -> pd.Da
         f"FROM debt_cases WHERE {sql} GROUP BY stage ORDER BY stage", args)
 
 
-def load_debt_stage_dates(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
-    """Stage and stage dates of each case (no amounts, no household): input of days per stage;
-    aggregated on the server, never shown row by row."""
+_DAYS_STEPS = (("registered", "mediation"), ("mediation", "settled"), ("mediation", "referred"),
+               ("mediation", "closed"))
+
+
+def debt_days_per_stage(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
+    """Median and 90th percentile of the days the cases that left a stage spent in it, and how
+    many cases are still in it, inside an area: :func:`domain.debt.days_per_stage` computed by
+    the engine (percentile_cont, as pandas' linear quantile), so that four rows leave the store
+    instead of every case's dates (140,000 rows for a province on the national store).
+
+    Columns from_stage, to_stage, cases, median_days, p90_days, open, one row per step.
+    """
     sql, args = _scoped(scope, area_code)
-    return store.query(
-        f"SELECT stage, registered_on, mediation_on, outcome_on FROM debt_cases WHERE {sql}",
-        args)
+    # Each case once per branch: its days in the stage (NULL while it is still there or never
+    # reached it) and whether it is still in the stage the step starts from.
+    found = store.query(
+        "SELECT from_stage, to_stage, COUNT(days) AS cases, "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days, "
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days, "
+        "SUM(still) AS open FROM ("
+        "SELECT 'registered' AS from_stage, 'mediation' AS to_stage, "
+        "mediation_on - registered_on AS days, "
+        "CASE WHEN stage = 'registered' THEN 1 ELSE 0 END AS still "
+        f"FROM debt_cases WHERE {sql} UNION ALL "
+        "SELECT 'mediation', CASE WHEN stage = 'mediation' THEN 'settled' ELSE stage END, "
+        "CASE WHEN stage <> 'mediation' THEN outcome_on - mediation_on END, "
+        "CASE WHEN stage = 'mediation' THEN 1 ELSE 0 END "
+        "FROM debt_cases WHERE stage IN ('mediation', 'settled', 'referred', 'closed') "
+        f"AND {sql}) t GROUP BY from_stage, to_stage", [*args, *args])
+    found = found.set_index(["from_stage", "to_stage"]).reindex(pd.MultiIndex.from_tuples(
+        _DAYS_STEPS, names=["from_stage", "to_stage"]))
+    return pd.DataFrame({
+        "from_stage": [a for a, _ in _DAYS_STEPS], "to_stage": [b for _, b in _DAYS_STEPS],
+        "cases": found.cases.fillna(0).astype(int).to_numpy(),
+        "median_days": found.median_days.astype(float).to_numpy(),
+        "p90_days": found.p90_days.astype(float).to_numpy(),
+        "open": found.open.fillna(0).astype(int).to_numpy()})
 
 
 def debt_by_child(store: Store, scope: AccessScope, area_code: str) -> pd.DataFrame:
