@@ -15,6 +15,7 @@ from components.datasource import current_scope, fetch, fetch_within
 from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
+from components.sdg_figures import goal_scores_of
 from components.sdg_labels import GOALS, category_label
 from components.ui import (
     ExportMeta,
@@ -27,7 +28,7 @@ from components.ui import (
 )
 from data.overview import index_movers, overview_headline
 from data.protect import threshold as small_count_threshold
-from data.sdg import NATIONAL, goal_scores_of_areas, load_sdg_years, sdg_index_by_area
+from data.sdg import NATIONAL, load_sdg_years, sdg_index_by_area
 from domain import sdg as scoring
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
 
@@ -135,7 +136,7 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
 @guarded
 def render_goal_strip(focus: str, year: int) -> None:
     codes = (focus, NATIONAL) if focus != NATIONAL else (NATIONAL,)
-    scores = fetch(goal_scores_of_areas, codes, year)
+    scores = goal_scores_of(codes, year)
     if scores.empty:
         st.info(t("no_data"))
         return

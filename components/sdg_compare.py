@@ -13,6 +13,7 @@ from components.area_names import area_title
 from components.charts import NEUTRAL, TARGET, goal_colour, style_figure
 from components.datasource import fetch
 from components.i18n import name_col, t
+from components.sdg_figures import goal_scores_of
 from components.sdg_labels import (
     GOALS,
     KINDS,
@@ -21,11 +22,7 @@ from components.sdg_labels import (
 )
 from components.ui import ExportMeta, guarded, render_chart
 from data.queries import load_areas
-from data.sdg import (
-    NATIONAL,
-    goal_scores_of_areas,
-    indicator_series,
-)
+from data.sdg import NATIONAL, indicator_series
 from domain import sdg as scoring
 from domain.formatting import fmt_num
 
@@ -117,7 +114,7 @@ def render_comparison(area: str, level: str, year: int) -> None:
                  format_func=options.__getitem__)
     c2.selectbox(t("sdg_compare_b"), list(options), key="sdg_cmp_b",
                  format_func=options.__getitem__)
-    scores = fetch(goal_scores_of_areas, (a, b), year)
+    scores = goal_scores_of((a, b), year)
     if scores.empty or scores.score.isna().all():
         st.info(t("no_data"))
         return
