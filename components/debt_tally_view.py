@@ -4,13 +4,13 @@ the top five provinces."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.area_names import area_names, area_title
 from components.charts import compact_style
 from components.datasource import fetch
 from components.i18n import lang, t
+from components.plain_figure import figure_of
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
 from data.debt_tally import debt_tally_by_province, debt_tally_days
 from domain.debt_tally import TALLY_COLUMNS, daily_tally, top_provinces
@@ -62,16 +62,15 @@ def render_debt_tallies(area: str) -> None:
 
 def render_daily_chart(area: str, days: pd.DataFrame) -> None:
     st.markdown(f"#### {t('dt_chart_title')}")
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=days.day, y=days.registrants, name=t("dt_daily"),
-                         marker_color="#9ECAE1",
-                         hovertemplate="%{x}: %{y:,}<extra>" + t("dt_daily") + "</extra>"))
-    fig.add_trace(go.Scatter(x=days.day, y=days.cum_registrants, name=t("dt_cumulative"),
-                             yaxis="y2", line={"color": "#08519C"},
-                             hovertemplate="%{x}: %{y:,}<extra>" + t("dt_cumulative")
-                             + "</extra>"))
-    fig.update_layout(yaxis={"title": t("dt_daily")},
-                      yaxis2={"title": t("dt_cumulative"), "overlaying": "y", "side": "right"})
+    fig = figure_of([
+        {"type": "bar", "x": days.day, "y": days.registrants, "name": t("dt_daily"),
+         "marker": {"color": "#9ECAE1"},
+         "hovertemplate": "%{x}: %{y:,}<extra>" + t("dt_daily") + "</extra>"},
+        {"type": "scatter", "x": days.day, "y": days.cum_registrants, "name": t("dt_cumulative"),
+         "yaxis": "y2", "line": {"color": "#08519C"},
+         "hovertemplate": "%{x}: %{y:,}<extra>" + t("dt_cumulative") + "</extra>"}],
+        {"yaxis": {"title": {"text": t("dt_daily")}},
+         "yaxis2": {"title": {"text": t("dt_cumulative")}, "overlaying": "y", "side": "right"}})
     render_chart(compact_style(fig, height=340, top=30, legend_y=-0.2), key="dt_chart",
                  meta=_meta("dt_chart_title", area))
 

@@ -12,6 +12,7 @@ from components.charts import compact_style, pin_zero_bars
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
+from components.plain_figure import figure_of
 from components.ui import (
     ExportMeta,
     Kpi,
@@ -45,6 +46,7 @@ KINDS = ("debt_cases",)
 
 def _style(fig: go.Figure, height: int = 340) -> go.Figure:
     return compact_style(fig, height=height, top=30, legend_y=-0.2)
+
 
 
 def _meta(key: str, area: str) -> ExportMeta:
@@ -99,11 +101,11 @@ def render_debt_map(area: str) -> None:
 def render_funnel(area: str, stages: pd.DataFrame) -> None:
     st.markdown(f"#### {t('debt_funnel_title')}")
     funnel = stage_funnel(dict(zip(stages.stage, stages.cases, strict=True)))
-    fig = go.Figure(go.Funnel(
-        y=[t(f"debt_stage_{s}") for s in funnel.step], x=funnel.cases,
-        marker={"color": [_STAGE_COLOURS[s] for s in funnel.step]},
-        texttemplate="%{value:,} (%{percentInitial:.0%})",
-        hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    fig = figure_of([{
+        "type": "funnel", "y": [t(f"debt_stage_{s}") for s in funnel.step], "x": funnel.cases,
+        "marker": {"color": [_STAGE_COLOURS[s] for s in funnel.step]},
+        "texttemplate": "%{value:,} (%{percentInitial:.0%})",
+        "hovertemplate": "%{y}: %{x:,}<extra></extra>"}])
     by = stages.set_index("stage").cases
     # The other outcomes leave the funnel after mediation: named under it, not drawn over it.
     others = [f"{t(f'debt_stage_{o}')}: {fmt_int(int(by.get(o, 0)))}"
@@ -145,13 +147,12 @@ def render_trend(area: str) -> None:
         return
     language = lang()
     x = [fmt_month(int(y), int(m), language) for y, m in zip(months.y, months.m, strict=True)]
-    fig = go.Figure()
-    for col, key, colour in (("registered", "debt_trend_registered", "#4292C6"),
-                             ("settled", "debt_trend_settled", "#1B7837"),
-                             ("other_outcome", "debt_trend_other", "#B2182B")):
-        fig.add_trace(go.Scatter(x=x, y=months[col], name=t(key), mode="lines+markers",
-                                 line={"color": colour},
-                                 hovertemplate="%{x}: %{y:,}<extra>" + t(key) + "</extra>"))
+    fig = figure_of([
+        {"type": "scatter", "x": x, "y": months[col], "name": t(key), "mode": "lines+markers",
+         "line": {"color": colour}, "hovertemplate": "%{x}: %{y:,}<extra>" + t(key) + "</extra>"}
+        for col, key, colour in (("registered", "debt_trend_registered", "#4292C6"),
+                                 ("settled", "debt_trend_settled", "#1B7837"),
+                                 ("other_outcome", "debt_trend_other", "#B2182B"))])
     render_chart(_style(fig), key="debt_trend", meta=_meta("debt_trend_title", area))
 
 
@@ -178,9 +179,10 @@ def render_creditors(area: str) -> None:
     frame = fetch(debt_by_creditor, area)
     idx = 0 if lang() == "th" else 1
     names = [catalogue.CREDITOR_TYPES.get(c, (c, c))[idx] for c in frame.creditor_type]
-    fig = go.Figure(go.Bar(x=frame.cases, y=names, orientation="h", marker_color="#6A51A3",
-                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
+    fig = figure_of([{"type": "bar", "x": frame.cases, "y": names, "orientation": "h",
+                      "marker": {"color": "#6A51A3"},
+                      "hovertemplate": "%{y}: %{x:,}<extra></extra>"}],
+                    {"yaxis": {"autorange": "reversed"}})
     render_chart(_style(fig, 300), key="debt_creditors", meta=_meta("debt_creditor_title", area))
 
 
@@ -204,12 +206,12 @@ def render_poverty_link(area: str) -> None:
     ])
     idx = 1 if lang() == "th" else 2
     dims = [(d[idx], suppress_small(link.get(f"dim_{d[0]}", 0))) for d in catalogue.DIMENSIONS]
-    fig = go.Figure(go.Bar(
-        x=[n or 0 for _, n in dims], y=[name for name, _ in dims], orientation="h",
-        marker_color="#E08214", text=[shown(n) for _, n in dims], textposition="auto",
-        hovertemplate="%{y}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(title={"text": t("debt_link_dimension"), "font": {"size": 14}})
+    fig = figure_of([{"type": "bar", "x": [n or 0 for _, n in dims],
+                      "y": [name for name, _ in dims], "orientation": "h",
+                      "marker": {"color": "#E08214"}, "text": [shown(n) for _, n in dims],
+                      "textposition": "auto", "hovertemplate": "%{y}<extra></extra>"}],
+                    {"yaxis": {"autorange": "reversed"},
+                     "title": {"text": t("debt_link_dimension"), "font": {"size": 14}}})
     # All withheld or none: a 0-1 axis with the labels written out, not an empty -1..1 axis.
     pin_zero_bars(fig, [n or 0 for _, n in dims])
     render_chart(_style(fig, 280), key="debt_link", meta=_meta("debt_link_title", area))

@@ -15,6 +15,7 @@ from components.datasource import current_scope, fetch, fetch_within
 from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
+from components.plain_figure import figure_of
 from components.sdg_figures import goal_scores_of
 from components.sdg_labels import GOALS, category_label
 from components.ui import (
@@ -198,18 +199,17 @@ def build_movers_figure(movers: pd.DataFrame, names: dict[str, str]) -> go.Figur
     gains = data[data.change > 0].nlargest(5, "change")
     falls = data[data.change < 0].nsmallest(5, "change")
     both = pd.concat([falls, gains]).sort_values("change")
-    fig = go.Figure(go.Bar(
-        x=both.change, y=[names.get(c, c) for c in both.area_code], orientation="h",
-        marker_color=[GOOD if v > 0 else BAD for v in both.change],
-        text=[fmt_signed(v) for v in both.change], textposition="outside",
-        hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
-    fig.update_xaxes(title=t("ov_index_change"), zeroline=True, zerolinecolor="#666")
-    fig = style_figure(fig, height=260, legend=False,
-                       margin={"l": 8, "r": 40, "t": 10, "b": 8})
     # Small tick labels so that plotly keeps all ten area names.
-    fig.update_yaxes(title=None, tickfont={"size": 12})
-    fig.update_traces(textfont={"size": 12})
-    return fig
+    fig = figure_of([{
+        "type": "bar", "x": both.change, "y": [names.get(c, c) for c in both.area_code],
+        "orientation": "h", "marker": {"color": [GOOD if v > 0 else BAD for v in both.change]},
+        "text": [fmt_signed(v) for v in both.change], "textposition": "outside",
+        "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>", "textfont": {"size": 12}}],
+        {"xaxis": {"title": {"text": t("ov_index_change")}, "zeroline": True,
+                   "zerolinecolor": "#666"},
+         "yaxis": {"tickfont": {"size": 12}}})
+    fig = style_figure(fig, height=260, legend=False, margin={"l": 8, "r": 40, "t": 10, "b": 8})
+    return fig.update_yaxes(title=None)  # no axis title (an empty one, as the chart had)
 
 
 @guarded
