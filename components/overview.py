@@ -27,7 +27,7 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data.overview import index_movers, overview_headline
+from data.overview import index_movers, overview_headline, overview_headline_by_province
 from data.protect import threshold as small_count_threshold
 from data.sdg import NATIONAL, load_sdg_years, sdg_index_by_area
 from domain import sdg as scoring
@@ -93,9 +93,19 @@ def goal_strip_html(scores: dict[int, float], reference: dict[int, float] | None
             f'{html.escape(t("sdg_goal_accent_note"))}</div>')
 
 
+def headline_of(area: str, year: int) -> dict:
+    """``overview_headline`` of the area: a province's from every province's, one cached call
+    a year for all sessions (``overview_headline_by_province``); any other area on its own."""
+    if len(area) == 2 and area.isdigit():
+        found = fetch(overview_headline_by_province, year).get(area)
+        if found is not None:
+            return found
+    return fetch(overview_headline, year, area)
+
+
 @guarded
 def render_kpi_row(area: str, year: int) -> None:
-    h = fetch(overview_headline, year, area)
+    h = headline_of(area, year)
     change = None
     if h["target_poor_people_prev"] and h["target_poor_people"] is not None:
         change = h["target_poor_people"] - h["target_poor_people_prev"]
