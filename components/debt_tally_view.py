@@ -49,7 +49,10 @@ def render_debt_tallies(area: str) -> None:
         render_daily_chart(area, days)
     with right:
         render_top(area)
-    with st.expander(t("dt_table_title")):
+    # Every day's row (hundreds of them), built only while the panel is open (opening reruns).
+    with (box := st.expander(t("dt_table_title"), key="dt_days_open", on_change="rerun")):
+        if not box.open:
+            return
         shown = days.sort_values("day", ascending=False)
         render_table(shown, key="dt_days", meta=_meta("dt_table_title", area),
                      column_config={"day": t("dt_col_day"), **{

@@ -1,33 +1,34 @@
 """The SDG index and goal scores of one area or a few, cut from the whole level's results: one
-cached call per level and year serves every session (``datasource.fetch_within``), where a call
+cached call per level and year serves every session (as ``datasource.fetch_within``), where a call
 per area cost every province or district a session picked a scoring of its own."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from components.datasource import fetch, fetch_within
+from components.datasource import fetch
 from data.sdg import NATIONAL, goal_scores_by_area, sdg_index_by_area
 
 GOAL_COLUMNS = ["area_code", "goal", "score", "indicators", "expected", "share"]
 
 
-def _level_of(code: str) -> tuple[str, str | None] | None:
-    """(level, parent to cut from) of an area code the SDG scores know, else None."""
+def _level_of(code: str) -> str | None:
+    """The level of an area code the SDG scores know, else None."""
     if code == NATIONAL:
-        return "country", None
+        return "country"
     if len(code) in (2, 4) and code.isdigit():
-        return ("province" if len(code) == 2 else "district"), code[:2]
+        return "province" if len(code) == 2 else "district"
     return None
 
 
 def _of_level(fn, code: str, year: int) -> pd.DataFrame | None:
-    found = _level_of(code)
-    if found is None:
+    """The area's rows of the whole level's result (the cached call ``fetch_within`` cuts its
+    provinces from; taken by code here, without its prefix matching)."""
+    level = _level_of(code)
+    if level is None:
         return None
-    level, parent = found
-    frame = fetch(fn, level, year) if parent is None else fetch_within(fn, level, year, parent)
-    return frame[frame.area_code.astype(str) == code]
+    frame = fetch(fn, level, year)
+    return frame[frame.area_code.to_numpy(dtype=object) == code]
 
 
 def goal_scores_of(codes: tuple[str, ...], year: int) -> pd.DataFrame:
