@@ -12,8 +12,8 @@ from components.datasource import fetch
 from components.i18n import lang, t
 from components.plain_figure import figure_of
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
-from data.debt_tally import debt_tally_by_province, debt_tally_days
-from domain.debt_tally import TALLY_COLUMNS, daily_tally, top_provinces
+from data.debt_tally import debt_tally_by_province, debt_tally_daily
+from domain.debt_tally import TALLY_COLUMNS, top_provinces
 from domain.formatting import fmt_baht, fmt_date, fmt_int
 
 SOURCE = "Damrongdhama centres"
@@ -31,7 +31,7 @@ def _fmt(column: str, value) -> str:
 @guarded
 def render_debt_tallies(area: str) -> None:
     st.markdown(f"### {t('dt_title')}")
-    days = daily_tally(fetch(debt_tally_days, area))
+    days = fetch(debt_tally_daily, area)
     if days.empty:
         st.info(t("no_data"))
         return
