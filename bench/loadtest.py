@@ -391,12 +391,13 @@ async def wave(url: str, n: int, seed: int, timeout: float, model: LoadModel,
     memory = _Memory(pids)
     watcher = asyncio.ensure_future(memory.watch())
     load0 = os.getloadavg()
-    t = time.perf_counter()
+    t, client0 = time.perf_counter(), time.process_time()
     results = await asyncio.gather(*(
         one_session(url, random.Random(rng.random()), timeout, model, open_now, http_base,
                     seed_cache)
         for _ in range(n)))
     wall = time.perf_counter() - t
+    client = time.process_time() - client0
     watcher.cancel()
     steps: dict[str, list[float]] = {}
     ws: list[float] = []
@@ -422,6 +423,8 @@ async def wave(url: str, n: int, seed: int, timeout: float, model: LoadModel,
         "load_average_start": [round(x, 2) for x in load0],
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "rss_peak_per_process_mb": [round(v) for v in memory.peak.values()],
+        # The sessions' own client runs on the same cores: what it takes is not the server's.
+        "client_cpu_ms_per_request": round(1000 * client / max(len(all_steps), 1)),
     }
     if http_base:
         out["http_requests_per_session"] = round(
@@ -638,6 +641,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="seconds, not minutes: 2 and 3 sessions, short think times, one "
                              "browser sample, no repeat (for tests; numbers mean nothing)")
+    parser.add_argument("--cold", type=int, default=0, metavar="N",
+                        help="only the cold start, N times per store and server (no waves)")
     parser.add_argument("--out", default=str(RESULTS_DIR))
     parser.add_argument("--table", metavar="JSON", nargs="+",
                         help="print the Markdown table of saved results and exit")
@@ -675,6 +680,11 @@ def main(argv: list[str] | None = None) -> int:
     stores = [("duckdb" if not db.startswith("postgres") else "postgresql", db)]
     if args.pg:
         stores.append(("postgresql", args.pg))
+    if args.cold:
+        report["cold_starts"] = [_cold_starts(url, backend, processes, args)
+                                 for backend, url in stores for processes in args.processes]
+        _save(report, out, stamp)
+        return 0 if all(c["drawn_s"] for c in report["cold_starts"]) else 1
     for backend, url in stores:
         for processes in args.processes:
             for name in args.models:
@@ -694,6 +704,37 @@ def main(argv: list[str] | None = None) -> int:
 def _save(report: dict[str, Any], out: Path, stamp: str) -> None:
     for target in (out / f"loadtest-{stamp}.json", out / "latest-loadtest.json"):
         target.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+def _cold_starts(db: str, backend: str, processes: int,
+                 args: argparse.Namespace) -> dict[str, Any]:
+    """``args.cold`` fresh starts of the server with a browser started at the same moment:
+    seconds to the server's first answer and to the first page the browser drew."""
+    runs: list[dict[str, Any]] = []
+    for _ in range(args.cold):
+        browser: list[subprocess.Popen] = []
+        load = os.getloadavg()[0]
+        target = start_target(db, processes, args.ttl, Path(args.out), args.primary,
+                              lambda base, into=browser: into.append(start_browsers(
+                                  base, 1, timeout=args.timeout, t0=time.time())),
+                              args.proxy)
+        try:
+            up = round(time.time() - target.started, 2)
+            got = collect_browsers(browser[0], args.timeout * 2)
+        finally:
+            target.stop()
+        first = next(iter(got["samples"]), {})
+        runs.append({"up_s": up, "drawn_s": first.get("since_t0_s"),
+                     "errors": got["errors"], "load_average_start": round(load, 2)})
+        print(json.dumps(runs[-1]), flush=True)
+        time.sleep(2)
+    drawn = [r["drawn_s"] for r in runs if r["drawn_s"] is not None]
+    result = {"backend": backend, "target": target.name, "runs": runs,
+              "drawn_s": _round(statistics.median(drawn)) if len(drawn) == len(runs) else None,
+              "up_s": _round(statistics.median(r["up_s"] for r in runs))}
+    print(f"{backend} {target.name}: cold start to drawn, median of {len(runs)}: "
+          f"{result['drawn_s']} s (server up {result['up_s']} s)", flush=True)
+    return result
 
 
 def _run_model(db: str, backend: str, processes: int, model: LoadModel,
@@ -771,7 +812,7 @@ def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
     """The table's head and one row per wave."""
     head = ("store", "server", "model", "sessions", "views", "p50 s", "p95 s", "server p95 s",
             "runs/view", "browser first visit / page switch s", "errors", "CPU ms/view",
-            "cores busy", "peak RSS/process MB", "load avg")
+            "client CPU ms/view", "cores busy", "peak RSS/process MB", "load avg")
     lines = []
     for w in waves:
         b = w.get("browser") or {}
@@ -785,6 +826,7 @@ def table_rows(waves: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
                       str(w["errors"]) + (f" (browser {len(b['errors'])})"
                                           if b.get("errors") else ""),
                       str(w.get("server_cpu_ms_per_request")),
+                      str(w.get("client_cpu_ms_per_request", "-")),
                       str(w.get("server_cores_busy")),
                       "/".join(str(x) for x in w.get("rss_peak_per_process_mb") or []),
                       f"{la[0]}-{la[1]}"))

@@ -89,9 +89,29 @@ def set_layout(fig: go.Figure, layout: dict[str, Any],
 
 def compact_style(fig: go.Figure, *, height: int, top: int, legend_y: float) -> go.Figure:
     """The pages' compact chart look: Thai font at 14 px, small margins, legend below."""
-    return set_layout(fig, {"height": height, "margin": {"l": 8, "r": 8, "t": top, "b": 8},
-                            "font": {"family": "Noto Sans Thai, sans-serif", "size": 14},
-                            "legend": {"orientation": "h", "y": legend_y}})
+    return set_layout(fig, compact_layout(height=height, top=top, legend_y=legend_y))
+
+
+def compact_layout(*, height: int, top: int, legend_y: float) -> dict[str, Any]:
+    """``compact_style``'s layout keys, for a figure written as plain dicts (``figure_of``)."""
+    return {"height": height, "margin": {"l": 8, "r": 8, "t": top, "b": 8},
+            "font": {"family": "Noto Sans Thai, sans-serif", "size": 14},
+            "legend": {"orientation": "h", "y": legend_y}}
+
+
+def figure_of(data: list[dict[str, Any]], *layouts: dict[str, Any]) -> go.Figure:
+    """A figure from trace and layout dicts spelt as plotly's ``to_dict`` spells them (``title``
+    as ``{"text": ...}``, ``marker_color`` as ``marker: {color}``), ``layouts`` merged in order.
+
+    Plotly validates every property of every trace and layout key it is given, most of a
+    chart's cost and paid again on every run. Written as the dicts its validation would
+    produce, the figure skips it; ``tests/test_chart_figures.py`` holds every chart of the
+    pages that use this equal to the one plotly builds with validation from the same dicts.
+    """
+    layout: dict[str, Any] = {}
+    for part in layouts:
+        layout = _merge(layout, part)
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -103,6 +123,15 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def pin_zero_layout(values: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``pin_zero_bars`` for a figure of dicts: the layout keys and the keys of every trace
+    (both empty unless the bars are all zero)."""
+    numbers = [float(v) for v in values if v == v]  # NaN is not a zero
+    if numbers and not any(numbers):
+        return {"xaxis": {"range": [0, 1]}}, {"textposition": "outside", "cliponaxis": False}
+    return {}, {}
 
 
 def pin_zero_bars(fig: go.Figure, values: Any) -> go.Figure:

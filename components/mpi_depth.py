@@ -10,12 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from components.area_names import area_names, area_title
-from components.datasource import fetch
+from components.datasource import current_scope, fetch, fetch_within
 from components.i18n import lang, name_col, t
 from components.method_panel import how_panel
 from components.ui import ExportMeta, guarded, render_table
-from data.poverty import poverty_trend
-from data.poverty_depth import district_spread, mpi_depth, mpi_robustness
+from data.poverty import poverty_drilldown, poverty_trend
+from data.poverty_depth import mpi_depth, mpi_robustness, spread_of
+from data.sdg import sdg_index_by_area
 from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
@@ -97,9 +98,13 @@ def render_how_computed(area: str, year: int, k_text: str, total: pd.Series,
                      meta=_meta("stats_how_title_mpi", area, year, k=k_text))
         st.markdown(f"**{html.escape(t('stats_by_indicator'))}**")
         six = st.column_config.NumberColumn(format="%.6f")
+        # People counted with thousands separators, as every other count on the page.
+        people = st.column_config.NumberColumn(format="localized")
         render_table(indicators, key="stats_af_indicators",
                      meta=_meta("stats_by_indicator", area, year),
-                     column_config={t("stats_contribution"): six, t("stats_weight"): six})
+                     column_config={t("stats_contribution"): six, t("stats_weight"): six,
+                                    t("stats_uncensored_people"): people,
+                                    t("stats_censored_people"): people})
         st.markdown(f"**{html.escape(t('stats_by_dimension'))}**")
         render_table(dimensions, key="stats_af_dimensions",
                      meta=_meta("stats_by_dimension", area, year),
@@ -123,7 +128,9 @@ def render_cutoffs(area: str, year: int, weights: tuple[tuple[str, float], ...] 
         "M0": depth.levels.mpi.round(4),
         t("stats_poor_people"): depth.levels.poor.round(0),
     })
-    render_table(view, key="stats_depth", meta=_meta("stats_depth_title", area, year))
+    render_table(view, key="stats_depth", meta=_meta("stats_depth_title", area, year),
+                 column_config={t("stats_poor_people"): st.column_config.NumberColumn(
+                     format="localized")})
     st.caption(t("stats_depth_caption"))
     return depth
 
@@ -210,7 +217,7 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
     """For a province: the spread of its districts' MPI and SDG index (NITI Aayog's view)."""
     if len(area) != 2 or area.startswith("R:"):
         return
-    spread = fetch(district_spread, area, year, pv.parse_k(k_text), weights)
+    spread = _district_spread(area, year, pv.parse_k(k_text), weights)
     if spread.empty:
         return
     st.markdown(f"#### {html.escape(t('stats_spread_title', area=area_title(area)))}")
@@ -229,6 +236,17 @@ def render_spread(area: str, year: int, k_text: str = "1/3",
     render_table(pd.DataFrame(rows), key="stats_spread",
                  meta=_meta("stats_spread_title", area, year, area=area_title(area)))
     st.caption(t("stats_spread_caption"))
+
+
+def _district_spread(province: str, year: int, k: float,
+                     weights: tuple[tuple[str, float], ...] | None) -> pd.DataFrame:
+    """``district_spread`` from cached results: the page's own districts at ``k`` and the SDG
+    index of the whole district level (one cached call a year for every session), cut to the
+    province; ``tests/test_mpi_depth.py`` holds it equal to the one query."""
+    if not (province.isdigit() and current_scope().can_see_province(province)):
+        return spread_of(None, None)
+    kids = fetch(poverty_drilldown, province, year, k, weights).children
+    return spread_of(kids, fetch_within(sdg_index_by_area, "district", year, province))
 
 
 def render_mpi_depth(area: str, year: int, k_text: str, children: pd.DataFrame,

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.area_names import area_names, area_title
+from components.charts import figure_of
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.ui import (
@@ -55,12 +56,12 @@ def esc(text: Any, limit: int | None = None) -> str:
 
 
 def build_partner_figure(data: list[dict[str, Any]], layout: dict[str, Any], height: int = 380) -> go.Figure:
-    """A figure built from plain dicts in one step (several times faster than adding traces
-    one by one, which re-validates the figure each time: this keeps reruns quick)."""
+    """A figure built from plain dicts in one step, without plotly's validation
+    (``charts.figure_of``); ``layout``'s keys replace the compact look's whole."""
     base = {"height": height, "margin": {"l": 8, "r": 8, "t": 30, "b": 8},
             "font": {"family": "Noto Sans Thai, sans-serif", "size": 14},
             "legend": {"orientation": "h", "y": -0.18}}
-    return go.Figure(data=data, layout={**base, **layout})
+    return figure_of(data, {**base, **layout})
 
 
 def sector_names() -> dict[str, str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from plotly.colors import make_colorscale, sequential
 
 from components import state
 from components.datasource import fetch
@@ -45,6 +46,9 @@ from domain.formatting import fmt_baht, fmt_int, fmt_num
 from domain.partners import (
     per_thousand,
 )
+
+# Plotly's "Blues" as its validation spells it out (the figures here are not validated).
+BLUES = make_colorscale(sequential.Blues)
 
 # ---------------------------------------------------------------- KPIs and overview
 
@@ -120,7 +124,7 @@ def render_coverage(f: ActivityFilter) -> None:
     custom = [[[goals[g], int(partners.loc[s, g])] for g in grid.columns] for s in grid.index]
     fig = build_partner_figure([{
         "type": "heatmap", "z": grid.to_numpy().tolist(), "x": [str(g) for g in grid.columns],
-        "y": [names[s] for s in grid.index], "colorscale": "Blues", "customdata": custom,
+        "y": [names[s] for s in grid.index], "colorscale": BLUES, "customdata": custom,
         "text": grid.astype(int).to_numpy().tolist(), "texttemplate": "%{text}",
         "xgap": 2, "ygap": 2, "colorbar": {"title": {"text": t("partners_activities")}},
         "hovertemplate": (f"%{{y}}<br>{t('partners_goal')} %{{x}}: %{{customdata[0]}}<br>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,7 +11,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import compact_style
+from components.charts import compact_layout, figure_of
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
@@ -46,8 +47,8 @@ SOURCE = "One Plan"
 KINDS = ("plan_projects",)
 
 
-def _style(fig: go.Figure, height: int = 360) -> go.Figure:
-    return compact_style(fig, height=height, top=36, legend_y=-0.15)
+def _style(height: int = 360) -> dict[str, Any]:
+    return compact_layout(height=height, top=36, legend_y=-0.15)
 
 
 def _names(codes: pd.Series) -> pd.Series:
@@ -145,22 +146,27 @@ def render_budget_need(area: str, fy: int, frame: pd.DataFrame) -> None:
         st.info(t("no_data"))
         return
     data = data.assign(name=_names(data.code))
-    colours = ["#B2182B" if v < 0.5 else ("#F4A582" if v < 1 else "#4393C3")
-               for v in data["index"]]
-    fig = go.Figure(go.Bar(
-        x=data["index"], y=data["name"], orientation="h", marker_color=colours,
-        customdata=list(zip(data.per_need.map(lambda v: fmt_baht(v, lang())),
-                            data.need.map(fmt_int), strict=True)),
-        hovertemplate=(f"%{{y}}<br>{t('plans_index')}: %{{x:.2f}}<br>"
-                       f"{t('plans_per_need')}: %{{customdata[0]}}<br>"
-                       f"{t('plans_need')}: %{{customdata[1]}}<extra></extra>")))
-    fig.add_vline(x=1.0, line_dash="dot", line_color="#444")
-    fig.update_xaxes(title=t("plans_index"))
-    fig.update_yaxes(title=None)
-    height = min(900, max(320, 22 * len(data) + 80))
-    render_chart(_style(fig, height), key="plans_budget_need",
+    render_chart(build_budget_need(data), key="plans_budget_need",
                  meta=ExportMeta(t("plans_budget_need_title"), area_title(area), fy, SOURCE, KINDS))
     st.caption(t("plans_budget_need_caption", year=fmt_year(need_year, lang())))
+
+
+def build_budget_need(data: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of each unit's budget-per-need index (``index``, by ``name``), a dotted
+    line at 1 (budget in proportion to need)."""
+    colours = ["#B2182B" if v < 0.5 else ("#F4A582" if v < 1 else "#4393C3")
+               for v in data["index"]]
+    custom = [list(pair) for pair in zip(data.per_need.map(lambda v: fmt_baht(v, lang())),
+                                         data.need.map(fmt_int), strict=True)]
+    trace = {"type": "bar", "x": data["index"].to_numpy(), "y": data["name"].to_numpy(),
+             "orientation": "h", "marker": {"color": colours}, "customdata": custom,
+             "hovertemplate": (f"%{{y}}<br>{t('plans_index')}: %{{x:.2f}}<br>"
+                               f"{t('plans_per_need')}: %{{customdata[0]}}<br>"
+                               f"{t('plans_need')}: %{{customdata[1]}}<extra></extra>")}
+    vline = {"type": "line", "line": {"color": "#444", "dash": "dot"}, "x0": 1.0, "x1": 1.0,
+             "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}
+    return figure_of([trace], {"shapes": [vline], "xaxis": {"title": {"text": t("plans_index")}}},
+                     _style(min(900, max(320, 22 * len(data) + 80))))
 
 
 @guarded
@@ -171,14 +177,16 @@ def render_goals_chart(area: str, fy: int, agency: str = "") -> None:
         st.info(t("no_data"))
         return
     names = {g: (th if lang() == "th" else en) for g, th, en, _ in catalogue.SDG_GOALS}
-    fig = go.Figure(go.Bar(
-        x=[f"{t('plans_goal')} {g}" for g in goals.goal], y=goals.budget_planned / 1e6,
-        marker_color=[catalogue.GOAL_COLOURS[int(g)] for g in goals.goal],
-        customdata=list(zip([names[int(g)] for g in goals.goal], goals.projects, strict=True)),
-        hovertemplate=("%{customdata[0]}<br>%{y:,.1f} M<br>"
-                       f"{t('plans_kpi_projects')}: %{{customdata[1]}}<extra></extra>")))
-    fig.update_yaxes(title=t("plans_budget_mb"))
-    render_chart(_style(fig), key="plans_goals",
+    fig = figure_of([{
+        "type": "bar", "x": [f"{t('plans_goal')} {g}" for g in goals.goal],
+        "y": (goals.budget_planned / 1e6).to_numpy(),
+        "marker": {"color": [catalogue.GOAL_COLOURS[int(g)] for g in goals.goal]},
+        "customdata": [[names[int(g)], n] for g, n in zip(goals.goal, goals.projects,
+                                                          strict=True)],
+        "hovertemplate": ("%{customdata[0]}<br>%{y:,.1f} M<br>"
+                          f"{t('plans_kpi_projects')}: %{{customdata[1]}}<extra></extra>")}],
+        {"yaxis": {"title": {"text": t("plans_budget_mb")}}}, _style())
+    render_chart(fig, key="plans_goals",
                  meta=ExportMeta(t("plans_by_goal_title"), area_title(area), fy, SOURCE, KINDS))
     st.caption(t("plans_by_goal_caption"))
 
@@ -187,12 +195,12 @@ def render_goals_chart(area: str, fy: int, agency: str = "") -> None:
 def render_flags_chart(area: str, fy: int, projects: pd.DataFrame) -> None:
     st.markdown(f"#### {t('plans_flags_title')}")
     counts = projects.flag.value_counts().reindex(FLAGS).dropna()
-    fig = go.Figure(go.Bar(
-        x=counts.to_numpy(), y=[t(f"plans_flag_{f}") for f in counts.index], orientation="h",
-        marker_color=[_FLAG_COLOURS[f] for f in counts.index],
-        hovertemplate="%{y}: %{x}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    render_chart(_style(fig), key="plans_flags",
+    fig = figure_of([{
+        "type": "bar", "x": counts.to_numpy(), "y": [t(f"plans_flag_{f}") for f in counts.index],
+        "orientation": "h", "marker": {"color": [_FLAG_COLOURS[f] for f in counts.index]},
+        "hovertemplate": "%{y}: %{x}<extra></extra>"}], {"yaxis": {"autorange": "reversed"}},
+        _style())
+    render_chart(fig, key="plans_flags",
                  meta=ExportMeta(t("plans_flags_title"), area_title(area), fy, SOURCE, KINDS))
 
 

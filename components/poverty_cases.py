@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.audit_trail import record_household_view
+from components.charts import compact_layout, figure_of
 from components.datasource import current_scope, fetch
 from components.i18n import lang, t
 from components.poverty_common import (
@@ -13,7 +15,6 @@ from components.poverty_common import (
     dim_name,
     indicator_names,
     poverty_meta,
-    poverty_style,
 )
 from components.purpose import render_purpose_gate
 from components.ui import (
@@ -63,16 +64,21 @@ def render_pipeline(area: str, year: int) -> None:
         table = pv.cases_by_status(cases, field, catalogue.CASE_STATUSES)
         table = table.mask(disclosure.withheld_cells(table.to_numpy(), threshold,
                                                      row_totals=True, column_totals=True))
-        fig = go.Figure()
-        for status in catalogue.CASE_STATUSES:
-            fig.add_trace(go.Bar(
-                y=[names.get(i, i) for i in table.index], x=table[status], orientation="h",
-                name=t(f"poverty_status_{status}"), marker_color=STATUS_COLOURS[status],
-                hovertemplate="%{y}: %{x:,}<extra></extra>"))
-        fig.update_layout(barmode="stack", title=t(f"poverty_pipeline_by_{field}"))
         with col:
-            render_chart(poverty_style(fig, max(300, 34 * len(table) + 120)), key=key,
-                         meta=poverty_meta("poverty_pipeline_title", area, year))
+            render_chart(build_pipeline_bars(table, names, t(f"poverty_pipeline_by_{field}")),
+                         key=key, meta=poverty_meta("poverty_pipeline_title", area, year))
+
+
+def build_pipeline_bars(table: pd.DataFrame, names: dict[str, str], title: str) -> go.Figure:
+    """Cases by status (stacked bars) of each row of ``table`` (index: agency or dimension)."""
+    labels = [names.get(i, i) for i in table.index]
+    traces = [{"type": "bar", "y": labels, "x": table[status].to_numpy(), "orientation": "h",
+               "name": t(f"poverty_status_{status}"), "marker": {"color": STATUS_COLOURS[status]},
+               "hovertemplate": "%{y}: %{x:,}<extra></extra>"}
+              for status in catalogue.CASE_STATUSES]
+    return figure_of(traces, {"barmode": "stack", "title": {"text": title}},
+                     compact_layout(height=max(300, 34 * len(table) + 120), top=30,
+                                    legend_y=-0.18))
 
 
 @guarded

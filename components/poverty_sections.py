@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,7 +11,7 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_title
-from components.charts import pin_zero_bars
+from components.charts import compact_layout, figure_of, pin_zero_layout
 from components.datasource import fetch
 from components.how_computed import render_map_poverty_how, render_trend_how
 from components.i18n import lang, name_col, t
@@ -24,7 +25,6 @@ from components.poverty_common import (
     measure_format,
     measure_label,
     poverty_meta,
-    poverty_style,
 )
 from components.style import meeting_mode
 from components.ui import (
@@ -110,15 +110,24 @@ def render_village_bars(area: str, year: int, children: pd.DataFrame, measure: s
     """Villages have no boundaries: the subdistrict's villages as ranked bars instead."""
     st.markdown(f"#### {t('poverty_villages_title')}")
     data = children.assign(value=measure_display(children, measure, dim)).sort_values("value")
-    fmt = measure_format(measure)
-    fig = go.Figure(go.Bar(
-        x=data.value, y=data[name_col()].fillna(data.code), orientation="h",
-        marker_color="#B2182B", text=[fmt(v) for v in data.value], textposition="auto",
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_xaxes(title=measure_label(measure, dim))
-    pin_zero_bars(fig, data.value)
-    render_chart(poverty_style(fig, min(900, max(300, 26 * len(data) + 80))), key="pov_villages",
-                 meta=poverty_meta("poverty_villages_title", area, year))
+    fig = build_village_bars(data.value, data[name_col()].fillna(data.code), measure_format(measure),
+                             measure_label(measure, dim))
+    render_chart(fig, key="pov_villages", meta=poverty_meta("poverty_villages_title", area, year))
+
+
+def _style(height: int) -> dict[str, Any]:
+    """The poverty charts' look (``poverty_common.poverty_style``) as layout keys."""
+    return compact_layout(height=height, top=30, legend_y=-0.18)
+
+
+def build_village_bars(values: pd.Series, names: pd.Series, fmt: Any, label: str) -> go.Figure:
+    """Ranked horizontal bars of the villages' ``values`` (ascending, so the highest is on top)."""
+    zero_layout, zero_trace = pin_zero_layout(values)
+    trace = {"type": "bar", "x": values.to_numpy(), "y": names.to_numpy(), "orientation": "h",
+             "marker": {"color": "#B2182B"}, "text": [fmt(v) for v in values],
+             "textposition": "auto", "hovertemplate": "%{y}: %{text}<extra></extra>"}
+    return figure_of([trace | zero_trace], {"xaxis": {"title": {"text": label}}}, zero_layout,
+                     _style(min(900, max(300, 26 * len(values) + 80))))
 
 
 @guarded
@@ -169,20 +178,24 @@ def render_dimension_breakdown(area: str, year: int, children: pd.DataFrame,
                       children.assign(label=children[name_col()].fillna(children.code))],
                      ignore_index=True) if len(area) < 8 else \
         total.to_frame().T.assign(label=area_title(area))
-    rows = rows.iloc[::-1]
-    fig = go.Figure()
-    for dim in catalogue.DIMENSION_CODES:
-        values = rows[f"contrib_{dim}"].astype(float)
-        fig.add_trace(go.Bar(
-            x=values, y=rows.label, orientation="h", name=dim_name(dim),
-            marker_color=DIMENSION_COLOURS[dim],
-            hovertemplate=f"{html.escape(dim_name(dim))}: %{{x:.1f}}%<extra>%{{y}}</extra>"))
-    fig.update_xaxes(title=t("poverty_contribution_axis"), range=[0, 100])
-    fig = poverty_style(fig, min(900, max(260, 26 * len(rows) + 110)))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
-    render_chart(fig, key="pov_breakdown",
+    render_chart(build_dimension_breakdown(rows.iloc[::-1]), key="pov_breakdown",
                  meta=poverty_meta("poverty_breakdown_title", area, year))
     st.caption(t("poverty_breakdown_caption"))
+
+
+def build_dimension_breakdown(rows: pd.DataFrame) -> go.Figure:
+    """Stacked bars of each row's dimension contributions (``contrib_*``, percent), by ``label``."""
+    labels = rows.label.to_numpy()
+    traces = [{"type": "bar", "x": rows[f"contrib_{dim}"].astype(float).to_numpy(),
+               "y": labels, "orientation": "h", "name": dim_name(dim),
+               "marker": {"color": DIMENSION_COLOURS[dim]},
+               "hovertemplate": f"{html.escape(dim_name(dim))}: %{{x:.1f}}%<extra>%{{y}}</extra>"}
+              for dim in catalogue.DIMENSION_CODES]
+    return figure_of(traces, {"xaxis": {"title": {"text": t("poverty_contribution_axis")},
+                                        "range": [0, 100]}},
+                     _style(min(900, max(260, 26 * len(rows) + 110))),
+                     {"barmode": "stack",
+                      "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}})
 
 
 @guarded
@@ -194,17 +207,18 @@ def render_indicator_bars(area: str, year: int, total: pd.Series, dim: str | Non
     labels = [names[i.code] for i in inds]
     censored = [100.0 * float(total[f"cen_{i.column}"]) / pop for i in inds]
     raw = [100.0 * float(total[f"raw_{i.column}"]) / pop for i in inds]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(y=labels, x=raw, orientation="h", name=t("poverty_uncensored"),
-                         marker_color="#D0D0D0",
-                         hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
-    fig.add_trace(go.Bar(y=labels, x=censored, orientation="h", name=t("poverty_censored"),
-                         marker_color=[DIMENSION_COLOURS[i.dimension] for i in inds],
-                         hovertemplate="%{y}: %{x:.2f}%<extra></extra>"))
-    fig.update_layout(barmode="overlay")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title=t("poverty_share_people"), ticksuffix="%")
-    render_chart(poverty_style(fig, max(280, 30 * len(inds) + 90)), key="pov_indicators",
+    hover = "%{y}: %{x:.2f}%<extra></extra>"
+    fig = figure_of(
+        [{"type": "bar", "y": labels, "x": raw, "orientation": "h",
+          "name": t("poverty_uncensored"), "marker": {"color": "#D0D0D0"}, "hovertemplate": hover},
+         {"type": "bar", "y": labels, "x": censored, "orientation": "h",
+          "name": t("poverty_censored"),
+          "marker": {"color": [DIMENSION_COLOURS[i.dimension] for i in inds]},
+          "hovertemplate": hover}],
+        {"barmode": "overlay", "yaxis": {"autorange": "reversed"},
+         "xaxis": {"title": {"text": t("poverty_share_people")}, "ticksuffix": "%"}},
+        _style(max(280, 30 * len(inds) + 90)))
+    render_chart(fig, key="pov_indicators",
                  meta=poverty_meta("poverty_indicators_title", area, year))
     st.caption(t("poverty_indicators_caption"))
 
@@ -215,13 +229,22 @@ def render_dimension_counts(area: str, year: int, total: pd.Series) -> None:
     st.markdown(f"#### {t('poverty_dim_people_title')}")
     dims = list(catalogue.DIMENSION_CODES)
     values = [float(total[f"people_{d}"]) for d in dims]  # NaN where withheld
-    fig = go.Figure(go.Bar(
-        x=[dim_name(d) for d in dims], y=values,
-        marker_color=[DIMENSION_COLOURS[d] for d in dims],
-        text=[fmt_int(v, lang()) for v in values], textposition="outside",
-        hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.update_yaxes(title=t("kpi_people"))
-    render_chart(poverty_style(fig, 320), key="pov_dim_people",
+    top = max((v for v in values if v == v), default=0.0)
+    # Horizontal: the dimensions' names read in full beside their bars (as columns, the
+    # longest, the last, ran past the chart's edge in a half-width column).
+    fig = figure_of(
+        # A withheld count is drawn as an empty bar with its dash: plotly writes no text
+        # beside a missing bar, and the row then read as if the dimension had no figure.
+        [{"type": "bar", "y": [dim_name(d) for d in dims],
+          "x": [v if v == v else 0.0 for v in values], "orientation": "h",
+          "marker": {"color": [DIMENSION_COLOURS[d] for d in dims]},
+          "text": [fmt_int(v, lang()) for v in values], "textposition": "outside",
+          "cliponaxis": False, "hovertemplate": "%{y}: %{text}<extra></extra>"}],
+        {"xaxis": {"title": {"text": t("kpi_people")},
+                   # Room right of the longest bar for its figure.
+                   "range": [0, top * 1.2 if top > 0 else 1]},
+         "yaxis": {"autorange": "reversed"}}, _style(320))
+    render_chart(fig, key="pov_dim_people",
                  meta=poverty_meta("poverty_dim_people_title", area, year))
     st.caption(t("poverty_dim_people_caption"))
 
@@ -237,13 +260,15 @@ def render_trend(area: str, measure: str, dim: str | None, k: float,
     values = measure_display(trend, measure, dim)
     fmt = measure_format(measure)
     years = [fmt_year(int(y), lang()) for y in trend.year]
-    fig = go.Figure(go.Scatter(
-        x=years, y=values, mode="lines+markers+text", line={"color": "#B2182B", "width": 3},
-        text=[fmt(v) for v in values], textposition="top center", cliponaxis=False,
-        hovertemplate="%{x}: %{text}<extra></extra>"))
     # Headroom above the highest point for its label (measures are never negative).
     top = max((float(v) for v in values if v == v), default=0.0)
-    fig.update_yaxes(title=measure_label(measure, dim), range=[0, top * 1.2 if top > 0 else 1])
-    fig.update_xaxes(type="category", title=t("year_be"))
-    render_chart(poverty_style(fig, 320), key="pov_trend", meta=poverty_meta("poverty_trend_title", area, None))
+    fig = figure_of(
+        [{"type": "scatter", "x": years, "y": values.to_numpy(), "mode": "lines+markers+text",
+          "line": {"color": "#B2182B", "width": 3}, "text": [fmt(v) for v in values],
+          "textposition": "top center", "cliponaxis": False,
+          "hovertemplate": "%{x}: %{text}<extra></extra>"}],
+        {"yaxis": {"title": {"text": measure_label(measure, dim)},
+                   "range": [0, top * 1.2 if top > 0 else 1]},
+         "xaxis": {"type": "category", "title": {"text": t("year_be")}}}, _style(320))
+    render_chart(fig, key="pov_trend", meta=poverty_meta("poverty_trend_title", area, None))
     render_trend_how(area, trend, k, weights)

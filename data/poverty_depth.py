@@ -106,15 +106,22 @@ def district_spread(store: Store, scope: AccessScope, province: str, year: int,
 
     A measure without data in ``year`` (no survey, no SDG values) is left out.
     """
+    if not (len(province) == 2 and province.isdigit() and scope.can_see_province(province)):
+        return spread_of(None, None)
+    kids = poverty_drilldown(store, scope, province, year, k, weights).children
+    return spread_of(kids, sdg_index_by_area(store, scope, "district", year, province))
+
+
+def spread_of(districts: pd.DataFrame | None, index: pd.DataFrame | None) -> pd.DataFrame:
+    """``district_spread``'s rows from its two inputs: the province's districts at ``k``
+    (``poverty_drilldown(...).children``) and their SDG index (``sdg_index_by_area`` rows), so
+    that a page can pass the results it already holds (None: that measure left out)."""
     rows = []
-    if len(province) == 2 and province.isdigit() and scope.can_see_province(province):
-        kids = poverty_drilldown(store, scope, province, year, k, weights).children
-        if len(kids) and kids.population.sum() > 0:
-            mpi = pd.Series(kids.mpi.to_numpy(float), index=kids.code.astype(str))
-            rows.append({"measure": "mpi", **md.spread(mpi, higher_is_better=False)})
-        index = sdg_index_by_area(store, scope, "district", year, province)
-        if len(index):
-            values = pd.Series(index["index"].to_numpy(float), index=index.area_code.astype(str))
-            rows.append({"measure": "sdg_index", **md.spread(values, higher_is_better=True)})
+    if districts is not None and len(districts) and districts.population.sum() > 0:
+        mpi = pd.Series(districts.mpi.to_numpy(float), index=districts.code.astype(str))
+        rows.append({"measure": "mpi", **md.spread(mpi, higher_is_better=False)})
+    if index is not None and len(index):
+        values = pd.Series(index["index"].to_numpy(float), index=index.area_code.astype(str))
+        rows.append({"measure": "sdg_index", **md.spread(values, higher_is_better=True)})
     return pd.DataFrame(rows, columns=["measure", "n", "missing", "min", "max", "range",
                                        "worst", "best"])

@@ -164,6 +164,30 @@ def test_district_spread_against_the_pages_own_figures(store, everything):
     assert pd_q.district_spread(store, other, "94", year).empty
 
 
+@pytest.mark.parametrize("weights", [None, pv.nested_weights({"income": 2.0}).key()])
+def test_district_spread_from_the_pages_cached_parts(store, everything, weights):
+    """The poverty page composes the spread from results it already holds (its districts at k,
+    the whole district level's SDG index cut to the province): the same rows, every province."""
+    from data.area_filter import rows_inside
+    from data.poverty import load_poverty_years, poverty_drilldown
+    from data.scope import AccessScope
+    from data.sdg import sdg_index_by_area
+
+    k = pv.parse_k("1/3")
+    narrow = AccessScope(user="p", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+    for scope in (everything, narrow):
+        for year in load_poverty_years(store, scope):
+            level = sdg_index_by_area(store, scope, "district", year)
+            provinces = sorted({c[:2] for c in level.area_code.astype(str)}) or ["94"]
+            for province in provinces:
+                kids = poverty_drilldown(store, scope, province, year, k, weights).children
+                index = rows_inside(level, province).reset_index(drop=True)
+                pd.testing.assert_frame_equal(
+                    pd_q.spread_of(kids, index),
+                    pd_q.district_spread(store, scope, province, year, k, weights))
+    assert pd_q.spread_of(None, None).empty
+
+
 def test_the_benchmark_runs_in_the_runner(demo_db):
     from bench import run as bench_run
 

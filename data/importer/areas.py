@@ -205,6 +205,7 @@ class AreaMatcher:
         shared = store.reference("import_area_matcher", load)
         own = copy.copy(shared)
         own.approximate = {}
+        own._last_pairs = (None, set())
         return own
 
     def __post_init__(self) -> None:
@@ -219,6 +220,8 @@ class AreaMatcher:
         self._keys: dict[tuple[str, str], list[str]] = {}
         self._names: dict[tuple[str, str], tuple[list[str], dict[
             str, tuple[np.ndarray, frozenset[int]]]]] = {}
+        # The letter pairs of the last name tried by ``_closest`` (key, pairs).
+        self._last_pairs: tuple[str | None, set[str]] = (None, set())
         # levels -> (exact keys, looser keys) of all of them (without a parent).
         self._fits: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -344,7 +347,10 @@ class AreaMatcher:
         dictionary lookups instead of being compared with every name of the level.
         """
         names, grams = self._gram_index(level, scope)
-        pairs = _pairs(key)
+        # A name is tried at two levels in turn: its pairs are counted once.
+        if self._last_pairs[0] != key:
+            self._last_pairs = (key, _pairs(key))
+        pairs = self._last_pairs[1]
         if not pairs:
             return None
         need = max(1, len(pairs) // 2)
@@ -514,7 +520,10 @@ class AreaMatcher:
         number = self.unpad(cell)
         level = _CODE_LEVEL.get(len(number))
         if not level or number not in self.codes or self.level.get(number) != level:
-            return self._unknown(cell)
+            # ``_unknown(cell)`` without its text rules: the cell is its own code.
+            office = (len(cell) in (4, 6) and self.level.get(cell[:2]) == "province"
+                      and int(cell[-2:]) > 50)
+            return (None, "non_dopa", cell) if office else (None, "area_unknown", cell)
         if level not in levels:
             return None, "area_level", f"{cell} ({level})"
         return number, None, ""
@@ -545,6 +554,10 @@ class AreaMatcher:
                 names = ("province", "district", "subdistrict") + (
                     ("village",) if "village" in levels else ())
                 code = self._match_name(area_cell, names)
+                if code is None and area_cell == area_cell.strip():
+                    # ``_unknown``'s rules were tried above: no local-government words, and
+                    # a trimmed cell that is no code is no registration office either.
+                    return None, "area_unknown", area_cell
             if code is None:
                 code_, reason, detail = self._unknown(area_cell)
                 return code_, reason, _coded(cells, detail) if reason == "non_dopa" else detail

@@ -88,7 +88,9 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
     if has_unit.any():
         g_key_u = np.array([_unit_key(str(x)) if not _missing(x) else "" for x in g_u],
                            dtype=object)
-        mismatch = has_unit & (g_key_u[g_at] != exp_key_u[ind_at])
+        # Compared once per pair of a distinct unit and a distinct indicator, then spread.
+        differs = (g_key_u[:, None] != exp_key_u[None, :]).astype(bool).reshape(-1)
+        mismatch = has_unit & differs[g_at * len(exp_key_u) + ind_at]
 
         def unit_detail() -> pd.Series:
             shown = pd.Series(g_u[g_at], index=v.index, dtype=object)

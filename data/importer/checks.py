@@ -82,9 +82,14 @@ def run_checks(store: Store, spec: ImportSpec, table: pd.DataFrame, reason: pd.S
 
 
 def _listed(cells: pd.Series) -> dict[str, Any]:
-    distinct = cells.astype(str).drop_duplicates()
-    return {"rows": int(len(cells)), "distinct": int(len(distinct)),
-            "values": distinct.head(_LIST).tolist()}
+    values = cells.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty"):
+        values = cells.astype(str).to_numpy(dtype=object)
+    # Text is its own text: its distinct values in order of first appearance, without
+    # converting every cell to pandas' string type and back.
+    distinct = pd.unique(values)
+    return {"rows": int(len(values)), "distinct": int(len(distinct)),
+            "values": distinct[:_LIST].tolist()}
 
 
 def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame,
@@ -167,11 +172,13 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
                     if p and isinstance(c, str)})
     if not codes:
         return {"bounds": {"rows": 0, "examples": []}, "years": {"rows": 0, "years": []}}
-    cat = store.query("SELECT indicator_code, lower_bound, upper_bound FROM sdg_indicators "
-                      "WHERE indicator_code = ANY(?)", [codes]).set_index("indicator_code")
-    spans = store.query("SELECT indicator_code, MIN(year) AS first, MAX(year) AS last "
-                        "FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1",
-                        [codes]).set_index("indicator_code")
+    # Bounds and stored year spans in one statement (NULL span: no stored value).
+    cat = store.query(
+        "SELECT c.indicator_code, c.lower_bound, c.upper_bound, s.first, s.last "
+        "FROM sdg_indicators c LEFT JOIN (SELECT indicator_code, MIN(year) AS first, "
+        "MAX(year) AS last FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1) s "
+        "ON s.indicator_code = c.indicator_code WHERE c.indicator_code = ANY(?)",
+        [codes, codes]).set_index("indicator_code")
 
     def per_code(column: pd.Series) -> np.ndarray:
         """A catalogue column for each distinct indicator of the file (NaN when absent)."""
@@ -189,11 +196,20 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
     examples = [f"{c} {a}: {v[i]:g} ∉ [{lo[i] if lo[i] == lo[i] else float('-inf'):g}, "
                 f"{hi[i] if hi[i] == hi[i] else float('inf'):g}]"
                 for i, c, a in zip(hit, ind, area, strict=True)]
-    year = table["year"].astype(float).to_numpy()[ok]
+    year = _years(table, factors)[ok]
     outside = year > dt.date.today().year
-    if len(spans):
-        first, last = per_code(spans["first"]), per_code(spans["last"])
-        outside |= (~np.isnan(first) & (year < first - 1)) | (~np.isnan(last) & (year > last + 1))
+    first, last = per_code(cat["first"]), per_code(cat["last"])
+    outside |= (~np.isnan(first) & (year < first - 1)) | (~np.isnan(last) & (year > last + 1))
     return {"bounds": {"rows": int(beyond.sum()), "examples": examples},
             "years": {"rows": int(outside.sum()),
                       "years": sorted(int(y) for y in pd.unique(year[outside & ~np.isnan(year)]))}}
+
+
+def _years(table: pd.DataFrame, factors: Factors) -> np.ndarray:
+    """Each row's year as a float (NaN when missing): from the distinct years an earlier
+    stage kept, else from the column."""
+    got = factors.get("table.year")
+    if got is None or len(got[0]) != len(table):
+        return table["year"].astype(float).to_numpy()
+    codes, uniques = got
+    return uniques.astype(float).to_numpy()[codes]

@@ -155,10 +155,15 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
     ``text`` the whole text when it was decoded already (else a UnicodeDecodeError from the
     parser says the bytes are no UTF-8 after all)."""
     head_lines = head.splitlines()[: _SCAN_ROWS * 2]
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(head_lines[:_SCAN_ROWS]), delimiters=",;\t|")
-        sep = dialect.delimiter
-    except csv.Error:
+    sample = "\n".join(head_lines[:_SCAN_ROWS])
+    if any(ch in sample for ch in "\"';\t|"):
+        try:
+            sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    else:
+        # No quote for the sniffer to read and no other candidate: it could only name the
+        # comma or fail (a comma then too), after counting every character of every line.
         sep = ","
     head_rows = list(csv.reader(io.StringIO("\n".join(head_lines)), delimiter=sep))
     start, n_header = _find_header(head_rows)
@@ -182,7 +187,12 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
         raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise ImportFailure("unreadable", detail=str(exc).splitlines()[0][:160]) from exc
-    frame = _apply_header(frame, header_cells, first_row=start + n_header + 1)
+    # With na_filter off, the parser leaves a cell missing only where a row is short, and a
+    # short row misses the last column: when that column is all text, so is every other.
+    last = frame.iloc[:, -1].to_numpy() if frame.shape[1] else np.array([], dtype=object)
+    gaps = not (last.dtype == object and pd.api.types.infer_dtype(last, skipna=False)
+                in ("string", "empty"))
+    frame = _apply_header(frame, header_cells, first_row=start + n_header + 1, gaps=gaps)
     return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
                     scan_hidden=_may_hide(body) and has_hidden(
                         text if text is not None else body.decode("utf-8")))
@@ -345,7 +355,10 @@ def _norm_header(c: object) -> str:
     return re.sub(r"\s+", " ", str(c).translate(THAI_DIGITS)).strip()
 
 
-def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.DataFrame:
+def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int,
+                  gaps: bool = True) -> pd.DataFrame:
+    """``frame`` under the header's names, missing cells as empty text (``gaps`` False: the
+    caller knows there is none), a row number per record, blank records dropped."""
     width = max(frame.shape[1], len(header))
     names, seen = [], {}
     for i in range(width):
@@ -361,7 +374,7 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int) -> pd.
     frame.columns = names[: frame.shape[1]]
     # A missing cell is empty text, like any empty cell: column by column, and only where
     # there is one (no copy of a whole frame of text).
-    for col in frame.columns:
+    for col in frame.columns if gaps else ():
         cells = frame[col].to_numpy()
         if cells.dtype == object:
             if pd.api.types.infer_dtype(cells, skipna=False) == "string":

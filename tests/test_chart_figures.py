@@ -1,0 +1,146 @@
+"""Charts written as plain dicts (``charts.figure_of``, not validated by plotly) draw exactly what
+plotly's validated construction of the same figures draws, on every chart of the poverty, plans
+and partners pages."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from components.charts import compact_layout, figure_of, pin_zero_layout
+from tests.apptest_util import assert_clean, open_page
+
+_FIGURE = go.Figure
+
+
+def _validated(*args, _validate=True, **kwargs):
+    del _validate  # every figure validated, as plotly does by default
+    return _FIGURE(*args, **kwargs)
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+CASES = [("poverty", {"year": "2024"}), ("poverty", {"year": "2024", "area": "94"}),
+         ("poverty", {"year": "2023", "area": "9401"}),
+         ("poverty", {"year": "2024", "area": "940101"}),
+         ("plans", {"area": "94"}), ("plans", {}), ("partners", {}),
+         ("partners", {"area": "94"})]
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize(("page", "query"), CASES)
+def test_page_charts_equal_validated_figures(app_env, monkeypatch, page, query, lang):
+    fast = open_page(page, lang=lang, query=query)
+    assert_clean(fast)
+    charts = _specs(fast)
+    assert charts, "the page draws charts"
+    monkeypatch.setattr(go, "Figure", _validated)
+    validated = _specs(open_page(page, lang=lang, query=query))
+    assert charts == validated
+
+
+def test_figure_of_merges_layouts_in_order():
+    fig = figure_of([{"type": "bar", "x": [1.0], "y": ["a"]}],
+                    {"xaxis": {"title": {"text": "X"}}, "legend": {"y": 1}},
+                    compact_layout(height=300, top=30, legend_y=-0.18))
+    layout = fig.to_dict()["layout"]
+    assert layout["xaxis"] == {"title": {"text": "X"}}
+    assert layout["legend"] == {"y": -0.18, "orientation": "h"}
+    assert layout["height"] == 300
+    same = _validated(fig.to_dict())
+    assert json.loads(fig.to_json()) == json.loads(same.to_json())
+
+
+def test_all_zero_bars_are_pinned_like_pin_zero_bars():
+    from components.charts import pin_zero_bars
+
+    values = [0.0, 0.0, float("nan")]
+    layout, trace = pin_zero_layout(values)
+    fast = figure_of([{"type": "bar", "x": values, "y": ["a", "b", "c"], "orientation": "h",
+                       "textposition": "auto"} | trace], layout)
+    slow = pin_zero_bars(go.Figure(go.Bar(x=values, y=["a", "b", "c"], orientation="h",
+                                          textposition="auto")), values)
+    assert json.loads(fast.to_json()) == json.loads(slow.to_json())
+    assert pin_zero_layout([0.0, 1.0]) == ({}, {})
+
+
+def _chart_listing(at, name: str) -> dict:
+    """The chart whose bars are labelled with ``name`` (on either axis)."""
+    for spec in _specs(at):
+        for trace in spec["data"]:
+            labels = [v for axis in ("x", "y") if isinstance(trace.get(axis), list)
+                      for v in trace[axis]]
+            if name in labels:
+                return spec
+    raise AssertionError(f"no chart labelled {name!r}")
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_dimension_people_bars_show_every_name_in_full(app_env, lang):
+    """The names are the bars' categories on the left (the last, longest one ran past the
+    chart's edge as a column label), with room right of the longest bar for its figure."""
+    at = open_page("poverty", lang=lang, query={"year": "2024", "area": "94"})
+    last = {"th": "การเข้าถึงบริการรัฐ", "en": "Access to public services"}[lang]
+    spec = _chart_listing(at, last)
+    trace = spec["data"][0]
+    assert trace["orientation"] == "h"
+    assert trace["y"][-1] == last and len(trace["y"]) == 5
+    values = [v for v in trace["x"] if v is not None]
+    assert spec["layout"]["xaxis"]["range"][1] >= 1.2 * max(values) > 0
+    # Every row has its figure beside it: a withheld count is an empty bar with its dash
+    # (plotly writes no text beside a missing bar).
+    assert None not in trace["x"]
+    assert all(x == 0 for x, text in zip(trace["x"], trace["text"], strict=True)
+               if text == "–")
+
+
+def test_a_withheld_dimension_count_reads_as_a_dash(app_env, monkeypatch):
+    from components import poverty_sections
+
+    drawn = []
+    monkeypatch.setattr(poverty_sections, "render_chart",
+                        lambda fig, **kw: drawn.append(fig) if kw["key"] == "pov_dim_people"
+                        else None)
+    total = {f"people_{d}": float("nan") if d == "access" else 5.0
+             for d in poverty_sections.catalogue.DIMENSION_CODES}
+    # Unguarded: a failure fails the test instead of becoming the page's message.
+    poverty_sections.render_dimension_counts.__wrapped__("94", 2024, pd.Series(total))
+    trace = drawn[0].data[0]
+    assert list(trace.x) == [5.0, 5.0, 5.0, 5.0, 0.0]
+    assert list(trace.text) == ["5", "5", "5", "5", "–"]
+
+
+def test_working_tables_count_people_with_separators(app_env):
+    at = open_page("poverty", lang="en", query={"year": "2024", "area": "94"},
+                   session={"pov_how_mpi_open": True})
+    assert_clean(at)
+    configs = {}
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for column in frame.value.columns:
+            configs[column] = config.get(column, {})
+    for column in ("Poor people", "People deprived (uncensored)", "Poor and deprived (censored)"):
+        matches = [c for name, c in configs.items() if name.lower() == column.lower()]
+        assert matches, (column, sorted(configs))
+        assert matches[0].get("type_config", {}).get("format") == "localized", matches[0]
+
+
+def test_exports_of_a_dict_figure_equal_the_validated_figures():
+    import pandas as pd
+
+    from components.chart_files import export_figure
+    from components.poverty_sections import build_village_bars
+    from components.ui import ExportMeta
+
+    fast = build_village_bars(pd.Series([0.1, 0.5, 2.0]), pd.Series(["ก", "ข", "ค"]),
+                              lambda v: f"{v:.1f}", "MPI")
+    meta = ExportMeta("title", "area", 2024, "source", ("households",))
+    out = export_figure(fast, meta, "2024-01-01", "th")
+    same = export_figure(_validated(fast.to_dict()), meta, "2024-01-01", "th")
+    assert json.loads(out.to_json()) == json.loads(same.to_json())
+    assert out.layout.title.text.startswith("title")
