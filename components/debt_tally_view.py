@@ -7,10 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from components.area_names import area_names, area_title
-from components.charts import compact_style
+from components.charts import compact_layout, figure_of
 from components.datasource import fetch
 from components.i18n import lang, t
-from components.plain_figure import figure_of
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
 from data.debt_tally import debt_tally_by_province, debt_tally_daily
 from domain.debt_tally import TALLY_COLUMNS, top_provinces
@@ -73,9 +72,9 @@ def render_daily_chart(area: str, days: pd.DataFrame) -> None:
          "yaxis": "y2", "line": {"color": "#08519C"},
          "hovertemplate": "%{x}: %{y:,}<extra>" + t("dt_cumulative") + "</extra>"}],
         {"yaxis": {"title": {"text": t("dt_daily")}},
-         "yaxis2": {"title": {"text": t("dt_cumulative")}, "overlaying": "y", "side": "right"}})
-    render_chart(compact_style(fig, height=340, top=30, legend_y=-0.2), key="dt_chart",
-                 meta=_meta("dt_chart_title", area))
+         "yaxis2": {"title": {"text": t("dt_cumulative")}, "overlaying": "y", "side": "right"}},
+        compact_layout(height=340, top=30, legend_y=-0.2))
+    render_chart(fig, key="dt_chart", meta=_meta("dt_chart_title", area))
 
 
 def render_top(area: str) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import compact_style, pin_zero_bars
+from components.charts import compact_layout, figure_of, pin_zero_layout
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
-from components.plain_figure import figure_of
 from components.ui import (
     ExportMeta,
     Kpi,
@@ -44,8 +42,9 @@ SOURCE = "Damrongdhama centres"
 KINDS = ("debt_cases",)
 
 
-def _style(fig: go.Figure, height: int = 340) -> go.Figure:
-    return compact_style(fig, height=height, top=30, legend_y=-0.2)
+def _look(height: int = 340) -> dict:
+    """The page's compact chart look (``charts.compact_style``) as layout keys."""
+    return compact_layout(height=height, top=30, legend_y=-0.2)
 
 
 
@@ -101,20 +100,18 @@ def render_debt_map(area: str) -> None:
 def render_funnel(area: str, stages: pd.DataFrame) -> None:
     st.markdown(f"#### {t('debt_funnel_title')}")
     funnel = stage_funnel(dict(zip(stages.stage, stages.cases, strict=True)))
-    fig = figure_of([{
-        "type": "funnel", "y": [t(f"debt_stage_{s}") for s in funnel.step], "x": funnel.cases,
-        "marker": {"color": [_STAGE_COLOURS[s] for s in funnel.step]},
-        "texttemplate": "%{value:,} (%{percentInitial:.0%})",
-        "hovertemplate": "%{y}: %{x:,}<extra></extra>"}])
     by = stages.set_index("stage").cases
     # The other outcomes leave the funnel after mediation: named under it, not drawn over it.
     others = [f"{t(f'debt_stage_{o}')}: {fmt_int(int(by.get(o, 0)))}"
               for o in ("referred", "closed") if int(by.get(o, 0))]
-    fig = _style(fig)
-    if others:
-        fig.add_annotation(text=" · ".join(others), xref="paper", yref="paper", x=0.5, y=-0.04,
-                           xanchor="center", yanchor="top", showarrow=False)
-        fig.update_layout(margin={"b": 48})
+    below = {"annotations": [{"text": " · ".join(others), "xref": "paper", "yref": "paper",
+                              "x": 0.5, "y": -0.04, "xanchor": "center", "yanchor": "top",
+                              "showarrow": False}], "margin": {"b": 48}} if others else {}
+    fig = figure_of([{
+        "type": "funnel", "y": [t(f"debt_stage_{s}") for s in funnel.step], "x": funnel.cases,
+        "marker": {"color": [_STAGE_COLOURS[s] for s in funnel.step]},
+        "texttemplate": "%{value:,} (%{percentInitial:.0%})",
+        "hovertemplate": "%{y}: %{x:,}<extra></extra>"}], _look(), below)
     render_chart(fig, key="debt_funnel", meta=_meta("debt_funnel_title", area))
 
 
@@ -152,8 +149,8 @@ def render_trend(area: str) -> None:
          "line": {"color": colour}, "hovertemplate": "%{x}: %{y:,}<extra>" + t(key) + "</extra>"}
         for col, key, colour in (("registered", "debt_trend_registered", "#4292C6"),
                                  ("settled", "debt_trend_settled", "#1B7837"),
-                                 ("other_outcome", "debt_trend_other", "#B2182B"))])
-    render_chart(_style(fig), key="debt_trend", meta=_meta("debt_trend_title", area))
+                                 ("other_outcome", "debt_trend_other", "#B2182B"))], _look())
+    render_chart(fig, key="debt_trend", meta=_meta("debt_trend_title", area))
 
 
 @guarded
@@ -182,8 +179,8 @@ def render_creditors(area: str) -> None:
     fig = figure_of([{"type": "bar", "x": frame.cases, "y": names, "orientation": "h",
                       "marker": {"color": "#6A51A3"},
                       "hovertemplate": "%{y}: %{x:,}<extra></extra>"}],
-                    {"yaxis": {"autorange": "reversed"}})
-    render_chart(_style(fig, 300), key="debt_creditors", meta=_meta("debt_creditor_title", area))
+                    {"yaxis": {"autorange": "reversed"}}, _look(300))
+    render_chart(fig, key="debt_creditors", meta=_meta("debt_creditor_title", area))
 
 
 @guarded
@@ -206,15 +203,17 @@ def render_poverty_link(area: str) -> None:
     ])
     idx = 1 if lang() == "th" else 2
     dims = [(d[idx], suppress_small(link.get(f"dim_{d[0]}", 0))) for d in catalogue.DIMENSIONS]
+    # All withheld or none: a 0-1 axis with the labels written out, not an empty -1..1 axis.
+    pinned, pinned_bars = pin_zero_layout([n or 0 for _, n in dims])
     fig = figure_of([{"type": "bar", "x": [n or 0 for _, n in dims],
                       "y": [name for name, _ in dims], "orientation": "h",
                       "marker": {"color": "#E08214"}, "text": [shown(n) for _, n in dims],
-                      "textposition": "auto", "hovertemplate": "%{y}<extra></extra>"}],
+                      "textposition": "auto", "hovertemplate": "%{y}<extra></extra>"}
+                     | pinned_bars],
                     {"yaxis": {"autorange": "reversed"},
-                     "title": {"text": t("debt_link_dimension"), "font": {"size": 14}}})
-    # All withheld or none: a 0-1 axis with the labels written out, not an empty -1..1 axis.
-    pin_zero_bars(fig, [n or 0 for _, n in dims])
-    render_chart(_style(fig, 280), key="debt_link", meta=_meta("debt_link_title", area))
+                     "title": {"text": t("debt_link_dimension"), "font": {"size": 14}}},
+                    pinned, _look(280))
+    render_chart(fig, key="debt_link", meta=_meta("debt_link_title", area))
     st.caption(t("debt_link_caption"))
 
 

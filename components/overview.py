@@ -10,12 +10,11 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
+from components.charts import BAD, GOOD, figure_of, goal_colour, goal_name, style_figure
 from components.datasource import current_scope, fetch, fetch_within
 from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
-from components.plain_figure import figure_of
 from components.sdg_figures import goal_scores_of
 from components.sdg_labels import GOALS, category_label
 from components.ui import (

@@ -10,10 +10,9 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_title
-from components.charts import NEUTRAL, TARGET, goal_colour, style_figure
+from components.charts import NEUTRAL, TARGET, figure_of, goal_colour, style_figure
 from components.datasource import fetch
 from components.i18n import name_col, t
-from components.plain_figure import figure_of
 from components.sdg_figures import goal_scores_of
 from components.sdg_labels import (
     GOALS,

@@ -1,6 +1,6 @@
-"""Charts built from trace dicts (``components.plain_figure.figure_of``, not validated by
-plotly) send the browser exactly what plotly's validated construction of the same figures sends,
-on every chart of the Overview, SDG and Informal debt pages."""
+"""Charts written as plain dicts (``charts.figure_of``, not validated by plotly) send the browser
+exactly what plotly's validated construction of the same figures sends, on every chart of the
+Overview, SDG and Informal debt pages (tests/test_chart_figures.py: the other pages)."""
 
 from __future__ import annotations
 
@@ -40,13 +40,3 @@ def test_page_charts_equal_validated_figures(app_env, monkeypatch, page, query, 
     validated = _specs(open_page(page, lang=lang, query=query))
     assert charts == validated
 
-
-def test_figure_of_is_not_validated_and_keeps_what_it_is_given():
-    from components.plain_figure import figure_of
-
-    fig = figure_of([{"type": "bar", "x": [1.0, 2.0], "y": ["a", "b"],
-                      "marker": {"color": "#E08214"}}], {"yaxis": {"autorange": "reversed"}})
-    data = fig.to_dict()
-    assert data["data"][0]["marker"] == {"color": "#E08214"}
-    assert data["layout"]["yaxis"] == {"autorange": "reversed"}
-    assert json.loads(fig.to_json()) == json.loads(_validated(fig.to_dict()).to_json())
