@@ -191,7 +191,9 @@ def _serve_sampled(out: str, argv: list[str], interval: float = 0.001) -> None:
         counts.clear()
 
     def dump(*_args: Any) -> None:
-        lines = [f"{kind}\t{stack}\t{1000 * n:.2f}" for (kind, stack), n in counts.most_common()]
+        # A copy first (one C call, under the GIL): the sampler thread adds stacks meanwhile.
+        taken = sorted(dict(counts).items(), key=lambda item: item[1], reverse=True)
+        lines = [f"{kind}\t{stack}\t{1000 * n:.2f}" for (kind, stack), n in taken]
         Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     signal.signal(signal.SIGUSR1, clear)

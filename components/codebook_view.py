@@ -44,7 +44,11 @@ def entry_table(spec: pd.Series) -> pd.DataFrame:
 @guarded
 def render_codebook(spec: pd.Series) -> None:
     name = str(spec[name_col()])
-    with st.expander(t("stats_cb_title", indicator=name)):
+    # Its tables and the steward's form are built only while it is open (opening reruns).
+    with (box := st.expander(t("stats_cb_title", indicator=name), key="stats_cb_open",
+                             on_change="rerun")):
+        if not box.open:
+            return
         if spec.get("bounds_from") != "codebook":
             st.caption(t("stats_cb_none"))
         render_table(entry_table(spec), key="stats_cb_entry",

@@ -4,16 +4,15 @@ the top five provinces."""
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components.area_names import area_names, area_title
-from components.charts import compact_style
+from components.charts import compact_layout, figure_of
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
-from data.debt_tally import debt_tally_by_province, debt_tally_days
-from domain.debt_tally import TALLY_COLUMNS, daily_tally, top_provinces
+from data.debt_tally import debt_tally_by_province, debt_tally_daily
+from domain.debt_tally import TALLY_COLUMNS, top_provinces
 from domain.formatting import fmt_baht, fmt_date, fmt_int
 
 SOURCE = "Damrongdhama centres"
@@ -31,7 +30,7 @@ def _fmt(column: str, value) -> str:
 @guarded
 def render_debt_tallies(area: str) -> None:
     st.markdown(f"### {t('dt_title')}")
-    days = daily_tally(fetch(debt_tally_days, area))
+    days = fetch(debt_tally_daily, area)
     if days.empty:
         st.info(t("no_data"))
         return
@@ -49,7 +48,10 @@ def render_debt_tallies(area: str) -> None:
         render_daily_chart(area, days)
     with right:
         render_top(area)
-    with st.expander(t("dt_table_title")):
+    # Every day's row (hundreds of them), built only while the panel is open (opening reruns).
+    with (box := st.expander(t("dt_table_title"), key="dt_days_open", on_change="rerun")):
+        if not box.open:
+            return
         shown = days.sort_values("day", ascending=False)
         render_table(shown, key="dt_days", meta=_meta("dt_table_title", area),
                      column_config={"day": t("dt_col_day"), **{
@@ -62,18 +64,17 @@ def render_debt_tallies(area: str) -> None:
 
 def render_daily_chart(area: str, days: pd.DataFrame) -> None:
     st.markdown(f"#### {t('dt_chart_title')}")
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=days.day, y=days.registrants, name=t("dt_daily"),
-                         marker_color="#9ECAE1",
-                         hovertemplate="%{x}: %{y:,}<extra>" + t("dt_daily") + "</extra>"))
-    fig.add_trace(go.Scatter(x=days.day, y=days.cum_registrants, name=t("dt_cumulative"),
-                             yaxis="y2", line={"color": "#08519C"},
-                             hovertemplate="%{x}: %{y:,}<extra>" + t("dt_cumulative")
-                             + "</extra>"))
-    fig.update_layout(yaxis={"title": t("dt_daily")},
-                      yaxis2={"title": t("dt_cumulative"), "overlaying": "y", "side": "right"})
-    render_chart(compact_style(fig, height=340, top=30, legend_y=-0.2), key="dt_chart",
-                 meta=_meta("dt_chart_title", area))
+    fig = figure_of([
+        {"type": "bar", "x": days.day, "y": days.registrants, "name": t("dt_daily"),
+         "marker": {"color": "#9ECAE1"},
+         "hovertemplate": "%{x}: %{y:,}<extra>" + t("dt_daily") + "</extra>"},
+        {"type": "scatter", "x": days.day, "y": days.cum_registrants, "name": t("dt_cumulative"),
+         "yaxis": "y2", "line": {"color": "#08519C"},
+         "hovertemplate": "%{x}: %{y:,}<extra>" + t("dt_cumulative") + "</extra>"}],
+        {"yaxis": {"title": {"text": t("dt_daily")}},
+         "yaxis2": {"title": {"text": t("dt_cumulative")}, "overlaying": "y", "side": "right"}},
+        compact_layout(height=340, top=30, legend_y=-0.2))
+    render_chart(fig, key="dt_chart", meta=_meta("dt_chart_title", area))
 
 
 def render_top(area: str) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import compact_style, pin_zero_bars
+from components.charts import compact_layout, figure_of, pin_zero_layout
 from components.datasource import fetch
 from components.i18n import lang, t
 from components.maps import render_area_map
@@ -26,14 +25,14 @@ from data.debt import (
     debt_by_creditor,
     debt_by_month,
     debt_child_length,
+    debt_days_per_stage,
     debt_household_link_by_unit,
     debt_stage_counts,
     household_link_within,
     load_debt_as_of,
-    load_debt_stage_dates,
 )
 from domain import catalogue
-from domain.debt import days_per_stage, stage_funnel, suppress_small
+from domain.debt import stage_funnel, suppress_small
 from domain.formatting import fmt_baht, fmt_date, fmt_int, fmt_month, fmt_pct
 
 _METRICS = ("unresolved", "cases", "amount", "settled_pct")
@@ -43,8 +42,10 @@ SOURCE = "Damrongdhama centres"
 KINDS = ("debt_cases",)
 
 
-def _style(fig: go.Figure, height: int = 340) -> go.Figure:
-    return compact_style(fig, height=height, top=30, legend_y=-0.2)
+def _look(height: int = 340) -> dict:
+    """The page's compact chart look (``charts.compact_style``) as layout keys."""
+    return compact_layout(height=height, top=30, legend_y=-0.2)
+
 
 
 def _meta(key: str, area: str) -> ExportMeta:
@@ -99,27 +100,25 @@ def render_debt_map(area: str) -> None:
 def render_funnel(area: str, stages: pd.DataFrame) -> None:
     st.markdown(f"#### {t('debt_funnel_title')}")
     funnel = stage_funnel(dict(zip(stages.stage, stages.cases, strict=True)))
-    fig = go.Figure(go.Funnel(
-        y=[t(f"debt_stage_{s}") for s in funnel.step], x=funnel.cases,
-        marker={"color": [_STAGE_COLOURS[s] for s in funnel.step]},
-        texttemplate="%{value:,} (%{percentInitial:.0%})",
-        hovertemplate="%{y}: %{x:,}<extra></extra>"))
     by = stages.set_index("stage").cases
     # The other outcomes leave the funnel after mediation: named under it, not drawn over it.
     others = [f"{t(f'debt_stage_{o}')}: {fmt_int(int(by.get(o, 0)))}"
               for o in ("referred", "closed") if int(by.get(o, 0))]
-    fig = _style(fig)
-    if others:
-        fig.add_annotation(text=" · ".join(others), xref="paper", yref="paper", x=0.5, y=-0.04,
-                           xanchor="center", yanchor="top", showarrow=False)
-        fig.update_layout(margin={"b": 48})
+    below = {"annotations": [{"text": " · ".join(others), "xref": "paper", "yref": "paper",
+                              "x": 0.5, "y": -0.04, "xanchor": "center", "yanchor": "top",
+                              "showarrow": False}], "margin": {"b": 48}} if others else {}
+    fig = figure_of([{
+        "type": "funnel", "y": [t(f"debt_stage_{s}") for s in funnel.step], "x": funnel.cases,
+        "marker": {"color": [_STAGE_COLOURS[s] for s in funnel.step]},
+        "texttemplate": "%{value:,} (%{percentInitial:.0%})",
+        "hovertemplate": "%{y}: %{x:,}<extra></extra>"}], _look(), below)
     render_chart(fig, key="debt_funnel", meta=_meta("debt_funnel_title", area))
 
 
 @guarded
 def render_days(area: str) -> None:
     st.markdown(f"#### {t('debt_days_title')}")
-    days = days_per_stage(fetch(load_debt_stage_dates, area))
+    days = fetch(debt_days_per_stage, area)
     table = pd.DataFrame({
         "step": [f"{t(f'debt_stage_{a}')} → {t(f'debt_stage_{b}')}"
                  for a, b in zip(days.from_stage, days.to_stage, strict=True)],
@@ -145,14 +144,13 @@ def render_trend(area: str) -> None:
         return
     language = lang()
     x = [fmt_month(int(y), int(m), language) for y, m in zip(months.y, months.m, strict=True)]
-    fig = go.Figure()
-    for col, key, colour in (("registered", "debt_trend_registered", "#4292C6"),
-                             ("settled", "debt_trend_settled", "#1B7837"),
-                             ("other_outcome", "debt_trend_other", "#B2182B")):
-        fig.add_trace(go.Scatter(x=x, y=months[col], name=t(key), mode="lines+markers",
-                                 line={"color": colour},
-                                 hovertemplate="%{x}: %{y:,}<extra>" + t(key) + "</extra>"))
-    render_chart(_style(fig), key="debt_trend", meta=_meta("debt_trend_title", area))
+    fig = figure_of([
+        {"type": "scatter", "x": x, "y": months[col], "name": t(key), "mode": "lines+markers",
+         "line": {"color": colour}, "hovertemplate": "%{x}: %{y:,}<extra>" + t(key) + "</extra>"}
+        for col, key, colour in (("registered", "debt_trend_registered", "#4292C6"),
+                                 ("settled", "debt_trend_settled", "#1B7837"),
+                                 ("other_outcome", "debt_trend_other", "#B2182B"))], _look())
+    render_chart(fig, key="debt_trend", meta=_meta("debt_trend_title", area))
 
 
 @guarded
@@ -178,10 +176,11 @@ def render_creditors(area: str) -> None:
     frame = fetch(debt_by_creditor, area)
     idx = 0 if lang() == "th" else 1
     names = [catalogue.CREDITOR_TYPES.get(c, (c, c))[idx] for c in frame.creditor_type]
-    fig = go.Figure(go.Bar(x=frame.cases, y=names, orientation="h", marker_color="#6A51A3",
-                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    render_chart(_style(fig, 300), key="debt_creditors", meta=_meta("debt_creditor_title", area))
+    fig = figure_of([{"type": "bar", "x": frame.cases, "y": names, "orientation": "h",
+                      "marker": {"color": "#6A51A3"},
+                      "hovertemplate": "%{y}: %{x:,}<extra></extra>"}],
+                    {"yaxis": {"autorange": "reversed"}}, _look(300))
+    render_chart(fig, key="debt_creditors", meta=_meta("debt_creditor_title", area))
 
 
 @guarded
@@ -204,15 +203,17 @@ def render_poverty_link(area: str) -> None:
     ])
     idx = 1 if lang() == "th" else 2
     dims = [(d[idx], suppress_small(link.get(f"dim_{d[0]}", 0))) for d in catalogue.DIMENSIONS]
-    fig = go.Figure(go.Bar(
-        x=[n or 0 for _, n in dims], y=[name for name, _ in dims], orientation="h",
-        marker_color="#E08214", text=[shown(n) for _, n in dims], textposition="auto",
-        hovertemplate="%{y}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(title={"text": t("debt_link_dimension"), "font": {"size": 14}})
     # All withheld or none: a 0-1 axis with the labels written out, not an empty -1..1 axis.
-    pin_zero_bars(fig, [n or 0 for _, n in dims])
-    render_chart(_style(fig, 280), key="debt_link", meta=_meta("debt_link_title", area))
+    pinned, pinned_bars = pin_zero_layout([n or 0 for _, n in dims])
+    fig = figure_of([{"type": "bar", "x": [n or 0 for _, n in dims],
+                      "y": [name for name, _ in dims], "orientation": "h",
+                      "marker": {"color": "#E08214"}, "text": [shown(n) for _, n in dims],
+                      "textposition": "auto", "hovertemplate": "%{y}<extra></extra>"}
+                     | pinned_bars],
+                    {"yaxis": {"autorange": "reversed"},
+                     "title": {"text": t("debt_link_dimension"), "font": {"size": 14}}},
+                    pinned, _look(280))
+    render_chart(fig, key="debt_link", meta=_meta("debt_link_title", area))
     st.caption(t("debt_link_caption"))
 
 

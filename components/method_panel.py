@@ -12,8 +12,9 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.datasource import fetch, fetch_within
+from components.datasource import current_scope, fetch, fetch_within
 from components.i18n import lang, name_col, t
+from components.sdg_figures import goal_scores_of, index_row_of
 from components.ui import ExportMeta, guarded, render_table
 from data import config
 from data.sdg import NATIONAL, explain_sdg_index, load_sdg_catalogue, sdg_index_by_area
@@ -159,23 +160,24 @@ def _index_tables(working, catalogue: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
 @guarded
 def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Series,
                         ranking_frame: pd.DataFrame, method: str) -> None:
-    """The figures of the area on screen, each with how it was computed."""
+    """The figures of the area on screen, each with how it was computed (the working only
+    while its panel is open; the figures come from the whole level's cached scores, which
+    ``tests/test_sdg_figures.py`` holds equal to the working's)."""
     code = area if area and not area.startswith("R:") and len(area) in (2, 4) else NATIONAL
     title = area_title(code) if code != NATIONAL else t("country")
     st.markdown(f"#### {html.escape(t('stats_area_figures', area=title))}")
-    working = fetch(explain_sdg_index, code, year)
-    if working is None:
+    if code != NATIONAL and not current_scope().can_see_province(code):
         st.info(t("no_data"))
         return
-    catalogue = fetch(load_sdg_catalogue)
-    row = working.index
+    row = index_row_of(code, year)
     cols = st.columns(4)
     index_value = row.get("index")
     with cols[0], st.container(border=True):
         st.metric(t("stats_sdg_index"), _fmt(index_value, 1))
         if pd.isna(index_value):
             st.caption(html.escape(_reason_text(row.get("reason"), row)))
-    goal_row = working.goals[working.goals.goal == goal]
+    scores = goal_scores_of((code,), year)
+    goal_row = scores[scores.goal == goal]
     goal_score = goal_row.score.iloc[0] if len(goal_row) else float("nan")
     with cols[1], st.container(border=True):
         st.metric(t("stats_goal_score", goal=goal), _fmt(goal_score, 1))
@@ -192,25 +194,43 @@ def render_area_figures(area: str, level: str, year: int, goal: int, spec: pd.Se
         st.metric(t("stats_indicator_status"),
                   status_text(worked.status, method) if worked else "–",
                   help=t(f"stats_method_{method}_rule"))
-    meta = ExportMeta(t("stats_how_title_index", area=title), title, year,
-                      "SDG", KINDS)
-    with how_panel(t("stats_sdg_index")):
-        render_index_working(working, catalogue, meta, row)
+    _render_index_how(code, title, year)
     if len(code) == 2:
         from components.mpi_depth import render_spread  # shared with the poverty page
 
         render_spread(code, year)
     if worked is not None:
-        with how_panel(t("stats_indicator_status")):
-            st.caption(t(f"stats_method_{method}_rule"))
-            render_table(progress_working_table(worked), key="stats_how_status",
-                         meta=ExportMeta(t("stats_how_title_status",
-                                           indicator=spec[name_col()]), title, year,
-                                         str(spec.source), KINDS),
-                         column_config={"item": t("stats_step"), "value": t("stats_value")})
+        _render_status_how(worked, spec, method, title, year)
     if bands is not None:
-        with st.expander(t("stats_rank_table", level=t(peer_level).lower())):
-            _render_rank_table(peers, bands, peer_level, title, year)
+        with (box := st.expander(t("stats_rank_table", level=t(peer_level).lower()),
+                                 key="sdg_rank_table_open", on_change="rerun")):
+            if box.open:
+                _render_rank_table(peers, bands, peer_level, title, year)
+
+
+def _render_index_how(code: str, title: str, year: int) -> None:
+    """The index's working, computed only while its panel is open."""
+    with (box := how_panel(t("stats_sdg_index"), "sdg_how_index_open")):
+        if not box.open:
+            return
+        working = fetch(explain_sdg_index, code, year)
+        if working is None:
+            st.info(t("no_data"))
+            return
+        meta = ExportMeta(t("stats_how_title_index", area=title), title, year, "SDG", KINDS)
+        render_index_working(working, fetch(load_sdg_catalogue), meta, working.index)
+
+
+def _render_status_how(worked: progress.Progress, spec: pd.Series, method: str, title: str,
+                       year: int) -> None:
+    with (box := how_panel(t("stats_indicator_status"), "sdg_how_status_open")):
+        if not box.open:
+            return
+        st.caption(t(f"stats_method_{method}_rule"))
+        render_table(progress_working_table(worked), key="stats_how_status",
+                     meta=ExportMeta(t("stats_how_title_status", indicator=spec[name_col()]),
+                                     title, year, str(spec.source), KINDS),
+                     column_config={"item": t("stats_step"), "value": t("stats_value")})
 
 
 def _render_rank_figure(code: str, bands: pd.DataFrame | None, peer_level: str) -> None:

@@ -10,11 +10,12 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_names, area_title
-from components.charts import BAD, GOOD, goal_colour, goal_name, style_figure
+from components.charts import BAD, GOOD, figure_of, goal_colour, goal_name, style_figure
 from components.datasource import current_scope, fetch, fetch_within
 from components.how_computed import render_index_how, render_map_index_how
 from components.i18n import lang, t
 from components.maps import render_area_map
+from components.sdg_figures import goal_scores_of
 from components.sdg_labels import GOALS, category_label
 from components.ui import (
     ExportMeta,
@@ -25,9 +26,9 @@ from components.ui import (
     render_page_header,
     render_table,
 )
-from data.overview import index_movers, overview_headline
+from data.overview import index_movers, overview_headline, overview_headline_by_province
 from data.protect import threshold as small_count_threshold
-from data.sdg import NATIONAL, goal_scores_of_areas, load_sdg_years, sdg_index_by_area
+from data.sdg import NATIONAL, load_sdg_years, sdg_index_by_area
 from domain import sdg as scoring
 from domain.formatting import fmt_int, fmt_num, fmt_pct, fmt_signed, fmt_year
 
@@ -91,9 +92,19 @@ def goal_strip_html(scores: dict[int, float], reference: dict[int, float] | None
             f'{html.escape(t("sdg_goal_accent_note"))}</div>')
 
 
+def headline_of(area: str, year: int) -> dict:
+    """``overview_headline`` of the area: a province's from every province's, one cached call
+    a year for all sessions (``overview_headline_by_province``); any other area on its own."""
+    if len(area) == 2 and area.isdigit():
+        found = fetch(overview_headline_by_province, year).get(area)
+        if found is not None:
+            return found
+    return fetch(overview_headline, year, area)
+
+
 @guarded
 def render_kpi_row(area: str, year: int) -> None:
-    h = fetch(overview_headline, year, area)
+    h = headline_of(area, year)
     change = None
     if h["target_poor_people_prev"] and h["target_poor_people"] is not None:
         change = h["target_poor_people"] - h["target_poor_people_prev"]
@@ -135,7 +146,7 @@ def index_hero_html(value: float | None, prev: float | None, national: float | N
 @guarded
 def render_goal_strip(focus: str, year: int) -> None:
     codes = (focus, NATIONAL) if focus != NATIONAL else (NATIONAL,)
-    scores = fetch(goal_scores_of_areas, codes, year)
+    scores = goal_scores_of(codes, year)
     if scores.empty:
         st.info(t("no_data"))
         return
@@ -197,18 +208,17 @@ def build_movers_figure(movers: pd.DataFrame, names: dict[str, str]) -> go.Figur
     gains = data[data.change > 0].nlargest(5, "change")
     falls = data[data.change < 0].nsmallest(5, "change")
     both = pd.concat([falls, gains]).sort_values("change")
-    fig = go.Figure(go.Bar(
-        x=both.change, y=[names.get(c, c) for c in both.area_code], orientation="h",
-        marker_color=[GOOD if v > 0 else BAD for v in both.change],
-        text=[fmt_signed(v) for v in both.change], textposition="outside",
-        hovertemplate="%{y}: %{x:+.1f}<extra></extra>"))
-    fig.update_xaxes(title=t("ov_index_change"), zeroline=True, zerolinecolor="#666")
-    fig = style_figure(fig, height=260, legend=False,
-                       margin={"l": 8, "r": 40, "t": 10, "b": 8})
     # Small tick labels so that plotly keeps all ten area names.
-    fig.update_yaxes(title=None, tickfont={"size": 12})
-    fig.update_traces(textfont={"size": 12})
-    return fig
+    fig = figure_of([{
+        "type": "bar", "x": both.change, "y": [names.get(c, c) for c in both.area_code],
+        "orientation": "h", "marker": {"color": [GOOD if v > 0 else BAD for v in both.change]},
+        "text": [fmt_signed(v) for v in both.change], "textposition": "outside",
+        "hovertemplate": "%{y}: %{x:+.1f}<extra></extra>", "textfont": {"size": 12}}],
+        {"xaxis": {"title": {"text": t("ov_index_change")}, "zeroline": True,
+                   "zerolinecolor": "#666"},
+         "yaxis": {"tickfont": {"size": 12}}})
+    fig = style_figure(fig, height=260, legend=False, margin={"l": 8, "r": 40, "t": 10, "b": 8})
+    return fig.update_yaxes(title=None)  # no axis title (an empty one, as the chart had)
 
 
 @guarded

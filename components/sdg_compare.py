@@ -10,9 +10,10 @@ import streamlit as st
 
 from components import state
 from components.area_names import area_title
-from components.charts import NEUTRAL, TARGET, goal_colour, style_figure
+from components.charts import NEUTRAL, TARGET, figure_of, goal_colour, style_figure
 from components.datasource import fetch
 from components.i18n import name_col, t
+from components.sdg_figures import goal_scores_of
 from components.sdg_labels import (
     GOALS,
     KINDS,
@@ -21,11 +22,7 @@ from components.sdg_labels import (
 )
 from components.ui import ExportMeta, guarded, render_chart
 from data.queries import load_areas
-from data.sdg import (
-    NATIONAL,
-    goal_scores_of_areas,
-    indicator_series,
-)
+from data.sdg import NATIONAL, indicator_series
 from domain import sdg as scoring
 from domain.formatting import fmt_num
 
@@ -33,28 +30,32 @@ from domain.formatting import fmt_num
 def build_trend_figure(series: pd.DataFrame, spec: pd.Series, area: str | None,
                        area_label: str) -> go.Figure:
     """The indicator over the years for ``area`` and the nation, with the 2030 target."""
-    fig = go.Figure()
     colour = goal_colour(int(spec.goal))
+    data, layout = [], {}
     for code, label, line in ((NATIONAL, t("country"), {"color": NEUTRAL, "dash": "dash"}),
                               (area, area_label, {"color": colour, "width": 4})):
         part = series[series.area_code == code] if code else series.iloc[0:0]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(x=part.year, y=part.value, name=label, mode="lines+markers",
-                                 line=line, marker={"size": 8},
-                                 hovertemplate=f"{html.escape(label)}: %{{y:,.{int(spec.decimals)}f}}"
-                                               "<extra></extra>"))
+        data.append({"type": "scatter", "x": part.year, "y": part.value, "name": label,
+                     "mode": "lines+markers", "line": line, "marker": {"size": 8},
+                     "hovertemplate": f"{html.escape(label)}: %{{y:,.{int(spec.decimals)}f}}"
+                                      "<extra></extra>"})
     years = sorted(series.year.unique().tolist()) if not series.empty else []
     if pd.notna(spec.target_2030):
-        fig.add_trace(go.Scatter(
-            x=[scoring.TARGET_YEAR], y=[spec.target_2030], name=t("sdg_target_2030"),
-            mode="markers+text", marker={"symbol": "star", "size": 18, "color": TARGET},
-            text=[fmt_num(spec.target_2030, int(spec.decimals))], textposition="top center"))
-        fig.add_hline(y=float(spec.target_2030), line_dash="dot", line_color=TARGET,
-                      opacity=0.6)
+        data.append({"type": "scatter", "x": [scoring.TARGET_YEAR], "y": [spec.target_2030],
+                     "name": t("sdg_target_2030"), "mode": "markers+text",
+                     "marker": {"symbol": "star", "size": 18, "color": TARGET},
+                     "text": [fmt_num(spec.target_2030, int(spec.decimals))],
+                     "textposition": "top center"})
+        # What fig.add_hline draws: a dotted line across the plot at the target.
+        layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
+                             "y0": float(spec.target_2030), "y1": float(spec.target_2030),
+                             "line": {"color": TARGET, "dash": "dot"}, "opacity": 0.6}]
     ticks = [*years, scoring.TARGET_YEAR]
-    fig.update_xaxes(tickvals=ticks, ticktext=[year_tick(y) for y in ticks])
-    fig.update_yaxes(title=unit_label(spec.unit))
+    layout["xaxis"] = {"tickvals": ticks, "ticktext": [year_tick(y) for y in ticks]}
+    layout["yaxis"] = {"title": {"text": unit_label(spec.unit)}}
+    fig = figure_of(data, layout)
     return style_figure(fig, height=380)
 
 
@@ -90,18 +91,19 @@ def _comparison_options(area: str, level: str) -> dict[str, str]:
 def build_comparison_figure(scores: pd.DataFrame, a: str, b: str,
                             labels: dict[str, str]) -> go.Figure:
     """Goal scores of two areas side by side: the first in the goal colours, the second grey."""
-    fig = go.Figure()
+    data = []
     for code, solid in ((a, True), (b, False)):
         part = scores[scores.area_code == code].set_index("goal").reindex(GOALS)
-        fig.add_trace(go.Bar(
-            x=[str(g) for g in GOALS], y=part.score, name=labels.get(code, code),
-            marker={"color": [goal_colour(g) for g in GOALS] if solid else "#B8BEC6",
-                    "line": {"color": "#1f2933", "width": 0 if solid else 1}},
-            hovertemplate="%{x}: %{y:.0f}<extra>" + html.escape(labels.get(code, code))
-                          + "</extra>"))
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_yaxes(range=[0, 100], title=t("sdg_goal_score"))
-    fig.update_xaxes(title=t("sdg_goal"), type="category")
+        data.append({
+            "type": "bar", "x": [str(g) for g in GOALS], "y": part.score,
+            "name": labels.get(code, code),
+            "marker": {"color": [goal_colour(g) for g in GOALS] if solid else "#B8BEC6",
+                       "line": {"color": "#1f2933", "width": 0 if solid else 1}},
+            "hovertemplate": "%{x}: %{y:.0f}<extra>" + html.escape(labels.get(code, code))
+                             + "</extra>"})
+    fig = figure_of(data, {"barmode": "group", "bargap": 0.25,
+                           "yaxis": {"range": [0, 100], "title": {"text": t("sdg_goal_score")}},
+                           "xaxis": {"title": {"text": t("sdg_goal")}, "type": "category"}})
     return style_figure(fig, height=380)
 
 
@@ -117,7 +119,7 @@ def render_comparison(area: str, level: str, year: int) -> None:
                  format_func=options.__getitem__)
     c2.selectbox(t("sdg_compare_b"), list(options), key="sdg_cmp_b",
                  format_func=options.__getitem__)
-    scores = fetch(goal_scores_of_areas, (a, b), year)
+    scores = goal_scores_of((a, b), year)
     if scores.empty or scores.score.isna().all():
         st.info(t("no_data"))
         return

@@ -95,6 +95,21 @@ def render_indicator_map(spec: pd.Series, ranking: pd.DataFrame, level: str, are
         state.set_area(clicked)
 
 
+def _named(values: pd.Series, name) -> pd.Series:
+    """``values.map(name)``, calling ``name`` once per distinct text (anything else, such as
+    NaN, each time)."""
+    names: dict[str, str] = {}
+
+    def one(value: object) -> str:
+        if not isinstance(value, str):
+            return name(value)
+        if value not in names:
+            names[value] = name(value)
+        return names[value]
+
+    return values.map(one)
+
+
 @guarded
 def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str,
                    year: int, method: str = "sdsn") -> None:
@@ -108,8 +123,9 @@ def render_ranking(spec: pd.Series, ranking: pd.DataFrame, level: str, area: str
         "score": ranking.score.round(1),
         # Rounded as shown; + 0.0 turns a rounded -0.0 into 0.0 (it read "-0.0").
         "change": ranking.change.astype(float).round(d) + 0.0,
-        "status": ranking.status.map(lambda s: status_label(s, method)),
-        "band": ranking.band.map(method_panel.band_text),
+        # Each distinct status and band named once (a translation lookup per row cost 3 ms).
+        "status": _named(ranking.status, lambda s: status_label(s, method)),
+        "band": _named(ranking.band, method_panel.band_text),
         "ties": [method_panel.ranking.band_label(r, lo, hi) for r, lo, hi in zip(
             ranking["rank"], ranking.rank_low, ranking.rank_high, strict=True)],
     })

@@ -10,6 +10,7 @@ import pandas as pd
 from data.area_filter import area_predicate
 from data.scope import AccessScope
 from data.store import Store
+from domain.debt_tally import daily_tally
 
 
 def _scoped(scope: AccessScope, area: str) -> tuple[str, list[Any]]:
@@ -41,6 +42,13 @@ def debt_tally_days(store: Store, scope: AccessScope, area: str = "") -> pd.Data
         "UNION ALL SELECT prosecuted_on, 0, 0.0, 0, 0, 0, 0, 0, 0.0, 0.0, 1 FROM debt_cases "
         f"WHERE prosecuted_on IS NOT NULL AND {w}) t GROUP BY day ORDER BY day",
         [*a, *a, *a, *a]).fillna(0)
+
+
+def debt_tally_daily(store: Store, scope: AccessScope, area: str = "") -> pd.DataFrame:
+    """:func:`domain.debt_tally.daily_tally` of :func:`debt_tally_days`: every day's figures
+    and running totals, so that a cached result holds them (the page summed them again on
+    every run: 4 ms)."""
+    return daily_tally(debt_tally_days(store, scope, area))
 
 
 def debt_tally_by_province(store: Store, scope: AccessScope, area: str = "") -> pd.DataFrame:

@@ -11,7 +11,7 @@ import pytest
 from data import debt, plans
 from data.area_filter import parse_area
 from data.scope import AccessScope
-from domain.debt import days_per_stage, stage_funnel, suppress_small
+from domain.debt import days_per_stage, median_p90, stage_funnel, suppress_small
 from domain.plans import budget_per_need, expected_progress, flag_projects
 
 AS_OF = dt.date(2024, 12, 31)
@@ -117,6 +117,77 @@ def test_days_per_stage_counts_only_finished_stays():
     assert got.loc["closed", "cases"] == 0 and math.isnan(got.loc["closed", "median_days"])
 
 
+def _stage_dates(store, scope, area):
+    """Every case's stage and dates inside an area (what the page read before the engine
+    computed the days): the input of ``domain.debt.days_per_stage``."""
+    sql, args = debt._scoped(scope, area)
+    return store.query("SELECT stage, registered_on, mediation_on, outcome_on FROM debt_cases "
+                       f"WHERE {sql}", args)
+
+
+def _assert_same_days(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    # Exactly: the quantiles are taken from the same numbers (an engine's percentile_cont
+    # gave 25.200000000000003 for 25.2, which a rounded table or an export could show).
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+PATTANI = AccessScope(user="u", roles=frozenset({"provincial"}), provinces=frozenset({"94"}))
+
+
+@pytest.mark.parametrize("area", ["", "R:S", "94", "9401", "50", "R:NE"])
+def test_days_per_stage_in_sql_equal_the_domain(any_store, everything, area):
+    for scope in (everything, PATTANI):
+        expected = days_per_stage(_stage_dates(any_store, scope, area))
+        _assert_same_days(debt.debt_days_per_stage(any_store, scope, area), expected)
+    assert debt.debt_days_per_stage(any_store, everything, "").cases.sum() > 100
+
+
+def test_days_per_stage_in_sql_on_edge_cases(any_empty_store):
+    """Hand-made cases where the two could part: even counts (interpolated median and p90),
+    a case in mediation with a stray outcome date, an outcome without a mediation date, a
+    step no case took (NaN, not 0)."""
+    d = dt.date
+    rows = [
+        ("registered", d(2024, 1, 1), None, None),
+        ("mediation", d(2024, 1, 1), d(2024, 1, 11), d(2024, 3, 1)),
+        ("settled", d(2024, 1, 1), d(2024, 1, 5), d(2024, 2, 4)),
+        ("settled", d(2024, 1, 1), d(2024, 1, 21), d(2024, 3, 1)),
+        ("settled", d(2024, 1, 2), d(2024, 1, 3), d(2024, 1, 10)),
+        ("settled", d(2024, 1, 2), None, d(2024, 1, 10)),
+        ("referred", d(2024, 1, 1), d(2024, 1, 3), d(2024, 1, 13)),
+        ("referred", d(2024, 1, 1), d(2024, 1, 3), None),
+    ]
+    any_empty_store.executemany(
+        "INSERT INTO debt_cases (case_id, area_code, province_code, registered_on, debt_amount, "
+        "creditor_type, stage, mediation_on, outcome_on) VALUES (?, '9401', '94', ?, 1000, "
+        "'other', ?, ?, ?)",
+        [(i, reg, stage, med, out) for i, (stage, reg, med, out) in enumerate(rows, 1)])
+    everything = AccessScope.everything()
+    got = debt.debt_days_per_stage(any_empty_store, everything, "94")
+    _assert_same_days(got, days_per_stage(_stage_dates(any_empty_store, everything, "94")))
+    by = got.set_index("to_stage")
+    assert by.loc["settled", "cases"] == 3 and by.loc["settled", "median_days"] == 30.0
+    assert by.loc["settled", "p90_days"] == pytest.approx(38.0)  # 7, 30, 40 days
+    assert by.loc["mediation", "median_days"] == 3.0  # 1, 2, 2, 4, 10, 20 days
+    assert by.loc["closed", "cases"] == 0 and math.isnan(by.loc["closed", "p90_days"])
+    assert by.loc["mediation", "open"] == 1 and by.loc["settled", "open"] == 1
+
+
+def test_median_p90_is_pandas_to_the_last_bit():
+    """The days table's median and 90th percentile are pandas' Series.median and
+    Series.quantile(0.9), bit for bit (what the page showed before), on day counts and on
+    fractions, odd and even lengths, ties and single values."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for size in [*range(1, 40), 99, 100, 1001, 5000]:
+        for values in (rng.integers(0, 400, size).astype(float), rng.random(size) * 97.3):
+            series = pd.Series(values)
+            median, p90 = median_p90(values)
+            assert (median, p90) == (float(series.median()), float(series.quantile(0.9)))
+    assert all(math.isnan(v) for v in median_p90(np.array([])))
+
+
 def test_small_counts_are_withheld():
     assert suppress_small(0) == 0
     assert suppress_small(4) is None
@@ -195,7 +266,8 @@ def test_debt_queries_respect_scope(any_store):
     assert debt.debt_by_child(any_store, chiang_mai, "94").empty
     assert debt.household_link_within(
         debt.debt_household_link_by_unit(any_store, AccessScope.nothing()), "")["cases"] == 0
-    assert debt.load_debt_stage_dates(any_store, AccessScope.nothing(), "").empty
+    nothing = debt.debt_days_per_stage(any_store, AccessScope.nothing(), "")
+    assert nothing.cases.sum() == 0 and nothing.open.sum() == 0
 
 
 def test_household_link_of_an_area_is_the_sum_of_its_units(any_store, everything):

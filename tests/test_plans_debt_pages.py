@@ -82,3 +82,28 @@ def test_provincial_user_sees_only_own_province(app_env, monkeypatch):
     assert at.session_state["area"] == "94"  # their own province instead
     own = open_page("debt", lang="en", query={"area": "94"}, session={"scope": pattani})
     assert [m.value for m in at.metric][:2] == [m.value for m in own.metric][:2]
+
+
+@pytest.mark.parametrize("area", ["", "94"])
+def test_debt_tallies_day_table_is_built_when_opened(app_env, area):
+    """The tallies' table of every day is built only while its panel is open; opened, it lists
+    every day from the first to the last with a figure, newest first, with running totals."""
+    import duckdb
+
+    with duckdb.connect(str(app_env), read_only=True) as con:
+        first, last = con.execute(
+            "SELECT MIN(d), MAX(d) FROM (SELECT registered_on AS d FROM debt_cases WHERE "
+            "area_code LIKE ? UNION SELECT mediation_on FROM debt_cases WHERE area_code LIKE ? "
+            "UNION SELECT outcome_on FROM debt_cases WHERE stage = 'settled' AND area_code "
+            "LIKE ? UNION SELECT prosecuted_on FROM debt_cases WHERE area_code LIKE ?) t",
+            [f"{area}%"] * 4).fetchone()
+    query = {"area": area} if area else None
+    closed = open_page("debt", lang="en", query=query)
+    assert_clean(closed)
+    assert not [d for d in closed.dataframe if "cum_registrants" in d.value.columns]
+    at = open_page("debt", lang="en", query=query, session={"dt_days_open": True})
+    assert_clean(at)
+    table = next(d.value for d in at.dataframe if "cum_registrants" in d.value.columns)
+    assert len(table) == (last - first).days + 1 > 10
+    assert table.day.is_monotonic_decreasing
+    assert table.cum_registrants.iloc[0] == table.registrants.sum()

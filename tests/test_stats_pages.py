@@ -13,8 +13,17 @@ def _expanders(at) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["th", "en"])
 def test_method_from_the_url_and_the_calculation_panel(app_env, lang):
-    at = open_page("sdg", lang=lang, query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty",
-                                            "method": "opensdg", "area": "94"})
+    query = {"sdg_goal": "1", "sdg_ind": "g1_income_poverty", "method": "opensdg",
+             "area": "94"}
+    lower = "ขอบล่าง" if lang == "th" else "Lower bound"
+    closed = open_page("sdg", lang=lang, query=query)
+    assert_clean(closed)
+    # Closed, the panels compute nothing: no working table, no status steps, no rank table.
+    assert not any(lower in d.value.columns for d in closed.dataframe)
+    assert not any("item" in d.value.columns for d in closed.dataframe)
+    at = open_page("sdg", lang=lang, query=query,
+                   session={"sdg_how_index_open": True, "sdg_how_status_open": True,
+                            "sdg_rank_table_open": True})
     assert_clean(at)
     assert at.session_state["method"] == "opensdg"
     assert at.query_params["method"] == ["opensdg"] or at.query_params["method"] == "opensdg"
@@ -28,10 +37,13 @@ def test_method_from_the_url_and_the_calculation_panel(app_env, lang):
     assert shown <= labels and limited in labels
     how = "คำนวณอย่างไร?" if lang == "th" else "How was this computed?"
     assert sum(label.startswith(how) for label in _expanders(at)) == 2
-    # The working tables are there: indicators with bounds and normalised scores, goals.
+    # Opened, the working tables are there: indicators with bounds and normalised scores,
+    # goals; the status's steps; the peers' ranks.
     frames = [d.value for d in at.dataframe]
-    lower = "ขอบล่าง" if lang == "th" else "Lower bound"
     assert any(lower in f.columns for f in frames)
+    assert any("item" in f.columns for f in frames)
+    name = "ปัตตานี" if lang == "th" else "Pattani"
+    assert any(len(f) == 77 and name in set(f.iloc[:, 1].astype(str)) for f in frames)
     # Pattani is a province: the spread of its districts' index and MPI is on the page too.
     worst = "อำเภอที่แย่ที่สุด" if lang == "th" else "Worst district"
     spread = next(f for f in frames if worst in f.columns)
@@ -68,10 +80,16 @@ def test_poverty_depth_section(app_env, lang):
 
 
 def test_codebook_shown_and_edited_by_a_steward(app_env):
-    at = open_page("sdg", lang="en", role="steward",
-                   query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty", "area": "94"})
+    query = {"sdg_goal": "1", "sdg_ind": "g1_income_poverty", "area": "94"}
+    closed = open_page("sdg", lang="en", role="steward", query=query)
+    assert_clean(closed)
+    assert any(e.label.startswith("Indicator codebook") for e in closed.expander)
+    # Closed, the codebook builds nothing (its tables and the steward's form come on opening).
+    assert not [d for d in closed.dataframe if list(d.value.columns) == ["field", "value"]]
+    assert not [b for b in closed.button if b.label == "Save"]
+    at = open_page("sdg", lang="en", role="steward", query=query,
+                   session={"stats_cb_open": True})
     assert_clean(at)
-    assert any(e.label.startswith("Indicator codebook") for e in at.expander)
     entry = next(d.value for d in at.dataframe if list(d.value.columns) == ["field", "value"])
     values = dict(zip(entry.field, entry.value, strict=True))
     assert values["SDG target"] == "1.2" and values["Scoring bounds from"] == "the codebook"
@@ -92,8 +110,11 @@ def test_codebook_shown_and_edited_by_a_steward(app_env):
 
 def test_codebook_form_is_for_stewards_only(app_env):
     at = open_page("sdg", lang="th", role="analyst",
-                   query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty"})
+                   query={"sdg_goal": "1", "sdg_ind": "g1_income_poverty"},
+                   session={"stats_cb_open": True})
     assert_clean(at)
+    # The codebook is open (its entry is shown), without the form.
+    assert [d for d in at.dataframe if list(d.value.columns) == ["field", "value"]]
     assert not [b for b in at.button if b.label in ("บันทึก", "Save")]
 
 
