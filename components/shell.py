@@ -67,7 +67,7 @@ def startup() -> None:
 def run() -> None:
     startup()
     assert RUN_GATE is not None
-    with RUN_GATE:
+    with RUN_GATE, demo_guard.one_answer_per_run():
         _run()
 
 

@@ -67,11 +67,14 @@ def _labels(df, empty: str, language: str) -> dict[str, str]:
     """Option labels with both names, so that typing Thai or English finds the area.
 
     Labels are computed up front: a format function must not read session state later.
+    Columns as Python lists: iterating pandas' Arrow strings and ``df.code`` (a name looked up
+    in an index rebuilt for every copy the cache hands out) cost 0.8-1.0 ms a call, 0.5 here.
     """
     first, second = ("name_th", "name_en") if language == "th" else ("name_en", "name_th")
     labels = {"": empty}
-    labels.update({c: f"{a} · {b}" for c, a, b in zip(df.code, df[first], df[second],
-                                                        strict=True)})
+    labels.update({c: f"{a} · {b}" for c, a, b in zip(df["code"].tolist(),
+                                                        df[first].tolist(),
+                                                        df[second].tolist(), strict=True)})
     return labels
 
 
@@ -101,11 +104,12 @@ def render_sidebar() -> None:
         region = st.session_state.get("pick_region") or ""
         if scope.all_provinces:
             region_labels = {"": t("all_regions")}
-            region_labels.update(dict(zip(regions.code, regions[name_col()], strict=True)))
+            region_labels.update(zip(regions["code"].tolist(), regions[name_col()].tolist(),
+                                     strict=True))
             st.selectbox(t("region"), list(region_labels), key="pick_region",
                          on_change=_on_region, format_func=region_labels.__getitem__)
         if region:
-            provinces = provinces[provinces.region_nesdc == region]
+            provinces = provinces[provinces["region_nesdc"] == region]
         prov_labels = _labels(provinces, t("all_provinces"), language)
         if st.session_state.get("pick_province") not in prov_labels:
             st.session_state.pick_province = ""

@@ -562,3 +562,27 @@ def test_demo_users_are_refused_when_the_app_listens_beyond_this_machine(app_env
     assert demo_guard.demo_refusal() == "access_demo_refused_address"
     monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "127.0.0.1")
     assert demo_guard.demo_refusal() is None
+
+
+def test_demo_refusal_is_asked_once_per_run_and_on_every_run(app_env, monkeypatch):
+    from components import demo_guard
+
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
+    monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "127.0.0.1")
+    asked = []
+    real = demo_guard._refusal
+    monkeypatch.setattr(demo_guard, "_refusal", lambda: asked.append(1) or real())
+    with demo_guard.one_answer_per_run():
+        assert [demo_guard.demo_refusal() for _ in range(3)] == [None] * 3
+    assert len(asked) == 1  # one run: one question
+    demo_guard.demo_refusal()
+    demo_guard.demo_refusal()
+    assert len(asked) == 3  # outside a run (callbacks, scripts): asked every time
+    # The next run meets a real account at once.
+    from data import users
+
+    users.add_user(_store(), "real.person2", actor="test", password="real-password-1",
+                   roles={"executive"})
+    with demo_guard.one_answer_per_run():
+        assert demo_guard.demo_refusal() == "access_demo_refused_data"
+        assert demo_guard.demo_offered() is False
