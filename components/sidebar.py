@@ -8,6 +8,8 @@ from components import state
 from components.datasource import current_scope, fetch, get_store
 from components.i18n import lang, name_col, t
 from data.queries import area_name_map, load_areas, load_regions, load_years
+from data.scope import AccessScope
+from data.store import Store
 from domain import areas as area_registry
 from domain.formatting import fmt_year
 
@@ -78,6 +80,26 @@ def _labels(df, empty: str, language: str) -> dict[str, str]:
     return labels
 
 
+def _area_labels(store: Store, scope: AccessScope, level: str, parent: str, region: str,
+                 language: str, empty: str) -> dict[str, str]:
+    """A level's option labels (``_labels``), optionally of one parent or region, for
+    ``fetch``: a cache hit then copies a small dict instead of a DataFrame, and the labels are
+    not rebuilt on every run (the sidebar is drawn on every run of every page)."""
+    areas = load_areas(store, scope, level, parent or None)
+    if region:
+        areas = areas[areas["region_nesdc"] == region]
+    return _labels(areas, empty, language)
+
+
+def _region_labels(store: Store, scope: AccessScope, column: str,
+                   empty: str) -> dict[str, str]:
+    """The region picker's labels, for ``fetch`` (see ``_area_labels``)."""
+    regions = load_regions(store, scope)
+    labels = {"": empty}
+    labels.update(zip(regions["code"].tolist(), regions[column].tolist(), strict=True))
+    return labels
+
+
 def render_sidebar() -> None:
     """Draw the sidebar and settle ``state.area()`` and ``state.year()`` for this run."""
     with st.sidebar:
@@ -99,18 +121,13 @@ def render_sidebar() -> None:
 
         scope = current_scope()
         language = lang()
-        regions = fetch(load_regions)
-        provinces = fetch(load_areas, "province")
         region = st.session_state.get("pick_region") or ""
         if scope.all_provinces:
-            region_labels = {"": t("all_regions")}
-            region_labels.update(zip(regions["code"].tolist(), regions[name_col()].tolist(),
-                                     strict=True))
+            region_labels = fetch(_region_labels, name_col(), t("all_regions"))
             st.selectbox(t("region"), list(region_labels), key="pick_region",
                          on_change=_on_region, format_func=region_labels.__getitem__)
-        if region:
-            provinces = provinces[provinces["region_nesdc"] == region]
-        prov_labels = _labels(provinces, t("all_provinces"), language)
+        prov_labels = fetch(_area_labels, "province", "", region, language,
+                            t("all_provinces"))
         if st.session_state.get("pick_province") not in prov_labels:
             st.session_state.pick_province = ""
         st.selectbox(t("province"), list(prov_labels), key="pick_province",
@@ -118,8 +135,8 @@ def render_sidebar() -> None:
                      help=t("area_search_help"))
         province = st.session_state.get("pick_province") or ""
         if province:
-            dist_labels = _labels(fetch(load_areas, "district", province), t("all_districts"),
-                                  language)
+            dist_labels = fetch(_area_labels, "district", province, "", language,
+                                t("all_districts"))
             if st.session_state.get("pick_district") not in dist_labels:
                 st.session_state.pick_district = ""
             st.selectbox(t("district"), list(dist_labels), key="pick_district",
