@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import state
 from components.datasource import current_scope, fetch, get_store
-from components.i18n import lang, name_col, t
+from components.i18n import lang, name_col, set_language, t
 from data.queries import area_name_map, load_areas, load_regions, load_years
 from data.scope import AccessScope
 from data.store import Store
@@ -108,7 +108,7 @@ def render_sidebar() -> None:
             format_func={"th": "ไทย", "en": "English"}.__getitem__,
         )
         if not st.session_state.get("lang"):
-            st.session_state.lang = "th"
+            set_language("th")
 
         own = current_scope().provinces
         # A user of one province starts on it, not on a "Thailand" that is only theirs.
