@@ -49,6 +49,9 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+_PAGES_KEY = "_nav_pages"  # (page specs and titles, the st.Page objects built for them)
+
+
 def visible_pages(scope: AccessScope) -> list[PageSpec]:
     return [p for p in PAGES if p.roles is None or scope.has_role(*p.roles)]
 
@@ -60,9 +63,15 @@ def build_navigation(scope: AccessScope, position: str = "top", every_page: bool
     link to any page is recognised, so it survives the sign-in instead of ending in Streamlit's
     "page not found" dialog; the signed-in navigation then holds only the user's pages.
     """
-    specs = PAGES if every_page else visible_pages(scope)
-    pages = [
-        st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path, default=p.default)
-        for p in specs
-    ]
-    return st.navigation(pages, position=position)
+    specs = PAGES if every_page else tuple(visible_pages(scope))
+    titles = tuple(t(p.title_key) for p in specs)
+    # The session's pages are built again only when their list or language changes: each
+    # ``st.Page`` resolves its file's path on the disk (about 1 ms a run for all of them).
+    # ``st.navigation`` picks the page to run on every run, whatever objects it is given.
+    built = st.session_state.get(_PAGES_KEY)
+    if built is None or built[0] != (specs, titles):
+        pages = [st.Page(p.path, title=title, icon=p.icon, url_path=p.url_path,
+                         default=p.default) for p, title in zip(specs, titles, strict=True)]
+        built = ((specs, titles), pages)
+        st.session_state[_PAGES_KEY] = built
+    return st.navigation(built[1], position=position)

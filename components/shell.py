@@ -13,7 +13,7 @@ import streamlit as st
 from components import auth, demo_guard, sidebar, state
 from components.datasource import store_state
 from components.gate import RunGate
-from components.i18n import t
+from components.i18n import one_language_per_run, t
 from components.nav import build_navigation
 from components.store_view import render_store_state
 from components.style import meeting_mode, render_meeting_switch, render_style
@@ -67,7 +67,7 @@ def startup() -> None:
 def run() -> None:
     startup()
     assert RUN_GATE is not None
-    with RUN_GATE:
+    with RUN_GATE, demo_guard.one_answer_per_run(), one_language_per_run():
         _run()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from components.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language
 
 # Keys always mirrored in the URL; pages add their own with ``url_param``.
 CORE_PARAMS = ("area", "year", "lang")
@@ -20,7 +20,7 @@ def begin_run() -> None:
     qp = st.query_params
     if "lang" not in st.session_state:
         value = qp.get("lang", DEFAULT_LANGUAGE)
-        st.session_state.lang = value if value in LANGUAGES else DEFAULT_LANGUAGE
+        set_language(value if value in LANGUAGES else DEFAULT_LANGUAGE)
     pending = st.session_state.pop("_pending_area", None)
     if pending is not None:
         st.session_state.area = pending

@@ -70,10 +70,9 @@ def still_valid(idle_minutes: float) -> bool:
     if not token:
         return True
     try:
-        store = get_writer()
-        if web_sessions.active_user(store, token, _agent(), idle_minutes) is None:
+        if web_sessions.active_user_touched(get_writer(), token, _agent(),
+                                            idle_minutes) is None:
             return False
-        web_sessions.touch(store, token)
     except Exception:  # noqa: BLE001 - the page's own queries report a failing store
         log.exception("browser session not checked")
     return True

@@ -31,9 +31,9 @@ def new_session(store: Store, username: str, method: str, agent: str) -> str:
     return token
 
 
-def active_user(store: Store, token: str, agent: str, idle_minutes: float) -> str | None:
-    """The user of a token that is valid now: not revoked, used within the idle time, and
-    presented by the same browser (user agent) that received it."""
+def _active_row(store: Store, token: str, agent: str,
+                idle_minutes: float) -> tuple[str, dt.datetime] | None:
+    """The user and last activity of a token that is valid now (see ``active_user``)."""
     if not token:
         return None
     rows = store.rows("SELECT username, agent_hash, last_seen, revoked_at FROM web_sessions "
@@ -45,7 +45,26 @@ def active_user(store: Store, token: str, agent: str, idle_minutes: float) -> st
         return None
     if _now() - last_seen > dt.timedelta(minutes=idle_minutes):
         return None
-    return str(username)
+    return str(username), last_seen
+
+
+def active_user(store: Store, token: str, agent: str, idle_minutes: float) -> str | None:
+    """The user of a token that is valid now: not revoked, used within the idle time, and
+    presented by the same browser (user agent) that received it."""
+    row = _active_row(store, token, agent, idle_minutes)
+    return row[0] if row else None
+
+
+def active_user_touched(store: Store, token: str, agent: str,
+                        idle_minutes: float) -> str | None:
+    """``active_user``, with the activity noted (``touch``) when it is due: the row just read
+    tells, so a page run issues no UPDATE that could change nothing (it did on every run)."""
+    row = _active_row(store, token, agent, idle_minutes)
+    if row is None:
+        return None
+    if row[1] < _now() - TOUCH_EVERY:
+        touch(store, token)
+    return row[0]
 
 
 def touch(store: Store, token: str) -> None:

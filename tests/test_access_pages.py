@@ -562,3 +562,39 @@ def test_demo_users_are_refused_when_the_app_listens_beyond_this_machine(app_env
     assert demo_guard.demo_refusal() == "access_demo_refused_address"
     monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "127.0.0.1")
     assert demo_guard.demo_refusal() is None
+
+
+def test_demo_refusal_is_asked_once_per_run_and_on_every_run(app_env, monkeypatch):
+    from components import demo_guard
+
+    monkeypatch.setenv("WARROOM_DEMO_FORCE", "")
+    monkeypatch.setattr(demo_guard.st, "get_option", lambda name: "127.0.0.1")
+    asked = []
+    real = demo_guard._refusal
+    monkeypatch.setattr(demo_guard, "_refusal", lambda: asked.append(1) or real())
+    with demo_guard.one_answer_per_run():
+        assert [demo_guard.demo_refusal() for _ in range(3)] == [None] * 3
+    assert len(asked) == 1  # one run: one question
+    demo_guard.demo_refusal()
+    demo_guard.demo_refusal()
+    assert len(asked) == 3  # outside a run (callbacks, scripts): asked every time
+    # The next run meets real data at once: an import by anyone but the demo users ...
+    batch = ("INSERT INTO import_batches (batch_id, kind, file_name, sha256, rows_read, "
+             "rows_accepted, rows_rejected, rows_replaced, imported_by, imported_at, status) "
+             "VALUES (?, 'indicators', 'x.csv', 'x', 1, 1, 0, 0, ?, CURRENT_TIMESTAMP, ?)")
+    _store().execute(batch, [911, "demo-steward", "committed"])
+    _store().execute(batch, [912, "someone", "rolled_back"])
+    assert demo_guard.demo_refusal() is None
+    _store().execute(batch, [914, "someone", "committed"])
+    with demo_guard.one_answer_per_run():
+        assert demo_guard.demo_refusal() == "access_demo_refused_data"
+    _store().execute("DELETE FROM import_batches WHERE batch_id = 914")
+    assert demo_guard.demo_refusal() is None
+    # ... or a real account.
+    from data import users
+
+    users.add_user(_store(), "real.person2", actor="test", password="real-password-1",
+                   roles={"executive"})
+    with demo_guard.one_answer_per_run():
+        assert demo_guard.demo_refusal() == "access_demo_refused_data"
+        assert demo_guard.demo_offered() is False

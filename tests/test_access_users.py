@@ -51,6 +51,20 @@ def test_disabled_user_cannot_sign_in_and_sees_nothing(db):
     assert users.authenticate(db, "exec1", "long-enough-1") is not None
 
 
+def test_one_statement_account_read_equals_the_three_statement_one(db):
+    users.add_user(db, "Somchai", actor="t", password="s3cret-pass", roles={"provincial",
+                   "analyst"}, provinces={"94", "95"}, email="s@example.org")
+    users.add_user(db, "plain", actor="t")  # no role, no province, no name, no email
+    users.add_user(db, "off", actor="t", roles={"executive"}, display_name="Off Line")
+    users.set_disabled(db, "off", True, actor="root")
+    for name in ("somchai", " SOMCHAI ", "plain", "off"):
+        row = db.rows("SELECT username, display_name, email, disabled FROM users "
+                      "WHERE username = ?", [users.normalise_username(name)])[0]
+        assert users.load_user(db, name) == users._user_from_row(db, row)
+    assert users.load_user(db, "nobody") is None
+    assert users.load_user(db, "somchai").provinces == {"94", "95"}
+
+
 def test_bad_input_is_refused(db):
     with pytest.raises(ValueError, match="at least"):
         users.add_user(db, "short", actor="t", password="abc")

@@ -36,3 +36,21 @@ def test_revoking_an_account_ends_all_its_sessions(any_empty_store):
     assert web_sessions.revoke_user(s, "somchai") == 3
     assert all(web_sessions.active_user(s, t, "UA", 30) is None for t in tokens)
     assert web_sessions.active_user(s, other, "UA", 30) == "kanya"
+
+
+def test_a_checked_session_is_touched_only_when_due(any_empty_store):
+    s = any_empty_store
+    token = web_sessions.new_session(s, "kanya", "password", "UA")
+    seen = s.scalar("SELECT last_seen FROM web_sessions")
+    assert web_sessions.active_user_touched(s, token, "UA", 30) == "kanya"
+    assert s.scalar("SELECT last_seen FROM web_sessions") == seen  # just started: not due
+    old = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=5)
+    s.execute("UPDATE web_sessions SET last_seen = ?", [old])
+    assert web_sessions.active_user_touched(s, token, "UA", 30) == "kanya"
+    assert s.scalar("SELECT last_seen FROM web_sessions") > old  # due: noted
+    assert web_sessions.active_user_touched(s, token, "Other", 30) is None
+    s.execute("UPDATE web_sessions SET last_seen = ?", [old - dt.timedelta(minutes=30)])
+    assert web_sessions.active_user_touched(s, token, "UA", 30) is None  # idle: not revived
+    assert s.scalar("SELECT last_seen FROM web_sessions") < old
+    web_sessions.revoke(s, token)
+    assert web_sessions.active_user_touched(s, token, "UA", 30) is None
