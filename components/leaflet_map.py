@@ -276,12 +276,34 @@ def _frame_args(level: str, parent_code: str | None, digest: str, embed: bool,
             "js_links": list(dict.fromkeys(js))}
 
 
-def _group_script(group: folium.FeatureGroup) -> str:
-    """The values' feature group as streamlit-folium sends it (it names the map ``map_div``)."""
+# Stands for the style's JSON in the cached feature-group script (no "_": streamlit-folium
+# renames "_xxx" tokens in scripts).
+_STYLE_SLOT = "WARROOMSTYLESLOT"
+
+
+@st.cache_data(ttl=6 * 3600, max_entries=4, show_spinner=False)
+def _group_template() -> str:
+    """The values' feature group as streamlit-folium sends it, with a slot for the style.
+
+    streamlit-folium renders it inside a throw-away folium map (whose variable it renames to
+    map_div); building that map compiled four Jinja templates, about 4 ms of every map view.
+    """
     import streamlit_folium as sf
 
-    # Any map will do: streamlit-folium renames the host map's variable to map_div.
+    group = folium.FeatureGroup(name="values", control=False)
+    slot = _AreaStyle({})
+    slot.style = _STYLE_SLOT
+    group.add_child(slot)
     return sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=0)
+
+
+def _group_script(style: dict[str, Any]) -> str:
+    """The feature group carrying ``style``, as streamlit-folium would have rendered it."""
+    import streamlit_folium as sf
+
+    # streamlit-folium resolves {{'name'}} element references in the whole script: in the
+    # style's text too (its variable renaming cannot match: the style has no element ids).
+    return _group_template().replace(_STYLE_SLOT, sf._resolve_element_refs(_js_string(style)))
 
 
 def component_args(values: pd.DataFrame, *, key: str, height: int,
@@ -303,15 +325,15 @@ def component_args(values: pd.DataFrame, *, key: str, height: int,
     frame = _frame_args(level, parent_code, pl.digest, embed, settings)
     defaults = {"last_object_clicked": None, "last_active_drawing": None,
                 "bounds": frame["bounds"], "zoom": frame["map_zoom"]}
-    group = _style_group(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
-                         scheme=scheme, higher_is_better=higher_is_better, method=method,
-                         language=language)
+    style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
+                      scheme=scheme, higher_is_better=higher_is_better, method=method,
+                      language=language)
     # The order of st_folium's call: the component's arguments are sent in this order.
     return {"script": frame["script"], "header": frame["header"], "html": frame["html"],
             "id": frame["id"], "key": sf.generate_js_hash(frame["script"], key, False),
             "height": height, "width": None, "returned_objects": returned_objects,
             "default": {k: v for k, v in defaults.items() if k in returned_objects},
-            "zoom": None, "center": None, "feature_group": _group_script(group),
+            "zoom": None, "center": None, "feature_group": _group_script(style),
             "return_on_hover": False, "layer_control": None, "pixelated": False,
             "css_links": frame["css_links"], "js_links": frame["js_links"]}
 

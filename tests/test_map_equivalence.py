@@ -119,7 +119,8 @@ def test_component_arguments_are_those_of_st_folium(captured, level, parent):
         name = list(variants)[n % len(variants)]
         values = variants[name]
         fmt = None if n % 3 else (lambda v: fmt_num(v, 1, "en") + " %")
-        common = {"level": level, "value_label": "<b>วัด</b> & x", "fmt": fmt,
+        label = ("<b>วัด</b> & x", "{{'map_div'}} _feature </script>", "ร้อยละ\u2028\n'x'")[n % 3]
+        common = {"level": level, "value_label": label, "fmt": fmt,
                   "parent_code": parent, "selected": pl.codes[n % len(pl.codes)] if n % 2 else None,
                   "scheme": scheme, "higher_is_better": good, "method": method,
                   "language": language}
