@@ -322,7 +322,10 @@ def component_args(values: pd.DataFrame, *, key: str, height: int,
     settings = (_static_prefix(), config.get("WARROOM_TILES_URL") or "",
                 config.get("WARROOM_TILES_ATTRIBUTION") or "",
                 attribution(level, True, parent_code))
-    frame = _frame_args(level, parent_code, pl.digest, embed, settings)
+    try:
+        frame = _frame_args(level, parent_code, pl.digest, embed, settings)
+    except LookupError:  # an import replaced the boundaries meanwhile: drawn on the next run
+        return None
     defaults = {"last_object_clicked": None, "last_active_drawing": None,
                 "bounds": frame["bounds"], "zoom": frame["map_zoom"]}
     style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
