@@ -172,30 +172,26 @@ def style_for(values: pd.DataFrame, codes: tuple[str, ...], *, value_label: str,
               fmt: Callable[[float], str] | None, selected: str | None, scheme: str,
               higher_is_better: bool, method: str, language: str) -> dict[str, Any]:
     """The per-filter part of a map: fill colour and value text per code, legend, selection."""
-    frame = map_classes.clean_values(values)
-    frame = frame[frame["code"].isin(codes)]
-    fill, breaks, colours = map_classes.classify_areas(frame, method=method, scheme=scheme,
-                                     higher_is_better=higher_is_better)
-    f = map_classes.series_formatter(fmt, frame["value"], language)
-    text = {code: f(float(v)) for code, v in zip(frame["code"], frame["value"], strict=True)}
-    lowest = float(frame["value"].min()) if len(frame) else None
+    all_codes, all_numbers = map_classes.clean_arrays(values)
+    shown = set(codes)
+    keep = [i for i, code in enumerate(all_codes) if code in shown]
+    numbers = all_numbers[keep]
+    kept = [all_codes[i] for i in keep]
+    fill, breaks, colours = map_classes.classify_arrays(kept, numbers, method=method,
+                                                        scheme=scheme,
+                                                        higher_is_better=higher_is_better)
+    f = map_classes.series_formatter(fmt, numbers, language)
+    text = {code: f(v) for code, v in zip(kept, numbers.tolist(), strict=True)}
+    lowest = float(numbers.min()) if len(kept) else None
     return {"fill": fill, "text": text, "label": value_label, "lang": language,
             "legend": map_classes.legend_items(breaks, colours, f, lowest),
             "nodata": label_in("map_no_data", language),
-            "nodata_count": len(set(codes) - set(fill)), "selected": selected or None}
+            "nodata_count": len(shown - set(fill)), "selected": selected or None}
 
 
-def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
-                   fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
-                   selected: str | None = None, scheme: str = "sequential",
-                   higher_is_better: bool = True, method: str = "quantiles",
-                   language: str = "th", embed: bool = False
-                   ) -> tuple[folium.Map, folium.FeatureGroup] | None:
-    """The folium map (geometry only) and a feature group carrying the colours; None if the
-    level has no boundaries. ``embed`` puts the geometry into the script instead of a URL."""
-    pl = payload.get_payload(level, parent_code)
-    if pl is None:
-        return None
+def _base_map(pl: payload.Payload, *, level: str, parent_code: str | None,
+              embed: bool) -> folium.Map:
+    """The folium map without values: geometry (URL or inline), attribution, basemap."""
     url = None if embed else payload.publish(pl)
     m = folium.Map(location=[(pl.bounds[1] + pl.bounds[3]) / 2, (pl.bounds[0] + pl.bounds[2]) / 2],
                    zoom_start=6, tiles=None, control_scale=True, zoom_snap=0.25,
@@ -212,9 +208,146 @@ def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
     layer = _AreaLayer(None if url is None else _static_prefix() + url,
                        pl.text if url is None else None, attribution(level, True, parent_code))
     m.add_child(layer)
+    return m
+
+
+def _style_group(values: pd.DataFrame, codes: tuple[str, ...], **kwargs: Any
+                 ) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="values", control=False)
+    group.add_child(_AreaStyle(style_for(values, codes, **kwargs)))
+    return group
+
+
+def build_area_map(values: pd.DataFrame, *, level: str, value_label: str,
+                   fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
+                   selected: str | None = None, scheme: str = "sequential",
+                   higher_is_better: bool = True, method: str = "quantiles",
+                   language: str = "th", embed: bool = False
+                   ) -> tuple[folium.Map, folium.FeatureGroup] | None:
+    """The folium map (geometry only) and a feature group carrying the colours; None if the
+    level has no boundaries. ``embed`` puts the geometry into the script instead of a URL."""
+    pl = payload.get_payload(level, parent_code)
+    if pl is None:
+        return None
+    m = _base_map(pl, level=level, parent_code=parent_code, embed=embed)
+    group = _style_group(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
+                         scheme=scheme, higher_is_better=higher_is_better, method=method,
+                         language=language)
+    return m, group
+
+
+# -- the component's arguments, as streamlit-folium 0.27 computes them in st_folium ---------------
+def _links(element: Any, css: list[str], js: list[str]) -> None:
+    if isinstance(element, folium.elements.JSCSSMixin):
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+    for child in getattr(element, "_children", {}).values():
+        _links(child, css, js)
+
+
+@st.cache_data(ttl=6 * 3600, max_entries=256, show_spinner=False)
+def _frame_args(level: str, parent_code: str | None, digest: str, embed: bool,
+                settings: tuple[str, ...]) -> dict[str, Any]:
+    """The value-free part of a map's component arguments (script, header, HTML, links).
+
+    Keyed on small values only: the payload's digest (geometry), and ``settings`` (static
+    prefix, tile server, attribution), so nothing a user filters or may not see enters it.
+    Building and rendering the folium map cost 5-10 ms of every map view.
+    """
+    import streamlit_folium as sf
+
+    pl = payload.get_payload(level, parent_code)
+    if pl is None or pl.digest != digest:
+        raise LookupError(f"boundaries of {level} {parent_code!r} changed while drawing")
+    m = _base_map(pl, level=level, parent_code=parent_code, embed=embed)
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    # streamlit-folium adds the values' feature group before collecting links: the same here.
+    m.add_child(folium.FeatureGroup(name="values", control=False))
+    css: list[str] = []
+    js: list[str] = []
+    _links(m, css, js)
+    (s, w), (n, e) = m.get_bounds()
+    return {"script": script, "header": header, "html": html, "id": sf.get_full_id(m),
+            "bounds": {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}},
+            "map_zoom": m.options.get("zoom"), "css_links": list(dict.fromkeys(css)),
+            "js_links": list(dict.fromkeys(js))}
+
+
+# Stands for the style's JSON in the cached feature-group script (no "_": streamlit-folium
+# renames "_xxx" tokens in scripts).
+_STYLE_SLOT = "WARROOMSTYLESLOT"
+
+
+@st.cache_data(ttl=6 * 3600, max_entries=4, show_spinner=False)
+def _group_template() -> str:
+    """The values' feature group as streamlit-folium sends it, with a slot for the style.
+
+    streamlit-folium renders it inside a throw-away folium map (whose variable it renames to
+    map_div); building that map compiled four Jinja templates, about 4 ms of every map view.
+    """
+    import streamlit_folium as sf
+
+    group = folium.FeatureGroup(name="values", control=False)
+    slot = _AreaStyle({})
+    slot.style = _STYLE_SLOT
+    group.add_child(slot)
+    return sf._get_feature_group_string(group, map=folium.Map(tiles=None), idx=0)
+
+
+def _group_script(style: dict[str, Any]) -> str:
+    """The feature group carrying ``style``, as streamlit-folium would have rendered it."""
+    import streamlit_folium as sf
+
+    # streamlit-folium resolves {{'name'}} element references in the whole script: in the
+    # style's text too (its variable renaming cannot match: the style has no element ids).
+    return _group_template().replace(_STYLE_SLOT, sf._resolve_element_refs(_js_string(style)))
+
+
+def component_args(values: pd.DataFrame, *, key: str, height: int,
+                   returned_objects: list[str], level: str, value_label: str,
+                   fmt: Callable[[float], str] | None = None, parent_code: str | None = None,
+                   selected: str | None = None, scheme: str = "sequential",
+                   higher_is_better: bool = True, method: str = "quantiles",
+                   language: str = "th", embed: bool = False) -> dict[str, Any] | None:
+    """What ``st_folium(build_area_map(...), use_container_width=True)`` hands its component,
+    with the value-free part cached; None if the level has no boundaries."""
+    import streamlit_folium as sf
+
+    pl = payload.get_payload(level, parent_code)
+    if pl is None:
+        return None
+    settings = (_static_prefix(), config.get("WARROOM_TILES_URL") or "",
+                config.get("WARROOM_TILES_ATTRIBUTION") or "",
+                attribution(level, True, parent_code))
+    try:
+        frame = _frame_args(level, parent_code, pl.digest, embed, settings)
+    except LookupError:  # an import replaced the boundaries meanwhile: drawn on the next run
+        return None
+    defaults = {"last_object_clicked": None, "last_active_drawing": None,
+                "bounds": frame["bounds"], "zoom": frame["map_zoom"]}
     style = style_for(values, pl.codes, value_label=value_label, fmt=fmt, selected=selected,
                       scheme=scheme, higher_is_better=higher_is_better, method=method,
                       language=language)
-    group = folium.FeatureGroup(name="values", control=False)
-    group.add_child(_AreaStyle(style))
-    return m, group
+    # The order of st_folium's call: the component's arguments are sent in this order.
+    return {"script": frame["script"], "header": frame["header"], "html": frame["html"],
+            "id": frame["id"], "key": sf.generate_js_hash(frame["script"], key, False),
+            "height": height, "width": None, "returned_objects": returned_objects,
+            "default": {k: v for k, v in defaults.items() if k in returned_objects},
+            "zoom": None, "center": None, "feature_group": _group_script(style),
+            "return_on_hover": False, "layer_control": None, "pixelated": False,
+            "css_links": frame["css_links"], "js_links": frame["js_links"]}
+
+
+def render_leaflet(args: dict[str, Any], key: str) -> Any:
+    """Hand :func:`component_args` to streamlit-folium's component, as ``st_folium`` does."""
+    import streamlit_folium as sf
+
+    hash_key = args["key"]
+
+    def on_change() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    return sf._component_func(**args, on_change=on_change, wrap_longitude=False)

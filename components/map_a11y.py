@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -32,23 +33,22 @@ def summary_text(values: pd.DataFrame, *, value_label: str,
                  language: str) -> str:
     """One sentence naming the highest and the lowest area, the median of the areas and how
     many areas the map shows."""
-    frame = map_classes.clean_values(values)
-    if frame.empty:
+    codes, numbers = map_classes.clean_arrays(values)
+    if not codes:
         return t("map_summary_empty", label=value_label)
-    f = map_classes.series_formatter(fmt, frame["value"], language)
+    f = map_classes.series_formatter(fmt, numbers, language)
     names = area_names()
     idx = 0 if language == "th" else 1
-    top = frame.loc[frame["value"].idxmax()]
-    low = frame.loc[frame["value"].idxmin()]
+    top, low = int(numbers.argmax()), int(numbers.argmin())
 
-    def name(code: Any) -> str:
-        return names.get(str(code), (str(code), str(code)))[idx]
+    def name(code: str) -> str:
+        return names.get(code, (code, code))[idx]
 
-    parts = [t("map_summary_high", name=name(top["code"]), value=f(float(top["value"]))),
-             t("map_summary_low", name=name(low["code"]), value=f(float(low["value"]))),
-             t("map_summary_median", value=f(float(frame["value"].median())))]
+    parts = [t("map_summary_high", name=name(codes[top]), value=f(float(numbers[top]))),
+             t("map_summary_low", name=name(codes[low]), value=f(float(numbers[low]))),
+             t("map_summary_median", value=f(float(np.median(numbers))))]
     better = t("map_summary_better_high" if higher_is_better else "map_summary_better_low")
-    return t("map_summary_intro", label=value_label, n=len(frame)) + " " + \
+    return t("map_summary_intro", label=value_label, n=len(codes)) + " " + \
         " · ".join(parts) + f" ({better})"
 
 

@@ -13,7 +13,7 @@ from components import assets, map_a11y, tile_map
 from components.charts import pin_zero_bars
 from components.datasource import current_scope
 from components.i18n import lang, t
-from components.leaflet_map import build_area_map
+from components.leaflet_map import component_args, render_leaflet
 from components.map_static import build_static_map
 from components.ui import ExportMeta, render_chart
 from domain import map_classes
@@ -164,19 +164,18 @@ def _render_tiles(values: pd.DataFrame, key: str, meta: ExportMeta | None,
 def _render_leaflet(values: pd.DataFrame, key: str, meta: ExportMeta | None,
                     common: dict[str, Any], *, height: int, digest: str) -> str | None:
     """The Leaflet map with its skip link, text summary and exports; the clicked code."""
-    from streamlit_folium import st_folium
-
-    built = build_area_map(values, **common)
-    if built is None:  # boundaries vanished between the two calls
+    # The component receives what st_folium(build_area_map(...)) would give it, its value-free
+    # part (folium's build and rendering, 5-10 ms a map) cached per level and parent.
+    args = component_args(values, key=key, height=height,
+                          returned_objects=["last_object_clicked", "last_active_drawing"],
+                          **common)
+    if args is None:  # boundaries vanished between the two calls
         return None
-    m, group = built
     map_a11y.render_skip_link(key)
     # The component sends its value once drawn unless it equals the default st_folium gave
     # it; for these two keys both are null, so a view costs one script run, not two (its
     # click counter starts at 0 in the browser but None on the server, hence not returned).
-    result = st_folium(m, key=key, height=height, use_container_width=True,
-                       feature_group_to_add=group,
-                       returned_objects=["last_object_clicked", "last_active_drawing"])
+    result = render_leaflet(args, key)
     map_a11y.render_map_end(key, values, value_label=common["value_label"], fmt=common["fmt"],
                             higher_is_better=common["higher_is_better"])
     if meta is not None and current_scope().may_export:

@@ -233,15 +233,36 @@ def boundary_info(level: str, parent_code: str | None = None) -> dict[str, Any] 
     return info
 
 
-def _boundary_info(level: str, province: str | None) -> dict[str, Any] | None:
-    gdf = load_boundaries(level, province)
-    if gdf is None:
+def _codes_within(level: str, parent: str) -> tuple[set[str], set[str]] | None:
+    """The installed and the built-in codes :func:`load_boundaries` draws within ``parent``
+    (a province or district code), from the files' code columns: composing the province's
+    frame only to read them cost about 4 ms for each province not drawn before."""
+    installed = load_installed(level)
+    files = [] if installed_mode(level) == "replace" else builtin_files(level, parent)
+    if installed is None and not files:
         return None
+    ours = set() if installed is None else \
+        {c for c in installed["code"].tolist() if c.startswith(parent)}
+    theirs: set[str] = set()
+    for path in files:
+        theirs.update(c for c in _read_cached(path, level)["code"].tolist()
+                      if c.startswith(parent) and c not in ours)
+    return ours, theirs
+
+
+def _boundary_info(level: str, province: str | None) -> dict[str, Any] | None:
     codes = None
     if province:
-        gdf = gdf[gdf["code"].str.startswith(province)]
-        codes = set(gdf["code"])
-    origins = set(gdf["origin"])
+        within = _codes_within(level, province)
+        if within is None:
+            return None
+        origins = {o for o, found in zip(("installed", "builtin"), within, strict=True) if found}
+        codes = within[0] | within[1]
+    else:
+        gdf = load_boundaries(level, province)
+        if gdf is None:
+            return None
+        origins = set(gdf["origin"])
     sources = _installed_sources(level, codes) if "installed" in origins else []
     if "builtin" in origins:
         sources = [*sources, _json(builtin_meta_path(level))]
