@@ -1,6 +1,6 @@
 """Charts written as plain dicts (``charts.figure_of``, not validated by plotly) draw exactly what
-plotly's validated construction of the same figures draws, on every chart of the poverty, plans
-and partners pages."""
+plotly's validated construction of the same figures draws, on every chart of the Overview, SDG,
+Informal debt, poverty, plans and partners pages."""
 
 from __future__ import annotations
 
@@ -29,7 +29,11 @@ CASES = [("poverty", {"year": "2024"}), ("poverty", {"year": "2024", "area": "94
          ("poverty", {"year": "2023", "area": "9401"}),
          ("poverty", {"year": "2024", "area": "940101"}),
          ("plans", {"area": "94"}), ("plans", {}), ("partners", {}),
-         ("partners", {"area": "94"})]
+         ("partners", {"area": "94"}),
+         ("overview", {}), ("overview", {"area": "94"}), ("overview", {"area": "9401"}),
+         ("sdg", {"area": "94"}), ("sdg", {"area": "50", "sdg_goal": "3",
+                                           "sdg_ind": "g3_road_deaths", "year": "2021"}),
+         ("debt", {}), ("debt", {"area": "94"}), ("debt", {"area": "5001"})]
 
 
 @pytest.mark.parametrize("lang", ["th", "en"])
