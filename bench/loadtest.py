@@ -34,6 +34,7 @@ file (read-only; several processes then record sign-ins in a PostgreSQL primary)
 ``--pg``, on a PostgreSQL copy. Results: ``bench/results/loadtest-<time>.json`` and a table.
 
 Usage: ``python -m bench.loadtest --db STORE [--pg URL] --sessions 10 25 50 100``;
+``--cold N`` measures only the cold start, N fresh starts per store and server, with the median;
 ``--quick`` runs every part in a minute or two (numbers meaningless) for tests.
 """
 
