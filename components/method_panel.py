@@ -52,11 +52,12 @@ def legend(method: str) -> str:
 
 
 def band_text(band: object) -> str:
-    """The dashboard colour against the codebook's thresholds, as a dot and a word."""
+    """The dashboard colour against the codebook's thresholds, as its word. No coloured-dot
+    emoji: a machine without an emoji font (Debian's Chromium here, many intranet desktops)
+    drew it as an empty box in the table and the exports."""
     if not isinstance(band, str):
         return "–"
-    dot = {"green": "🟢", "yellow": "🟡", "red": "🔴"}.get(band, "")
-    return f"{dot} {t('stats_band_' + band)}"
+    return t("stats_band_" + band)
 
 
 def status_text(status: object, method: str = "sdsn") -> str:

@@ -43,6 +43,10 @@ def test_sdg_page_at_province_and_district_level(app_env, area, level, lang):
         # the district ranking lists the districts of Chiang Mai only
         assert len(ranking) == len(chiang_mai)
     assert len(at.get("plotly_chart")) >= 2  # trend and comparison
+    # The dashboard band is a word: an emoji dot needs an emoji font the browser may not have
+    # (Debian's Chromium drew an empty box).
+    bands = set(ranking["band"].dropna())
+    assert bands and all(max(map(ord, b)) < 0x2000 or b == "–" for b in bands), bands
 
 
 def _districts(db, province: str) -> list[str]:
