@@ -127,7 +127,10 @@ def _copy_table(source: Store, target: Store, table: str, cols: list[str], n: in
         for statement in rebuild:
             cur.execute(statement)
     with conn.cursor() as cur:
-        cur.execute(f"ANALYZE {table}")
+        # VACUUM as well: a bulk-loaded table has no visibility map yet, so every index-only
+        # scan went to the heap until autovacuum came by (the national copy's 50-user load
+        # test: CPU 148-168 -> 135-141 ms a view after it; 31 s for 100 M rows).
+        cur.execute(f"VACUUM (ANALYZE) {table}")
     return copied
 
 
