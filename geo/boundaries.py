@@ -263,6 +263,12 @@ def _boundary_info(level: str, province: str | None) -> dict[str, Any] | None:
         if gdf is None:
             return None
         origins = set(gdf["origin"])
+    return info_of(level, origins, codes)
+
+
+def info_of(level: str, origins: set[str], codes: set[str] | None) -> dict[str, Any]:
+    """The boundary information of ``level`` drawn from ``origins`` ("installed", "builtin"),
+    the installed sources narrowed to ``codes`` (None: all of them)."""
     sources = _installed_sources(level, codes) if "installed" in origins else []
     if "builtin" in origins:
         sources = [*sources, _json(builtin_meta_path(level))]

@@ -22,24 +22,9 @@ def _old_info(level, province):
     if province:
         gdf = gdf[gdf["code"].str.startswith(province)]
         codes = set(gdf["code"])
-    origins = set(gdf["origin"])
-    sources = boundaries._installed_sources(level, codes) if "installed" in origins else []
-    if "builtin" in origins:
-        sources = [*sources, boundaries._json(boundaries.builtin_meta_path(level))]
-
-    def joined(key, fallback=""):
-        values = [str(s.get(key) or fallback) for s in sources]
-        return " · ".join(dict.fromkeys(v for v in values if v))
-
-    licence = joined("licence")
-    source = joined("source") or "unknown"
-    attribution = joined("attribution") or (f"{source} ({licence})" if licence else source)
-    return {"level": level, "builtin": origins == {"builtin"},
-            "origin": "mixed" if len(origins) > 1 else next(iter(origins), None),
-            "path": str(boundaries.installed_path(level) if "installed" in origins
-                        else boundaries.BUILTIN_DIR),
-            "source": source, "licence": licence, "attribution": attribution,
-            "attribution_short": joined("attribution_short") or attribution}
+    # What changed is how the codes and origins are found; the information built from them
+    # is the same code (geo.boundaries.info_of).
+    return boundaries.info_of(level, set(gdf["origin"]), codes)
 
 
 def _parents():
