@@ -179,7 +179,7 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     frame = shaped.frame
     notes = _notes(raw, shaped, mapping, reasons)
     rows = _Rows(frame.index, kind)
-    values = _parse_fields(frame, spec, rows, shaped.columns)
+    values = _parse_fields(frame, spec, rows, shaped.columns, _read_codes(raw, shaped))
     values.attrs["header_unit"] = shaped.units.get("value")
     _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
     if matcher.approximate:
@@ -190,6 +190,15 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     notes["checks"] = run_checks(store, spec, table, rows.reason, rows.detail, values,
                                  reason_codes=rows.reason_codes(), factors=rows.factors)
     return _preview(store, spec, data, file_name, policy, frame, table, rows, notes)
+
+
+def _read_codes(raw: RawTable, shaped: Shaped) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The reader's codes of the columns of the mapped frame: the file's own columns keep
+    their rows when no column became rows (a constant only adds a column)."""
+    if shaped.wide_years or shaped.measure_columns or len(shaped.frame) != len(raw.frame):
+        return {}
+    return {col: got for col in shaped.frame.columns
+            if (got := raw.column_codes(raw.frame, col)) is not None}
 
 
 def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
@@ -330,9 +339,11 @@ def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Se
 
 
 def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
-                  mapping: dict[str, str]) -> pd.DataFrame:
-    """Each mapped field parsed once per distinct cell and spread to the rows by the codes;
-    the codes and the parsed distinct values are kept for the later stages (``rows.factors``)."""
+                  mapping: dict[str, str],
+                  read: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> pd.DataFrame:
+    """Each mapped field parsed once per distinct cell and spread to the rows by the codes
+    (the reader's, ``read``, when it kept them); the codes and the parsed distinct values
+    are kept for the later stages (``rows.factors``)."""
     out = pd.DataFrame(index=frame.index)
     for f in spec.fields:
         if f.kind == "area":
@@ -343,7 +354,8 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
             rows.factors.put(f"values.{f.name}", np.zeros(len(frame), dtype=np.intp),
                              out[f.name].iloc[:1])
             continue
-        codes, uniques = parsing.factorize_text(frame[col])
+        got = (read or {}).get(col)
+        codes, uniques = got if got is not None else parsing.factorize_text(frame[col])
         values, bad, missing = _parse_unique(pd.Series(uniques, dtype=object), f)
         code = {"int": "number", "float": "number", "year": "year", "date": "date",
                 "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
