@@ -56,8 +56,9 @@ def _missing(x: object) -> bool:
 def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
     """Every check runs on the distinct cells (a few indicators, units, area widths) and is
     spread to the rows by their codes: no per-row text work on a large file."""
-    cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels "
-                      "FROM sdg_indicators")
+    # The bounds too: the checks read them from here (``Factors.memo``), not again.
+    cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels, "
+                      "lower_bound, upper_bound FROM sdg_indicators")
     lookup: dict[str, str] = {}
     for r in cat.itertuples(index=False):
         for label in (r.indicator_code, r.name_th, r.name_en):
@@ -66,6 +67,7 @@ def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame
     units = dict(zip(cat.indicator_code, cat.unit, strict=True))
     levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
     factors = getattr(rows, "factors", None) or Factors(len(v))
+    factors.memo["catalogue"] = cat
     ind_at, ind_u = factors.text("values.indicator", v["indicator"])
     code_u = np.array([lookup.get(header_key(x)) if isinstance(x, str) else None
                        for x in ind_u], dtype=object)

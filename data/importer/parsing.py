@@ -89,6 +89,9 @@ class Factors:
         self.rows = rows
         self.keep = keep
         self._by: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        # What a stage read from the store that a later stage of the same check reads too
+        # (the indicator catalogue): read once per check.
+        self.memo: dict[str, Any] = {}
 
     def put(self, name: str, codes: np.ndarray, uniques: Any) -> None:
         if self.keep is not None and name not in self.keep:

@@ -246,16 +246,21 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
 def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy: str,
              frame: pd.DataFrame, table: pd.DataFrame, rows: _Rows,
              notes: dict[str, Any]) -> ImportPreview:
-    ok = rows.ok
-    # Boolean selection gives new frames already (copy-on-write): no second copy.
+    # Row selections by plain boolean arrays (the frames share the file's index: nothing to
+    # align), and taken once: boolean selection gives new frames already (copy-on-write).
+    ok = rows.free.copy()
     accepted = table[ok]
-    replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
-        if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
+    if EXISTING_ID in table:
+        found = ok & ~pd.isna(table[EXISTING_ID].to_numpy(dtype=object))
+        replaced = table[[KEY, EXISTING_ID]][found]
+    else:
+        replaced = table.iloc[0:0][[KEY]]
     shown = frame.rename(columns={c: c.removeprefix("__set_") for c in frame.columns
                                   if c.startswith("__set_")})
-    rejected = shown.loc[~ok]
-    rejected.insert(0, "reason", rows.reason[~ok])
-    rejected.insert(1, "detail", rows.detail[~ok])
+    bad = ~ok
+    rejected = shown[bad]
+    for at, (name, cells) in enumerate((("reason", rows._reason), ("detail", rows._detail))):
+        rejected.insert(at, name, pd.Series(cells[bad], index=rejected.index, dtype=object))
     sha = file_sha256(data)
     if notes.get("constants"):
         # The same bytes with another year or indicator set for the whole file are another
@@ -274,13 +279,17 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
                                if a is not None and a == a)
     year_col = spec.year_column or spec.date_year_column
     if year_col and year_col in accepted and len(accepted):
-        col = accepted[year_col]
-        years = col.dt.year if spec.date_year_column else col
-        preview.years = sorted(int(y) for y in pd.unique(pd.Series(years)) if pd.notna(y))
+        if not spec.date_year_column and rows.factors.get(f"table.{year_col}") is not None:
+            # The distinct years the accepted rows use, from the codes (not every row's).
+            years = _distinct(accepted, year_col, ok, rows.factors)
+        else:
+            col = accepted[year_col]
+            years = pd.unique(pd.Series(col.dt.year if spec.date_year_column else col))
+        preview.years = sorted(int(y) for y in years if pd.notna(y))
     return preview
 
 
-def _distinct(accepted: pd.DataFrame, col: str, ok: pd.Series,
+def _distinct(accepted: pd.DataFrame, col: str, ok: np.ndarray,
               factors: parsing.Factors) -> list[Any]:
     """The distinct values of an accepted column: from the codes of the table's column when
     a stage kept them (the values the accepted rows use), else from the cells."""
@@ -288,7 +297,7 @@ def _distinct(accepted: pd.DataFrame, col: str, ok: pd.Series,
     if got is None:
         return list(pd.unique(accepted[col].to_numpy(dtype=object)))
     codes, uniques = got
-    used = np.bincount(codes[ok.to_numpy(dtype=bool)], minlength=len(uniques)) > 0
+    used = np.bincount(codes[ok], minlength=len(uniques)) > 0
     return list(pd.unique(uniques.to_numpy(dtype=object)[used]))
 
 
