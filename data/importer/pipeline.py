@@ -640,44 +640,49 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     distinct cell); the joined text key is written only for the rows that need it
     (duplicates and replaced rows).
     """
-    table = table.copy(deep=False)
     index = table.index
     key_col = np.full(len(table), "", dtype=object)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    table[EXISTING_ID] = pd.Series(pd.NA, index=index, dtype=object)
+    existing_id = np.full(len(table), pd.NA, dtype=object)
     parts = [_key_codes(table, col, rows.factors) for col in spec.key]
     ids, stored, existing = _file_and_stored_ids(store, spec, table, parts, rows)
     dense = _dense_bound(ids, stored)
     dup = _repeated(ids, rows.free.copy(), policy, dense)
     if dup.any():
         key_col[dup] = _key_text_of(parts, dup)
-        table[KEY] = pd.Series(key_col, index=index, dtype=object)
-        rows.flag(dup, f"dup_file_{policy}", table[KEY])
+        rows.flag(dup, f"dup_file_{policy}", pd.Series(key_col, index=index, dtype=object))
+    hit = _stored_hits(ids, stored, rows.free, dense)
+    if hit is not None:
+        key_col[hit] = _key_text_of(parts, hit)
+        if policy == "replace":
+            if spec.id_column and existing is not None:
+                valid = stored >= 0
+                ident = pd.Series(existing[spec.id_column].to_numpy(dtype=object)[valid],
+                                  index=stored[valid])
+                ident = ident[~ident.index.duplicated()]
+                found = ident.reindex(ids[hit]).to_numpy(dtype=object)
+            else:
+                # The stored key's text is the file row's own (that is what matched).
+                found = key_col[hit]
+            existing_id[hit] = found
+        else:
+            rows.flag(hit, f"dup_store_{policy}", pd.Series(key_col, index=index, dtype=object))
+    # The two columns are added once, when their cells are known.
+    table = table.copy(deep=False)
+    table[KEY] = pd.Series(key_col, index=index, dtype=object)
+    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
+    return table
+
+
+def _stored_hits(ids: np.ndarray, stored: np.ndarray, free: np.ndarray,
+                 dense: int) -> np.ndarray | None:
+    """The rows still free whose key is stored (None when there is none)."""
     if not len(stored):
-        return table
+        return None
     valid = stored >= 0
     if dense:
         known = np.zeros(dense, dtype=bool)
         known[stored[valid]] = True
-        hit = known[ids] & rows.free
+        hit = known[ids] & free
     else:
-        hit = pd.Series(ids).isin(stored[valid]).to_numpy() & rows.free
-    if not hit.any():
-        return table
-    key_col[hit] = _key_text_of(parts, hit)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    if policy == "replace":
-        if spec.id_column and existing is not None:
-            ident = pd.Series(existing[spec.id_column].to_numpy(dtype=object)[valid],
-                              index=stored[valid])
-            ident = ident[~ident.index.duplicated()]
-            found = ident.reindex(ids[hit]).to_numpy(dtype=object)
-        else:
-            # The stored key's text is the file row's own (that is what matched).
-            found = key_col[hit]
-        existing_id = np.full(len(table), pd.NA, dtype=object)
-        existing_id[hit] = found
-        table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
-    else:
-        rows.flag(hit, f"dup_store_{policy}", table[KEY])
-    return table
+        hit = pd.Series(ids).isin(stored[valid]).to_numpy() & free
+    return hit if hit.any() else None

@@ -201,7 +201,9 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
     fast = _arrow_frame(body, sep, skip)
     if fast is not None:
         frame, codes = fast
-        frame, kept = _apply_header_kept(frame, header_cells, first_row=skip + 1, gaps=False)
+        at0, uniques0 = codes[0]
+        frame, kept = _apply_header_kept(frame, header_cells, first_row=skip + 1, gaps=False,
+                                         first_empty=(uniques0 == "")[at0])
         names = [c for c in frame.columns if c != ROW]
         raw = RawTable(frame, "csv", encoding=encoding, header_row=start + 1,
                        header_rows=n_header,
@@ -301,7 +303,8 @@ def _arrow_frame(body: bytes, sep: str, skip: int,
         uniques = np.array(encoded.dictionary.to_pylist(), dtype=object)
         columns[i] = uniques.take(at)
         codes[i] = (at, uniques)
-    return pd.DataFrame(columns, dtype=object), codes
+    # One block per column, as taken (no copy into one block of them all).
+    return pd.DataFrame(columns, dtype=object, copy=False), codes
 
 
 def _kept_codes(codes: np.ndarray, uniques: np.ndarray, keep: np.ndarray,
@@ -477,8 +480,10 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int,
 
 
 def _apply_header_kept(frame: pd.DataFrame, header: list[str], first_row: int,
-                       gaps: bool = True) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """``_apply_header``, and which records were kept (None: all of them)."""
+                       gaps: bool = True, first_empty: np.ndarray | None = None,
+                       ) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """``_apply_header``, and which records were kept (None: all of them). ``first_empty``:
+    which cells of the first column are empty, when the caller knows (from its codes)."""
     width = max(frame.shape[1], len(header))
     names, seen = [], {}
     for i in range(width):
@@ -511,7 +516,7 @@ def _apply_header_kept(frame: pd.DataFrame, header: list[str], first_row: int,
     # can be, so the other cells are compared on those rows only.
     names_ = [c for c in frame.columns if c != ROW]
     if names_ and len(frame):
-        blank = _empty(frame[names_[0]])
+        blank = _empty(frame[names_[0]]) if first_empty is None else first_empty
         if blank.any():
             at = np.flatnonzero(blank)
             for col in names_[1:]:
