@@ -170,3 +170,24 @@ def test_previews_alike_whichever_way_the_file_is_read(monkeypatch):
                         store, STEWARD, data, f"{name}.csv", "indicators", policy=policy)))
                 assert got[0] == got[1], (name, policy)
         store.close()
+
+
+def test_plain_years_parse_as_the_general_rules(monkeypatch):
+    """Four-digit cells take a shortcut in ``parse_year``: the same values and bad cells as
+    the general rules (turned off for the reference), BE and CE, in and out of range."""
+    from data.importer import parsing
+
+    rng = np.random.default_rng(2)
+    cases = [["2561", "2018", "1989", "1990", "2100", "2101", "2399", "2400", "2532", "2533",
+              "2643", "2644", "0000", "9999"]]
+    cases += [[f"{y:04d}" for y in rng.integers(0, 10_000, int(rng.integers(1, 40)))]
+              for _ in range(200)]
+    for cells in cases:
+        s = pd.Series(cells, dtype=object)
+        fast = parsing.parse_year(s)
+        with monkeypatch.context() as m:
+            m.setattr(parsing, "_plain_years", lambda _s: None)
+            slow = parsing.parse_year(s)
+        for a, b in zip(fast, slow, strict=True):
+            assert str(a.dtype) == str(b.dtype) and a.index.equals(b.index)
+            assert [repr(v) for v in a.tolist()] == [repr(v) for v in b.tolist()]

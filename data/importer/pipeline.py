@@ -353,15 +353,16 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
     """Each mapped field parsed once per distinct cell and spread to the rows by the codes
     (the reader's, ``read``, when it kept them); the codes and the parsed distinct values
     are kept for the later stages (``rows.factors``)."""
-    out = pd.DataFrame(index=frame.index)
+    # The parsed columns are put together once (a column added at a time rebuilds the
+    # frame's index of columns each time); a field without a column gets its default after.
+    columns: dict[str, pd.Series] = {}
+    defaults: list[tuple[int, str, Any]] = []
     for f in spec.fields:
         if f.kind == "area":
             continue
         col = mapping.get(f.name)
         if col is None:
-            out[f.name] = f.default
-            rows.factors.put(f"values.{f.name}", np.zeros(len(frame), dtype=np.intp),
-                             out[f.name].iloc[:1])
+            defaults.append((len(columns) + len(defaults), f.name, f.default))
             continue
         got = (read or {}).get(col)
         codes, uniques = got if got is not None else parsing.factorize_text(frame[col])
@@ -377,8 +378,14 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
             values = values.where(~missing, f.default) if f.kind != "bool" else \
                 values.fillna(f.default)
         # The parser's dtype is kept (text stays plain objects, not inferred as pandas strings).
-        out[f.name] = pd.Series(values.array.take(codes), index=frame.index, dtype=values.dtype)
+        columns[f.name] = pd.Series(values.array.take(codes), index=frame.index,
+                                    dtype=values.dtype)
         rows.factors.put(f"values.{f.name}", codes, values)
+    out = pd.DataFrame(columns, index=frame.index, copy=False)
+    for at, name, default in defaults:
+        out.insert(at, name, default)
+        rows.factors.put(f"values.{name}", np.zeros(len(frame), dtype=np.intp),
+                         out[name].iloc[:1])
     return out
 
 
