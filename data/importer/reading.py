@@ -299,7 +299,8 @@ def _arrow_frame(body: bytes, sep: str, skip: int,
         if col.type != pa.string() or col.null_count:
             return None
         encoded = pa_compute.dictionary_encode(col.combine_chunks())
-        at = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False)
+        # 32-bit codes (as Arrow gives them): a large file keeps them with its cells.
+        at = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
         uniques = np.array(encoded.dictionary.to_pylist(), dtype=object)
         columns[i] = uniques.take(at)
         codes[i] = (at, uniques)
