@@ -200,19 +200,8 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
     skip = start + n_header
     fast = _arrow_frame(body, sep, skip)
     if fast is not None:
-        frame, codes = fast
-        at0, uniques0 = codes[0]
-        frame, kept = _apply_header_kept(frame, header_cells, first_row=skip + 1, gaps=False,
-                                         first_empty=(uniques0 == "")[at0])
-        names = [c for c in frame.columns if c != ROW]
-        raw = RawTable(frame, "csv", encoding=encoding, header_row=start + 1,
-                       header_rows=n_header,
-                       scan_hidden=_may_hide(body) and has_hidden(
-                           text if text is not None else body.decode("utf-8")))
-        raw.codes = {names[i]: got if kept is None else _kept_codes(*got, kept)
-                     for i, got in codes.items()}
-        raw.codes_frame = frame
-        return raw
+        return _arrow_raw(*fast, header_cells, start, n_header, encoding,
+                          _scan_hidden(body, text))
     try:
         # UTF-8 bytes and plain Python strings: the C parser reads bytes faster than a text
         # stream, and every later step works on object arrays (no conversion per step).
@@ -235,8 +224,27 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
                 in ("string", "empty"))
     frame = _apply_header(frame, header_cells, first_row=start + n_header + 1, gaps=gaps)
     return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
-                    scan_hidden=_may_hide(body) and has_hidden(
-                        text if text is not None else body.decode("utf-8")))
+                    scan_hidden=_scan_hidden(body, text))
+
+
+def _scan_hidden(body: bytes, text: str | None) -> bool:
+    return _may_hide(body) and has_hidden(text if text is not None else body.decode("utf-8"))
+
+
+def _arrow_raw(frame: pd.DataFrame, codes: dict[int, tuple[np.ndarray, np.ndarray]],
+               header_cells: list[str], start: int, n_header: int, encoding: str,
+               scan_hidden: bool) -> RawTable:
+    """The table of the records Arrow read (``_arrow_frame``), with their codes."""
+    at0, uniques0 = codes[0]
+    frame, kept = _apply_header_kept(frame, header_cells, first_row=start + n_header + 1,
+                                     gaps=False, first_empty=(uniques0 == "")[at0])
+    names = [c for c in frame.columns if c != ROW]
+    raw = RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
+                   scan_hidden=scan_hidden)
+    raw.codes = {names[i]: got if kept is None else _kept_codes(*got, kept)
+                 for i, got in codes.items()}
+    raw.codes_frame = frame
+    return raw
 
 
 def _data_offset(body: bytes, skip: int) -> int | None:
