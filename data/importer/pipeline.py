@@ -520,7 +520,7 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             dtype=object)
     # Distinct cells may be written alike (1.001 and 1.0 as "1.00"): codes of the texts.
     tcodes, texts = pd.factorize(np.append(text, ""))
-    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+    return tcodes[codes].astype(np.int64, copy=False), np.asarray(texts, dtype=object)
 
 
 def _key_codes(table: pd.DataFrame, col: str,
@@ -542,7 +542,7 @@ def _key_codes(table: pd.DataFrame, col: str,
     else:
         text = key_parts(uniques.to_frame("c"), ("c",))[0].to_numpy(dtype=object)
     tcodes, texts = pd.factorize(np.append(text, ""))
-    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+    return tcodes[codes].astype(np.int64, copy=False), np.asarray(texts, dtype=object)
 
 
 def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame | None,
