@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from data.importer.parsing import Factors
+from data.importer.parsing import Factors, canonical
 from data.importer.published import build_poverty_published
 from data.importer.specs import header_key
 from data.store import Store
@@ -53,19 +53,39 @@ def _missing(x: object) -> bool:
     return x is None or x is pd.NA or (isinstance(x, float) and x != x)
 
 
+_LOOKUPS: dict[tuple[tuple[Any, Any, Any], ...], dict[str, str]] = {}
+
+
+def _indicator_lookup(labels: tuple[tuple[Any, Any, Any], ...]) -> dict[str, str]:
+    """Header key of an indicator's code or name -> its code, from the catalogue's (code,
+    Thai name, English name) rows; the last few catalogues' lookups are kept (the same
+    catalogue is read by every check)."""
+    got = _LOOKUPS.get(labels)
+    if got is not None:
+        return got
+    lookup: dict[str, str] = {}
+    for code, *names in labels:
+        for label in (code, *names):
+            if label:
+                lookup.setdefault(header_key(label), code)
+    if len(_LOOKUPS) >= 4:
+        _LOOKUPS.clear()
+    _LOOKUPS[labels] = lookup
+    return lookup
+
+
 def _build_indicators(store: Store, v: pd.DataFrame, rows: Rows) -> pd.DataFrame:
     """Every check runs on the distinct cells (a few indicators, units, area widths) and is
     spread to the rows by their codes: no per-row text work on a large file."""
-    cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels "
-                      "FROM sdg_indicators")
-    lookup: dict[str, str] = {}
-    for r in cat.itertuples(index=False):
-        for label in (r.indicator_code, r.name_th, r.name_en):
-            if label:
-                lookup.setdefault(header_key(label), r.indicator_code)
+    # The bounds too: the checks read them from here (``Factors.memo``), not again.
+    cat = store.query("SELECT indicator_code, name_th, name_en, un_code, unit, levels, "
+                      "lower_bound, upper_bound FROM sdg_indicators")
+    lookup = _indicator_lookup(tuple(zip(cat["indicator_code"].tolist(), cat["name_th"].tolist(),
+                                         cat["name_en"].tolist(), strict=True)))
     units = dict(zip(cat.indicator_code, cat.unit, strict=True))
     levels = dict(zip(cat.indicator_code, cat.levels, strict=True))
     factors = getattr(rows, "factors", None) or Factors(len(v))
+    factors.memo["catalogue"] = cat
     ind_at, ind_u = factors.text("values.indicator", v["indicator"])
     code_u = np.array([lookup.get(header_key(x)) if isinstance(x, str) else None
                        for x in ind_u], dtype=object)
@@ -123,8 +143,10 @@ def _indicator_table(v: pd.DataFrame, code: pd.Series, factors: Factors) -> pd.D
         got = factors.get(f"values.{name}")
         if got is not None:
             factors.put(f"table.{name}", *got)
+    # The columns as they are (one block each; copy-on-write keeps them apart from ``v``).
     return pd.DataFrame({"indicator_code": code, "area_code": v.get("area_code"),
-                         "year": v["year"], "disaggregation": dis, "value": v["value"]})
+                         "year": v["year"], "disaggregation": dis, "value": v["value"]},
+                        copy=False)
 
 
 def _flag_area_levels(v: pd.DataFrame, code: pd.Series, code_u: np.ndarray,
@@ -132,7 +154,9 @@ def _flag_area_levels(v: pd.DataFrame, code: pd.Series, code_u: np.ndarray,
                       factors: Factors) -> None:
     """Rows whose area is at a level the indicator is not published at (per distinct
     indicator and code width)."""
-    a_at, a_u = factors.text("values.area_code", v["area_code"])
+    # Each code once (the areas stage gives one per distinct cell: thousands of unknown
+    # cells share the missing code): the per-code work below runs on the distinct codes.
+    a_at, a_u = canonical(*factors.text("values.area_code", v["area_code"]))
     names = (None, "province", "district", "subdistrict", "village")
     lvl_u = np.array([names.index(_LEVEL_OF_WIDTH.get(len(x))) if isinstance(x, str)
                       and len(x) in _LEVEL_OF_WIDTH else 0 for x in a_u], dtype=np.int64)

@@ -96,7 +96,10 @@ def _additive_rows(store: Store, spec: ImportSpec, table: pd.DataFrame,
                    factors: Factors) -> np.ndarray:
     if spec.kind != "indicators":
         return np.ones(len(table), dtype=bool)
-    units = dict(store.rows("SELECT indicator_code, unit FROM sdg_indicators"))
+    cat = factors.memo.get("catalogue")
+    # The catalogue the builder read (a unit read as NaN or None is no unit alike), else read.
+    units = dict(zip(cat["indicator_code"], cat["unit"], strict=True)) if cat is not None \
+        else dict(store.rows("SELECT indicator_code, unit FROM sdg_indicators"))
     at, codes = factors.text("table.indicator_code", table["indicator_code"])
     add = np.array([isinstance(c, str) and additive_unit(units.get(c)) for c in codes],
                    dtype=bool)
@@ -172,20 +175,16 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
                     if p and isinstance(c, str)})
     if not codes:
         return {"bounds": {"rows": 0, "examples": []}, "years": {"rows": 0, "years": []}}
-    # Bounds and stored year spans in one statement (NULL span: no stored value).
-    cat = store.query(
-        "SELECT c.indicator_code, c.lower_bound, c.upper_bound, s.first, s.last "
-        "FROM sdg_indicators c LEFT JOIN (SELECT indicator_code, MIN(year) AS first, "
-        "MAX(year) AS last FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1) s "
-        "ON s.indicator_code = c.indicator_code WHERE c.indicator_code = ANY(?)",
-        [codes, codes]).set_index("indicator_code")
+    spans = _bounds_and_spans(store, codes, factors)
 
-    def per_code(column: pd.Series) -> np.ndarray:
+    def per_code(column: int) -> np.ndarray:
         """A catalogue column for each distinct indicator of the file (NaN when absent)."""
-        got = pd.Series(u, dtype=object).map(column).astype(float).to_numpy()
+        nan = float("nan")
+        got = np.array([spans[c][column] if isinstance(c, str) and c in spans else nan
+                        for c in u], dtype=float)
         return got[at] if len(got) else np.zeros(0)
 
-    lo, hi = per_code(cat["lower_bound"]), per_code(cat["upper_bound"])
+    lo, hi = per_code(0), per_code(1)
     v = table["value"].astype(float).to_numpy()[ok]
     beyond = (~np.isnan(lo) & (v < lo)) | (~np.isnan(hi) & (v > hi))
     hit = np.flatnonzero(beyond)[:_LIST]
@@ -198,11 +197,38 @@ def _indicator_ranges(store: Store, table: pd.DataFrame, ok: np.ndarray,
                 for i, c, a in zip(hit, ind, area, strict=True)]
     year = _years(table, factors)[ok]
     outside = year > dt.date.today().year
-    first, last = per_code(cat["first"]), per_code(cat["last"])
+    first, last = per_code(2), per_code(3)
     outside |= (~np.isnan(first) & (year < first - 1)) | (~np.isnan(last) & (year > last + 1))
     return {"bounds": {"rows": int(beyond.sum()), "examples": examples},
             "years": {"rows": int(outside.sum()),
                       "years": sorted(int(y) for y in pd.unique(year[outside & ~np.isnan(year)]))}}
+
+
+def _bounds_and_spans(store: Store, codes: list[str],
+                      factors: Factors) -> dict[str, tuple[float, float, float, float]]:
+    """Each of ``codes`` (those in the catalogue) -> (lower bound, upper bound, first and
+    last stored year), NaN where there is none. The bounds from the catalogue the builder
+    read when it did, else read with the spans."""
+    def num(x: Any) -> float:
+        return float("nan") if x is None or pd.isna(x) else float(x)
+
+    cat = factors.memo.get("catalogue")
+    if cat is None:
+        rows = store.rows(
+            "SELECT c.indicator_code, c.lower_bound, c.upper_bound, s.first, s.last "
+            "FROM sdg_indicators c LEFT JOIN (SELECT indicator_code, MIN(year) AS first, "
+            "MAX(year) AS last FROM sdg_values WHERE indicator_code = ANY(?) GROUP BY 1) s "
+            "ON s.indicator_code = c.indicator_code WHERE c.indicator_code = ANY(?)",
+            [codes, codes])
+        return {r[0]: (num(r[1]), num(r[2]), num(r[3]), num(r[4])) for r in rows}
+    wanted = set(codes)
+    spans = {r[0]: (r[1], r[2]) for r in store.rows(
+        "SELECT indicator_code, MIN(year), MAX(year) FROM sdg_values "
+        "WHERE indicator_code = ANY(?) GROUP BY 1", [codes])}
+    nan = float("nan")
+    return {c: (num(lo), num(hi), *(num(y) for y in spans.get(c, (nan, nan))))
+            for c, lo, hi in zip(cat["indicator_code"], cat["lower_bound"], cat["upper_bound"],
+                                 strict=True) if c in wanted}
 
 
 def _years(table: pd.DataFrame, factors: Factors) -> np.ndarray:

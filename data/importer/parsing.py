@@ -89,6 +89,9 @@ class Factors:
         self.rows = rows
         self.keep = keep
         self._by: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        # What a stage read from the store that a later stage of the same check reads too
+        # (the indicator catalogue): read once per check.
+        self.memo: dict[str, Any] = {}
 
     def put(self, name: str, codes: np.ndarray, uniques: Any) -> None:
         if self.keep is not None and name not in self.keep:
@@ -195,6 +198,9 @@ def _parse_number_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 def parse_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(CE years as nullable ints, bad mask): BE (2561, พ.ศ. 2561) and CE (2018, ค.ศ. 2018)."""
     s = clean_text(s)
+    plain = _plain_years(s)
+    if plain is not None:
+        return plain
     missing = is_missing(s)
     digits = s.str.extract(r"(\d{4})", expand=False)
     y = pd.to_numeric(digits, errors="coerce")
@@ -202,6 +208,22 @@ def parse_year(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     ok = y.between(MIN_YEAR, MAX_YEAR)
     bad = ~ok & ~missing
     return y.where(ok).astype("Int64"), bad
+
+
+def _plain_years(s: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """``parse_year`` of cleaned cells that are all four ASCII digits (the usual year
+    column, a dozen distinct cells): the same rules without pandas' text methods; None for
+    any other cells."""
+    cells = s.tolist()
+    if not cells or not all(isinstance(c, str) and len(c) == 4 and c.isascii() and c.isdigit()
+                            for c in cells):
+        return None
+    years = [int(c) for c in cells]
+    years = [y - BE_OFFSET if y >= 2400 else y for y in years]
+    ok = [MIN_YEAR <= y <= MAX_YEAR for y in years]
+    values = pd.Series(pd.array([y if k else None for y, k in zip(years, ok, strict=True)],
+                                dtype="Int64"), index=s.index)
+    return values, pd.Series([not k for k in ok], index=s.index, dtype=bool)
 
 
 def be_to_ce(year: int) -> int:

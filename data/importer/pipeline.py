@@ -179,7 +179,7 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     frame = shaped.frame
     notes = _notes(raw, shaped, mapping, reasons)
     rows = _Rows(frame.index, kind)
-    values = _parse_fields(frame, spec, rows, shaped.columns)
+    values = _parse_fields(frame, spec, rows, shaped.columns, _read_codes(raw, shaped))
     values.attrs["header_unit"] = shaped.units.get("value")
     _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
     if matcher.approximate:
@@ -190,6 +190,15 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     notes["checks"] = run_checks(store, spec, table, rows.reason, rows.detail, values,
                                  reason_codes=rows.reason_codes(), factors=rows.factors)
     return _preview(store, spec, data, file_name, policy, frame, table, rows, notes)
+
+
+def _read_codes(raw: RawTable, shaped: Shaped) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The reader's codes of the columns of the mapped frame: the file's own columns keep
+    their rows when no column became rows (a constant only adds a column)."""
+    if shaped.wide_years or shaped.measure_columns or len(shaped.frame) != len(raw.frame):
+        return {}
+    return {col: got for col in shaped.frame.columns
+            if (got := raw.column_codes(raw.frame, col)) is not None}
 
 
 def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
@@ -237,16 +246,21 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
 def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy: str,
              frame: pd.DataFrame, table: pd.DataFrame, rows: _Rows,
              notes: dict[str, Any]) -> ImportPreview:
-    ok = rows.ok
-    # Boolean selection gives new frames already (copy-on-write): no second copy.
+    # Row selections by plain boolean arrays (the frames share the file's index: nothing to
+    # align), and taken once: boolean selection gives new frames already (copy-on-write).
+    ok = rows.free.copy()
     accepted = table[ok]
-    replaced = accepted[accepted[EXISTING_ID].notna()][[KEY, EXISTING_ID]].copy() \
-        if EXISTING_ID in accepted else accepted.iloc[0:0][[KEY]]
+    if EXISTING_ID in table:
+        found = ok & ~pd.isna(table[EXISTING_ID].to_numpy(dtype=object))
+        replaced = table[[KEY, EXISTING_ID]][found]
+    else:
+        replaced = table.iloc[0:0][[KEY]]
     shown = frame.rename(columns={c: c.removeprefix("__set_") for c in frame.columns
                                   if c.startswith("__set_")})
-    rejected = shown.loc[~ok]
-    rejected.insert(0, "reason", rows.reason[~ok])
-    rejected.insert(1, "detail", rows.detail[~ok])
+    bad = ~ok
+    rejected = shown[bad]
+    for at, (name, cells) in enumerate((("reason", rows._reason), ("detail", rows._detail))):
+        rejected.insert(at, name, pd.Series(cells[bad], index=rejected.index, dtype=object))
     sha = file_sha256(data)
     if notes.get("constants"):
         # The same bytes with another year or indicator set for the whole file are another
@@ -265,13 +279,17 @@ def _preview(store: Store, spec: ImportSpec, data: bytes, file_name: str, policy
                                if a is not None and a == a)
     year_col = spec.year_column or spec.date_year_column
     if year_col and year_col in accepted and len(accepted):
-        col = accepted[year_col]
-        years = col.dt.year if spec.date_year_column else col
-        preview.years = sorted(int(y) for y in pd.unique(pd.Series(years)) if pd.notna(y))
+        if not spec.date_year_column and rows.factors.get(f"table.{year_col}") is not None:
+            # The distinct years the accepted rows use, from the codes (not every row's).
+            years = _distinct(accepted, year_col, ok, rows.factors)
+        else:
+            col = accepted[year_col]
+            years = pd.unique(pd.Series(col.dt.year if spec.date_year_column else col))
+        preview.years = sorted(int(y) for y in years if pd.notna(y))
     return preview
 
 
-def _distinct(accepted: pd.DataFrame, col: str, ok: pd.Series,
+def _distinct(accepted: pd.DataFrame, col: str, ok: np.ndarray,
               factors: parsing.Factors) -> list[Any]:
     """The distinct values of an accepted column: from the codes of the table's column when
     a stage kept them (the values the accepted rows use), else from the cells."""
@@ -279,7 +297,7 @@ def _distinct(accepted: pd.DataFrame, col: str, ok: pd.Series,
     if got is None:
         return list(pd.unique(accepted[col].to_numpy(dtype=object)))
     codes, uniques = got
-    used = np.bincount(codes[ok.to_numpy(dtype=bool)], minlength=len(uniques)) > 0
+    used = np.bincount(codes[ok], minlength=len(uniques)) > 0
     return list(pd.unique(uniques.to_numpy(dtype=object)[used]))
 
 
@@ -330,20 +348,24 @@ def _parse_unique(raw: pd.Series, f: Field) -> tuple[pd.Series, pd.Series, pd.Se
 
 
 def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
-                  mapping: dict[str, str]) -> pd.DataFrame:
-    """Each mapped field parsed once per distinct cell and spread to the rows by the codes;
-    the codes and the parsed distinct values are kept for the later stages (``rows.factors``)."""
-    out = pd.DataFrame(index=frame.index)
+                  mapping: dict[str, str],
+                  read: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> pd.DataFrame:
+    """Each mapped field parsed once per distinct cell and spread to the rows by the codes
+    (the reader's, ``read``, when it kept them); the codes and the parsed distinct values
+    are kept for the later stages (``rows.factors``)."""
+    # The parsed columns are put together once (a column added at a time rebuilds the
+    # frame's index of columns each time); a field without a column gets its default after.
+    columns: dict[str, pd.Series] = {}
+    defaults: list[tuple[int, str, Any]] = []
     for f in spec.fields:
         if f.kind == "area":
             continue
         col = mapping.get(f.name)
         if col is None:
-            out[f.name] = f.default
-            rows.factors.put(f"values.{f.name}", np.zeros(len(frame), dtype=np.intp),
-                             out[f.name].iloc[:1])
+            defaults.append((len(columns) + len(defaults), f.name, f.default))
             continue
-        codes, uniques = parsing.factorize_text(frame[col])
+        got = (read or {}).get(col)
+        codes, uniques = got if got is not None else parsing.factorize_text(frame[col])
         values, bad, missing = _parse_unique(pd.Series(uniques, dtype=object), f)
         code = {"int": "number", "float": "number", "year": "year", "date": "date",
                 "bool": "bool", "choice": "choice", "goals": "choice"}.get(f.kind, "invalid")
@@ -356,8 +378,14 @@ def _parse_fields(frame: pd.DataFrame, spec: ImportSpec, rows: _Rows,
             values = values.where(~missing, f.default) if f.kind != "bool" else \
                 values.fillna(f.default)
         # The parser's dtype is kept (text stays plain objects, not inferred as pandas strings).
-        out[f.name] = pd.Series(values.array.take(codes), index=frame.index, dtype=values.dtype)
+        columns[f.name] = pd.Series(values.array.take(codes), index=frame.index,
+                                    dtype=values.dtype)
         rows.factors.put(f"values.{f.name}", codes, values)
+    out = pd.DataFrame(columns, index=frame.index, copy=False)
+    for at, name, default in defaults:
+        out.insert(at, name, default)
+        rows.factors.put(f"values.{name}", np.zeros(len(frame), dtype=np.intp),
+                         out[name].iloc[:1])
     return out
 
 
@@ -492,7 +520,7 @@ def _text_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             dtype=object)
     # Distinct cells may be written alike (1.001 and 1.0 as "1.00"): codes of the texts.
     tcodes, texts = pd.factorize(np.append(text, ""))
-    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+    return tcodes[codes].astype(np.int64, copy=False), np.asarray(texts, dtype=object)
 
 
 def _key_codes(table: pd.DataFrame, col: str,
@@ -514,7 +542,7 @@ def _key_codes(table: pd.DataFrame, col: str,
     else:
         text = key_parts(uniques.to_frame("c"), ("c",))[0].to_numpy(dtype=object)
     tcodes, texts = pd.factorize(np.append(text, ""))
-    return tcodes[codes].astype(np.int64), np.asarray(texts, dtype=object)
+    return tcodes[codes].astype(np.int64, copy=False), np.asarray(texts, dtype=object)
 
 
 def _key_ids(parts: list[tuple[np.ndarray, np.ndarray]], existing: pd.DataFrame | None,
@@ -619,44 +647,49 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     distinct cell); the joined text key is written only for the rows that need it
     (duplicates and replaced rows).
     """
-    table = table.copy(deep=False)
     index = table.index
     key_col = np.full(len(table), "", dtype=object)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    table[EXISTING_ID] = pd.Series(pd.NA, index=index, dtype=object)
+    existing_id = np.full(len(table), pd.NA, dtype=object)
     parts = [_key_codes(table, col, rows.factors) for col in spec.key]
     ids, stored, existing = _file_and_stored_ids(store, spec, table, parts, rows)
     dense = _dense_bound(ids, stored)
     dup = _repeated(ids, rows.free.copy(), policy, dense)
     if dup.any():
         key_col[dup] = _key_text_of(parts, dup)
-        table[KEY] = pd.Series(key_col, index=index, dtype=object)
-        rows.flag(dup, f"dup_file_{policy}", table[KEY])
+        rows.flag(dup, f"dup_file_{policy}", pd.Series(key_col, index=index, dtype=object))
+    hit = _stored_hits(ids, stored, rows.free, dense)
+    if hit is not None:
+        key_col[hit] = _key_text_of(parts, hit)
+        if policy == "replace":
+            if spec.id_column and existing is not None:
+                valid = stored >= 0
+                ident = pd.Series(existing[spec.id_column].to_numpy(dtype=object)[valid],
+                                  index=stored[valid])
+                ident = ident[~ident.index.duplicated()]
+                found = ident.reindex(ids[hit]).to_numpy(dtype=object)
+            else:
+                # The stored key's text is the file row's own (that is what matched).
+                found = key_col[hit]
+            existing_id[hit] = found
+        else:
+            rows.flag(hit, f"dup_store_{policy}", pd.Series(key_col, index=index, dtype=object))
+    # The two columns are added once, when their cells are known.
+    table = table.copy(deep=False)
+    table[KEY] = pd.Series(key_col, index=index, dtype=object)
+    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
+    return table
+
+
+def _stored_hits(ids: np.ndarray, stored: np.ndarray, free: np.ndarray,
+                 dense: int) -> np.ndarray | None:
+    """The rows still free whose key is stored (None when there is none)."""
     if not len(stored):
-        return table
+        return None
     valid = stored >= 0
     if dense:
         known = np.zeros(dense, dtype=bool)
         known[stored[valid]] = True
-        hit = known[ids] & rows.free
+        hit = known[ids] & free
     else:
-        hit = pd.Series(ids).isin(stored[valid]).to_numpy() & rows.free
-    if not hit.any():
-        return table
-    key_col[hit] = _key_text_of(parts, hit)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    if policy == "replace":
-        if spec.id_column and existing is not None:
-            ident = pd.Series(existing[spec.id_column].to_numpy(dtype=object)[valid],
-                              index=stored[valid])
-            ident = ident[~ident.index.duplicated()]
-            found = ident.reindex(ids[hit]).to_numpy(dtype=object)
-        else:
-            # The stored key's text is the file row's own (that is what matched).
-            found = key_col[hit]
-        existing_id = np.full(len(table), pd.NA, dtype=object)
-        existing_id[hit] = found
-        table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
-    else:
-        rows.flag(hit, f"dup_store_{policy}", table[KEY])
-    return table
+        hit = pd.Series(ids).isin(stored[valid]).to_numpy() & free
+    return hit if hit.any() else None

@@ -17,6 +17,15 @@ from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+
+try:
+    import pyarrow.compute as pa_compute
+    import pyarrow.csv as pa_csv
+
+    _ARROW_CSV = True
+except ImportError:  # pragma: no cover - pyarrow without its CSV module: pandas reads
+    _ARROW_CSV = False
 
 from data import config
 from data.importer.errors import ImportFailure
@@ -51,6 +60,19 @@ class RawTable:
     scan_hidden: bool = True
     # Every cell as read, before the header: what the mapping step shows of an unknown file.
     headers: list[str] = field(default_factory=list)
+    # Each column's cells as (codes, distinct cells), as ``parsing.factorize_text`` gives
+    # them, when the reader worked them out; valid for ``codes_frame`` only (the frame as
+    # read: a frame replaced later, e.g. with hidden characters removed, has none).
+    codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    codes_frame: pd.DataFrame | None = None
+
+    def column_codes(self, frame: pd.DataFrame, column: str,
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(codes, distinct cells) of ``frame[column]`` when ``frame`` is the frame as read
+        (the reader's codes), else None. The frame is not to be changed in place."""
+        if frame is not self.codes_frame or self.codes_frame is None:
+            return None
+        return self.codes.get(column)
 
 
 def read_table(data: bytes, file_name: str) -> RawTable:
@@ -75,6 +97,10 @@ def _finish(raw: RawTable) -> RawTable:
     """Hidden characters removed (and listed); a header without any row refused as such."""
     if raw.scan_hidden:
         raw.frame, raw.hidden = scrub_frame(raw.frame, ROW)
+        if raw.hidden:
+            # Cells were changed (in place or in a new frame): the reader's codes are not
+            # theirs any more.
+            raw.codes, raw.codes_frame = {}, None
     raw.headers = [c for c in raw.frame.columns if c != ROW]
     if raw.frame.empty:
         raise ImportFailure("no_rows", row=raw.header_row + raw.header_rows - 1)
@@ -172,6 +198,10 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
     # pandas skips records, not physical lines: a header cell holding a line break is one
     # record (counting its lines skipped the first data row).
     skip = start + n_header
+    fast = _arrow_frame(body, sep, skip)
+    if fast is not None:
+        return _arrow_raw(*fast, header_cells, start, n_header, encoding,
+                          _scan_hidden(body, text))
     try:
         # UTF-8 bytes and plain Python strings: the C parser reads bytes faster than a text
         # stream, and every later step works on object arrays (no conversion per step).
@@ -194,8 +224,104 @@ def _parse_csv(body: bytes, head: str, encoding: str, text: str | None) -> RawTa
                 in ("string", "empty"))
     frame = _apply_header(frame, header_cells, first_row=start + n_header + 1, gaps=gaps)
     return RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
-                    scan_hidden=_may_hide(body) and has_hidden(
-                        text if text is not None else body.decode("utf-8")))
+                    scan_hidden=_scan_hidden(body, text))
+
+
+def _scan_hidden(body: bytes, text: str | None) -> bool:
+    return _may_hide(body) and has_hidden(text if text is not None else body.decode("utf-8"))
+
+
+def _arrow_raw(frame: pd.DataFrame, codes: dict[int, tuple[np.ndarray, np.ndarray]],
+               header_cells: list[str], start: int, n_header: int, encoding: str,
+               scan_hidden: bool) -> RawTable:
+    """The table of the records Arrow read (``_arrow_frame``), with their codes."""
+    at0, uniques0 = codes[0]
+    frame, kept = _apply_header_kept(frame, header_cells, first_row=start + n_header + 1,
+                                     gaps=False, first_empty=(uniques0 == "")[at0])
+    names = [c for c in frame.columns if c != ROW]
+    raw = RawTable(frame, "csv", encoding=encoding, header_row=start + 1, header_rows=n_header,
+                   scan_hidden=scan_hidden)
+    raw.codes = {names[i]: got if kept is None else _kept_codes(*got, kept)
+                 for i, got in codes.items()}
+    raw.codes_frame = frame
+    return raw
+
+
+def _data_offset(body: bytes, skip: int) -> int | None:
+    """Where the record after the first ``skip`` records starts, counted as pandas counts
+    records (a line ends at ``\n``, ``\r\n`` or ``\r``), or None when those records hold a
+    quote (a quoted line break would make a record span lines) or the file ends first."""
+    at = 0
+    for _ in range(skip):
+        nl, cr = body.find(b"\n", at), body.find(b"\r", at)
+        ends = [e for e in (nl, cr) if e >= 0]
+        if not ends:
+            return None
+        end = min(ends)
+        at = end + (2 if body[end:end + 2] == b"\r\n" else 1)
+    if b'"' in body[:at] or at >= len(body):
+        return None
+    return at
+
+
+def _arrow_frame(body: bytes, sep: str, skip: int,
+                 ) -> tuple[pd.DataFrame, dict[int, tuple[np.ndarray, np.ndarray]]] | None:
+    """The records after the first ``skip`` as pandas' C parser reads them (every cell text,
+    as plain Python strings), read by Arrow's CSV reader, with each column's codes and
+    distinct cells (``parsing.factorize_text``'s); None when Arrow cannot read them exactly
+    as pandas would (a short or long row, a cut quote, bytes that are no UTF-8, a NUL byte,
+    no data, quotes in the records skipped): the caller then reads with pandas.
+
+    The distinct cells are made Python strings once and the columns taken from them by the
+    codes (pandas' parser makes a string per cell and looks each up in a hash table)."""
+    if not _ARROW_CSV or len(sep) != 1 or b"\x00" in body:
+        return None
+    offset = _data_offset(body, skip)
+    if offset is None or body.startswith(b"\xef\xbb\xbf", offset):
+        return None  # (a byte-order mark there would be dropped by one reader, not the other)
+    # Text for every column: the delimiters of the first lines count them (at least; a
+    # column beyond, of a first record spanning more lines, would be typed by Arrow:
+    # refused below).
+    lines = body[offset:offset + 65536].splitlines()[:8]
+    width = sum(line.count(sep.encode("utf-8")) for line in lines) + 1
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body)[offset:],
+            read_options=pa_csv.ReadOptions(
+                use_threads=False, autogenerate_column_names=True,
+                block_size=max(1 << 20, min(len(body) - offset + 1, (1 << 31) - 1))),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=sep, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=b'"' in body, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=True))
+    except (pa.ArrowException, ValueError, OverflowError):
+        return None
+    if not table.num_columns or not table.num_rows:
+        return None
+    columns: dict[int, np.ndarray] = {}
+    codes: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for i, name in enumerate(table.column_names):
+        col = table.column(name)
+        if col.type != pa.string() or col.null_count:
+            return None
+        encoded = pa_compute.dictionary_encode(col.combine_chunks())
+        # 32-bit codes (as Arrow gives them): a large file keeps them with its cells.
+        at = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+        uniques = np.array(encoded.dictionary.to_pylist(), dtype=object)
+        columns[i] = uniques.take(at)
+        codes[i] = (at, uniques)
+    # One block per column, as taken (no copy into one block of them all).
+    return pd.DataFrame(columns, dtype=object, copy=False), codes
+
+
+def _kept_codes(codes: np.ndarray, uniques: np.ndarray, keep: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of the records kept, numbered again in order of first appearance (the
+    distinct cells only blank records held are gone), as ``factorize_text`` numbers them."""
+    again, old = pd.factorize(codes[keep])
+    return again, uniques[old]
 
 
 def _may_hide(body: bytes) -> bool:
@@ -359,6 +485,14 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int,
                   gaps: bool = True) -> pd.DataFrame:
     """``frame`` under the header's names, missing cells as empty text (``gaps`` False: the
     caller knows there is none), a row number per record, blank records dropped."""
+    return _apply_header_kept(frame, header, first_row, gaps)[0]
+
+
+def _apply_header_kept(frame: pd.DataFrame, header: list[str], first_row: int,
+                       gaps: bool = True, first_empty: np.ndarray | None = None,
+                       ) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """``_apply_header``, and which records were kept (None: all of them). ``first_empty``:
+    which cells of the first column are empty, when the caller knows (from its codes)."""
     width = max(frame.shape[1], len(header))
     names, seen = [], {}
     for i in range(width):
@@ -391,7 +525,7 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int,
     # can be, so the other cells are compared on those rows only.
     names_ = [c for c in frame.columns if c != ROW]
     if names_ and len(frame):
-        blank = _empty(frame[names_[0]])
+        blank = _empty(frame[names_[0]]) if first_empty is None else first_empty
         if blank.any():
             at = np.flatnonzero(blank)
             for col in names_[1:]:
@@ -401,8 +535,8 @@ def _apply_header(frame: pd.DataFrame, header: list[str], first_row: int,
             if len(at):
                 keep = np.ones(len(frame), dtype=bool)
                 keep[at] = False
-                frame = frame[keep]
-    return frame.reset_index(drop=True)
+                return frame[keep].reset_index(drop=True), keep
+    return frame.reset_index(drop=True), None
 
 
 def _empty(cells: pd.Series) -> np.ndarray:
