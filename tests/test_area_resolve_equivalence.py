@@ -339,6 +339,41 @@ def test_the_check_fails_when_a_result_differs(recorded, monkeypatch):
     assert got["rows"] != recorded["area:province,district"]["rows"]
 
 
+def _texts() -> list[str]:
+    """The corpus as it is, untrimmed, upper case, with level words twice, and odd texts."""
+    cells = list(corpus())
+    return (cells + [f"  {c}\t" for c in cells[::5]] + [c.upper() for c in cells[::9]] +
+            [f"อำเภอ จังหวัด{c}" for c in cells[::11]] + [f"{c} Province " for c in cells[::13]] +
+            ["", " ", "\n", "a\nb", "ΣΑΣ ΣΑΣ", "ὈΔΥΣΣΕΎΣ", "İ", "\u0301x", "x\u0301",
+             "ก\u0e4d\u0e32", "\u0e4d", "\u0e32", "๐๑๒", "  ๐๑  ", "จังหวัด", "จ.", "อ. อ.",
+             "king  amphoe  x", "Province of", "x  sub-district", "x\x1cprovince", "x\u3000 district",
+             "\u200bจังหวัดเลย", "จังหวัด\u200bเลย", "กิ่ง  อ.เกาะ", "t.x", "a. b", "ch.c",
+             "tambon", "หมู่บ้านบ้านนา", "บ้าน", "บ้าน บ้าน", "changwat  changwat  x", "r:1",
+             "aa\x00bb", "\x00"])
+
+
+def test_normalising_many_names_at_once_is_normalising_each():
+    from data.importer import areas
+    from domain import area_match
+
+    texts = _texts()
+    areas.forget_cells()
+    assert areas.normalise_area_names(texts) == [areas.normalise_area_name(t) for t in texts]
+    assert area_match.normalise_area_names(texts) == [area_match.normalise_area_name(t)
+                                                      for t in texts]
+    keys = [areas.normalise_area_name(t) for t in texts] + ["aa\x00bb", "rrr\n\nuu", "aaa"]
+    assert areas.loose_keys(keys) == [areas.loose_key(k) for k in keys]
+    for levels in (area_match.LEVELS, ("province", "district")):
+        assert area_match.could_match_many(texts, levels) == [
+            area_match.could_match(t, levels) for t in texts]
+    # Without a NUL among them, the joined way is the one taken.
+    plain = [t for t in texts if "\x00" not in t]
+    assert areas.normalise_area_names(plain) == [areas.normalise_area_name(t) for t in plain]
+    assert area_match.normalise_area_names(plain) == [area_match.normalise_area_name(t)
+                                                      for t in plain]
+    assert areas.normalise_area_names([]) == area_match.normalise_area_names([]) == []
+
+
 if __name__ == "__main__" and "--record" in sys.argv:
     EXPECTED.parent.mkdir(exist_ok=True)
     with gzip.open(EXPECTED, "wt", encoding="utf-8") as f:
