@@ -335,7 +335,7 @@ def test_the_check_fails_when_a_result_differs(recorded, monkeypatch):
     # Four-digit codes read as subdistricts: district codes are no longer found.
     monkeypatch.setitem(areas._CODE_LEVEL, 4, "subdistrict")
     cells = recorded["cells"]
-    got = _resolved(_matcher(), {"area": cells}, ("province", "district"))
+    got = _resolved(areas.AreaMatcher(_registry()), {"area": cells}, ("province", "district"))
     assert got["rows"] != recorded["area:province,district"]["rows"]
 
 

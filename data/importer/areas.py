@@ -287,6 +287,7 @@ class AreaMatcher:
         own.approximate = {}
         own._last_pairs = (None, set())
         own._candidates = {}
+        own._anywhere = {}
         return own
 
     def __post_init__(self) -> None:
@@ -309,6 +310,14 @@ class AreaMatcher:
         # enough of them: a file's unknown names often differ only in pairs no name has
         # ("บ้านไม่มี12", "บ้านไม่มี345"), and are then counted once. One file's (from_store).
         self._candidates: dict[tuple[str, str, frozenset[str], int], list[str]] = {}
+        # Fuzzy levels -> the letter pairs any of their names has (no parent), and (levels,
+        # pairs of a query among those, pairs needed) -> whether some level has names sharing
+        # enough (one file's, as ``_candidates``).
+        self._gram_union: dict[tuple[str, ...], frozenset[str]] = {}
+        self._anywhere: dict[tuple[tuple[str, ...], frozenset[str], int], bool] = {}
+        # Level set -> what ``_resolve_digits`` gives for each current code (of ASCII digits,
+        # no padding) and each four-digit registration office number (PP51-PP99).
+        self._numbers: dict[tuple[str, ...], dict[str, tuple[str | None, str | None, str]]] = {}
         # levels -> (exact keys, looser keys) of all of them (without a parent).
         self._fits: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -437,24 +446,10 @@ class AreaMatcher:
         two off shares most of them, and an unknown name is then turned away in a few
         dictionary lookups instead of being compared with every name of the level.
         """
-        names, grams = self._gram_index(level, scope)
-        # A name is tried at two levels in turn: its pairs are counted once.
-        if self._last_pairs[0] != key:
-            self._last_pairs = (key, _pairs(key))
-        pairs = self._last_pairs[1]
+        pairs = self._pairs_of(key)
         if not pairs:
             return None
-        need = max(1, len(pairs) // 2)
-        present = pairs & self._gram_keys[(scope, level)]
-        if len(present) < need:
-            # No name can share enough pairs: an unknown value stops here, without counting.
-            return None
-        # Which names share ``need`` pairs depends on the pairs some name has, not their order.
-        shared = (scope, level, frozenset(present), need)
-        candidates = self._candidates.get(shared)
-        if candidates is None:
-            candidates = self._candidates[shared] = [
-                names[i] for i in _sharing([grams[g] for g in present], need, len(names))]
+        candidates = self._sharing_names(pairs, max(1, len(pairs) // 2), level, scope)
         if not candidates:
             return None
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
@@ -466,6 +461,58 @@ class AreaMatcher:
         if best and first - second >= 0.05:
             self.approximate[raw] = best
             return best
+        return None
+
+    def _pairs_of(self, key: str) -> set[str]:
+        # A name is tried at two levels in turn: its pairs are counted once.
+        if self._last_pairs[0] != key:
+            self._last_pairs = (key, _pairs(key))
+        return self._last_pairs[1]
+
+    def _sharing_names(self, pairs: set[str] | frozenset[str], need: int, level: str,
+                       scope: str) -> list[str]:
+        """The names of ``level`` under ``scope`` sharing ``need`` of ``pairs``."""
+        names, grams = self._gram_index(level, scope)
+        present = pairs & self._gram_keys[(scope, level)]
+        if len(present) < need:
+            # No name can share enough pairs: an unknown value stops here, without counting.
+            return []
+        # Which names share ``need`` pairs depends on the pairs some name has, not their order.
+        shared = (scope, level, frozenset(present), need)
+        candidates = self._candidates.get(shared)
+        if candidates is None:
+            candidates = self._candidates[shared] = [
+                names[i] for i in _sharing([grams[g] for g in present], need, len(names))]
+        return candidates
+
+    def _closest_of(self, raw: str, key: str, levels: list[str]) -> str | None:
+        """``_closest`` at each of ``levels`` in turn (no parent), the first code found. A
+        name sharing too few letter pairs with the names of every level (an unknown name) is
+        turned away in one lookup: by the pairs any of them has, as those are all that count."""
+        pairs = self._pairs_of(key)
+        if not pairs:
+            return None
+        need = max(1, len(pairs) // 2)
+        union = self._gram_union.get(tuple(levels))
+        if union is None:
+            for level in levels:
+                self._gram_index(level, "*")
+            union = self._gram_union[tuple(levels)] = frozenset().union(
+                *(self._gram_keys[("*", level)] for level in levels))
+        present = frozenset(pairs & union)  # each level's pairs among the query's are in it
+        if len(present) < need:
+            return None
+        shared = (tuple(levels), present, need)
+        some = self._anywhere.get(shared)
+        if some is None:
+            some = self._anywhere[shared] = any(
+                self._sharing_names(present, need, level, "*") for level in levels)
+        if not some:
+            return None
+        for level in levels:
+            code = self._closest(raw, key, level, "*")
+            if code:
+                return code
         return None
 
     def _gram_index(self, level: str, scope: str,
@@ -558,32 +605,57 @@ class AreaMatcher:
         for one code column (the usual file). A number that is a current code of its width,
         or ends in neither "00" nor zeros only, is settled here in a lookup or two."""
         level_of = self.level.get
-        out: list[tuple[str | None, str | None, str]] = []
+        # Current codes and office numbers: one lookup each, all of them in C.
+        out: list[tuple[str | None, str | None, str] | None] = list(
+            map(self._number_results(levels).get, cells))
         names: list[int] = []
-        for c in cells:
+        for i in [i for i, r in enumerate(out) if r is None]:
+            c = cells[i]
             if not (c.isascii() and c.isdigit()):
-                names.append(len(out))
-                out.append((None, None, ""))  # resolved with the other names below
+                names.append(i)  # resolved with the other names below
             elif c.endswith("00") or not c.strip("0"):
                 # National zeros, or a code padded to a deeper width: ``unpad`` decides.
-                out.append(self._resolve_digits(c, levels))
+                out[i] = self._resolve_digits(c, levels)
             else:
                 # ``unpad(c)`` is ``c`` itself: the rest of ``_resolve_digits``.
                 level = level_of(c)
                 if level is not None and level == _CODE_LEVEL.get(len(c)):
-                    out.append((c, None, "") if level in levels
-                               else (None, "area_level", f"{c} ({level})"))
+                    out[i] = (c, None, "") if level in levels \
+                        else (None, "area_level", f"{c} ({level})")
                 elif len(c) in (4, 6) and level_of(c[:2]) == "province" and int(c[-2:]) > 50:
-                    out.append((None, "non_dopa", c))
+                    out[i] = (None, "non_dopa", c)
                 else:
-                    out.append((None, "area_unknown", c))
+                    out[i] = (None, "area_unknown", c)
         if names:
             # Numbers have no side effects: the names alone keep their order (the file's
             # approximate matches are noted in it).
             found = self._resolve_names([cells[i] for i in names], levels)
             for i, result in zip(names, found, strict=True):
                 out[i] = result
-        return out
+        return out  # type: ignore[return-value]
+
+    def _number_results(self, levels: tuple[str, ...],
+                        ) -> dict[str, tuple[str | None, str | None, str]]:
+        """What ``_resolve_cells`` settles a cell of ASCII digits to when it is a current code
+        of its width (villages only where they are wanted: 75,000 of them), or a four-digit
+        registration-office number; the registry's, built once per level set."""
+        found = self._numbers.get(levels)
+        if found is None:
+            found = {}
+            for code, level in self.level.items():
+                if not (isinstance(code, str) and code.isascii() and code.isdigit()) \
+                        or code.endswith("00") \
+                        or not code.strip("0") or level != _CODE_LEVEL.get(len(code)) \
+                        or (level == "village" and level not in levels):
+                    continue  # looked at one by one
+                found[code] = (code, None, "") if level in levels \
+                    else (None, "area_level", f"{code} ({level})")
+            for province in [c for c, level in self.level.items() if level == "province"]:
+                if len(province) == 2 and province.isascii() and province.isdigit():
+                    for office in (f"{province}{n}" for n in range(51, 100)):
+                        found.setdefault(office, (None, "non_dopa", office))
+            self._numbers[levels] = found
+        return found
 
     def _resolve_names(self, cells: list[str], levels: tuple[str, ...],
                        ) -> list[tuple[str | None, str | None, str]]:
@@ -632,11 +704,7 @@ class AreaMatcher:
             if go or maybe or key in fits or lkey in loose:
                 out[i] = self._resolve_tuple({"area": c}, levels)
                 continue
-            code = None
-            for level in fuzzy:
-                code = self._closest(raw, key, level, "*")
-                if code:
-                    break
+            code = self._closest_of(raw, key, fuzzy)
             level = self.level.get(code, "") if code else ""
             out[i] = (None, "area_unknown", c) if code is None else (
                 (code, None, "") if level in levels else (None, "area_level", f"{c} ({level})"))
