@@ -395,13 +395,18 @@ def could_match(name: object, levels: tuple[str, ...] = LEVELS) -> bool:
 
 def could_match_many(names: list[str], levels: tuple[str, ...] = LEVELS) -> list[bool]:
     """``could_match`` of each of many texts, normalised together."""
-    return [_could_match(n, tuple(levels)) for n in normalise_area_names(names)]
+    keys, sorted_names = _keys_of(tuple(levels))
+    return [_could_match_in(n, keys, sorted_names) for n in normalise_area_names(names)]
 
 
 def _could_match(n: str, levels: tuple[str, ...]) -> bool:
+    return _could_match_in(n, *_keys_of(levels))
+
+
+def _could_match_in(n: str, keys: frozenset[str], names: list[str]) -> bool:
+    """``could_match`` of a normalised name, given ``_keys_of`` its levels."""
     if not n:
         return False
-    keys, names = _keys_of(levels)
     if n in keys:
         return True
     if _is_thai(n):
