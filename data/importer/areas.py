@@ -782,6 +782,10 @@ class AreaMatcher:
 
     def _resolve_tuple(self, cells: dict[str, str], levels: tuple[str, ...],
                        ) -> tuple[str | None, str | None, str]:
+        area = cells.get("area", "")
+        if len(cells) == 1 and area.isascii() and area.isdigit():
+            # A lone number (no name to show with it): its code or office in one lookup.
+            return self._resolve_cells([area], levels)[0]
         shown = " / ".join(v for v in cells.values() if v)
         if not shown:
             return None, "missing", "area"
