@@ -10,6 +10,7 @@ import copy
 import difflib
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -199,7 +200,7 @@ def _sharing(postings: list[tuple[np.ndarray, frozenset[int]]], need: int,
 
 def _pairs(key: str) -> set[str]:
     """The letter pairs of ``key`` (``key[i:i + 2]`` for each ``i``), joined in C."""
-    return set(map(str.__add__, key, key[1:]))
+    return set(map(operator.add, key, key[1:]))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -637,8 +638,9 @@ class AreaMatcher:
     def _number_results(self, levels: tuple[str, ...],
                         ) -> dict[str, tuple[str | None, str | None, str]]:
         """What ``_resolve_cells`` settles a cell of ASCII digits to when it is a current code
-        of its width (villages only where they are wanted: 75,000 of them), or a four-digit
-        registration-office number; the registry's, built once per level set."""
+        of its width (but a village: 75,000 of them, a table of them would cost a household
+        file more than it saves), or a four-digit registration-office number; the registry's,
+        built once per level set."""
         found = self._numbers.get(levels)
         if found is None:
             found = {}
@@ -646,7 +648,7 @@ class AreaMatcher:
                 if not (isinstance(code, str) and code.isascii() and code.isdigit()) \
                         or code.endswith("00") \
                         or not code.strip("0") or level != _CODE_LEVEL.get(len(code)) \
-                        or (level == "village" and level not in levels):
+                        or level == "village":
                     continue  # looked at one by one
                 found[code] = (code, None, "") if level in levels \
                     else (None, "area_level", f"{code} ({level})")
