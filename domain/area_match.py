@@ -23,12 +23,18 @@ MATCHED = ("code", "exact", "romanised", "tones", "truncated", "capital", "alias
 UNMATCHED = ("abolished", "ambiguous", "not_found", "empty", "invalid")
 
 # Level words written before a name. Longer forms first: "กิ่งอำเภอ" before "อำเภอ".
-_TH_PREFIX = re.compile(
-    r"^(?:จังหวัด|กิ่งอำเภอ|กิ่ง\s*อ\.|อำเภอ|ตำบล|แขวง|เขต|จ\.|อ\.|ต\.)\s*")
-_EN_PREFIX = re.compile(
-    r"^(?:changwat|province\s+of|king\s+amphoe|amphoe|amphur|amphor|amper|khet|tambon|tambol|"
-    r"khwaeng|kwaeng|sub-?district|district|province|ampho|ch\.|a\.|t\.)\s+")
-_EN_SUFFIX = re.compile(r"\s+(?:province|district|sub-?district|subdistrict|municipality)$")
+_TH_WORDS = r"(?:จังหวัด|กิ่งอำเภอ|กิ่ง\s*อ\.|อำเภอ|ตำบล|แขวง|เขต|จ\.|อ\.|ต\.)\s*"
+_EN_WORDS = (r"(?:changwat|province\s+of|king\s+amphoe|amphoe|amphur|amphor|amper|khet|tambon|"
+             r"tambol|khwaeng|kwaeng|sub-?district|district|province|ampho|ch\.|a\.|t\.)\s+")
+_EN_END = r"\s+(?:province|district|sub-?district|subdistrict|municipality)"
+_TH_PREFIX = re.compile("^" + _TH_WORDS)
+_EN_PREFIX = re.compile("^" + _EN_WORDS)
+_EN_SUFFIX = re.compile(_EN_END + "$")
+# What a text starts or ends with when these patterns can match it (the first letters of the
+# level words, the last words of the suffixes): a text without is not searched.
+_TH_FIRST = tuple("จกอตแเ")
+_EN_FIRST = tuple("cpkatsd")
+_EN_LAST = ("province", "district", "municipality")
 _MARKS = re.compile(r"[\s.,'’‘`\-_()\[\]/\"ฯ]+")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 # Tone marks, maitaikhu, thanthakhat, nikhahit and mai yamok: often mistyped or dropped.
@@ -94,6 +100,27 @@ def _normalise_text(text: str) -> str:
         s = _EN_PREFIX.sub("", s)
     s = _EN_SUFFIX.sub("", s)
     return _MARKS.sub("", s)
+
+
+def normalise_area_names(texts: list[str]) -> list[str]:
+    """``normalise_area_name`` of each text. What works character by character (NFC, zero
+    widths, sara am, case, marks) is done in one pass over all of them joined by NUL (a
+    starter without case, no space, no mark: it keeps the texts apart); the level words only
+    where a text starts or ends with what one of them does."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(0, len(texts) - 1):  # a text holding NUL: one by one
+        return [_normalise_text(t) for t in texts]
+    s = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", joined))
+    out = []
+    for t in s.replace("\u0e4d\u0e32", "\u0e33").lower().split("\x00"):
+        t = t.strip()
+        for _ in range(2):
+            if t.startswith(_TH_FIRST):
+                t = _TH_PREFIX.sub("", t)
+            if t.startswith(_EN_FIRST):
+                t = _EN_PREFIX.sub("", t)
+        out.append(_EN_SUFFIX.sub("", t) if t.endswith(_EN_LAST) else t)
+    return _MARKS.sub("", "\x00".join(out)).split("\x00") if texts else []
 
 
 def forget_names() -> None:
@@ -346,30 +373,49 @@ def _clean_parent(parent: object) -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _keys_of(levels: tuple[str, ...]) -> tuple[frozenset[str], tuple[_Index, ...]]:
+def _keys_of(levels: tuple[str, ...]) -> tuple[frozenset[str], list[str]]:
     """Every key a name of these levels is found by (exact, tone-free, romanised, abolished,
-    alias) in one set, and the levels' indexes (for names cut short)."""
+    alias) in one set, and the Thai names of all the levels in one sorted list (for names
+    cut short: one bisection instead of one per level)."""
     keys: set[str] = set(PROVINCE_ALIASES) if "province" in levels else set()
     indexes = tuple(_default_index(level) for level in levels)
     for index, level in zip(indexes, levels, strict=True):
         keys |= index.exact.keys() | index.tones.keys() | index.roman.keys()
         keys |= _abolished_names(level).keys()
-    return frozenset(keys), indexes
+    names = sorted(set().union(*(index.sorted_keys for index in indexes)))
+    return frozenset(keys), names
 
 
 def could_match(name: object, levels: tuple[str, ...] = LEVELS) -> bool:
     """False when ``match_area_names`` finds no code for ``name`` at any of ``levels``
     without a parent: no key of any kind fits it, and no name starts with it. A few set
     lookups, so that a name that is no area is turned away without trying each level."""
-    n = normalise_area_name(name)
+    return _could_match(normalise_area_name(name), tuple(levels))
+
+
+def could_match_many(names: list[str], levels: tuple[str, ...] = LEVELS) -> list[bool]:
+    """``could_match`` of each of many texts, normalised together."""
+    keys, sorted_names = _keys_of(tuple(levels))
+    return [_could_match_in(n, keys, sorted_names) for n in normalise_area_names(names)]
+
+
+def _could_match(n: str, levels: tuple[str, ...]) -> bool:
+    return _could_match_in(n, *_keys_of(levels))
+
+
+def _could_match_in(n: str, keys: frozenset[str], names: list[str]) -> bool:
+    """``could_match`` of a normalised name, given ``_keys_of`` its levels."""
     if not n:
         return False
-    keys, indexes = _keys_of(tuple(levels))
     if n in keys:
         return True
     if _is_thai(n):
-        return thai_key(n) in keys or (
-            len(n) >= 8 and any(index.starting_with(n) for index in indexes))
+        if thai_key(n) in keys:
+            return True
+        # A level's ``starting_with(n)`` finds a name: the names starting with ``n`` follow
+        # one another in the sorted list, from where ``n`` would go.
+        at = bisect.bisect_left(names, n) if len(n) >= 8 else len(names)
+        return at < len(names) and names[at].startswith(n)
     return romanisation_key(n) in keys
 
 

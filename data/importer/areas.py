@@ -10,6 +10,7 @@ import copy
 import difflib
 import functools
 import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ import pandas as pd
 from data.importer.parsing import THAI_DIGITS, factorize_text
 from data.store import Store
 from domain.area_match import LEVELS as SHARED_LEVELS
-from domain.area_match import could_match, forget_names
+from domain.area_match import could_match, could_match_many, forget_names
 from domain.area_match import match_area_name as shared_match
 
 # Administrative prefixes written before names (longest first so "กิ่งอำเภอ" wins over "อำเภอ").
@@ -30,6 +31,9 @@ _PREFIXES_EN = ("changwat", "amphoe", "amphur", "amphur", "king amphoe", "tambon
                 "chang wat", "muang", "mueang")
 _SUFFIXES_EN = ("province", "district", "subdistrict", "sub-district", "city")
 
+# The Thai prefixes by their first letter, each with its place among them.
+_TH_BY_FIRST = {ch: tuple((i, p) for i, p in enumerate(_PREFIXES_TH) if p[0] == ch)
+                for ch in {p[0] for p in _PREFIXES_TH}}
 _EN_STARTS = tuple(p + end for p in _PREFIXES_EN for end in (" ", "."))
 _ANY_PREFIX = _PREFIXES_TH + _EN_STARTS
 _ANY_SUFFIX = tuple(" " + suffix for suffix in _SUFFIXES_EN)
@@ -72,11 +76,19 @@ _LOCAL_WORDS = re.compile(
 _NATIONAL = {"ประเทศไทย", "ทั้งประเทศ", "ทั่วประเทศ", "ทั่วราชอาณาจักร", "ราชอาณาจักร",
              "thailand", "national", "wholekingdom", "kingdom", "country", "nationwide", "th",
              "00", "0"}
-_TOTAL = re.compile(r"^(รวม|ยอดรวม|ผลรวม|ทั้งหมด|total|grandtotal|subtotal)|^(sum|all|overall)$")
-_REGION = re.compile(
-    r"^(ภาค|region)|^(north|northern|northeast|northeastern|central|south|southern|east|eastern|"
-    r"west|western|bangkokandvicinity|กรุงเทพและปริมณฑล|กรุงเทพฯและปริมณฑล|southernborder)"
-    r"(region|thailand)?$")
+_TOTAL_STARTS = ("รวม", "ยอดรวม", "ผลรวม", "ทั้งหมด", "total", "grandtotal", "subtotal")
+_TOTAL_ALONE = ("sum", "all", "overall")
+_REGION_STARTS = ("ภาค", "region")
+_REGION_NAMES = ("north", "northern", "northeast", "northeastern", "central", "south",
+                 "southern", "east", "eastern", "west", "western", "bangkokandvicinity",
+                 "กรุงเทพและปริมณฑล", "กรุงเทพฯและปริมณฑล", "southernborder")
+_TOTAL = re.compile(f"^({'|'.join(_TOTAL_STARTS)})|^({'|'.join(_TOTAL_ALONE)})$")
+_REGION = re.compile(f"^({'|'.join(_REGION_STARTS)})|^({'|'.join(_REGION_NAMES)})"
+                     "(region|thailand)?$")
+# The first letters of the keys of totals and regions ("r:" too): a key that starts with
+# none of them is neither, without the patterns.
+_AGGREGATE_FIRST = frozenset(w[0] for w in (*_TOTAL_STARTS, *_TOTAL_ALONE, *_REGION_STARTS,
+                                             *_REGION_NAMES, "r:"))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -84,15 +96,34 @@ def normalise_area_name(name: str) -> str:
     """A comparison key: no administrative prefix, spacing, dots, hyphens or case."""
     s = str(name).translate(THAI_DIGITS).strip().lower()
     s = _SPACES.sub(" ", s)
+    return _MARKS.sub("", _without_words(s))
+
+
+def normalise_area_names(names: list[str]) -> list[str]:
+    """``normalise_area_name`` of each of many texts: what does not depend on where a text
+    starts or ends is done in one pass over all of them joined by NUL (which no pattern
+    matches, no space or case touches; a text holding one is done alone)."""
+    joined = "\x00".join(names)
+    if joined.count("\x00") != max(0, len(names) - 1):
+        return [normalise_area_name(n) for n in names]
+    if _THAI_DIGIT.search(joined):  # ``translate`` costs as much when there is none
+        joined = joined.translate(THAI_DIGITS)
+    # Runs of spaces as one, then trimmed: as trimmed, then runs as one.
+    words = []
+    for t in _SPACES.sub(" ", joined.lower()).split("\x00"):
+        t = t.strip()
+        words.append(_without_words(t) if t.startswith(_ANY_PREFIX) or t.endswith(_ANY_SUFFIX)
+                     else t)
+    return _MARKS.sub("", "\x00".join(words)).split("\x00") if names else []
+
+
+def _without_words(s: str) -> str:
+    """A lower-case trimmed name without its administrative prefixes and suffix."""
     # Most names start with no prefix: one test of them all before the loop below.
     changed = s.startswith(_ANY_PREFIX)
     while changed:
-        changed = False
-        # Each loop only when one of its prefixes starts the name (one test of them all).
-        for p in _PREFIXES_TH if s.startswith(_PREFIXES_TH) else ():
-            if s.startswith(p) and len(s) > len(p):
-                s = s[len(p):].strip()
-                changed = True
+        s, changed = _without_thai(s)
+        # Only when one of its prefixes starts the name (one test of them all).
         for p in _PREFIXES_EN if s.startswith(_EN_STARTS) else ():
             if s.startswith(p + " ") or s.startswith(p + "."):
                 s = s[len(p) + 1:].strip()
@@ -101,11 +132,40 @@ def normalise_area_name(name: str) -> str:
         for suffix in _SUFFIXES_EN:
             if s.endswith(" " + suffix):
                 s = s[: -len(suffix) - 1].strip()
-    return _MARKS.sub("", s)
+    return s
+
+
+def _without_thai(s: str) -> tuple[str, bool]:
+    """The Thai prefixes tried in their order, each on the name as those before it left it
+    (and removed unless it is the whole name); only those starting with the name's first
+    letter are tried. The name, and whether one was removed."""
+    changed = False
+    after = 0
+    while True:
+        for i, p in _TH_BY_FIRST.get(s[:1], ()):
+            if i >= after and s.startswith(p):
+                break
+        else:
+            return s, changed
+        if len(s) > len(p):
+            s = s[len(p):].strip()
+            changed = True
+        after = i + 1
 
 
 _SPACES = re.compile(r"\s+")
+_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 _MARKS = re.compile(r"[\s.\-'’_,()]")
+
+
+def _indented(cells: np.ndarray) -> bool:
+    """False when no cell starts with a space, a tab, an ideographic or no-break space (no
+    cell is indented: one search of them all joined by NUL; a cell holding a NUL before
+    such a space only makes this True, and the cells are then looked at one by one)."""
+    return _INDENT.search("\x00" + "\x00".join(cells)) is not None
+
+
+_INDENT = re.compile("\x00[ \u3000\u00a0\t]")
 
 
 def _stride(uniques: list[np.ndarray], i: int) -> int:
@@ -139,20 +199,35 @@ def _sharing(postings: list[tuple[np.ndarray, frozenset[int]]], need: int,
 
 
 def _pairs(key: str) -> set[str]:
-    return {key[i:i + 2] for i in range(len(key) - 1)}
+    """The letter pairs of ``key`` (``key[i:i + 2]`` for each ``i``), joined in C."""
+    return set(map(operator.add, key, key[1:]))
 
 
 @functools.lru_cache(maxsize=65536)
 def loose_key(key: str) -> str:
     """A looser key for romanisations: ``Bueng Kan``/``Bungkan``, ``Chiang``/``Chieng``."""
     s = key
-    for a, b in (("ue", "u"), ("oe", "o"), ("ie", "i"), ("ph", "p"), ("th", "t"), ("kh", "k"),
-                 ("ch", "c"), ("aa", "a"), ("uu", "u"), ("y", "i"), ("rr", "r"), ("w", "v")):
+    for a, b in _LOOSER:
         s = s.replace(a, b)
     return collapse_runs(s)
 
 
+def loose_keys(keys: list[str]) -> list[str]:
+    """``loose_key`` of each of many keys, replaced and collapsed all at once (joined by NUL:
+    no spelling replaced holds one, and a NUL is no run of the letters around it)."""
+    joined = "\x00".join(keys)
+    if joined.count("\x00") != max(0, len(keys) - 1):
+        return [loose_key(k) for k in keys]
+    for a, b in _LOOSER:
+        joined = joined.replace(a, b)
+    return _RUNS.sub(r"\1", joined).split("\x00") if keys else []
+
+
+_LOOSER = (("ue", "u"), ("oe", "o"), ("ie", "i"), ("ph", "p"), ("th", "t"), ("kh", "k"),
+           ("ch", "c"), ("aa", "a"), ("uu", "u"), ("y", "i"), ("rr", "r"), ("w", "v"))
 _RUN = re.compile(r"(.)\1")
+# ``collapse_runs`` of texts joined by NUL: runs of anything but line breaks and NUL.
+_RUNS = re.compile("([^\n\x00])\\1+")
 
 
 def collapse_runs(s: str) -> str:
@@ -175,11 +250,17 @@ def aggregate_kind(value: str) -> str | None:
     """'national', 'regional' or 'subtotal' when a row names a total rather than an area."""
     if value.isdigit():  # a code: only 0/00 stand for the whole country
         return "national" if value.strip("0") == "" else None
-    key = normalise_area_name(value)
+    return _kind_of_key(normalise_area_name(value))
+
+
+def _kind_of_key(key: str) -> str | None:
+    """``aggregate_kind`` of a text that is no number, by its normalised key."""
     if not key:
         return None
     if key in _NATIONAL:
         return "national"
+    if key[0] not in _AGGREGATE_FIRST:
+        return None
     if _TOTAL.match(key):
         return "subtotal"
     if _REGION.match(key) or key.startswith("r:"):
@@ -206,6 +287,8 @@ class AreaMatcher:
         own = copy.copy(shared)
         own.approximate = {}
         own._last_pairs = (None, set())
+        own._candidates = {}
+        own._anywhere = {}
         return own
 
     def __post_init__(self) -> None:
@@ -222,6 +305,20 @@ class AreaMatcher:
             str, tuple[np.ndarray, frozenset[int]]]]] = {}
         # The letter pairs of the last name tried by ``_closest`` (key, pairs).
         self._last_pairs: tuple[str | None, set[str]] = (None, set())
+        # (scope, level) -> the letter pairs any name of it has.
+        self._gram_keys: dict[tuple[str, str], frozenset[str]] = {}
+        # (scope, level, the query's pairs some name has, pairs needed) -> the names sharing
+        # enough of them: a file's unknown names often differ only in pairs no name has
+        # ("บ้านไม่มี12", "บ้านไม่มี345"), and are then counted once. One file's (from_store).
+        self._candidates: dict[tuple[str, str, frozenset[str], int], list[str]] = {}
+        # Fuzzy levels -> the letter pairs any of their names has (no parent), and (levels,
+        # pairs of a query among those, pairs needed) -> whether some level has names sharing
+        # enough (one file's, as ``_candidates``).
+        self._gram_union: dict[tuple[str, ...], frozenset[str]] = {}
+        self._anywhere: dict[tuple[tuple[str, ...], frozenset[str], int], bool] = {}
+        # Level set -> what ``_resolve_digits`` gives for each current code (of ASCII digits,
+        # no padding) and each four-digit registration office number (PP51-PP99).
+        self._numbers: dict[tuple[str, ...], dict[str, tuple[str | None, str | None, str]]] = {}
         # levels -> (exact keys, looser keys) of all of them (without a parent).
         self._fits: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
 
@@ -309,6 +406,13 @@ class AreaMatcher:
     def _may_fit(self, raw: str, key: str, levels: tuple[str, ...]) -> bool:
         """True when an exact, alias, looser or shared-matcher key of ``levels`` fits the
         name (``match_one`` then decides); the keys of the levels are gathered once."""
+        keys, loose = self._fit_keys(levels)
+        shared = tuple(level for level in levels if level in SHARED_LEVELS)
+        return key in keys or loose_key(key) in loose or (
+            bool(shared) and could_match(raw, shared))
+
+    def _fit_keys(self, levels: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+        """The exact (and alias) keys and the looser keys of all names of ``levels``."""
         found = self._fits.get(levels)
         if found is None:
             keys: set[str] = set(_ALIASES) if "province" in levels else set()
@@ -318,10 +422,7 @@ class AreaMatcher:
                 keys |= {k for scope, k in self._index[level] if scope == "*"}
                 loose |= {k for scope, k in self._loose[level] if scope == "*"}
             found = self._fits[levels] = (frozenset(keys), frozenset(loose))
-        keys, loose = found
-        shared = tuple(level for level in levels if level in SHARED_LEVELS)
-        return key in keys or loose_key(key) in loose or (
-            bool(shared) and could_match(raw, shared))
+        return found
 
     def unpad(self, code: str) -> str:
         """A code padded with zeros to a deeper width (``4000`` or ``400000`` for province 40,
@@ -346,19 +447,10 @@ class AreaMatcher:
         two off shares most of them, and an unknown name is then turned away in a few
         dictionary lookups instead of being compared with every name of the level.
         """
-        names, grams = self._gram_index(level, scope)
-        # A name is tried at two levels in turn: its pairs are counted once.
-        if self._last_pairs[0] != key:
-            self._last_pairs = (key, _pairs(key))
-        pairs = self._last_pairs[1]
+        pairs = self._pairs_of(key)
         if not pairs:
             return None
-        need = max(1, len(pairs) // 2)
-        postings = [grams[g] for g in pairs if g in grams]
-        if len(postings) < need:
-            # No name can share enough pairs: an unknown value stops here, without counting.
-            return None
-        candidates = [names[i] for i in _sharing(postings, need, len(names))]
+        candidates = self._sharing_names(pairs, max(1, len(pairs) // 2), level, scope)
         if not candidates:
             return None
         close = difflib.get_close_matches(key, candidates, n=2, cutoff=0.8)
@@ -372,6 +464,58 @@ class AreaMatcher:
             return best
         return None
 
+    def _pairs_of(self, key: str) -> set[str]:
+        # A name is tried at two levels in turn: its pairs are counted once.
+        if self._last_pairs[0] != key:
+            self._last_pairs = (key, _pairs(key))
+        return self._last_pairs[1]
+
+    def _sharing_names(self, pairs: set[str] | frozenset[str], need: int, level: str,
+                       scope: str) -> list[str]:
+        """The names of ``level`` under ``scope`` sharing ``need`` of ``pairs``."""
+        names, grams = self._gram_index(level, scope)
+        present = pairs & self._gram_keys[(scope, level)]
+        if len(present) < need:
+            # No name can share enough pairs: an unknown value stops here, without counting.
+            return []
+        # Which names share ``need`` pairs depends on the pairs some name has, not their order.
+        shared = (scope, level, frozenset(present), need)
+        candidates = self._candidates.get(shared)
+        if candidates is None:
+            candidates = self._candidates[shared] = [
+                names[i] for i in _sharing([grams[g] for g in present], need, len(names))]
+        return candidates
+
+    def _closest_of(self, raw: str, key: str, levels: list[str]) -> str | None:
+        """``_closest`` at each of ``levels`` in turn (no parent), the first code found. A
+        name sharing too few letter pairs with the names of every level (an unknown name) is
+        turned away in one lookup: by the pairs any of them has, as those are all that count."""
+        pairs = self._pairs_of(key)
+        if not pairs:
+            return None
+        need = max(1, len(pairs) // 2)
+        union = self._gram_union.get(tuple(levels))
+        if union is None:
+            for level in levels:
+                self._gram_index(level, "*")
+            union = self._gram_union[tuple(levels)] = frozenset().union(
+                *(self._gram_keys[("*", level)] for level in levels))
+        present = frozenset(pairs & union)  # each level's pairs among the query's are in it
+        if len(present) < need:
+            return None
+        shared = (tuple(levels), present, need)
+        some = self._anywhere.get(shared)
+        if some is None:
+            some = self._anywhere[shared] = any(
+                self._sharing_names(present, need, level, "*") for level in levels)
+        if not some:
+            return None
+        for level in levels:
+            code = self._closest(raw, key, level, "*")
+            if code:
+                return code
+        return None
+
     def _gram_index(self, level: str, scope: str,
                     ) -> tuple[list[str], dict[str, tuple[np.ndarray, frozenset[int]]]]:
         found = self._names.get((scope, level))
@@ -383,6 +527,7 @@ class AreaMatcher:
                     lists.setdefault(g, []).append(i)
             grams = {g: (np.array(ix, dtype=np.int64), frozenset(ix)) for g, ix in lists.items()}
             found = self._names[(scope, level)] = (names, grams)
+            self._gram_keys[(scope, level)] = frozenset(grams)
         return found
 
     @staticmethod
@@ -425,7 +570,7 @@ class AreaMatcher:
             c, u = factorize_text(columns[k])
             codes.append(c.astype(np.int64))
             uniques.append(np.array(["" if x is None else str(x) for x in u], dtype=object))
-        if indented and "area" in columns:
+        if indented and "area" in columns and _indented(uniques[keys.index("area")]):
             area = uniques[keys.index("area")]
             lead = np.array([len(x) - len(x.lstrip(" \u3000\u00a0\t")) for x in area])
             if len(set(lead.tolist())) > 1:
@@ -446,16 +591,125 @@ class AreaMatcher:
         picks = [u[(distinct // _stride(uniques, i)) % max(1, len(uniques[i]))]
                  for i, u in enumerate(uniques)]
         if keys == ["area"]:
-            # One code column (the usual file): a plain number is settled by a few lookups.
-            results = [self._resolve_digits(c, levels) if c.isascii() and c.isdigit()
-                       else self._resolve_tuple({"area": c}, levels)
-                       for c in (cell.strip() for cell in picks[0])]
+            results = self._resolve_cells([cell.strip() for cell in picks[0]], levels)
         else:
             results = [self._resolve_tuple({k: v.strip() for k, v in zip(keys, cells,
                                                                            strict=True)}, levels)
                        for cells in zip(*picks, strict=True)]
-        parts = tuple(np.array([r[j] for r in results], dtype=object) for j in range(3))
+        parts = tuple(np.array(p, dtype=object) for p in zip(*results, strict=True)) \
+            if results else tuple(np.array([], dtype=object) for _ in range(3))
         return at, parts  # type: ignore[return-value]
+
+    def _resolve_cells(self, cells: list[str], levels: tuple[str, ...],
+                       ) -> list[tuple[str | None, str | None, str]]:
+        """``_resolve_digits`` of each cell of ASCII digits, ``_resolve_tuple`` of the others,
+        for one code column (the usual file). A number that is a current code of its width,
+        or ends in neither "00" nor zeros only, is settled here in a lookup or two."""
+        level_of = self.level.get
+        # Current codes and office numbers: one lookup each, all of them in C.
+        out: list[tuple[str | None, str | None, str] | None] = list(
+            map(self._number_results(levels).get, cells))
+        names: list[int] = []
+        for i in [i for i, r in enumerate(out) if r is None]:
+            c = cells[i]
+            if not (c.isascii() and c.isdigit()):
+                names.append(i)  # resolved with the other names below
+            elif c.endswith("00") or not c.strip("0"):
+                # National zeros, or a code padded to a deeper width: ``unpad`` decides.
+                out[i] = self._resolve_digits(c, levels)
+            else:
+                # ``unpad(c)`` is ``c`` itself: the rest of ``_resolve_digits``.
+                level = level_of(c)
+                if level is not None and level == _CODE_LEVEL.get(len(c)):
+                    out[i] = (c, None, "") if level in levels \
+                        else (None, "area_level", f"{c} ({level})")
+                elif len(c) in (4, 6) and level_of(c[:2]) == "province" and int(c[-2:]) > 50:
+                    out[i] = (None, "non_dopa", c)
+                else:
+                    out[i] = (None, "area_unknown", c)
+        if names:
+            # Numbers have no side effects: the names alone keep their order (the file's
+            # approximate matches are noted in it).
+            found = self._resolve_names([cells[i] for i in names], levels)
+            for i, result in zip(names, found, strict=True):
+                out[i] = result
+        return out  # type: ignore[return-value]
+
+    def _number_results(self, levels: tuple[str, ...],
+                        ) -> dict[str, tuple[str | None, str | None, str]]:
+        """What ``_resolve_cells`` settles a cell of ASCII digits to when it is a current code
+        of its width (but a village: 75,000 of them, a table of them would cost a household
+        file more than it saves), or a four-digit registration-office number; the registry's,
+        built once per level set."""
+        found = self._numbers.get(levels)
+        if found is None:
+            found = {}
+            for code, level in self.level.items():
+                if not (isinstance(code, str) and code.isascii() and code.isdigit()) \
+                        or code.endswith("00") \
+                        or not code.strip("0") or level != _CODE_LEVEL.get(len(code)) \
+                        or level == "village":
+                    continue  # looked at one by one
+                found[code] = (code, None, "") if level in levels \
+                    else (None, "area_level", f"{code} ({level})")
+            for province in [c for c, level in self.level.items() if level == "province"]:
+                if len(province) == 2 and province.isascii() and province.isdigit():
+                    for office in (f"{province}{n}" for n in range(51, 100)):
+                        found.setdefault(office, (None, "non_dopa", office))
+            self._numbers[levels] = found
+        return found
+
+    def _resolve_names(self, cells: list[str], levels: tuple[str, ...],
+                       ) -> list[tuple[str | None, str | None, str]]:
+        """``_resolve_tuple({"area": c}, levels)`` of each trimmed cell that is no number of
+        ASCII digits. Their keys are normalised together; empty cells, totals and local units
+        are settled by them, the others by ``_match_names``."""
+        keys = normalise_area_names(cells)
+        out: list[tuple[str | None, str | None, str] | None] = [None] * len(cells)
+        rest: list[int] = []
+        for i, (c, key) in enumerate(zip(cells, keys, strict=True)):
+            if not c:
+                out[i] = (None, "missing", "area")
+                continue
+            # ``aggregate_kind(c)``, with the key already made.
+            kind = ("national" if c.strip("0") == "" else None) if c.isdigit() \
+                else _kind_of_key(key)
+            if kind:
+                out[i] = (None, "aggregate", f"{kind}: {c}")
+            elif _LOCAL_WORDS.search(c):
+                out[i] = (None, "non_dopa", c)  # ``_coded`` of a lone cell is the cell
+            else:
+                rest.append(i)
+        self._match_names(cells, keys, rest, levels, out)
+        return out  # type: ignore[return-value]
+
+    def _match_names(self, cells: list[str], keys: list[str], rest: list[int],
+                     levels: tuple[str, ...],
+                     out: list[tuple[str | None, str | None, str] | None]) -> None:
+        """The rest of ``_resolve_tuple`` for the cells at ``rest`` (in order: near misses are
+        noted as found). ``_match_name``'s test that no key fits is made for all of them at
+        once; a name some key may fit, a coded or untrimmed cell goes the whole way."""
+        names = ("province", "district", "subdistrict") + (
+            ("village",) if "village" in levels else ())
+        fuzzy = [level for level in names if level in _FUZZY_LEVELS]
+        raws = [cells[i] for i in rest]
+        if _THAI_DIGIT.search("".join(raws)):
+            raws = [raw.translate(THAI_DIGITS) for raw in raws]
+        whole = [not keys[i] or _CODE.fullmatch(raw) is not None or cells[i] != cells[i].strip()
+                 or raw.split(" ")[0].isdigit() for i, raw in zip(rest, raws, strict=True)]
+        fits, loose = self._fit_keys(names)
+        shared = tuple(level for level in names if level in SHARED_LEVELS)
+        looser = loose_keys([keys[i] for i in rest])
+        could = could_match_many(raws, shared)
+        for i, raw, go, lkey, maybe in zip(rest, raws, whole, looser, could, strict=True):
+            c, key = cells[i], keys[i]
+            if go or maybe or key in fits or lkey in loose:
+                out[i] = self._resolve_tuple({"area": c}, levels)
+                continue
+            code = self._closest_of(raw, key, fuzzy)
+            level = self.level.get(code, "") if code else ""
+            out[i] = (None, "area_unknown", c) if code is None else (
+                (code, None, "") if level in levels else (None, "area_level", f"{c} ({level})"))
 
     def _resolve_indented(self, cells: pd.Series, depth: pd.Series, levels: tuple[str, ...],
                           ) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -530,6 +784,10 @@ class AreaMatcher:
 
     def _resolve_tuple(self, cells: dict[str, str], levels: tuple[str, ...],
                        ) -> tuple[str | None, str | None, str]:
+        area = cells.get("area", "")
+        if len(cells) == 1 and area.isascii() and area.isdigit():
+            # A lone number (no name to show with it): its code or office in one lookup.
+            return self._resolve_cells([area], levels)[0]
         shown = " / ".join(v for v in cells.values() if v)
         if not shown:
             return None, "missing", "area"

@@ -225,16 +225,19 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
     at, (code_u, reason_u, detail_u) = matcher.resolve_distinct(cells, spec.area_levels,
                                                                 indented=True)
     index = frame.index
-    detail = pd.Series(detail_u[at] if len(at) else detail_u, index=index, dtype=object)
+    # The spread arrays are new: Series over them, not copies (pandas copies an array given
+    # to a Series unless told not to).
+    detail = pd.Series(detail_u[at] if len(at) else detail_u, index=index, dtype=object,
+                       copy=False)
     for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
         hit = reason_u == code
         if hit.any():
             rows.flag(hit[at], code, detail)
-    codes = pd.Series(code_u[at] if len(at) else code_u, index=index, dtype=object)
+    codes = pd.Series(code_u[at] if len(at) else code_u, index=index, dtype=object, copy=False)
     values["area_code"] = codes
     rows.factors.put("values.area_code", at if len(at) else np.zeros(0, dtype=np.intp), code_u)
     prov_u = np.array([c[:2] if isinstance(c, str) else "" for c in code_u], dtype=object)
-    prov = pd.Series(prov_u[at] if len(at) else prov_u, index=index, dtype=object)
+    prov = pd.Series(prov_u[at] if len(at) else prov_u, index=index, dtype=object, copy=False)
     values["province_code"] = prov
     if not scope.all_provinces:
         allowed = set(scope.provinces or ())
