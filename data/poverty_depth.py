@@ -15,12 +15,14 @@ import pandas as pd
 
 from data import poverty as P
 from data.poverty import poverty_child_mpi_many, poverty_drilldown, poverty_drilldowns
+from data.protect import threshold
 from data.scope import AccessScope
 from data.sdg import sdg_index_by_area
 from data.store import Store
 from domain import catalogue
 from domain import mpi_depth as md
 from domain import poverty as pv
+from domain.disclosure import small
 
 Weights = tuple[tuple[str, float], ...] | None
 
@@ -212,9 +214,9 @@ def _province_measures(scope: AccessScope, codes: np.ndarray, provinces: np.ndar
     own_cols = P._total_columns(P.Totals(provinces, sums))
     mpi = pv.headline_arrays(kid_cols["population"], kid_cols["poor"],
                              kid_cols["score_poor"])["mpi"]
-    small = pd_small(kid_cols["households"]) | pd_small(kid_cols["poor_households"])
+    flagged = _small_counts(kid_cols["households"]) | _small_counts(kid_cols["poor_households"])
     for a, b in bounds:
-        if small[a:b].any():  # nothing small among them: nothing withheld (no complement)
+        if flagged[a:b].any():  # nothing small among them: nothing withheld (no complement)
             shown = P._protect({"households": kid_cols["households"][a:b],
                                 "poor_households": kid_cols["poor_households"][a:b],
                                 "mpi": mpi[a:b]}, scope, codes[a:b], siblings=True)
@@ -230,11 +232,9 @@ def _province_measures(scope: AccessScope, codes: np.ndarray, provinces: np.ndar
                                                                "population")}
 
 
-def pd_small(counts: np.ndarray) -> np.ndarray:
-    """Counts small enough to be withheld (``domain.disclosure.small`` at the threshold)."""
-    from data.protect import threshold
-    from domain.disclosure import small
-
+def _small_counts(counts: np.ndarray) -> np.ndarray:
+    """Counts small enough to be withheld (``domain.disclosure.small`` at the threshold):
+    a province none of whose districts has one has nothing withheld, complements included."""
     return small(counts, threshold())
 
 
