@@ -9,9 +9,14 @@ import streamlit as st
 from components.area_names import area_names, area_title
 from components.charts import compact_layout, figure_of
 from components.datasource import fetch
+from components.debt_view import area_rows
 from components.i18n import lang, t
 from components.ui import ExportMeta, Kpi, guarded, render_chart, render_kpis, render_table
-from data.debt_tally import debt_tally_by_province, debt_tally_daily
+from data.debt_tally import (
+    debt_tally_by_province,
+    debt_tally_by_province_by_unit,
+    debt_tally_daily,
+)
 from domain.debt_tally import TALLY_COLUMNS, top_provinces
 from domain.formatting import fmt_baht, fmt_date, fmt_int
 
@@ -79,7 +84,7 @@ def render_daily_chart(area: str, days: pd.DataFrame) -> None:
 
 def render_top(area: str) -> None:
     st.markdown(f"#### {t('dt_top_title')}")
-    by = fetch(debt_tally_by_province, area)
+    by = area_rows(debt_tally_by_province_by_unit, debt_tally_by_province, area)
     top = top_provinces(by, "registrants")
     names = area_names(top.province_code)
     table = pd.DataFrame({

@@ -20,14 +20,23 @@ from components.ui import (
     render_page_header,
     render_table,
 )
+from data.area_filter import parse_area, rows_inside
 from data.debt import (
+    cut_days,
+    cut_unit,
     debt_by_child,
     debt_by_creditor,
+    debt_by_creditor_by_unit,
+    debt_by_district,
     debt_by_month,
+    debt_by_month_by_unit,
     debt_child_length,
     debt_days_per_stage,
+    debt_days_per_stage_by_unit,
     debt_household_link_by_unit,
     debt_stage_counts,
+    debt_stage_counts_by_unit,
+    debt_unit_parent,
     household_link_within,
     load_debt_as_of,
 )
@@ -50,6 +59,28 @@ def _look(height: int = 340) -> dict:
 
 def _meta(key: str, area: str) -> ExportMeta:
     return ExportMeta(t(key), area_title(area), None, SOURCE, KINDS)
+
+
+def area_rows(by_unit, of_area, area: str, cut=cut_unit) -> pd.DataFrame:
+    """``fetch(of_area, area)`` cut from the by-unit result a province or a district is in
+    (one cached call for every province, one per province for its districts), so that a newly
+    picked area costs no query; the country, a region or a smaller unit is asked for as is.
+    ``tests/test_debt_units.py`` holds the cut equal to the area's own query."""
+    found = debt_unit_parent(area)
+    if found is None:
+        return fetch(of_area, area)
+    return cut(fetch(by_unit, *found), area)
+
+
+def children_rows(area: str) -> pd.DataFrame:
+    """``fetch(debt_by_child, area)``: a region's provinces cut from the country's, a
+    province's or a district's districts from every district's (one cached call each)."""
+    level = parse_area(area).level
+    if level in ("province", "district"):
+        return rows_inside(fetch(debt_by_district), area, "code").reset_index(drop=True)
+    if level == "region":
+        return rows_inside(fetch(debt_by_child, ""), area, "code").reset_index(drop=True)
+    return fetch(debt_by_child, area)
 
 
 @guarded
@@ -79,7 +110,7 @@ def render_debt_map(area: str) -> None:
     labels = {m: t(f"debt_metric_{m}") for m in _METRICS}
     metric = st.segmented_control(t("debt_map_metric"), _METRICS, key="debt_metric",
                                   format_func=labels.__getitem__) or "unresolved"
-    frame = fetch(debt_by_child, area)
+    frame = children_rows(area)
     language = lang()
     frame = frame.assign(amount=frame.debt_amount,
                          settled_pct=100 * frame.settled / frame.cases.where(frame.cases > 0))
@@ -118,7 +149,7 @@ def render_funnel(area: str, stages: pd.DataFrame) -> None:
 @guarded
 def render_days(area: str) -> None:
     st.markdown(f"#### {t('debt_days_title')}")
-    days = fetch(debt_days_per_stage, area)
+    days = area_rows(debt_days_per_stage_by_unit, debt_days_per_stage, area, cut_days)
     table = pd.DataFrame({
         "step": [f"{t(f'debt_stage_{a}')} → {t(f'debt_stage_{b}')}"
                  for a, b in zip(days.from_stage, days.to_stage, strict=True)],
@@ -138,7 +169,7 @@ def render_days(area: str) -> None:
 @guarded
 def render_trend(area: str) -> None:
     st.markdown(f"#### {t('debt_trend_title')}")
-    months = fetch(debt_by_month, area)
+    months = area_rows(debt_by_month_by_unit, debt_by_month, area)
     if months.empty:
         st.info(t("no_data"))
         return
@@ -156,7 +187,7 @@ def render_trend(area: str) -> None:
 @guarded
 def render_top_unresolved(area: str) -> None:
     st.markdown(f"#### {t('debt_top_title')}")
-    frame = fetch(debt_by_child, area).sort_values("unresolved", ascending=False).head(10)
+    frame = children_rows(area).sort_values("unresolved", ascending=False).head(10)
     names = area_names(frame.code)
     table = pd.DataFrame({
         "area": frame.code.map(lambda c: names.get(c, c)), "unresolved": frame.unresolved,
@@ -173,7 +204,7 @@ def render_top_unresolved(area: str) -> None:
 @guarded
 def render_creditors(area: str) -> None:
     st.markdown(f"#### {t('debt_creditor_title')}")
-    frame = fetch(debt_by_creditor, area)
+    frame = area_rows(debt_by_creditor_by_unit, debt_by_creditor, area)
     idx = 0 if lang() == "th" else 1
     names = [catalogue.CREDITOR_TYPES.get(c, (c, c))[idx] for c in frame.creditor_type]
     fig = figure_of([{"type": "bar", "x": frame.cases, "y": names, "orientation": "h",
@@ -223,7 +254,7 @@ def render_debt_page() -> None:
     language = lang()
     date = fmt_date(pd.Timestamp(as_of).date(), language) if as_of is not None else "–"
     render_page_header(t("page_debt"), f"{area_title(area)} · " + t("debt_subtitle", date=date))
-    stages = fetch(debt_stage_counts, area)
+    stages = area_rows(debt_stage_counts_by_unit, debt_stage_counts, area)
     if stages.empty:
         st.info(t("no_data"))
         return

@@ -18,7 +18,7 @@ from components.ui import (
 )
 from data.partners import (
     ActivityFilter,
-    activity_need_by_child,
+    activity_need_and_wide,
     load_household_years,
 )
 from domain import catalogue
@@ -94,5 +94,12 @@ def need_year(year: int | None) -> int | None:
 
 
 def area_frame(f: ActivityFilter, year: int | None) -> pd.DataFrame:
-    """Per child unit: activity aggregates joined to surveyed households and target poor."""
-    return fetch(activity_need_by_child, f, need_year(year))
+    """Per child unit: activity aggregates joined to surveyed households and target poor
+    (``activity_need_by_child``, from the call that also counts the area-wide activities)."""
+    return fetch(activity_need_and_wide, f, need_year(year))[0]
+
+
+def wide_activities(f: ActivityFilter, year: int | None) -> int:
+    """Activities recorded above the child level (the map's note), from the same cached call
+    as :func:`area_frame`."""
+    return fetch(activity_need_and_wide, f, need_year(year))[1]

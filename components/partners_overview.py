@@ -24,6 +24,7 @@ from components.partners_common import (
     partner_name,
     partners_meta,
     sector_names,
+    wide_activities,
 )
 from components.ui import (
     Kpi,
@@ -34,7 +35,6 @@ from components.ui import (
 )
 from data.partners import (
     ActivityFilter,
-    activities_by_child,
     activities_by_quarter,
     coverage_by_sector_goal,
     partner_kpis,
@@ -159,8 +159,7 @@ def render_activity_map(f: ActivityFilter, year: int | None) -> None:
         meta=partners_meta("partners_map_title", f, year))
     if clicked and clicked != f.area:
         state.set_area(clicked)
-    wide = fetch(activities_by_child, f)
-    n_wide = int(wide[wide.wide.astype(bool)].activities.sum())
+    n_wide = wide_activities(f, year)
     if n_wide:
         st.caption(t("partners_wide_note", n=fmt_int(n_wide)))
     if metric == "beneficiaries_per_1k":

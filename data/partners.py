@@ -149,7 +149,21 @@ def activity_need_by_child(store: Store, scope: AccessScope, f: ActivityFilter,
     """Per child unit: activity aggregates under the filters (units without activity get 0)
     joined to surveyed households and target poor of ``need_year``. Area-wide activities
     recorded above the child level are left out (see ``activities_by_child``)."""
+    return _with_need(store, scope, f, need_year, activities_by_child(store, scope, f))
+
+
+def activity_need_and_wide(store: Store, scope: AccessScope, f: ActivityFilter,
+                           need_year: int | None) -> tuple[pd.DataFrame, int]:
+    """:func:`activity_need_by_child` and the number of activities recorded above the child
+    level (the ``wide`` rows of :func:`activities_by_child`) from one read of the activities:
+    the page's map needs both, and asked for them in two cached calls that each read them."""
     acts = activities_by_child(store, scope, f)
+    wide = int(acts[acts.wide.astype(bool)].activities.sum())
+    return _with_need(store, scope, f, need_year, acts), wide
+
+
+def _with_need(store: Store, scope: AccessScope, f: ActivityFilter, need_year: int | None,
+               acts: pd.DataFrame) -> pd.DataFrame:
     acts = acts[~acts.wide.astype(bool)].drop(columns="wide")
     if need_year is None:
         hh = pd.DataFrame(columns=["code", "households", "people", "target_poor_households",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from data.protect import protect_frame
 from data.queries import area_condition
 from data.scope import AccessScope
 from data.store import Store
@@ -97,3 +99,46 @@ def plan_budget_by_goal(store: Store, scope: AccessScope, area_code: str,
         "GROUP BY g.goal ORDER BY g.goal",
         [fiscal_year, *params, *cond_args, *by_args],
     )
+
+
+# -- need of every district at once --------------------------------------------------------
+_COUNTS = ("households", "people", "target_poor_households", "target_poor_people")
+
+
+def target_poor_by_district(store: Store, scope: AccessScope, year: int) -> pd.DataFrame:
+    """``data.queries.target_poor_by_child`` of every province at once: each province's
+    districts as that query gives them (the same sums of the village roll-up, names, order,
+    and small counts withheld among the province's districts, as there), one province after
+    another. A page cuts a province's rows out with :func:`districts_of`."""
+    where, params = scope.sql_filter("h.province_code")
+    frame = store.query(
+        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, "
+        "t.target_poor_households, t.target_poor_people "
+        "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
+        "CAST(SUM(h.households) AS BIGINT) AS households, "
+        "CAST(SUM(h.people) AS BIGINT) AS people, "
+        "CAST(SUM(h.target_poor_households) AS BIGINT) AS target_poor_households, "
+        "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
+        f"FROM household_rollup h WHERE h.survey_year = ? AND {where} "
+        "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
+        [4, year, *params])
+    provinces = np.array([c[:2] for c in frame.code.to_numpy(dtype=object)], dtype=object)
+    starts = np.flatnonzero(np.r_[True, provinces[1:] != provinces[:-1]]) \
+        if len(provinces) else np.zeros(0, dtype=np.int64)
+    ends = [*starts[1:], len(provinces)][:len(starts)]
+    # Each province's districts withheld among themselves, as its own query withholds them.
+    parts = [protect_frame(frame.iloc[a:b].reset_index(drop=True), scope)
+             for a, b in zip(starts, ends, strict=True)]
+    return pd.concat(parts, ignore_index=True) if parts else protect_frame(frame, scope)
+
+
+def districts_of(frame: pd.DataFrame, province: str) -> pd.DataFrame:
+    """One province's rows of :func:`target_poor_by_district`: what its own
+    ``target_poor_by_child`` gives. Counts stay whole numbers where none of its districts is
+    withheld (another province's withheld count made the shared column a float one)."""
+    codes = frame.code.to_numpy(dtype=object)
+    rows = frame[np.array([c[:2] == province for c in codes], dtype=bool)] \
+        .reset_index(drop=True)
+    if len(rows) and not rows.withheld.any():
+        rows = rows.astype({c: np.int64 for c in _COUNTS if rows[c].dtype != np.int64})
+    return rows
