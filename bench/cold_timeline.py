@@ -74,6 +74,7 @@ def one_run(db: str, page_path: str, out: Path, timeout: float) -> dict:
 
     marks: dict[str, float] = {}
     cpu: dict[str, tuple[float, float]] = {}
+    gpu: dict[str, float] = {}  # Chromium's GPU process (compositing, software here)
     holder: dict = {}
     t0 = time.time()
 
@@ -84,6 +85,8 @@ def one_run(db: str, page_path: str, out: Path, timeout: float) -> dict:
         srv = holder.get("server")
         cpu[name] = (round(tree_cpu(srv.pid), 2) if srv else 0.0,
                      round(tree_cpu(holder["pw_pid"], "chrom"), 2) if "pw_pid" in holder else 0.0)
+        if "pw_pid" in holder:
+            gpu[name] = chromium_by_type(holder["pw_pid"]).get("gpu-process", 0.0)
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -151,7 +154,8 @@ def one_run(db: str, page_path: str, out: Path, timeout: float) -> dict:
     th.join()
     holder["server"].terminate()
     holder["server"].wait(10)
-    return {"marks": marks, "cpu_server_browser": cpu, "chromium_by_type": holder["by_type"], "load_average": os.getloadavg()[0],
+    return {"marks": marks, "cpu_server_browser": cpu, "chromium_by_type": holder["by_type"],
+            "gpu_process_cpu": gpu, "load_average": os.getloadavg()[0],
             "requests": sorted(reqs, key=lambda r: r[1])}
 
 
