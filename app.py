@@ -12,7 +12,10 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-from components import shell  # noqa: E402 - page config must come first
+from components import warmup  # noqa: E402 - page config must come first
+
+warmup.wait_for_imports()  # the server's start-up thread may still be importing the views
+from components import shell  # noqa: E402
 
 shell.startup()  # once per process: file modes, run gate, frozen heap
 shell.run()

@@ -8,6 +8,9 @@ components' files are served with browser lifetimes, validators and gzip kept in
 (``deploy/app_static.py``), so a bare process does not send and compress them again per view.
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -26,7 +29,17 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
-app = st.App("app.py", routes=[Route("/api/health", health, methods=["GET", "HEAD"]),
-                               Route("/app/static/{path:path}", app_static,
-                                     methods=["GET", "HEAD"])],
+@asynccontextmanager
+async def warm_up(_app: st.App) -> AsyncIterator[None]:
+    """Once the runtime has started: the first page run's process-wide work, in a thread
+    (``components/warmup.py``; ``WARROOM_WARMUP=0`` switches it off)."""
+    from components import warmup
+
+    warmup.start()
+    yield
+
+
+app = st.App("app.py", lifespan=warm_up,
+             routes=[Route("/api/health", health, methods=["GET", "HEAD"]),
+                     Route("/app/static/{path:path}", app_static, methods=["GET", "HEAD"])],
              middleware=[Middleware(ComponentLifetime)])

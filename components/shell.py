@@ -22,7 +22,7 @@ from data.scope import AccessScope
 
 log = logging.getLogger("warroom")
 
-def _freeze_startup_heap() -> None:
+def freeze_startup_heap() -> None:
     """Import every view module now and move the heap built so far out of the collector's way.
 
     A full garbage collection walks every tracked object, including the ~160,000 of the
@@ -30,13 +30,18 @@ def _freeze_startup_heap() -> None:
     scanned again, so a full collection walks only what sessions created. See also
     ``runner.postScriptGC`` in ``.streamlit/config.toml``.
     """
+    import_views()
+    gc.collect()
+    gc.freeze()
+
+
+def import_views() -> None:
+    """Import every view module."""
     import components
 
     for module in pkgutil.iter_modules(components.__path__):
         if module.name != "assets":  # a set-up command, not a view
             importlib.import_module(f"components.{module.name}")
-    gc.collect()
-    gc.freeze()
 
 
 _STARTED = threading.Lock()
@@ -55,7 +60,7 @@ def startup() -> None:
         config.restrict_new_files()
         for warning in config.private_path_warnings():
             log.warning("%s", warning)
-        _freeze_startup_heap()
+        freeze_startup_heap()  # cheap when the warm-up (components/warmup.py) did it
         # Page runs of this process admitted at once; a run waits at most 5 s for its slot.
         # See docs/deployment.md ("Run slots").
         RUN_GATE = RunGate(config.run_slots(), wait_s=5.0)

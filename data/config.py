@@ -104,6 +104,12 @@ SETTINGS: tuple[Setting, ...] = (
             "page runs one app process executes at once; the others wait their turn (at most "
             "5 s), see [docs/deployment.md](docs/deployment.md)",
             "the number of cores, at least 2", minimum=1, maximum=256),
+    Setting("WARROOM_WARMUP", "bool", True,
+            "the app process imports its views, opens the store and builds the country map's "
+            "frame as it starts, before the first visitor asks (no user's data; about 300 MB on "
+            "the national store that the first page run loads anyway); `0` leaves that to "
+            "the first page run",
+            "`1`"),
     Setting("WARROOM_IMPORT_MAX_MB", "float", 200.0,
             "largest file accepted by an import (Data page and CLI)", "`200`",
             minimum=0.001, maximum=10_240),
