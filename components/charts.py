@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import is_homogeneous_array
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
+from _plotly_utils.utils import (
+    int8max,
+    int8min,
+    int16max,
+    int16min,
+    int32max,
+    int32min,
+    is_skipped_key,
+    plotlyjsShortTypes,
+    to_typed_array_spec,
+    uint8max,
+    uint16max,
+    uint32max,
+)
 
 from domain.catalogue import GOAL_COLOURS, SDG_GOALS
 
@@ -289,7 +305,7 @@ def _plain(value: Any) -> Any:
             elif isinstance(item, (dict, list, tuple)):
                 out[key] = _plain(item)
             elif is_homogeneous_array(item):
-                out[key] = to_typed_array_spec(item)
+                out[key] = _typed(item)
             else:
                 out[key] = item
         return out
@@ -298,6 +314,45 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(item if type(item) in _BARE else _plain(item) for item in value)
     return value
+
+
+def _typed(values: Any) -> Any:
+    """``to_typed_array_spec(values)``, plotly's encoding of an array, for the usual case (a
+    numpy array or pandas Series of numpy numbers) without its conversion through narwhals
+    (0.1-0.2 ms an array, most of the encoding): the same steps on the numpy array."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype):
+        array = values.to_numpy()
+    elif isinstance(values, np.ndarray):
+        array = values
+    else:
+        return to_typed_array_spec(values)
+    if array.dtype.kind not in "fiu" or array.size == 0:
+        return to_typed_array_spec(values)
+    dtype = str(array.dtype)
+    if dtype in ("int64", "uint64"):
+        # plotly.js has no 64-bit integers: the smallest type that holds the values.
+        low, high = array.min(), array.max()
+        for name, (lo, hi) in _NARROWER[dtype]:
+            if lo <= low and high <= hi:
+                array, dtype = array.astype(name), name
+                break
+        else:
+            return to_typed_array_spec(values)
+    short = plotlyjsShortTypes.get(dtype)
+    if short is None:
+        return to_typed_array_spec(values)
+    out = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        out["shape"] = str(array.shape)[1:-1]
+    return out
+
+
+_NARROWER = {
+    "int64": [("int8", (int8min, int8max)), ("int16", (int16min, int16max)),
+              ("int32", (int32min, int32max))],
+    "uint64": [("uint8", (0, uint8max)), ("uint16", (0, uint16max)),
+               ("uint32", (0, uint32max))],
+}
 
 
 def _unbuilt_spec(data: list[Any], layout: dict[str, Any],

@@ -289,3 +289,46 @@ def test_remembered_layouts_tell_equal_values_apart():
         fig = make()
         assert json.dumps(chart_spec(fig), cls=_Encoder) == json.dumps(make().to_dict(),
                                                                        cls=_Encoder)
+
+
+def _arrays():
+    """Arrays of every kind a chart may hold (a Series cannot be a test parameter itself)."""
+    import numpy as np
+
+    yield pd.Series([1.5, float("nan"), 3.0], index=[5, 6, 7])
+    yield pd.Series([1, 2, 3])
+    yield pd.Series(np.arange(300, dtype="int64") * 10**6)  # int32
+    yield pd.Series(np.arange(300, dtype="int64") * 10**10)  # too wide: left as int64
+    yield pd.Series([1.0, 2.0])[::-1]
+    yield pd.Series(np.array([1.0, 2, 3, 4])[::2])  # not contiguous
+    yield np.array([[1, 2], [3, 4]])
+    yield np.array([[1.0, 2], [3, 4]]).T
+    yield np.array([], dtype=float)
+    yield np.array([-129, 5])  # int16
+    yield np.array([300, 1])
+    yield np.array([-40000, 1])  # int32
+    yield np.array([40000, 1], dtype="uint64")
+    yield np.array([2**40], dtype="uint64")
+    yield np.array([1, 2], dtype="float16")  # no plotly.js type
+    yield np.array(["a", "b"])
+    yield pd.Series(["a", "b"])
+    yield pd.Series([1, 2], dtype="Int64")
+    yield pd.Series([1.0, None], dtype="Float64")
+    yield pd.Series([True, False])
+    yield pd.Series([1, 2, 3], dtype="int32")
+    yield pd.Series([1.0, 2.0], dtype="float32")
+    yield pd.Index([1, 2, 3])
+    yield pd.Series([], dtype=float)
+    yield pd.Series(pd.to_datetime(["2024-01-01"]))
+    yield pd.Series([1, 2]).astype("category")
+
+
+@pytest.mark.parametrize("case", range(len(list(_arrays()))))
+def test_arrays_are_encoded_as_plotly_encodes_them(case):
+    from _plotly_utils.utils import to_typed_array_spec
+
+    from components.charts import _typed
+
+    values = list(_arrays())[case]
+    assert json.dumps(_typed(values), cls=_Encoder) == json.dumps(to_typed_array_spec(values),
+                                                                   cls=_Encoder)
