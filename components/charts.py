@@ -87,6 +87,7 @@ def style_figure(fig: go.Figure, *, height: int | None = None, legend: bool | No
 
 
 _AXIS_KEY = re.compile(r"^[xy]axis\d*$")
+_YAXIS_KEY = re.compile(r"^yaxis\d*$")
 
 
 def set_layout(fig: go.Figure, layout: dict[str, Any],
@@ -99,7 +100,7 @@ def set_layout(fig: go.Figure, layout: dict[str, Any],
     as the default one, as in a new figure (validating it again would cost as much).
     """
     unbuilt = _unbuilt(fig)
-    if unbuilt is not None and unbuilt[2]:
+    if unbuilt is not None and (unbuilt[2] or unbuilt[3]):
         fig._wr_build()  # styled once already: plotly merges into its validated layout
         unbuilt = None
     if unbuilt is not None:
@@ -114,7 +115,7 @@ def set_layout(fig: go.Figure, layout: dict[str, Any],
         for key in {"xaxis", "yaxis", *(k for k in current if _AXIS_KEY.match(k))}:
             merged[key] = _merge(merged.get(key, {}), every_axis)
     if unbuilt is not None:
-        fig.__dict__["_wr_dicts"] = (unbuilt[0], merged, True)
+        fig.__dict__["_wr_dicts"] = (unbuilt[0], merged, True, False)
     else:
         fig.layout = merged
     return fig
@@ -149,7 +150,7 @@ def figure_of(data: list[dict[str, Any]], *layouts: dict[str, Any]) -> go.Figure
     return _DictFigure(data, layout)
 
 
-def _unbuilt(fig: Any) -> tuple[list[dict[str, Any]], dict[str, Any], bool] | None:
+def _unbuilt(fig: Any) -> tuple[list[dict[str, Any]], dict[str, Any], bool, bool] | None:
     """The dicts of a ``_DictFigure`` not built yet; None for any other figure."""
     return getattr(fig, "__dict__", {}).get("_wr_dicts")
 
@@ -166,18 +167,34 @@ class _DictFigure(go.Figure):
 
     def __init__(self, data: list[dict[str, Any]], layout: dict[str, Any]) -> None:  # noqa: D107
         # Not plotly's __init__: that is the build. Set through __dict__, past __setattr__.
-        # The trace dicts, the layout dict and whether the layout is to be validated (set by
-        # ``set_layout``, whose assignment of a layout validates it).
-        self.__dict__["_wr_dicts"] = (data, layout, False)
+        # The trace dicts, the layout dict, whether the layout is to be validated (set by
+        # ``set_layout``, whose assignment of a layout validates it) and whether the y axes'
+        # titles were then cleared (``update_yaxes(title=None)``).
+        self.__dict__["_wr_dicts"] = (data, layout, False, False)
 
     def _wr_build(self) -> None:
         dicts = self.__dict__.pop("_wr_dicts", None)
         if dicts is not None:
-            data, layout, validated = dicts
+            data, layout, validated, cleared = dicts
             go.Figure.__init__(self, {"data": data, "layout": {} if validated else layout},
                                _validate=False)
             if validated:
                 self.layout = layout
+            if cleared:
+                go.Figure.update_yaxes(self, title=None)
+
+    def update_yaxes(self, patch: Any = None, selector: Any = None, overwrite: bool = False,
+                     row: Any = None, col: Any = None, secondary_y: Any = None,
+                     **kwargs: Any) -> go.Figure:
+        """plotly's ``update_yaxes``; only ``title=None`` after ``style_figure`` (the Overview's
+        movers chart) is noted on the unbuilt figure instead (``_unbuilt_spec`` writes it)."""
+        dicts = _unbuilt(self)
+        if (dicts is not None and dicts[2] and not dicts[3] and kwargs == {"title": None}
+                and patch is None and selector is None and not overwrite
+                and row is None and col is None and secondary_y is None):
+            self.__dict__["_wr_dicts"] = (*dicts[:3], True)
+            return self
+        return super().update_yaxes(patch, selector, overwrite, row, col, secondary_y, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         # Reached only for attributes not found: before the build, all of plotly's own.
@@ -277,7 +294,7 @@ def summary_view(fig: Any) -> Any:
     unbuilt = _unbuilt(fig)
     if unbuilt is None:
         return fig
-    data, layout, _ = unbuilt
+    data, layout = unbuilt[0], unbuilt[1]
     title = layout.get("title")
     if title is not None and not isinstance(title, dict):
         return fig  # the built figure's title object cannot read a bare string: plotly's way
@@ -355,8 +372,8 @@ _NARROWER = {
 }
 
 
-def _unbuilt_spec(data: list[Any], layout: dict[str, Any],
-                  validated: bool) -> dict[str, Any] | None:
+def _unbuilt_spec(data: list[Any], layout: dict[str, Any], validated: bool,
+                  cleared: bool) -> dict[str, Any] | None:
     """``chart_spec`` of an unbuilt ``_DictFigure`` without building it; None where the build
     could give another shape than its dicts (then the figure is built)."""
     # A key set to None is left out by some of plotly's setters and kept by others: built.
@@ -376,7 +393,17 @@ def _unbuilt_spec(data: list[Any], layout: dict[str, Any],
         out = None if order is None else _plain({k: layout[k] for k in order})
     if out is None:
         return None
-    return {"data": traces, "layout": {**out, "template": _default_template()}}
+    out = {**out}  # a copy: a validated layout is shared
+    if cleared:
+        # What update_yaxes(title=None) leaves on the validated layout of an unvalidated
+        # figure: an empty title at the end of each y axis (one that had a title: built).
+        axes = [key for key in out if _YAXIS_KEY.match(key)]
+        if not axes or any("title" in out[key] for key in axes):
+            return None
+        for key in axes:
+            out[key] = {**out[key], "title": {}}
+    out["template"] = _default_template()
+    return {"data": traces, "layout": out}
 
 
 def _validated_layout(layout: dict[str, Any]) -> dict[str, Any] | None:

@@ -198,6 +198,11 @@ def _sent(fig) -> str:
                        validate=False)
 
 
+def style_style_cleared(style_figure, fig):
+    """Styled again after its y titles were cleared."""
+    return style_figure(style_figure(fig).update_yaxes(title=None), height=200)
+
+
 def _odd_figures():
     """Figures ``chart_spec`` must write as plotly does, each made twice (one to draw)."""
     import numpy as np
@@ -217,6 +222,14 @@ def _odd_figures():
     plain_layout = {"xaxis": {"title": {"text": "X"}, "range": [0, 4.0]}, "legend": {"y": -0.2},
                     "shapes": [{"type": "line", "x0": 0, "x1": 1, "y0": 3, "y1": True}]}
     yield lambda: style_figure(figure_of(plain, plain_layout), height=300, legend=False)
+    # The Overview's movers chart: no y axis title after the look.
+    yield lambda: style_figure(figure_of(plain, plain_layout), height=300).update_yaxes(title=None)
+    yield lambda: style_figure(figure_of(plain, {"yaxis": {"title": {"text": "Y"}}, "yaxis2": {
+        "overlaying": "y"}})).update_yaxes(title=None)
+    yield lambda: style_figure(figure_of(plain, plain_layout)).update_yaxes(title=None).update_yaxes(
+        title=None)
+    yield lambda: style_figure(figure_of(plain, plain_layout)).update_yaxes(title="t")
+    yield lambda: style_style_cleared(style_figure, figure_of(plain, plain_layout))
     yield lambda: style_figure(figure_of(plain, {"title": {"text": "T"}}), height=300,
                                margin={"l": 1, "r": 2, "t": 3, "b": 4})
     # Styled twice: the second merge is into plotly's validated layout.
