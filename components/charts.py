@@ -207,6 +207,11 @@ class _DictFigure(go.Figure):
         self._wr_build()
         super().__setattr__(name, value)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A copy (copy.deepcopy, pickle) is the one plotly makes of the built figure: a
+        # go.Figure of its to_dict (this class cannot be made from that one dict).
+        return (go.Figure, super().__reduce__()[1])
+
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """``base`` updated with ``over``, nested dicts merged key by key (``over`` wins)."""

@@ -345,3 +345,21 @@ def test_arrays_are_encoded_as_plotly_encodes_them(case):
     values = list(_arrays())[case]
     assert json.dumps(_typed(values), cls=_Encoder) == json.dumps(to_typed_array_spec(values),
                                                                    cls=_Encoder)
+
+
+@pytest.mark.parametrize("make", list(_odd_figures()))
+def test_copies_of_a_chart_are_plotlys_copies(make):
+    """copy.deepcopy and pickle give what they gave of figure_of's figure built at once."""
+    import copy
+    import pickle
+
+    def plotly_way():
+        with pytest.MonkeyPatch.context() as m:
+            m.setattr(charts, "_DictFigure", lambda data, layout: _FIGURE(
+                {"data": data, "layout": layout}, _validate=False))
+            return make()
+
+    expected = plotly_way()
+    for copied in (copy.deepcopy(make()), pickle.loads(pickle.dumps(make()))):
+        assert type(copied) is _FIGURE
+        assert copied.to_json() == copy.deepcopy(expected).to_json()
