@@ -90,10 +90,12 @@ def render_chart(fig: Any, *, key: str, meta: ExportMeta | None = None, **kwargs
     if not _may_export():
         # Plotly's own "download as PNG" button would bypass the export rights.
         config["modeBarButtonsToRemove"] = ["sendDataToCloud", "toImage"]
-    out = st.plotly_chart(fig, key=key, width="stretch", config=config, **kwargs)
+    from components.charts import plotly_input, summary_view
     from components.map_a11y import render_chart_summary
 
-    render_chart_summary(fig)  # the chart's text alternative (highest, lowest)
+    # The figure's dict written directly (charts.chart_spec), not by plotly's to_dict.
+    out = st.plotly_chart(plotly_input(fig), key=key, width="stretch", config=config, **kwargs)
+    render_chart_summary(summary_view(fig))  # the chart's text alternative (highest, lowest)
     if meta is not None and _may_export():
         from components.export import render_chart_exports
 
