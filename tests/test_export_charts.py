@@ -37,7 +37,8 @@ def _edge_ink(img) -> dict[str, int]:
     w, h = img.size
     boxes = {"left": (0, 0, EDGE, h), "right": (w - EDGE, 0, w, h), "top": (0, 0, w, EDGE),
              "bottom": (0, h - EDGE, w, h)}
-    return {side: sum(1 for p in img.crop(box).getdata() if p < 200)
+    # Mode "L": one byte a pixel.
+    return {side: sum(1 for p in img.crop(box).tobytes() if p < 200)
             for side, box in boxes.items()}
 
 
