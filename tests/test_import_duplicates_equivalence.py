@@ -80,9 +80,17 @@ def _cases(store) -> dict[str, object]:
     return out
 
 
-def test_duplicate_decisions_are_the_ones_recorded(db):
+@pytest.mark.parametrize("small", [None, 0, 1000])
+def test_duplicate_decisions_are_the_ones_recorded(db, small, monkeypatch):
+    """``small``: every key column numbered by a join and every filter an ``= ANY`` list (0),
+    or every one by a position in a list and an IN list (1000), or as the stage picks."""
+    if small is not None:
+        from data.importer import pipeline
+
+        monkeypatch.setattr(pipeline, "_POSITION_TEXTS", small)
+        monkeypatch.setattr(pipeline, "_IN_LIST_VALUES", small)
     got = _cases(db)
-    if os.environ.get("WARROOM_WRITE_GOLDEN") == "1":
+    if os.environ.get("WARROOM_WRITE_GOLDEN") == "1" and small is None:
         GOLDEN.write_text(json.dumps(got, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                           encoding="utf-8")
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))

@@ -459,16 +459,32 @@ def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame, free: np
     return store.query(f"SELECT {select} FROM {spec.table}")
 
 
+# A key column with at most this many distinct texts in the file is numbered by its position
+# in a list (one expression); a longer one by a join (a hash table). Each join costs the
+# database about a millisecond to plan, a position in a short list next to nothing.
+_POSITION_TEXTS = 32
+# A filter's values up to this many are written as an IN list (a plain filter); more as
+# ``= ANY(?)``, which DuckDB plans as a join.
+_IN_LIST_VALUES = 64
+
+
+def _in_filter(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """``column IN (?, ...)`` for a few values, ``column = ANY(?)`` for many."""
+    if len(values) <= _IN_LIST_VALUES:
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{column} = ANY(?)", [values]
+
+
 def _stored_key_ids(store: Store, spec: ImportSpec, table: pd.DataFrame,
                     parts: list[tuple[np.ndarray, np.ndarray]], free: np.ndarray,
                     factors: parsing.Factors) -> np.ndarray | None:
     """The ids (as ``_key_ids`` numbers them) of the stored indicator values that can meet a
-    row still free, matched in the database: each key column is joined with the file's
-    distinct key texts of that column (its text as ``key_parts`` writes it, NULL as ""), so
-    only stored keys whose every part the file holds come back, and as the positions of
-    those texts (small integers; no stored text is read back and hashed again). Only the
-    free rows' indicators and years are read. None when the ids would not fit one number
-    (``_key_ids`` then renumbers) or the kind is not an indicator import."""
+    row still free, matched in the database: each key column's text (as ``key_parts``
+    writes it, NULL as "") is numbered by its position among the file's distinct texts of
+    that column, so only stored keys whose every part the file holds come back, and as
+    those positions (small integers; no stored text is read back and hashed again). Only
+    the free rows' indicators and years are read. None when the ids would not fit one
+    number (``_key_ids`` then renumbers) or the kind is not an indicator import."""
     if spec.kind != "indicators" or spec.id_column or not parts:
         return None
     sizes = [max(1, len(texts)) for _codes, texts in parts]
@@ -477,22 +493,36 @@ def _stored_key_ids(store: Store, spec: ImportSpec, table: pd.DataFrame,
     codes = _free_indicators(table, free, factors)
     if not codes:
         return np.zeros(0, dtype=np.int64)
-    where, params = ["v.indicator_code = ANY(?)"], [codes]
+    where = [_in_filter("v.indicator_code", codes)]
     years = _used(factors.get("table.year"), free)
     if years is not None and len(years) and not pd.isna(years).any():
-        where.append("v.year = ANY(?)")
-        params.append(sorted({int(y) for y in years}))
-    joins = [f"JOIN unnest(CAST(? AS TEXT[])) WITH ORDINALITY AS k{i}(t, n) "
-             f"ON COALESCE(CAST(v.{col} AS TEXT), '') = k{i}.t"
-             for i, col in enumerate(spec.key)]
-    texts = [[str(t) for t in texts] for _codes, texts in parts]
+        where.append(_in_filter("v.year", sorted({int(y) for y in years})))
+    picks, joins, pick_params, join_params = [], [], [], []
+    for i, (col, (_codes, texts)) in enumerate(zip(spec.key, parts, strict=True)):
+        text = f"COALESCE(CAST(v.{col} AS TEXT), '')"
+        listed = [str(t) for t in texts]
+        if len(listed) <= _POSITION_TEXTS:
+            picks.append(f"array_position(CAST(? AS TEXT[]), {text}) AS k{i}")
+            pick_params.append(listed)
+        else:
+            picks.append(f"k{i}.n AS k{i}")
+            joins.append(f"JOIN unnest(CAST(? AS TEXT[])) WITH ORDINALITY AS k{i}(t, n) "
+                         f"ON {text} = k{i}.t")
+            join_params.append(listed)
+    params = [v for _sql, values in where for v in values]
     got = store.arrays(
-        f"SELECT {', '.join(f'k{i}.n AS k{i}' for i in range(len(parts)))} "
-        f"FROM {spec.table} v {' '.join(joins)} WHERE {' AND '.join(where)}",
-        [*texts, *params])
-    ids = np.zeros(len(got["k0"]), dtype=np.int64)
+        f"SELECT {', '.join(picks)} FROM {spec.table} v {' '.join(joins)} "
+        f"WHERE {' AND '.join(sql for sql, _values in where)}",
+        [*pick_params, *join_params, *params])
+    # A text the file does not hold has no position (NULL, read as NaN): that key cannot match.
+    known = np.ones(len(got["k0"]), dtype=bool)
+    for i in range(len(parts)):
+        k = got[f"k{i}"]
+        if k.dtype.kind == "f":
+            known &= ~np.isnan(k)
+    ids = np.zeros(int(known.sum()), dtype=np.int64)
     for i, size in enumerate(sizes):
-        ids = ids * size + (np.asarray(got[f"k{i}"], dtype=np.int64) - 1)
+        ids = ids * size + (np.asarray(got[f"k{i}"][known], dtype=np.int64) - 1)
     return ids
 
 
