@@ -570,8 +570,15 @@ def _key_codes(table: pd.DataFrame, col: str,
     if s.dtype == object:
         if pd.api.types.infer_dtype(uniques, skipna=True) not in ("string", "empty"):
             return _text_codes(s)  # mixed Python objects: as _text_codes does them
-        # Text is its own key text, a missing value "" (what key_parts writes).
-        text = np.array([u if isinstance(u, str) else "" for u in uniques], dtype=object)
+        # Text is its own key text, a missing value "" (what key_parts writes); every cell
+        # that is no text is a missing one (the test above), found in one compiled pass.
+        text = uniques.to_numpy(dtype=object, copy=True)
+        text[pd.isna(text)] = ""
+    elif str(s.dtype) == "Int64":
+        # An integer is written as its digits (as key_parts writes it), a missing one as "";
+        # a few distinct years written in Python, not through pandas' string conversion.
+        text = np.array(["" if v is pd.NA else str(int(v)) for v in uniques.array],
+                        dtype=object)
     else:
         text = key_parts(uniques.to_frame("c"), ("c",))[0].to_numpy(dtype=object)
     tcodes, texts = pd.factorize(np.append(text, ""))
@@ -612,8 +619,10 @@ def _key_text_of(parts: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray) -
     if not parts:
         return np.array([""] * int(mask.sum()), dtype=object)
     # Joined in Arrow: each column's distinct texts converted once, taken by the rows'
-    # codes and joined in one compiled pass (a Python join per row cost 1 us a row).
-    pieces = [pa.array(texts, type=pa.string()).take(pa.array(codes[mask]))
+    # codes and joined in one compiled pass (a Python join per row cost 1 us a row). The
+    # rows are found once (a boolean mask applied to each column costs a pass over all rows).
+    at = np.flatnonzero(mask)
+    pieces = [pa.array(texts, type=pa.string()).take(pa.array(codes.take(at)))
               for codes, texts in parts]
     joined = pc.binary_join_element_wise(*pieces, "|") if len(pieces) > 1 else pieces[0]
     return joined.to_numpy(zero_copy_only=False).astype(object, copy=False)
