@@ -91,7 +91,7 @@ class _Rows:
     def __init__(self, index: pd.Index, kind: str = "") -> None:
         self.index = index
         self._reason = np.full(len(index), None, dtype=object)
-        self._detail = np.full(len(index), "", dtype=object)
+        self._detail = _texts(len(index))
         self._free = np.ones(len(index), dtype=bool)
         # Each row's reason as a small integer too (-1: none): checks group rows by reason.
         self._code = np.full(len(index), -1, dtype=np.int16)
@@ -127,6 +127,12 @@ class _Rows:
                 # written as text by pandas.
                 picked = detail[m].astype(str).to_numpy(dtype=object)
             self._detail[m] = picked
+        elif isinstance(detail, np.ndarray) and detail.dtype == object:
+            # Each row's detail already (a Series over it would copy the array first).
+            picked = detail[m]
+            if pd.api.types.infer_dtype(picked, skipna=False) != "string":
+                picked = pd.Series(picked, dtype=object).astype(str).to_numpy(dtype=object)
+            self._detail[m] = picked
         else:
             self._detail[m] = str(detail)
 
@@ -150,6 +156,14 @@ class _Rows:
     def free(self) -> np.ndarray:
         """Rows without a reason yet, as a boolean array (no copy: do not change it)."""
         return self._free
+
+
+def _texts(n: int) -> np.ndarray:
+    """``n`` empty texts: the one "" object in every cell (``np.full(n, "", object)`` makes a
+    new text object for each cell, ten times slower)."""
+    out = np.empty(n, dtype=object)
+    out.fill("")
+    return out
 
 
 def file_sha256(data: bytes) -> str:
@@ -179,9 +193,10 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     frame = shaped.frame
     notes = _notes(raw, shaped, mapping, reasons)
     rows = _Rows(frame.index, kind)
-    values = _parse_fields(frame, spec, rows, shaped.columns, _read_codes(raw, shaped))
+    read = _read_codes(raw, shaped)
+    values = _parse_fields(frame, spec, rows, shaped.columns, read)
     values.attrs["header_unit"] = shaped.units.get("value")
-    _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
+    _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows, read)
     if matcher.approximate:
         notes["approximate_matches"] = {k: f"{v} {matcher.name.get(v, '')}"
                                         for k, v in matcher.approximate.items()}
@@ -216,14 +231,19 @@ def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
 
 def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
                    frame: pd.DataFrame, columns: dict[str, str], values: pd.DataFrame,
-                   rows: _Rows) -> None:
+                   rows: _Rows,
+                   read: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+    """Each row's area resolved (``read``: the reader's codes of the file's columns, so that
+    an area column is not factorised again)."""
     area_fields = [f.name for f in spec.fields if f.kind == "area" and f.name in columns]
     if not area_fields:
         return
     cells = {name: frame[columns[name]] for name in area_fields}
+    known = {name: got for name in area_fields
+             if (got := (read or {}).get(columns[name])) is not None}
     # Reasons and provinces are worked out once per distinct result, then spread to the rows.
     at, (code_u, reason_u, detail_u) = matcher.resolve_distinct(cells, spec.area_levels,
-                                                                indented=True)
+                                                                indented=True, factors=known)
     index = frame.index
     # The spread arrays are new: Series over them, not copies (pandas copies an array given
     # to a Series unless told not to).
@@ -690,7 +710,7 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     (duplicates and replaced rows).
     """
     index = table.index
-    key_col = np.full(len(table), "", dtype=object)
+    key_col = _texts(len(table))
     existing_id = np.full(len(table), pd.NA, dtype=object)
     parts = [_key_codes(table, col, rows.factors) for col in spec.key]
     ids, stored, existing = _file_and_stored_ids(store, spec, table, parts, rows)
@@ -698,7 +718,7 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     dup = _repeated(ids, rows.free.copy(), policy, dense)
     if dup.any():
         key_col[dup] = _key_text_of(parts, dup)
-        rows.flag(dup, f"dup_file_{policy}", pd.Series(key_col, index=index, dtype=object))
+        rows.flag(dup, f"dup_file_{policy}", key_col)
     hit = _stored_hits(ids, stored, rows.free, dense)
     if hit is not None:
         key_col[hit] = _key_text_of(parts, hit)
@@ -714,11 +734,12 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
                 found = key_col[hit]
             existing_id[hit] = found
         else:
-            rows.flag(hit, f"dup_store_{policy}", pd.Series(key_col, index=index, dtype=object))
+            rows.flag(hit, f"dup_store_{policy}", key_col)
     # The two columns are added once, when their cells are known.
     table = table.copy(deep=False)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
+    # The arrays are not changed after: Series over them, not copies.
+    table[KEY] = pd.Series(key_col, index=index, dtype=object, copy=False)
+    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object, copy=False)
     return table
 
 
