@@ -127,9 +127,11 @@ class _Rows:
                 # written as text by pandas.
                 picked = detail[m].astype(str).to_numpy(dtype=object)
             self._detail[m] = picked
-        elif isinstance(detail, np.ndarray) and detail.dtype == object:
-            # Each row's detail already (a Series over it would copy the array first).
-            picked = detail[m]
+        elif isinstance(detail, tuple) or (isinstance(detail, np.ndarray)
+                                           and detail.dtype == object):
+            # Each row's detail already (a Series over it would copy the array first), or
+            # (codes, distinct details): only the flagged rows' details are spread.
+            picked = detail[1].take(detail[0][m]) if isinstance(detail, tuple) else detail[m]
             if pd.api.types.infer_dtype(picked, skipna=False) != "string":
                 picked = pd.Series(picked, dtype=object).astype(str).to_numpy(dtype=object)
             self._detail[m] = picked
@@ -245,10 +247,9 @@ def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
     at, (code_u, reason_u, detail_u) = matcher.resolve_distinct(cells, spec.area_levels,
                                                                 indented=True, factors=known)
     index = frame.index
-    # The spread arrays are new: Series over them, not copies (pandas copies an array given
-    # to a Series unless told not to).
-    detail = pd.Series(detail_u[at] if len(at) else detail_u, index=index, dtype=object,
-                       copy=False)
+    # The details are spread to the flagged rows only; the spread arrays are new: Series over
+    # them, not copies (pandas copies an array given to a Series unless told not to).
+    detail = (at, detail_u) if len(at) else detail_u
     for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
         hit = reason_u == code
         if hit.any():
