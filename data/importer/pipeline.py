@@ -108,10 +108,11 @@ class _Rows:
         return np.asarray(mask, dtype=bool)
 
     def flag(self, mask: Any, code: str, detail: Any) -> None:
-        m = self._mask(mask) & self._free
-        if not m.any():
+        # The rows flagged, found once (each boolean mask below would look through every row).
+        m = np.flatnonzero(self._mask(mask) & self._free)
+        if not len(m):
             return
-        self._free &= ~m
+        self._free[m] = False
         self._reason[m] = code
         if code not in self._codes:
             self._codes.append(code)
@@ -125,7 +126,7 @@ class _Rows:
             if picked is None or pd.api.types.infer_dtype(picked, skipna=False) != "string":
                 # Text already is its own text (one pass in C tells); anything else is
                 # written as text by pandas.
-                picked = detail[m].astype(str).to_numpy(dtype=object)
+                picked = detail.iloc[m].astype(str).to_numpy(dtype=object)
             self._detail[m] = picked
         elif isinstance(detail, tuple) or (isinstance(detail, np.ndarray)
                                            and detail.dtype == object):
