@@ -554,10 +554,14 @@ class AreaMatcher:
 
     def resolve_distinct(self, columns: dict[str, pd.Series], levels: tuple[str, ...],
                          indented: bool = False,
+                         factors: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
                          ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """``resolve`` before its results are spread to the rows: (row -> distinct result,
         (codes, reason codes, details) of the distinct results), as object arrays. Checks
-        that only depend on the result run once per distinct result this way."""
+        that only depend on the result run once per distinct result this way.
+
+        ``factors``: a column's ``factorize_text`` already known (the reader's codes), by
+        the key of ``columns``; the others are factorised here."""
         index = next(iter(columns.values())).index
         if not len(index):
             empty = np.array([], dtype=object)
@@ -567,7 +571,8 @@ class AreaMatcher:
         # arrays: converting a hundred thousand cells to pandas' string type costs more.
         codes, uniques = [], []
         for k in keys:
-            c, u = factorize_text(columns[k])
+            known = (factors or {}).get(k)
+            c, u = known if known is not None else factorize_text(columns[k])
             codes.append(c.astype(np.int64))
             uniques.append(np.array(["" if x is None else str(x) for x in u], dtype=object))
         if indented and "area" in columns and _indented(uniques[keys.index("area")]):

@@ -91,7 +91,7 @@ class _Rows:
     def __init__(self, index: pd.Index, kind: str = "") -> None:
         self.index = index
         self._reason = np.full(len(index), None, dtype=object)
-        self._detail = np.full(len(index), "", dtype=object)
+        self._detail = _texts(len(index))
         self._free = np.ones(len(index), dtype=bool)
         # Each row's reason as a small integer too (-1: none): checks group rows by reason.
         self._code = np.full(len(index), -1, dtype=np.int16)
@@ -108,10 +108,11 @@ class _Rows:
         return np.asarray(mask, dtype=bool)
 
     def flag(self, mask: Any, code: str, detail: Any) -> None:
-        m = self._mask(mask) & self._free
-        if not m.any():
+        # The rows flagged, found once (each boolean mask below would look through every row).
+        m = np.flatnonzero(self._mask(mask) & self._free)
+        if not len(m):
             return
-        self._free &= ~m
+        self._free[m] = False
         self._reason[m] = code
         if code not in self._codes:
             self._codes.append(code)
@@ -125,7 +126,15 @@ class _Rows:
             if picked is None or pd.api.types.infer_dtype(picked, skipna=False) != "string":
                 # Text already is its own text (one pass in C tells); anything else is
                 # written as text by pandas.
-                picked = detail[m].astype(str).to_numpy(dtype=object)
+                picked = detail.iloc[m].astype(str).to_numpy(dtype=object)
+            self._detail[m] = picked
+        elif isinstance(detail, tuple) or (isinstance(detail, np.ndarray)
+                                           and detail.dtype == object):
+            # Each row's detail already (a Series over it would copy the array first), or
+            # (codes, distinct details): only the flagged rows' details are spread.
+            picked = detail[1].take(detail[0][m]) if isinstance(detail, tuple) else detail[m]
+            if pd.api.types.infer_dtype(picked, skipna=False) != "string":
+                picked = pd.Series(picked, dtype=object).astype(str).to_numpy(dtype=object)
             self._detail[m] = picked
         else:
             self._detail[m] = str(detail)
@@ -150,6 +159,14 @@ class _Rows:
     def free(self) -> np.ndarray:
         """Rows without a reason yet, as a boolean array (no copy: do not change it)."""
         return self._free
+
+
+def _texts(n: int) -> np.ndarray:
+    """``n`` empty texts: the one "" object in every cell (``np.full(n, "", object)`` makes a
+    new text object for each cell, ten times slower)."""
+    out = np.empty(n, dtype=object)
+    out.fill("")
+    return out
 
 
 def file_sha256(data: bytes) -> str:
@@ -179,9 +196,10 @@ def preview_import(store: Store, scope: AccessScope, data: bytes, file_name: str
     frame = shaped.frame
     notes = _notes(raw, shaped, mapping, reasons)
     rows = _Rows(frame.index, kind)
-    values = _parse_fields(frame, spec, rows, shaped.columns, _read_codes(raw, shaped))
+    read = _read_codes(raw, shaped)
+    values = _parse_fields(frame, spec, rows, shaped.columns, read)
     values.attrs["header_unit"] = shaped.units.get("value")
-    _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows)
+    _resolve_areas(matcher, spec, scope, frame, shaped.columns, values, rows, read)
     if matcher.approximate:
         notes["approximate_matches"] = {k: f"{v} {matcher.name.get(v, '')}"
                                         for k, v in matcher.approximate.items()}
@@ -216,19 +234,23 @@ def _notes(raw: RawTable, shaped: Shaped, mapping: Mapping,
 
 def _resolve_areas(matcher: AreaMatcher, spec: ImportSpec, scope: AccessScope,
                    frame: pd.DataFrame, columns: dict[str, str], values: pd.DataFrame,
-                   rows: _Rows) -> None:
+                   rows: _Rows,
+                   read: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+    """Each row's area resolved (``read``: the reader's codes of the file's columns, so that
+    an area column is not factorised again)."""
     area_fields = [f.name for f in spec.fields if f.kind == "area" and f.name in columns]
     if not area_fields:
         return
     cells = {name: frame[columns[name]] for name in area_fields}
+    known = {name: got for name in area_fields
+             if (got := (read or {}).get(columns[name])) is not None}
     # Reasons and provinces are worked out once per distinct result, then spread to the rows.
     at, (code_u, reason_u, detail_u) = matcher.resolve_distinct(cells, spec.area_levels,
-                                                                indented=True)
+                                                                indented=True, factors=known)
     index = frame.index
-    # The spread arrays are new: Series over them, not copies (pandas copies an array given
-    # to a Series unless told not to).
-    detail = pd.Series(detail_u[at] if len(at) else detail_u, index=index, dtype=object,
-                       copy=False)
+    # The details are spread to the flagged rows only; the spread arrays are new: Series over
+    # them, not copies (pandas copies an array given to a Series unless told not to).
+    detail = (at, detail_u) if len(at) else detail_u
     for code in ("missing", "aggregate", "non_dopa", "area_unknown", "area_level"):
         hit = reason_u == code
         if hit.any():
@@ -459,16 +481,32 @@ def _existing_keys(store: Store, spec: ImportSpec, table: pd.DataFrame, free: np
     return store.query(f"SELECT {select} FROM {spec.table}")
 
 
+# A key column with at most this many distinct texts in the file is numbered by its position
+# in a list (one expression); a longer one by a join (a hash table). Each join costs the
+# database about a millisecond to plan, a position in a short list next to nothing.
+_POSITION_TEXTS = 32
+# A filter's values up to this many are written as an IN list (a plain filter); more as
+# ``= ANY(?)``, which DuckDB plans as a join.
+_IN_LIST_VALUES = 64
+
+
+def _in_filter(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """``column IN (?, ...)`` for a few values, ``column = ANY(?)`` for many."""
+    if len(values) <= _IN_LIST_VALUES:
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+    return f"{column} = ANY(?)", [values]
+
+
 def _stored_key_ids(store: Store, spec: ImportSpec, table: pd.DataFrame,
                     parts: list[tuple[np.ndarray, np.ndarray]], free: np.ndarray,
                     factors: parsing.Factors) -> np.ndarray | None:
     """The ids (as ``_key_ids`` numbers them) of the stored indicator values that can meet a
-    row still free, matched in the database: each key column is joined with the file's
-    distinct key texts of that column (its text as ``key_parts`` writes it, NULL as ""), so
-    only stored keys whose every part the file holds come back, and as the positions of
-    those texts (small integers; no stored text is read back and hashed again). Only the
-    free rows' indicators and years are read. None when the ids would not fit one number
-    (``_key_ids`` then renumbers) or the kind is not an indicator import."""
+    row still free, matched in the database: each key column's text (as ``key_parts``
+    writes it, NULL as "") is numbered by its position among the file's distinct texts of
+    that column, so only stored keys whose every part the file holds come back, and as
+    those positions (small integers; no stored text is read back and hashed again). Only
+    the free rows' indicators and years are read. None when the ids would not fit one
+    number (``_key_ids`` then renumbers) or the kind is not an indicator import."""
     if spec.kind != "indicators" or spec.id_column or not parts:
         return None
     sizes = [max(1, len(texts)) for _codes, texts in parts]
@@ -477,22 +515,36 @@ def _stored_key_ids(store: Store, spec: ImportSpec, table: pd.DataFrame,
     codes = _free_indicators(table, free, factors)
     if not codes:
         return np.zeros(0, dtype=np.int64)
-    where, params = ["v.indicator_code = ANY(?)"], [codes]
+    where = [_in_filter("v.indicator_code", codes)]
     years = _used(factors.get("table.year"), free)
     if years is not None and len(years) and not pd.isna(years).any():
-        where.append("v.year = ANY(?)")
-        params.append(sorted({int(y) for y in years}))
-    joins = [f"JOIN unnest(CAST(? AS TEXT[])) WITH ORDINALITY AS k{i}(t, n) "
-             f"ON COALESCE(CAST(v.{col} AS TEXT), '') = k{i}.t"
-             for i, col in enumerate(spec.key)]
-    texts = [[str(t) for t in texts] for _codes, texts in parts]
+        where.append(_in_filter("v.year", sorted({int(y) for y in years})))
+    picks, joins, pick_params, join_params = [], [], [], []
+    for i, (col, (_codes, texts)) in enumerate(zip(spec.key, parts, strict=True)):
+        text = f"COALESCE(CAST(v.{col} AS TEXT), '')"
+        listed = [str(t) for t in texts]
+        if len(listed) <= _POSITION_TEXTS:
+            picks.append(f"array_position(CAST(? AS TEXT[]), {text}) AS k{i}")
+            pick_params.append(listed)
+        else:
+            picks.append(f"k{i}.n AS k{i}")
+            joins.append(f"JOIN unnest(CAST(? AS TEXT[])) WITH ORDINALITY AS k{i}(t, n) "
+                         f"ON {text} = k{i}.t")
+            join_params.append(listed)
+    params = [v for _sql, values in where for v in values]
     got = store.arrays(
-        f"SELECT {', '.join(f'k{i}.n AS k{i}' for i in range(len(parts)))} "
-        f"FROM {spec.table} v {' '.join(joins)} WHERE {' AND '.join(where)}",
-        [*texts, *params])
-    ids = np.zeros(len(got["k0"]), dtype=np.int64)
+        f"SELECT {', '.join(picks)} FROM {spec.table} v {' '.join(joins)} "
+        f"WHERE {' AND '.join(sql for sql, _values in where)}",
+        [*pick_params, *join_params, *params])
+    # A text the file does not hold has no position (NULL, read as NaN): that key cannot match.
+    known = np.ones(len(got["k0"]), dtype=bool)
+    for i in range(len(parts)):
+        k = got[f"k{i}"]
+        if k.dtype.kind == "f":
+            known &= ~np.isnan(k)
+    ids = np.zeros(int(known.sum()), dtype=np.int64)
     for i, size in enumerate(sizes):
-        ids = ids * size + (np.asarray(got[f"k{i}"], dtype=np.int64) - 1)
+        ids = ids * size + (np.asarray(got[f"k{i}"][known], dtype=np.int64) - 1)
     return ids
 
 
@@ -540,8 +592,15 @@ def _key_codes(table: pd.DataFrame, col: str,
     if s.dtype == object:
         if pd.api.types.infer_dtype(uniques, skipna=True) not in ("string", "empty"):
             return _text_codes(s)  # mixed Python objects: as _text_codes does them
-        # Text is its own key text, a missing value "" (what key_parts writes).
-        text = np.array([u if isinstance(u, str) else "" for u in uniques], dtype=object)
+        # Text is its own key text, a missing value "" (what key_parts writes); every cell
+        # that is no text is a missing one (the test above), found in one compiled pass.
+        text = uniques.to_numpy(dtype=object, copy=True)
+        text[pd.isna(text)] = ""
+    elif str(s.dtype) == "Int64":
+        # An integer is written as its digits (as key_parts writes it), a missing one as "";
+        # a few distinct years written in Python, not through pandas' string conversion.
+        text = np.array(["" if v is pd.NA else str(int(v)) for v in uniques.array],
+                        dtype=object)
     else:
         text = key_parts(uniques.to_frame("c"), ("c",))[0].to_numpy(dtype=object)
     tcodes, texts = pd.factorize(np.append(text, ""))
@@ -582,8 +641,10 @@ def _key_text_of(parts: list[tuple[np.ndarray, np.ndarray]], mask: np.ndarray) -
     if not parts:
         return np.array([""] * int(mask.sum()), dtype=object)
     # Joined in Arrow: each column's distinct texts converted once, taken by the rows'
-    # codes and joined in one compiled pass (a Python join per row cost 1 us a row).
-    pieces = [pa.array(texts, type=pa.string()).take(pa.array(codes[mask]))
+    # codes and joined in one compiled pass (a Python join per row cost 1 us a row). The
+    # rows are found once (a boolean mask applied to each column costs a pass over all rows).
+    at = np.flatnonzero(mask)
+    pieces = [pa.array(texts, type=pa.string()).take(pa.array(codes.take(at)))
               for codes, texts in parts]
     joined = pc.binary_join_element_wise(*pieces, "|") if len(pieces) > 1 else pieces[0]
     return joined.to_numpy(zero_copy_only=False).astype(object, copy=False)
@@ -651,7 +712,7 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     (duplicates and replaced rows).
     """
     index = table.index
-    key_col = np.full(len(table), "", dtype=object)
+    key_col = _texts(len(table))
     existing_id = np.full(len(table), pd.NA, dtype=object)
     parts = [_key_codes(table, col, rows.factors) for col in spec.key]
     ids, stored, existing = _file_and_stored_ids(store, spec, table, parts, rows)
@@ -659,7 +720,7 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
     dup = _repeated(ids, rows.free.copy(), policy, dense)
     if dup.any():
         key_col[dup] = _key_text_of(parts, dup)
-        rows.flag(dup, f"dup_file_{policy}", pd.Series(key_col, index=index, dtype=object))
+        rows.flag(dup, f"dup_file_{policy}", key_col)
     hit = _stored_hits(ids, stored, rows.free, dense)
     if hit is not None:
         key_col[hit] = _key_text_of(parts, hit)
@@ -675,11 +736,12 @@ def _resolve_duplicates(store: Store, spec: ImportSpec, table: pd.DataFrame, row
                 found = key_col[hit]
             existing_id[hit] = found
         else:
-            rows.flag(hit, f"dup_store_{policy}", pd.Series(key_col, index=index, dtype=object))
+            rows.flag(hit, f"dup_store_{policy}", key_col)
     # The two columns are added once, when their cells are known.
     table = table.copy(deep=False)
-    table[KEY] = pd.Series(key_col, index=index, dtype=object)
-    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object)
+    # The arrays are not changed after: Series over them, not copies.
+    table[KEY] = pd.Series(key_col, index=index, dtype=object, copy=False)
+    table[EXISTING_ID] = pd.Series(existing_id, index=index, dtype=object, copy=False)
     return table
 
 
