@@ -34,7 +34,9 @@ file (read-only; several processes then record sign-ins in a PostgreSQL primary)
 ``--pg``, on a PostgreSQL copy. Results: ``bench/results/loadtest-<time>.json`` and a table.
 
 Usage: ``python -m bench.loadtest --db STORE [--pg URL] --sessions 10 25 50 100``;
-``--cold N`` measures only the cold start, N fresh starts per store and server, with the median;
+``--cold N`` measures only the cold start, N fresh starts per store and server, with the median
+(``--cold-visit repeat``: a returning user, whose browser kept its cache from an unmeasured
+visit to the same address before; the default is a first visit with a new profile);
 ``--quick`` runs every part in a minute or two (numbers meaningless) for tests.
 """
 
@@ -50,6 +52,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -531,20 +534,21 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) 
 
 
 def start_target(db: str, processes: int, ttl: int, out: Path, primary: str | None = None,
-                 on_port: Callable[[str], Any] | None = None, proxy: bool = False) -> Target:
-    """One bare process on a free port, or ``processes`` behind nginx (``python -m
+                 on_port: Callable[[str], Any] | None = None, proxy: bool = False,
+                 port: int | None = None) -> Target:
+    """One bare process on a free port (or ``port``), or ``processes`` behind nginx (``python -m
     deploy.serve``; always with ``proxy``). ``on_port(base)`` is called as soon as the address
     is known, before the app answers."""
     t0 = time.time()
     if processes == 1 and not proxy:
-        port = _free_port()
+        port = port or _free_port()
         proc = start_server(db, port, ttl, out / "loadtest-server.log", primary, on_port)
         return Target("1 process", f"http://127.0.0.1:{port}", proc, lambda: [proc.pid], t0)
     run_dir = out / "loadtest-serve"
     env = _app_env(db, _primary(out / "x", processes, primary))
     env["STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL"] = str(ttl)
     env["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] = "none"
-    port = _free_port()
+    port = port or _free_port()
     log = out / "loadtest-serve.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
@@ -571,13 +575,17 @@ def start_target(db: str, processes: int, ttl: int, out: Path, primary: str | No
 # ------------------------------------------------------------------------------ browsers
 
 def start_browsers(base: str, samples: int, *, delay: float = 0.0, every: float = 0.0,
-                   timeout: float = 120, t0: float | None = None) -> subprocess.Popen:
-    """Real Chromium sessions (``bench.loadtest_browser``) in a process of their own."""
+                   timeout: float = 120, t0: float | None = None,
+                   profile: Path | None = None) -> subprocess.Popen:
+    """Real Chromium sessions (``bench.loadtest_browser``) in a process of their own; with
+    ``profile``, one browser profile kept on disk (its cache) from launch to launch."""
     cmd = [sys.executable, "-m", "bench.loadtest_browser", "--base", base, "--samples",
            str(samples), "--delay", str(delay), "--every", str(every), "--timeout", str(timeout),
            "--pages", *BROWSER_PAGES]
     if t0 is not None:
         cmd += ["--wait-health", "--t0", str(t0)]
+    if profile is not None:
+        cmd += ["--profile", str(profile)]
     return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
@@ -642,6 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="seconds, not minutes: 2 and 3 sessions, short think times, one "
                              "browser sample, no repeat (for tests; numbers mean nothing)")
+    parser.add_argument("--cold-visit", choices=("first", "repeat"), default="first",
+                        help="cold start with a new browser profile (first) or with one kept "
+                             "from an earlier visit to the same address (repeat: a returning "
+                             "user's cache)")
     parser.add_argument("--cold", type=int, default=0, metavar="N",
                         help="only the cold start, N times per store and server (no waves)")
     parser.add_argument("--out", default=str(RESULTS_DIR))
@@ -712,30 +724,51 @@ def _cold_starts(db: str, backend: str, processes: int,
     """``args.cold`` fresh starts of the server with a browser started at the same moment:
     seconds to the server's first answer and to the first page the browser drew."""
     runs: list[dict[str, Any]] = []
-    for _ in range(args.cold):
-        browser: list[subprocess.Popen] = []
-        load = os.getloadavg()[0]
-        target = start_target(db, processes, args.ttl, Path(args.out), args.primary,
-                              lambda base, into=browser: into.append(start_browsers(
-                                  base, 1, timeout=args.timeout, t0=time.time())),
-                              args.proxy)
-        try:
-            up = round(time.time() - target.started, 2)
-            got = collect_browsers(browser[0], args.timeout * 2)
-        finally:
-            target.stop()
-        first = next(iter(got["samples"]), {})
-        runs.append({"up_s": up, "drawn_s": first.get("since_t0_s"),
-                     "errors": got["errors"], "load_average_start": round(load, 2)})
-        print(json.dumps(runs[-1]), flush=True)
-        time.sleep(2)
+    with tempfile.TemporaryDirectory(prefix="warroom-cold-") as tmp:
+        # A returning user: the browser's profile (its cache of the hashed scripts, the
+        # geometry, the font) kept from an earlier, unmeasured visit to the same address.
+        kept = Path(tmp) if args.cold_visit == "repeat" else None
+        cached = 0
+        port = _free_port() if kept else None
+        for i in range(args.cold + (1 if kept else 0)):
+            run, name = _cold_start(db, processes, args, kept, port)
+            if kept and i == 0:
+                # The visit that filled the browser's cache (its size says it did).
+                cached = sum(f.stat().st_size for f in kept.rglob("*") if f.is_file())
+                continue
+            runs.append(run)
+            print(json.dumps(runs[-1]), flush=True)
     drawn = [r["drawn_s"] for r in runs if r["drawn_s"] is not None]
-    result = {"backend": backend, "target": target.name, "runs": runs,
+    result = {"backend": backend, "target": name, "visit": args.cold_visit,
+              "profile_mb": round(cached / 1048576, 1), "runs": runs,
               "drawn_s": _round(statistics.median(drawn)) if len(drawn) == len(runs) else None,
               "up_s": _round(statistics.median(r["up_s"] for r in runs))}
-    print(f"{backend} {target.name}: cold start to drawn, median of {len(runs)}: "
-          f"{result['drawn_s']} s (server up {result['up_s']} s)", flush=True)
+    print(f"{backend} {result['target']}: cold start to drawn ({args.cold_visit} visit), "
+          f"median of {len(runs)}: {result['drawn_s']} s (server up {result['up_s']} s)",
+          flush=True)
     return result
+
+
+def _cold_start(db: str, processes: int, args: argparse.Namespace, profile: Path | None,
+                port: int | None) -> tuple[dict[str, Any], str]:
+    """One fresh start of the server with a browser started at the same moment, and the
+    target's name."""
+    browser: list[subprocess.Popen] = []
+    load = os.getloadavg()[0]
+    target = start_target(db, processes, args.ttl, Path(args.out), args.primary,
+                          lambda base, into=browser: into.append(start_browsers(
+                              base, 1, timeout=args.timeout, t0=time.time(),
+                              profile=profile)),
+                          args.proxy, port=port)
+    try:
+        up = round(time.time() - target.started, 2)
+        got = collect_browsers(browser[0], args.timeout * 2)
+    finally:
+        target.stop()
+    time.sleep(2)
+    first = next(iter(got["samples"]), {})
+    return {"up_s": up, "drawn_s": first.get("since_t0_s"), "errors": got["errors"],
+            "load_average_start": round(load, 2)}, target.name
 
 
 def _run_model(db: str, backend: str, processes: int, model: LoadModel,

@@ -5,7 +5,9 @@ a fresh browser profile that opens the first page (a first visit: every script d
 then the second page in the same tab through the navigation's link (a page switch, as a user
 makes it), and reports the seconds from the request until the page is drawn: the app connected, no
 script run left, no placeholder left, and each map's polygons on screen. One JSON line per
-sample on stdout. With ``--wait-health`` it first waits for the server to answer and reports
+sample on stdout. With ``--profile DIR`` the browser keeps one profile on disk (its cache of the
+hashed scripts, the font, the geometry) from launch to launch: a returning user, whose samples
+are no first visits. With ``--wait-health`` it first waits for the server to answer and reports
 ``since_t0_s`` from ``--t0`` (epoch seconds) to the first drawn page: the cold start a user sees.
 
 Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a browser.
@@ -23,6 +25,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage"]
+CONTEXT = {"viewport": {"width": 1600, "height": 1000}, "locale": "en-US"}
 MAP_FRAME = 'iframe[src*="streamlit_folium"]'
 _IDLE = ('() => { const a = document.querySelector(\'[data-testid="stApp"]\');'
          ' return a && a.dataset.testConnectionState === "CONNECTED"'
@@ -57,9 +60,37 @@ def wait_health(base: str, timeout: float) -> None:
     raise SystemExit("server did not answer")
 
 
+class _Kept:
+    """A browser of one profile kept on disk (``--profile``): its one context is every
+    sample's, and stays open until the browser is closed."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+
+    def new_context(self, **_options):
+        return _Pages(self.context)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+class _Pages:
+    """The kept context as a sample uses it: closing it closes only the sample's pages."""
+
+    def __init__(self, context) -> None:
+        self.context = context
+
+    def new_page(self):
+        return self.context.new_page()
+
+    def close(self) -> None:
+        for page in self.context.pages:
+            page.close()
+
+
 def sample(browser, base: str, first: str, second: str, timeout_ms: float,
            t0: float | None = None) -> dict:
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+    ctx = browser.new_context(**CONTEXT)
     out: dict = {"first": first or "overview", "second": second or "overview"}
     try:
         page = ctx.new_page()
@@ -99,11 +130,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--wait-health", action="store_true")
     ap.add_argument("--t0", type=float, default=None)
+    ap.add_argument("--profile", default=None,
+                    help="a browser profile directory kept between launches (its cache): a "
+                         "returning user; without it every sample is a first visit")
     args = ap.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        if args.profile:
+            browser = _Kept(p.chromium.launch_persistent_context(
+                args.profile, executable_path=CHROMIUM, args=ARGS, **CONTEXT))
+        else:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             if args.wait_health:
                 wait_health(args.base, args.timeout)

@@ -139,3 +139,22 @@ def test_quick_run_writes_json_and_a_table(demo_db, tmp_path, capsys):
     assert report["servers"][0]["warmup"]["errors"] == []
     table = capsys.readouterr().out
     assert "p95 s" in table and "1 process" in table
+
+
+def test_cold_start_of_a_returning_user_keeps_the_browser_profile(demo_db, tmp_path):
+    """``--cold-visit repeat``: an unmeasured first visit fills a browser profile on disk, and
+    the measured cold start reuses it at the same address (a returning user's cache)."""
+    import json
+
+    from tests.browser_util import require_browser
+
+    require_browser()
+    code = L.main(["--db", str(demo_db), "--cold", "1", "--cold-visit", "repeat",
+                   "--processes", "1", "--out", str(tmp_path)])
+    report = json.loads((tmp_path / "latest-loadtest.json").read_text())
+    cold = report["cold_starts"][0]
+    assert code == 0, cold
+    assert cold["visit"] == "repeat" and len(cold["runs"]) == 1
+    assert cold["runs"][0]["errors"] == [] and cold["drawn_s"] > 0
+    # Streamlit's scripts alone are megabytes: the profile held the first visit's cache.
+    assert cold["profile_mb"] > 1
