@@ -51,21 +51,26 @@ def debt_tally_daily(store: Store, scope: AccessScope, area: str = "") -> pd.Dat
     return daily_tally(debt_tally_days(store, scope, area))
 
 
+# A province's totals, as both tallies by province return them.
+_TOTALS = (
+    "COUNT(*) AS registrants, SUM(debt_amount) AS debt_total, "
+    "SUM(CASE WHEN channel = 'online' THEN 1 ELSE 0 END) AS online, "
+    "SUM(CASE WHEN channel = 'onsite' THEN 1 ELSE 0 END) AS onsite, "
+    "SUM(COALESCE(creditors, 0)) AS creditors, "
+    "SUM(CASE WHEN mediation_on IS NOT NULL THEN 1 ELSE 0 END) AS mediated, "
+    "SUM(CASE WHEN stage = 'settled' THEN 1 ELSE 0 END) AS settled, "
+    "SUM(CASE WHEN stage = 'settled' THEN debt_amount ELSE 0 END) AS debt_before, "
+    "SUM(CASE WHEN stage = 'settled' THEN debt_amount - amount_reduced ELSE 0 END) "
+    "AS debt_after, "
+    "SUM(CASE WHEN prosecuted_on IS NOT NULL THEN 1 ELSE 0 END) AS prosecutions ")
+
+
 def debt_tally_by_province(store: Store, scope: AccessScope, area: str = "") -> pd.DataFrame:
     """Totals per province: registrants, debt, online, on site, creditors, mediated, settled,
     debt of settled cases before and after mediation, prosecutions."""
     w, a = _scoped(scope, area)
     return store.query(
-        "SELECT province_code, COUNT(*) AS registrants, SUM(debt_amount) AS debt_total, "
-        "SUM(CASE WHEN channel = 'online' THEN 1 ELSE 0 END) AS online, "
-        "SUM(CASE WHEN channel = 'onsite' THEN 1 ELSE 0 END) AS onsite, "
-        "SUM(COALESCE(creditors, 0)) AS creditors, "
-        "SUM(CASE WHEN mediation_on IS NOT NULL THEN 1 ELSE 0 END) AS mediated, "
-        "SUM(CASE WHEN stage = 'settled' THEN 1 ELSE 0 END) AS settled, "
-        "SUM(CASE WHEN stage = 'settled' THEN debt_amount ELSE 0 END) AS debt_before, "
-        "SUM(CASE WHEN stage = 'settled' THEN debt_amount - amount_reduced ELSE 0 END) "
-        "AS debt_after, "
-        "SUM(CASE WHEN prosecuted_on IS NOT NULL THEN 1 ELSE 0 END) AS prosecutions "
+        f"SELECT province_code, {_TOTALS} "
         f"FROM debt_cases WHERE {w} GROUP BY province_code ORDER BY province_code", a)
 
 
@@ -114,15 +119,5 @@ def debt_tally_by_province_by_unit(store: Store, scope: AccessScope, parent: str
     first)."""
     w, a = _units(scope, parent, width)
     return store.query(
-        "SELECT substr(area_code, 1, ?) AS code, province_code, COUNT(*) AS registrants, "
-        "SUM(debt_amount) AS debt_total, "
-        "SUM(CASE WHEN channel = 'online' THEN 1 ELSE 0 END) AS online, "
-        "SUM(CASE WHEN channel = 'onsite' THEN 1 ELSE 0 END) AS onsite, "
-        "SUM(COALESCE(creditors, 0)) AS creditors, "
-        "SUM(CASE WHEN mediation_on IS NOT NULL THEN 1 ELSE 0 END) AS mediated, "
-        "SUM(CASE WHEN stage = 'settled' THEN 1 ELSE 0 END) AS settled, "
-        "SUM(CASE WHEN stage = 'settled' THEN debt_amount ELSE 0 END) AS debt_before, "
-        "SUM(CASE WHEN stage = 'settled' THEN debt_amount - amount_reduced ELSE 0 END) "
-        "AS debt_after, "
-        "SUM(CASE WHEN prosecuted_on IS NOT NULL THEN 1 ELSE 0 END) AS prosecutions "
+        f"SELECT substr(area_code, 1, ?) AS code, province_code, {_TOTALS} "
         f"FROM debt_cases WHERE {w} GROUP BY 1, 2 ORDER BY 1, 2", [width, *a])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from data.protect import protect_frame
-from data.queries import area_condition
+from data.queries import area_condition, target_poor_sql
 from data.scope import AccessScope
 from data.store import Store
 
@@ -111,17 +111,7 @@ def target_poor_by_district(store: Store, scope: AccessScope, year: int) -> pd.D
     and small counts withheld among the province's districts, as there), one province after
     another. A page cuts a province's rows out with :func:`districts_of`."""
     where, params = scope.sql_filter("h.province_code")
-    frame = store.query(
-        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, "
-        "t.target_poor_households, t.target_poor_people "
-        "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
-        "CAST(SUM(h.households) AS BIGINT) AS households, "
-        "CAST(SUM(h.people) AS BIGINT) AS people, "
-        "CAST(SUM(h.target_poor_households) AS BIGINT) AS target_poor_households, "
-        "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
-        f"FROM household_rollup h WHERE h.survey_year = ? AND {where} "
-        "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
-        [4, year, *params])
+    frame = store.query(target_poor_sql(where), [4, year, *params])
     provinces = np.array([c[:2] for c in frame.code.to_numpy(dtype=object)], dtype=object)
     starts = np.flatnonzero(np.r_[True, provinces[1:] != provinces[:-1]]) \
         if len(provinces) else np.zeros(0, dtype=np.int64)

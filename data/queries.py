@@ -127,6 +127,22 @@ def sdg_values_by_area(store: Store, scope: AccessScope, area_code: str,
     )
 
 
+def target_poor_sql(where: str) -> str:
+    """Households, people and target poor of the village roll-up summed by the first ``?``
+    characters of the village code, in the survey year ``?``, of the rows ``where`` selects
+    (its own ``?`` after those two), with the areas' names, by code. The roll-up is
+    aggregated first, then the (few) groups named."""
+    return ("SELECT t.code, a.name_th, a.name_en, t.households, t.people, "
+            "t.target_poor_households, t.target_poor_people "
+            "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
+            "CAST(SUM(h.households) AS BIGINT) AS households, "
+            "CAST(SUM(h.people) AS BIGINT) AS people, "
+            "CAST(SUM(h.target_poor_households) AS BIGINT) AS target_poor_households, "
+            "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
+            f"FROM household_rollup h WHERE h.survey_year = ? AND {where} "
+            "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1")
+
+
 def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
                          year: int) -> pd.DataFrame:
     """Households, people and target poor in each child area of ``area_code``."""
@@ -134,19 +150,8 @@ def target_poor_by_child(store: Store, scope: AccessScope, area_code: str,
     level = min(level, 8)
     where, params = scope.sql_filter("h.province_code")
     cond, cond_params = area_condition(area_code, "h.village_code")
-    # Aggregate the village rollup first, then name the (few) children.
-    frame = store.query(
-        "SELECT t.code, a.name_th, a.name_en, t.households, t.people, "
-        "t.target_poor_households, t.target_poor_people "
-        "FROM (SELECT substr(h.village_code, 1, ?) AS code, "
-        "CAST(SUM(h.households) AS BIGINT) AS households, "
-        "CAST(SUM(h.people) AS BIGINT) AS people, "
-        "CAST(SUM(h.target_poor_households) AS BIGINT) AS target_poor_households, "
-        "CAST(SUM(h.target_poor_people) AS BIGINT) AS target_poor_people "
-        f"FROM household_rollup h WHERE h.survey_year = ? AND {where} AND {cond} "
-        "GROUP BY 1) t JOIN areas a ON a.code = t.code ORDER BY 1",
-        [level, year, *params, *cond_params],
-    )
+    frame = store.query(target_poor_sql(f"{where} AND {cond}"),
+                        [level, year, *params, *cond_params])
     # Children of one area, shown beside its total: small counts withheld with a complement.
     return protect_frame(frame, scope)
 
