@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import statistics
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -129,3 +130,13 @@ def app_on(ctx: Any, backend: str) -> Iterator[None]:
         st.cache_data.clear()
         st.cache_resource.clear()
 
+
+def stop_process(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Stop a server started for a measurement or a test: asked first (SIGTERM, so Streamlit
+    closes its store), killed if it has not gone within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

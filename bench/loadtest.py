@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.common import stop_process
 from bench.loadtest_http import BrowserCache, HttpClient, HttpStats, seed_static
 
 REPO = Path(__file__).resolve().parent.parent
@@ -467,11 +468,7 @@ class Target:
         return self.base.replace("http://", "ws://") + "/_stcore/stream"
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop_process(self.proc, 30)
 
 
 def _app_env(db: str, primary: str) -> dict[str, str]:

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import stop_process
 from bench.loadtest import (
     FIRST_PAGES,
     REPO,
@@ -361,11 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report["summary"], indent=1))
         (out / "latest.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 30)
     return 0
 
 

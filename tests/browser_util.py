@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import stop_process
+
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("WARROOM_CHROMIUM", "/usr/bin/chromium")
@@ -74,11 +76,7 @@ def app_server(db: Path, extra_env: dict[str, str] | None = None):
             raise RuntimeError("the app server did not start")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 10)
         out.close()
 
 

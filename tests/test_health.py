@@ -13,6 +13,7 @@ import urllib.request
 
 import pytest
 
+from bench.common import stop_process
 from tests.browser_util import REPO, free_port
 
 
@@ -132,9 +133,5 @@ def test_served_endpoint_turns_healthy_when_the_store_appears(demo_db, tmp_path)
         with urllib.request.urlopen(f"{base}/", timeout=10) as r:  # the app itself is served
             assert r.status == 200 and b"<div id=\"root\">" in r.read()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 10)
         log.close()

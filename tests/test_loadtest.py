@@ -11,6 +11,7 @@ import asyncio
 import pytest
 
 from bench import loadtest as L
+from bench.common import stop_process
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +22,7 @@ def server(demo_db, tmp_path_factory):
     log = tmp_path_factory.mktemp("loadtest") / "server.log"
     proc = L.start_server(str(demo_db), port, 5, log)
     yield proc, f"ws://127.0.0.1:{port}/_stcore/stream"
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_process(proc, 20)
 
 
 # A selectbox only the page itself draws (widget key prefix); the Overview of a province

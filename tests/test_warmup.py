@@ -16,6 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.components.lib.local_component_registry import LocalComponentRegistry
 
+from bench.common import stop_process
 from components import leaflet_map, warmup
 from data import config
 from geo import payload
@@ -117,9 +118,5 @@ def test_served_app_warms_up_and_serves_the_map_frame_before_any_visit(app_env, 
             time.sleep(0.2)
         assert "warm-up failed" not in (tmp_path / "server.log").read_text()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, 10)
         log.close()
