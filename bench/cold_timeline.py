@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench import loadtest
+from bench.common import stop_process
 from bench.loadtest import _free_port, start_server
 from bench.loadtest_browser import _IDLE, ARGS, CHROMIUM, MAP_FRAME
 
@@ -152,8 +153,7 @@ def one_run(db: str, page_path: str, out: Path, timeout: float) -> dict:
         holder["by_type"] = chromium_by_type(os.getpid())
         browser.close()
     th.join()
-    holder["server"].terminate()
-    holder["server"].wait(10)
+    stop_process(holder["server"], 10)
     return {"marks": marks, "cpu_server_browser": cpu, "chromium_by_type": holder["by_type"],
             "gpu_process_cpu": gpu, "load_average": os.getloadavg()[0],
             "requests": sorted(reqs, key=lambda r: r[1])}
